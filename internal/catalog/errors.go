@@ -1,0 +1,36 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+)
+
+// FieldError says which input field is wrong and why, in plain words. The API
+// turns it into a BAD_USER_INPUT error whose extensions name the field, and the
+// command line prints it as is.
+type FieldError struct {
+	// Entity is the kind of thing being written: "product", "availability", …
+	Entity string
+	// Field is the field's name as the API spells it (camelCase), e.g. "plannedDate".
+	Field string
+	// Code is a stable, machine-readable reason ("required", "format", "duplicate",
+	// "past", …) so that front ends can show their own translation.
+	Code string
+	// Message explains the problem to a product owner.
+	Message string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s.%s: %s", e.Entity, e.Field, e.Message)
+}
+
+// AsFieldError finds a FieldError in err's chain.
+func AsFieldError(err error) (*FieldError, bool) {
+	var fe *FieldError
+	ok := errors.As(err, &fe)
+	return fe, ok
+}
+
+func fieldErr(entity, field, code, format string, args ...any) *FieldError {
+	return &FieldError{Entity: entity, Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
+}

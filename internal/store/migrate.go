@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+)
+
+// Migrations holds the versioned migration files, one folder per dialect
+// (postgres, sqlite). Ent's migrate package writes them from the schema (see
+// cmd/newmigration and docs/architecture.md); each file is applied once, in
+// name order, in its own transaction.
+//
+//go:embed migrations
+var Migrations embed.FS
+
+// migrationsTable records which migrations a database has had.
+const migrationsTable = "catalogus_schema_migrations"
+
+// MigrationDir returns the embedded folder for a dialect.
+func MigrationDir(d string) string {
+	if d == dialect.Postgres {
+		return "migrations/postgres"
+	}
+	return "migrations/sqlite"
+}
+
+// Migration is one versioned migration file.
+type Migration struct {
+	Version string // file name without .sql, e.g. 20261128190000_init
+	SQL     string
+}
+
+// MigrationsFor lists the embedded migrations of a dialect in order.
+func MigrationsFor(d string) ([]Migration, error) {
+	dir := MigrationDir(d)
+	entries, err := fs.ReadDir(Migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		b, err := fs.ReadFile(Migrations, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: strings.TrimSuffix(e.Name(), ".sql"), SQL: string(b)})
+	}
+	slices.SortFunc(out, func(a, b Migration) int { return strings.Compare(a.Version, b.Version) })
+	return out, nil
+}
+
+// Migrate applies the migrations the database has not had yet and returns
+// their versions. Two processes migrating at once do not race: PostgreSQL
+// holds an advisory lock for the run, SQLite's immediate transactions take the
+// write lock. A database migrated by a newer binary is refused.
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
+	return migrate(ctx, db.SQL, db.Target.Dialect, log, nil)
+}
+
+// MigrateTo is Migrate, stopping after the given version; for upgrade tests.
+func (db *DB) MigrateTo(ctx context.Context, version string, log *slog.Logger) ([]string, error) {
+	return migrate(ctx, db.SQL, db.Target.Dialect, log, &version)
+}
+
+func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *string) ([]string, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	all, err := MigrationsFor(d)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	ph := "?"
+	if d == dialect.Postgres {
+		ph = "$1"
+		// One lock per schema, so that tests migrating their own schemas in
+		// parallel do not wait for each other.
+		const lock = "SELECT pg_advisory_lock(hashtext('catalogus.migrate.' || current_schema()))"
+		if _, err := conn.ExecContext(ctx, lock); err != nil {
+			return nil, fmt.Errorf("taking the migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx),
+			"SELECT pg_advisory_unlock(hashtext('catalogus.migrate.' || current_schema()))")
+	}
+	create := "CREATE TABLE IF NOT EXISTS " + migrationsTable + " (version TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+	if _, err := conn.ExecContext(ctx, create); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", migrationsTable, err)
+	}
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, m := range all {
+		known[m.Version] = true
+	}
+	for _, v := range done {
+		if !known[v] {
+			return nil, fmt.Errorf("the database has migration %s, which this version of catalogus does not know: it was migrated by a newer version; run that version instead", v)
+		}
+	}
+	var applied []string
+	for _, m := range all {
+		if slices.Contains(done, m.Version) {
+			continue
+		}
+		start := time.Now()
+		if err := applyOne(ctx, conn, m, ph); err != nil {
+			return applied, err
+		}
+		applied = append(applied, m.Version)
+		log.Info("applied migration", "version", m.Version, "took", time.Since(start).Round(time.Millisecond))
+		if upTo != nil && m.Version == *upTo {
+			break
+		}
+	}
+	return applied, nil
+}
+
+func applyOne(ctx context.Context, conn *sql.Conn, m Migration, ph string) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Checked again inside the transaction: another process may have applied it
+	// between our read and our write lock (SQLite).
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+migrationsTable+" WHERE version = "+ph, m.Version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return tx.Commit()
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("migration %s failed, nothing of it was applied: %w", m.Version, err)
+	}
+	ins := "INSERT INTO " + migrationsTable + " (version, applied_at) VALUES (" + ph + ", CURRENT_TIMESTAMP)"
+	if _, err := tx.ExecContext(ctx, ins, m.Version); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Version, err)
+	}
+	return nil
+}
+
+func appliedVersions(ctx context.Context, conn *sql.Conn) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM "+migrationsTable+" ORDER BY version")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Pending lists the migrations the database has not had yet.
+func (db *DB) Pending(ctx context.Context) ([]string, error) {
+	all, err := MigrationsFor(db.Target.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	err = db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+migrationsTable).Scan(&n)
+	if err != nil {
+		// No bookkeeping table: nothing applied.
+		out := make([]string, 0, len(all))
+		for _, m := range all {
+			out = append(out, m.Version)
+		}
+		return out, nil
+	}
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range all {
+		if !slices.Contains(done, m.Version) {
+			out = append(out, m.Version)
+		}
+	}
+	return out, nil
+}

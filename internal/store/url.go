@@ -1,0 +1,101 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"entgo.io/ent/dialect"
+)
+
+// DefaultURL is the database used when none is configured: an SQLite file in
+// the working directory, so that the service runs on a fresh machine.
+const DefaultURL = "sqlite:catalogus.db"
+
+// Target is a parsed database URL.
+type Target struct {
+	// Dialect is Ent's dialect name: dialect.Postgres or dialect.SQLite.
+	Dialect string
+	// DriverName and DSN are what database/sql opens.
+	DriverName, DSN string
+	// Path is the SQLite file; HostPort the PostgreSQL server. For messages.
+	Path, HostPort string
+	// Redacted is the URL without its password, safe to log.
+	Redacted string
+}
+
+// ParseURL reads a database URL: postgres://… (or postgresql://…) for
+// PostgreSQL, sqlite:PATH or file:PATH for an SQLite file.
+func ParseURL(raw string) (Target, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		raw = DefaultURL
+	}
+	scheme, rest, ok := strings.Cut(raw, ":")
+	if !ok {
+		return Target{}, fmt.Errorf("database URL %q has no scheme: use postgres://user@host:5432/name or sqlite:PATH", raw)
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		u, err := url.Parse(raw)
+		if err != nil {
+			return Target{}, fmt.Errorf("database URL is not a valid postgres:// URL: %w", errors.Unwrap(err))
+		}
+		host, port := u.Hostname(), u.Port()
+		if host == "" {
+			host = "localhost"
+		}
+		if port == "" {
+			port = "5432"
+		}
+		q := u.Query()
+		if q.Get("connect_timeout") == "" {
+			// Without it, lib/pq waits on an unreachable host as long as the OS does.
+			q.Set("connect_timeout", "5")
+			u.RawQuery = q.Encode()
+		}
+		return Target{
+			Dialect:    dialect.Postgres,
+			DriverName: "postgres",
+			DSN:        u.String(),
+			HostPort:   net.JoinHostPort(host, port),
+			Redacted:   u.Redacted(),
+		}, nil
+	case "sqlite", "sqlite3", "file":
+		path := strings.TrimPrefix(rest, "//")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			return Target{}, fmt.Errorf("database URL %q: options after ? are not supported for SQLite; the service sets its own", raw)
+		}
+		if path == "" {
+			return Target{}, fmt.Errorf("database URL %q names no file: use e.g. sqlite:catalogus.db", raw)
+		}
+		if path == ":memory:" {
+			return Target{}, errors.New("an in-memory SQLite database would be lost on exit; give a file, e.g. sqlite:catalogus.db")
+		}
+		return Target{
+			Dialect:    dialect.SQLite,
+			DriverName: "sqlite",
+			DSN:        sqliteDSN(path),
+			Path:       filepath.Clean(path),
+			Redacted:   "sqlite:" + path,
+		}, nil
+	}
+	return Target{}, fmt.Errorf("unknown database URL scheme %q: use postgres://user@host:5432/name for PostgreSQL or sqlite:PATH for an SQLite file", scheme)
+}
+
+// sqliteDSN turns a file path into a modernc.org/sqlite data source name.
+// Foreign keys are off by default in SQLite and Ent requires them; WAL lets
+// readers work while one writer writes; the busy timeout makes a second writer
+// wait instead of failing; immediate transactions take the write lock at BEGIN,
+// so two writing transactions never deadlock on a lock upgrade.
+func sqliteDSN(path string) string {
+	v := url.Values{}
+	v.Add("_pragma", "foreign_keys(1)")
+	v.Add("_pragma", "journal_mode(WAL)")
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Set("_txlock", "immediate")
+	return "file:" + path + "?" + v.Encode()
+}
