@@ -127,4 +127,3 @@ func (Availability) Hooks() []ent.Hook {
 		changelog.Hook(),
 	}
 }
-

@@ -206,7 +206,8 @@ func onlyBookkeeping(m ent.Mutation) bool {
 }
 
 // encode turns a field value into JSON in one canonical form, so that equal
-// values encode equally: nil pointers and empty lists are null, times are UTC.
+// values encode equally: nil pointers, empty strings and empty lists are null,
+// times are UTC.
 func encode(v any) (json.RawMessage, error) {
 	v = canonical(v)
 	if v == nil {
@@ -220,6 +221,11 @@ func canonical(v any) any {
 		return nil
 	}
 	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return nil // an empty optional text and a cleared one mean the same
+		}
+		return t
 	case time.Time:
 		return t.UTC()
 	case *time.Time:

@@ -60,3 +60,27 @@ func IsAncestor(ctx context.Context, c *ent.Client, anc, id int) (bool, error) {
 	}
 	return false, fmt.Errorf("organization %d: tree deeper than %d levels (a cycle?)", id, MaxDepth)
 }
+
+// Subtree returns the ids of the organization with the given id and of every
+// unit below it.
+func Subtree(ctx context.Context, c *ent.Client, id int) ([]int, error) {
+	const q = `WITH RECURSIVE sub(id, depth) AS (
+		SELECT id, 0 FROM organizations WHERE id = $1
+		UNION ALL
+		SELECT o.id, sub.depth + 1 FROM organizations o JOIN sub ON o.parent_id = sub.id WHERE sub.depth < $2
+	) SELECT id FROM sub`
+	rows, err := c.QueryContext(ctx, q, id, MaxDepth)
+	if err != nil {
+		return nil, fmt.Errorf("reading the organization tree below %d: %w", id, err)
+	}
+	defer rows.Close()
+	var ids []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		ids = append(ids, v)
+	}
+	return ids, rows.Err()
+}

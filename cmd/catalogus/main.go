@@ -1,0 +1,155 @@
+// Command catalogus runs the product and service catalogue of a municipality,
+// with per contact channel whether and how each product can be requested.
+//
+//	catalogus serve     run the GraphQL API (and GraphiQL) over HTTP
+//	catalogus migrate   bring the database schema up to date
+//	catalogus seed      load Rotterdam's 423 products and their history
+//
+// Every subcommand takes --database (or CATALOGUS_DATABASE_URL):
+// postgres://… for PostgreSQL, sqlite:PATH for an SQLite file; the default is
+// the SQLite file ./catalogus.db.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+const usage = `catalogus: the product and service catalogue, with per contact channel whether
+and how residents can use each product.
+
+Usage:
+  catalogus serve   [flags]   run the GraphQL API and GraphiQL over HTTP
+  catalogus migrate [flags]   bring the database schema up to date
+  catalogus seed    [flags]   load Rotterdam's 423 products and their history
+  catalogus help [command]    explain a command and its flags
+
+Every command takes --database URL (env CATALOGUS_DATABASE_URL):
+  postgres://user@host:5432/name?sslmode=disable   PostgreSQL
+  sqlite:PATH                                      an SQLite file
+The default is sqlite:catalogus.db in the current folder.
+`
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	flags         func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
+}
+
+var commands = []command{serveCmd, migrateCmd, seedCmd}
+
+// env is what every command gets: its output, its logger and the common flags.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	databaseURL    string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	name := args[0]
+	if name == "help" {
+		if len(args) > 1 {
+			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		fs := flag.NewFlagSet("catalogus "+c.name, flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		e := &env{stdout: stdout, stderr: stderr}
+		fs.StringVar(&e.databaseURL, "database", envOr("CATALOGUS_DATABASE_URL", store.DefaultURL),
+			"database URL: postgres://… or sqlite:PATH (env CATALOGUS_DATABASE_URL)")
+		logLevel := fs.String("log-level", envOr("CATALOGUS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CATALOGUS_LOG_LEVEL)")
+		logFormat := fs.String("log-format", envOr("CATALOGUS_LOG_FORMAT", "text"), "log format: text or json (env CATALOGUS_LOG_FORMAT)")
+		fs.Usage = func() {
+			fmt.Fprintf(stderr, "catalogus %s: %s\n\nFlags:\n", c.name, c.summary)
+			fs.PrintDefaults()
+		}
+		runCmd := c.flags(fs)
+		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "catalogus %s: unexpected argument %q\n", c.name, fs.Arg(0))
+			return 2
+		}
+		var err error
+		if e.log, err = newLogger(stderr, *logLevel, *logFormat); err != nil {
+			fmt.Fprintf(stderr, "catalogus %s: %v\n", c.name, err)
+			return 2
+		}
+		if err := runCmd(ctx, e); err != nil {
+			fmt.Fprintf(stderr, "catalogus %s: %v\n", c.name, err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stderr, "catalogus: unknown command %q\n\n%s", name, usage)
+	return 2
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// openDB opens and migrates the database named by the flags.
+func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) {
+	db, err := store.Open(ctx, e.databaseURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx, e.log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating %s: %w", db.Target.Redacted, err)
+	}
+	if len(applied) > 0 {
+		e.log.Info("database schema brought up to date", "database", db.Target.Redacted, "migrations", len(applied))
+	}
+	return db, nil
+}

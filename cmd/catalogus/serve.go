@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"strings"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+var serveCmd = command{
+	name:    "serve",
+	summary: "run the GraphQL API at /graphql, GraphiQL at /, /healthz, /readyz and /metrics",
+	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+		addr := fs.String("addr", envOr("CATALOGUS_ADDR", "127.0.0.1:8080"), "address to listen on (env CATALOGUS_ADDR)")
+		municipality := fs.String("municipality", envOr("CATALOGUS_MUNICIPALITY", ""),
+			"code of the default municipality, used where a query names none; default: the only one (env CATALOGUS_MUNICIPALITY)")
+		seedIt := fs.Bool("seed", false, "load the seed first if it is not there (an empty SQLite database is seeded anyway)")
+		maxConns := fs.Int("db-max-conns", 0, "most open database connections; 0 picks one for the machine")
+		return func(ctx context.Context, e *env) error {
+			db, err := openDB(ctx, e, store.Options{MaxConns: *maxConns})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			empty, err := isEmpty(ctx, db)
+			if err != nil {
+				return err
+			}
+			// The try-it-out path: a fresh SQLite file gets the seed by itself.
+			// PostgreSQL is only seeded when asked.
+			if *seedIt || (empty && db.Target.Dialect == dialect.SQLite) {
+				if err := loadSeed(ctx, e, db); err != nil {
+					return err
+				}
+			} else if empty {
+				e.log.Warn("the catalogue is empty; load the seed with `catalogus seed` or start with --seed", "database", db.Target.Redacted)
+			}
+			code, err := defaultMunicipality(ctx, db, *municipality)
+			if err != nil {
+				return err
+			}
+			h := server.Handler(server.Config{DB: db, Municipality: code, Log: e.log})
+			return server.Run(ctx, *addr, h, e.log, func(a net.Addr) {
+				base := "http://" + a.String()
+				e.log.Info("catalogus is running", "database", db.Target.Redacted, "municipality", code, "graphql", base+"/graphql")
+				fmt.Fprintf(e.stdout, "Catalogus is running. Open %s/ for GraphiQL; the API is at %s/graphql.\n", base, base)
+			})
+		}
+	},
+}
+
+func isEmpty(ctx context.Context, db *store.DB) (bool, error) {
+	n, err := db.Client.Organization.Query().Count(ctx)
+	return n == 0, err
+}
+
+// defaultMunicipality checks the configured default municipality, or picks
+// the only one there is.
+func defaultMunicipality(ctx context.Context, db *store.DB, code string) (string, error) {
+	roots, err := db.Client.Organization.Query().
+		Where(organization.KindEQ(organization.KindMUNICIPALITY)).
+		Select(organization.FieldCode).Strings(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case code != "":
+		for _, r := range roots {
+			if r == code {
+				return code, nil
+			}
+		}
+		if len(roots) == 0 {
+			return "", fmt.Errorf("--municipality %q: the catalogue holds no municipality yet; load the seed first", code)
+		}
+		return "", fmt.Errorf("--municipality %q: no such municipality; the catalogue holds %s", code, strings.Join(roots, ", "))
+	case len(roots) == 1:
+		return roots[0], nil
+	case len(roots) > 1:
+		return "", fmt.Errorf("the catalogue holds several municipalities (%s); choose the default with --municipality", strings.Join(roots, ", "))
+	}
+	return "", nil
+}

@@ -1,0 +1,188 @@
+// Package server wires the catalogue's HTTP surface: the GraphQL endpoint,
+// GraphiQL, health and readiness checks, and Prometheus metrics, with request
+// logging, timeouts and graceful shutdown.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/gemeente-rotterdam/catalogus/graph"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+// Config is what the server needs.
+type Config struct {
+	DB *store.DB
+	// Municipality is the default municipality's code ("" = the only one).
+	Municipality string
+	Log          *slog.Logger
+}
+
+// Handler returns the service's routes.
+func Handler(cfg Config) http.Handler {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	m := newMetrics(cfg.DB)
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graphQL(cfg, log, m))
+	mux.Handle("GET /{$}", graphiql.Page())
+	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := cfg.DB.Ping(ctx); err != nil {
+			log.Warn("not ready: database unreachable", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unreachable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", m.handler())
+	return logRequests(log, m.instrument(mux))
+}
+
+func graphQL(cfg Config, log *slog.Logger, m *metrics) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
+		Client:       cfg.DB.Client,
+		Municipality: cfg.Municipality,
+	}}))
+	// Explicit transports, no websockets: the API has no subscriptions.
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Introspection stays on: the API is public and documented.
+	srv.Use(extension.Introspection{})
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.Error("panic in a resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p))
+		return gqlerror.Errorf("internal error (request %s)", RequestID(ctx))
+	})
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil && len(resp.Errors) > 0 {
+			m.graphqlErrors.Add(float64(len(resp.Errors)))
+		}
+		return resp
+	})
+	return srv
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the id the server gave the request, for logs and errors.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests gives every request an id (X-Request-Id) and logs it when done;
+// probes and metrics scrapes are left out of the log.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		sw := &statusWriter{ResponseWriter: w}
+		start := time.Now()
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			return
+		}
+		log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "took", time.Since(start).Round(time.Microsecond))
+	})
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully: in-flight
+// requests get up to grace to finish.
+func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	const grace = 20 * time.Second
+	log.Info("shutting down; letting requests in flight finish", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
