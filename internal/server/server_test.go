@@ -61,10 +61,12 @@ func TestGraphQLOnTheSeed(t *testing.T) {
 		var list struct {
 			Products struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ ID, Slug, Name string } }
+				Edges      []struct {
+					Node struct{ ID, Slug, Name string }
+				}
 			}
 			Channels []struct {
-				Code                      string
+				Code                     string
 				Digital, Assisted, Youth bool
 			}
 			Organizations []struct {

@@ -1,0 +1,67 @@
+package catalog
+
+import (
+	"testing"
+	"time"
+)
+
+func TestIsDutchPhone(t *testing.T) {
+	for s, want := range map[string]bool{
+		"14010": true, "14 010": true, "010 267 1625": true, "010-2671625": true, "+31 10 267 1625": true,
+		"0031102671625": true, "0800-1234": true, "0900 1234567": true, "06 12345678": true,
+		"": false, "call me": false, "12345": false, "010 267 162": false, "+31 010 267 1625": false,
+		"+44 20 7946 0958": false, "1401": false, "0800": false,
+	} {
+		if got := IsDutchPhone(s); got != want {
+			t.Errorf("IsDutchPhone(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for s, want := range map[string]Duration{
+		"P5D": {Days: 5}, "P8W": {Weeks: 8}, "PT10M": {Minutes: 10}, "P1Y2M3DT4H5M6S": {1, 2, 0, 3, 4, 5, 6},
+	} {
+		got, err := ParseDuration(s)
+		if err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %+v, %v; want %+v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "P", "PT", "5D", "P5", "P-5D", "P5.5D", "PT5D", "P1DT", "five days", "P999999999D"} {
+		if _, err := ParseDuration(s); err == nil {
+			t.Errorf("ParseDuration(%q) accepted", s)
+		}
+	}
+}
+
+func TestCheckSlugAndURL(t *testing.T) {
+	for _, s := range []string{"paspoort", "paspoort-aanvragen", "wmo-2026"} {
+		if err := CheckSlug(s); err != nil {
+			t.Errorf("CheckSlug(%q) = %v", s, err)
+		}
+	}
+	for _, s := range []string{"", "Paspoort", "paspoort--aanvragen", "-paspoort", "paspoort aanvragen", "paspoört"} {
+		if err := CheckSlug(s); err == nil {
+			t.Errorf("CheckSlug(%q) accepted", s)
+		}
+	}
+	for s, ok := range map[string]bool{
+		"https://www.rotterdam.nl/paspoort": true, "http://localhost:8080/x": true,
+		"www.rotterdam.nl": false, "javascript:alert(1)": false, "ftp://x.nl": false, "https://": false,
+	} {
+		if err := CheckURL(s); (err == nil) != ok {
+			t.Errorf("CheckURL(%q) = %v", s, err)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	// 23:30 UTC on 31 December is already 1 January in Amsterdam.
+	got := DateOf(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC))
+	if !got.Equal(Date(2027, 1, 1)) || !IsDate(got) {
+		t.Errorf("DateOf = %v", got)
+	}
+	if IsDate(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)) {
+		t.Error("noon counted as a calendar date")
+	}
+}
