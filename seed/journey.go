@@ -336,6 +336,10 @@ func (t *track) app() {
 }
 
 func (t *track) chat() {
+	if t.p.kind == "in_person" {
+		t.set(chatStart, cell{status: "PARTIAL", reason: "In de chat beantwoorden we uw vragen en helpen we u aan een afspraak; de aanvraag doet u aan de balie."})
+		return
+	}
 	switch x := t.r.Float64(); {
 	case x < 0.2:
 		t.set(chatStart, cell{status: "AVAILABLE"})

@@ -123,7 +123,7 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 			continue
 		}
 		start := time.Now()
-		if err := applyOne(ctx, conn, m, ph); err != nil {
+		if err := applyOne(ctx, conn, d, m, ph); err != nil {
 			return applied, err
 		}
 		applied = append(applied, m.Version)
@@ -135,7 +135,17 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 	return applied, nil
 }
 
-func applyOne(ctx context.Context, conn *sql.Conn, m Migration, ph string) error {
+func applyOne(ctx context.Context, conn *sql.Conn, d string, m Migration, ph string) error {
+	if d == dialect.SQLite {
+		// SQLite changes a table by copying it; with foreign keys enforced the
+		// drop of the old table would cascade. The pragma has no effect inside a
+		// transaction, so it is switched off around it, and the keys are checked
+		// before the commit instead.
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -153,6 +163,11 @@ func applyOne(ctx context.Context, conn *sql.Conn, m Migration, ph string) error
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return fmt.Errorf("migration %s failed, nothing of it was applied: %w", m.Version, err)
 	}
+	if d == dialect.SQLite {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return fmt.Errorf("migration %s would break references, nothing of it was applied: %w", m.Version, err)
+		}
+	}
 	ins := "INSERT INTO " + migrationsTable + " (version, applied_at) VALUES (" + ph + ", CURRENT_TIMESTAMP)"
 	if _, err := tx.ExecContext(ctx, ins, m.Version); err != nil {
 		return err
@@ -161,6 +176,26 @@ func applyOne(ctx context.Context, conn *sql.Conn, m Migration, ph string) error
 		return fmt.Errorf("migration %s: %w", m.Version, err)
 	}
 	return nil
+}
+
+// checkForeignKeys reports rows whose references point nowhere (SQLite).
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("a row of %s refers to a missing row of %s", table, parent)
+	}
+	return rows.Err()
 }
 
 func appliedVersions(ctx context.Context, conn *sql.Conn) ([]string, error) {

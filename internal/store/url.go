@@ -92,10 +92,12 @@ func ParseURL(raw string) (Target, error) {
 // wait instead of failing; immediate transactions take the write lock at BEGIN,
 // so two writing transactions never deadlock on a lock upgrade.
 func sqliteDSN(path string) string {
+	// The busy timeout comes first: switching a new file to WAL needs a lock
+	// that another process opening it at the same moment may hold.
 	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "journal_mode(WAL)")
-	v.Add("_pragma", "busy_timeout(10000)")
 	v.Set("_txlock", "immediate")
 	return "file:" + path + "?" + v.Encode()
 }
