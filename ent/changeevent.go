@@ -33,6 +33,8 @@ type ChangeEvent struct {
 	MunicipalityID *int `json:"municipality_id,omitempty"`
 	// The record's status after the change: product status, availability status, ACTIVE/INACTIVE for a channel; empty after a delete or for records without a status.
 	State *string `json:"state,omitempty"`
+	// For an availability: whether, after the change, the channel offers the product in a language other than Dutch. Coverage reports count these for residents who have difficulty with Dutch.
+	OtherLanguage *bool `json:"other_language,omitempty"`
 	// The changed fields, old and new value.
 	Changes []catalog.FieldChange `json:"changes,omitempty"`
 	// Who made the change: a person, a token, or a system job such as the seed.
@@ -53,6 +55,8 @@ func (*ChangeEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case changeevent.FieldChanges:
 			values[i] = new([]byte)
+		case changeevent.FieldOtherLanguage:
+			values[i] = new(sql.NullBool)
 		case changeevent.FieldID, changeevent.FieldEntityID, changeevent.FieldProductID, changeevent.FieldChannelID, changeevent.FieldMunicipalityID, changeevent.FieldActorOrganizationID:
 			values[i] = new(sql.NullInt64)
 		case changeevent.FieldEntity, changeevent.FieldAction, changeevent.FieldState, changeevent.FieldActor, changeevent.FieldTxID:
@@ -125,6 +129,13 @@ func (_m *ChangeEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.State = new(string)
 				*_m.State = value.String
+			}
+		case changeevent.FieldOtherLanguage:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field other_language", values[i])
+			} else if value.Valid {
+				_m.OtherLanguage = new(bool)
+				*_m.OtherLanguage = value.Bool
 			}
 		case changeevent.FieldChanges:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -222,6 +233,11 @@ func (_m *ChangeEvent) String() string {
 	if v := _m.State; v != nil {
 		builder.WriteString("state=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.OtherLanguage; v != nil {
+		builder.WriteString("other_language=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("changes=")

@@ -97,6 +97,20 @@ func (_c *ChangeEventCreate) SetNillableState(v *string) *ChangeEventCreate {
 	return _c
 }
 
+// SetOtherLanguage sets the "other_language" field.
+func (_c *ChangeEventCreate) SetOtherLanguage(v bool) *ChangeEventCreate {
+	_c.mutation.SetOtherLanguage(v)
+	return _c
+}
+
+// SetNillableOtherLanguage sets the "other_language" field if the given value is not nil.
+func (_c *ChangeEventCreate) SetNillableOtherLanguage(v *bool) *ChangeEventCreate {
+	if v != nil {
+		_c.SetOtherLanguage(*v)
+	}
+	return _c
+}
+
 // SetChanges sets the "changes" field.
 func (_c *ChangeEventCreate) SetChanges(v []catalog.FieldChange) *ChangeEventCreate {
 	_c.mutation.SetChanges(v)
@@ -265,6 +279,10 @@ func (_c *ChangeEventCreate) createSpec() (*ChangeEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(changeevent.FieldState, field.TypeString, value)
 		_node.State = &value
 	}
+	if value, ok := _c.mutation.OtherLanguage(); ok {
+		_spec.SetField(changeevent.FieldOtherLanguage, field.TypeBool, value)
+		_node.OtherLanguage = &value
+	}
 	if value, ok := _c.mutation.Changes(); ok {
 		_spec.SetField(changeevent.FieldChanges, field.TypeJSON, value)
 		_node.Changes = value
@@ -368,6 +386,9 @@ func (u *ChangeEventUpsertOne) UpdateNewValues() *ChangeEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.State(); exists {
 			s.SetIgnore(changeevent.FieldState)
+		}
+		if _, exists := u.create.mutation.OtherLanguage(); exists {
+			s.SetIgnore(changeevent.FieldOtherLanguage)
 		}
 		if _, exists := u.create.mutation.Changes(); exists {
 			s.SetIgnore(changeevent.FieldChanges)
@@ -610,6 +631,9 @@ func (u *ChangeEventUpsertBulk) UpdateNewValues() *ChangeEventUpsertBulk {
 			}
 			if _, exists := b.mutation.State(); exists {
 				s.SetIgnore(changeevent.FieldState)
+			}
+			if _, exists := b.mutation.OtherLanguage(); exists {
+				s.SetIgnore(changeevent.FieldOtherLanguage)
 			}
 			if _, exists := b.mutation.Changes(); exists {
 				s.SetIgnore(changeevent.FieldChanges)

@@ -87,6 +87,9 @@ func (_u *ChangeEventUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.StateCleared() {
 		_spec.ClearField(changeevent.FieldState, field.TypeString)
 	}
+	if _u.mutation.OtherLanguageCleared() {
+		_spec.ClearField(changeevent.FieldOtherLanguage, field.TypeBool)
+	}
 	if _u.mutation.ActorOrganizationIDCleared() {
 		_spec.ClearField(changeevent.FieldActorOrganizationID, field.TypeInt)
 	}
@@ -200,6 +203,9 @@ func (_u *ChangeEventUpdateOne) sqlSave(ctx context.Context) (_node *ChangeEvent
 	}
 	if _u.mutation.StateCleared() {
 		_spec.ClearField(changeevent.FieldState, field.TypeString)
+	}
+	if _u.mutation.OtherLanguageCleared() {
+		_spec.ClearField(changeevent.FieldOtherLanguage, field.TypeBool)
 	}
 	if _u.mutation.ActorOrganizationIDCleared() {
 		_spec.ClearField(changeevent.FieldActorOrganizationID, field.TypeInt)

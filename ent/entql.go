@@ -70,6 +70,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			changeevent.FieldChannelID:           {Type: field.TypeInt, Column: changeevent.FieldChannelID},
 			changeevent.FieldMunicipalityID:      {Type: field.TypeInt, Column: changeevent.FieldMunicipalityID},
 			changeevent.FieldState:               {Type: field.TypeString, Column: changeevent.FieldState},
+			changeevent.FieldOtherLanguage:       {Type: field.TypeBool, Column: changeevent.FieldOtherLanguage},
 			changeevent.FieldChanges:             {Type: field.TypeJSON, Column: changeevent.FieldChanges},
 			changeevent.FieldActor:               {Type: field.TypeString, Column: changeevent.FieldActor},
 			changeevent.FieldActorOrganizationID: {Type: field.TypeInt, Column: changeevent.FieldActorOrganizationID},
@@ -641,6 +642,11 @@ func (f *ChangeEventFilter) WhereMunicipalityID(p entql.IntP) {
 // WhereState applies the entql string predicate on the state field.
 func (f *ChangeEventFilter) WhereState(p entql.StringP) {
 	f.Where(p.Field(changeevent.FieldState))
+}
+
+// WhereOtherLanguage applies the entql bool predicate on the other_language field.
+func (f *ChangeEventFilter) WhereOtherLanguage(p entql.BoolP) {
+	f.Where(p.Field(changeevent.FieldOtherLanguage))
 }
 
 // WhereChanges applies the entql json.RawMessage predicate on the changes field.

@@ -1662,6 +1662,7 @@ type ChangeEventMutation struct {
 	municipality_id          *int
 	addmunicipality_id       *int
 	state                    *string
+	other_language           *bool
 	changes                  *[]catalog.FieldChange
 	appendchanges            []catalog.FieldChange
 	actor                    *string
@@ -2160,6 +2161,55 @@ func (m *ChangeEventMutation) ResetState() {
 	delete(m.clearedFields, changeevent.FieldState)
 }
 
+// SetOtherLanguage sets the "other_language" field.
+func (m *ChangeEventMutation) SetOtherLanguage(b bool) {
+	m.other_language = &b
+}
+
+// OtherLanguage returns the value of the "other_language" field in the mutation.
+func (m *ChangeEventMutation) OtherLanguage() (r bool, exists bool) {
+	v := m.other_language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOtherLanguage returns the old "other_language" field's value of the ChangeEvent entity.
+// If the ChangeEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeEventMutation) OldOtherLanguage(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOtherLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOtherLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOtherLanguage: %w", err)
+	}
+	return oldValue.OtherLanguage, nil
+}
+
+// ClearOtherLanguage clears the value of the "other_language" field.
+func (m *ChangeEventMutation) ClearOtherLanguage() {
+	m.other_language = nil
+	m.clearedFields[changeevent.FieldOtherLanguage] = struct{}{}
+}
+
+// OtherLanguageCleared returns if the "other_language" field was cleared in this mutation.
+func (m *ChangeEventMutation) OtherLanguageCleared() bool {
+	_, ok := m.clearedFields[changeevent.FieldOtherLanguage]
+	return ok
+}
+
+// ResetOtherLanguage resets all changes to the "other_language" field.
+func (m *ChangeEventMutation) ResetOtherLanguage() {
+	m.other_language = nil
+	delete(m.clearedFields, changeevent.FieldOtherLanguage)
+}
+
 // SetChanges sets the "changes" field.
 func (m *ChangeEventMutation) SetChanges(cc []catalog.FieldChange) {
 	m.changes = &cc
@@ -2423,7 +2473,7 @@ func (m *ChangeEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChangeEventMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.entity != nil {
 		fields = append(fields, changeevent.FieldEntity)
 	}
@@ -2444,6 +2494,9 @@ func (m *ChangeEventMutation) Fields() []string {
 	}
 	if m.state != nil {
 		fields = append(fields, changeevent.FieldState)
+	}
+	if m.other_language != nil {
+		fields = append(fields, changeevent.FieldOtherLanguage)
 	}
 	if m.changes != nil {
 		fields = append(fields, changeevent.FieldChanges)
@@ -2482,6 +2535,8 @@ func (m *ChangeEventMutation) Field(name string) (ent.Value, bool) {
 		return m.MunicipalityID()
 	case changeevent.FieldState:
 		return m.State()
+	case changeevent.FieldOtherLanguage:
+		return m.OtherLanguage()
 	case changeevent.FieldChanges:
 		return m.Changes()
 	case changeevent.FieldActor:
@@ -2515,6 +2570,8 @@ func (m *ChangeEventMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldMunicipalityID(ctx)
 	case changeevent.FieldState:
 		return m.OldState(ctx)
+	case changeevent.FieldOtherLanguage:
+		return m.OldOtherLanguage(ctx)
 	case changeevent.FieldChanges:
 		return m.OldChanges(ctx)
 	case changeevent.FieldActor:
@@ -2582,6 +2639,13 @@ func (m *ChangeEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetState(v)
+		return nil
+	case changeevent.FieldOtherLanguage:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOtherLanguage(v)
 		return nil
 	case changeevent.FieldChanges:
 		v, ok := value.([]catalog.FieldChange)
@@ -2723,6 +2787,9 @@ func (m *ChangeEventMutation) ClearedFields() []string {
 	if m.FieldCleared(changeevent.FieldState) {
 		fields = append(fields, changeevent.FieldState)
 	}
+	if m.FieldCleared(changeevent.FieldOtherLanguage) {
+		fields = append(fields, changeevent.FieldOtherLanguage)
+	}
 	if m.FieldCleared(changeevent.FieldActorOrganizationID) {
 		fields = append(fields, changeevent.FieldActorOrganizationID)
 	}
@@ -2751,6 +2818,9 @@ func (m *ChangeEventMutation) ClearField(name string) error {
 		return nil
 	case changeevent.FieldState:
 		m.ClearState()
+		return nil
+	case changeevent.FieldOtherLanguage:
+		m.ClearOtherLanguage()
 		return nil
 	case changeevent.FieldActorOrganizationID:
 		m.ClearActorOrganizationID()
@@ -2783,6 +2853,9 @@ func (m *ChangeEventMutation) ResetField(name string) error {
 		return nil
 	case changeevent.FieldState:
 		m.ResetState()
+		return nil
+	case changeevent.FieldOtherLanguage:
+		m.ResetOtherLanguage()
 		return nil
 	case changeevent.FieldChanges:
 		m.ResetChanges()

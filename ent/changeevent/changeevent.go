@@ -30,6 +30,8 @@ const (
 	FieldMunicipalityID = "municipality_id"
 	// FieldState holds the string denoting the state field in the database.
 	FieldState = "state"
+	// FieldOtherLanguage holds the string denoting the other_language field in the database.
+	FieldOtherLanguage = "other_language"
 	// FieldChanges holds the string denoting the changes field in the database.
 	FieldChanges = "changes"
 	// FieldActor holds the string denoting the actor field in the database.
@@ -54,6 +56,7 @@ var Columns = []string{
 	FieldChannelID,
 	FieldMunicipalityID,
 	FieldState,
+	FieldOtherLanguage,
 	FieldChanges,
 	FieldActor,
 	FieldActorOrganizationID,
@@ -176,6 +179,11 @@ func ByMunicipalityID(opts ...sql.OrderTermOption) OrderOption {
 // ByState orders the results by the state field.
 func ByState(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldState, opts...).ToFunc()
+}
+
+// ByOtherLanguage orders the results by the other_language field.
+func ByOtherLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOtherLanguage, opts...).ToFunc()
 }
 
 // ByActor orders the results by the actor field.

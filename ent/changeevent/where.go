@@ -79,6 +79,11 @@ func State(v string) predicate.ChangeEvent {
 	return predicate.ChangeEvent(sql.FieldEQ(FieldState, v))
 }
 
+// OtherLanguage applies equality check predicate on the "other_language" field. It's identical to OtherLanguageEQ.
+func OtherLanguage(v bool) predicate.ChangeEvent {
+	return predicate.ChangeEvent(sql.FieldEQ(FieldOtherLanguage, v))
+}
+
 // Actor applies equality check predicate on the "actor" field. It's identical to ActorEQ.
 func Actor(v string) predicate.ChangeEvent {
 	return predicate.ChangeEvent(sql.FieldEQ(FieldActor, v))
@@ -402,6 +407,26 @@ func StateEqualFold(v string) predicate.ChangeEvent {
 // StateContainsFold applies the ContainsFold predicate on the "state" field.
 func StateContainsFold(v string) predicate.ChangeEvent {
 	return predicate.ChangeEvent(sql.FieldContainsFold(FieldState, v))
+}
+
+// OtherLanguageEQ applies the EQ predicate on the "other_language" field.
+func OtherLanguageEQ(v bool) predicate.ChangeEvent {
+	return predicate.ChangeEvent(sql.FieldEQ(FieldOtherLanguage, v))
+}
+
+// OtherLanguageNEQ applies the NEQ predicate on the "other_language" field.
+func OtherLanguageNEQ(v bool) predicate.ChangeEvent {
+	return predicate.ChangeEvent(sql.FieldNEQ(FieldOtherLanguage, v))
+}
+
+// OtherLanguageIsNil applies the IsNil predicate on the "other_language" field.
+func OtherLanguageIsNil() predicate.ChangeEvent {
+	return predicate.ChangeEvent(sql.FieldIsNull(FieldOtherLanguage))
+}
+
+// OtherLanguageNotNil applies the NotNil predicate on the "other_language" field.
+func OtherLanguageNotNil() predicate.ChangeEvent {
+	return predicate.ChangeEvent(sql.FieldNotNull(FieldOtherLanguage))
 }
 
 // ActorEQ applies the EQ predicate on the "actor" field.

@@ -72,6 +72,7 @@ var (
 		{Name: "channel_id", Type: field.TypeInt, Nullable: true},
 		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
 		{Name: "state", Type: field.TypeString, Nullable: true},
+		{Name: "other_language", Type: field.TypeBool, Nullable: true},
 		{Name: "changes", Type: field.TypeJSON},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "actor_organization_id", Type: field.TypeInt, Nullable: true},
@@ -87,32 +88,32 @@ var (
 			{
 				Name:    "changeevent_product_id_recorded_at",
 				Unique:  false,
-				Columns: []*schema.Column{ChangeEventsColumns[4], ChangeEventsColumns[11]},
+				Columns: []*schema.Column{ChangeEventsColumns[4], ChangeEventsColumns[12]},
 			},
 			{
 				Name:    "changeevent_channel_id_recorded_at",
 				Unique:  false,
-				Columns: []*schema.Column{ChangeEventsColumns[5], ChangeEventsColumns[11]},
+				Columns: []*schema.Column{ChangeEventsColumns[5], ChangeEventsColumns[12]},
 			},
 			{
 				Name:    "changeevent_municipality_id_entity_recorded_at",
 				Unique:  false,
-				Columns: []*schema.Column{ChangeEventsColumns[6], ChangeEventsColumns[1], ChangeEventsColumns[11]},
+				Columns: []*schema.Column{ChangeEventsColumns[6], ChangeEventsColumns[1], ChangeEventsColumns[12]},
 			},
 			{
 				Name:    "changeevent_entity_entity_id_recorded_at",
 				Unique:  false,
-				Columns: []*schema.Column{ChangeEventsColumns[1], ChangeEventsColumns[2], ChangeEventsColumns[11]},
+				Columns: []*schema.Column{ChangeEventsColumns[1], ChangeEventsColumns[2], ChangeEventsColumns[12]},
 			},
 			{
 				Name:    "changeevent_recorded_at",
 				Unique:  false,
-				Columns: []*schema.Column{ChangeEventsColumns[11]},
+				Columns: []*schema.Column{ChangeEventsColumns[12]},
 			},
 			{
 				Name:    "changeevent_tx_id",
 				Unique:  false,
-				Columns: []*schema.Column{ChangeEventsColumns[12]},
+				Columns: []*schema.Column{ChangeEventsColumns[13]},
 			},
 		},
 	}

@@ -50,11 +50,11 @@ func init() {
 	changeeventFields := schema.ChangeEvent{}.Fields()
 	_ = changeeventFields
 	// changeeventDescActor is the schema descriptor for actor field.
-	changeeventDescActor := changeeventFields[8].Descriptor()
+	changeeventDescActor := changeeventFields[9].Descriptor()
 	// changeevent.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
 	changeevent.ActorValidator = changeeventDescActor.Validators[0].(func(string) error)
 	// changeeventDescTxID is the schema descriptor for tx_id field.
-	changeeventDescTxID := changeeventFields[11].Descriptor()
+	changeeventDescTxID := changeeventFields[12].Descriptor()
 	// changeevent.TxIDValidator is a validator for the "tx_id" field. It is called by the builders before save.
 	changeevent.TxIDValidator = changeeventDescTxID.Validators[0].(func(string) error)
 	channelHooks := schema.Channel{}.Hooks()

@@ -58,6 +58,12 @@ func (ChangeEvent) Fields() []ent.Field {
 			Immutable().
 			Comment("The record's status after the change: product status, availability status, " +
 				"ACTIVE/INACTIVE for a channel; empty after a delete or for records without a status."),
+		field.Bool("other_language").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("For an availability: whether, after the change, the channel offers the product in a " +
+				"language other than Dutch. Coverage reports count these for residents who have difficulty with Dutch."),
 		field.JSON("changes", []catalog.FieldChange{}).
 			Immutable().
 			Comment("The changed fields, old and new value."),

@@ -51,3 +51,14 @@ func (a *Audience) UnmarshalGQL(v any) error {
 	*a = Audience(s)
 	return nil
 }
+
+// OffersOtherLanguage reports whether a channel's languages include one other
+// than Dutch: what residents who have difficulty with Dutch look for.
+func OffersOtherLanguage(languages []string) bool {
+	for _, l := range languages {
+		if l != "nl" {
+			return true
+		}
+	}
+	return false
+}

@@ -245,7 +245,7 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 		return fmt.Errorf("changelog: %w", err)
 	}
 	if action == changeevent.ActionDELETE {
-		about.state = nil
+		about.state, about.otherLanguage = nil, nil
 	}
 	ctx := context.WithValue(w.ctx, appendKey{}, true)
 	err = w.client.ChangeEvent.Create().
@@ -256,6 +256,7 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 		SetNillableChannelID(about.channelID).
 		SetNillableMunicipalityID(about.municipalityID).
 		SetNillableState(about.state).
+		SetNillableOtherLanguage(about.otherLanguage).
 		SetChanges(changes).
 		SetActor(w.actor.Name).
 		SetNillableActorOrganizationID(w.actor.OrganizationID).

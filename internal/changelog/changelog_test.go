@@ -406,3 +406,34 @@ func TestEventChangesAreJSON(t *testing.T) {
 		}
 	})
 }
+
+func TestEventsRecordWhetherAChannelSpeaksOtherLanguages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := fixture.New(t, db.Client)
+		p := k.Product(t, db.Client, "bijstand", k.ClusterA)
+		var a *ent.Availability
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			a = tx.Availability.Create().SetProduct(p).SetChannel(k.Balie).SetStatus(availability.StatusAVAILABLE).
+				SetLanguages([]string{"nl"}).SaveX(ctx)
+			return nil
+		})
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			return tx.Availability.UpdateOne(a).SetLanguages([]string{"nl", "tr", "ar"}).Exec(ctx)
+		})
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			return tx.Availability.DeleteOne(a).Exec(ctx)
+		})
+		evs := events(t, db.Client, func(q *ent.ChangeEventQuery) *ent.ChangeEventQuery {
+			return q.Where(changeevent.EntityEQ(changeevent.EntityAVAILABILITY))
+		})
+		if len(evs) != 3 || evs[0].OtherLanguage == nil || *evs[0].OtherLanguage ||
+			evs[1].OtherLanguage == nil || !*evs[1].OtherLanguage || evs[2].OtherLanguage != nil {
+			t.Errorf("other_language over create, update, delete = %v", func() (out []any) {
+				for _, e := range evs {
+					out = append(out, e.OtherLanguage)
+				}
+				return
+			}())
+		}
+	})
+}

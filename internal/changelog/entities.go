@@ -16,6 +16,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
@@ -43,6 +44,7 @@ type entitySpec struct {
 type about struct {
 	productID, channelID, municipalityID *int
 	state                                *string
+	otherLanguage                        *bool
 }
 
 var entities = map[string]entitySpec{
@@ -74,7 +76,8 @@ var entities = map[string]entitySpec{
 			if err != nil {
 				return about{}, fmt.Errorf("finding the municipality of product %d: %w", a.ProductID, err)
 			}
-			return about{productID: &a.ProductID, channelID: &a.ChannelID, municipalityID: &mid, state: ptr(a.Status.String())}, nil
+			return about{productID: &a.ProductID, channelID: &a.ChannelID, municipalityID: &mid,
+				state: ptr(a.Status.String()), otherLanguage: ptr(catalog.OffersOtherLanguage(a.Languages))}, nil
 		},
 	},
 	gen.TypeChannel: {

@@ -5,7 +5,7 @@ CREATE UNIQUE INDEX `availability_product_id_channel_id` ON `availabilities` (`p
 -- Create index "availability_channel_id_status" to table: "availabilities"
 CREATE INDEX `availability_channel_id_status` ON `availabilities` (`channel_id`, `status`);
 -- Create "change_events" table
-CREATE TABLE `change_events` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `entity` text NOT NULL, `entity_id` integer NOT NULL, `action` text NOT NULL, `product_id` integer NULL, `channel_id` integer NULL, `municipality_id` integer NULL, `state` text NULL, `changes` json NOT NULL, `actor` text NOT NULL, `actor_organization_id` integer NULL, `recorded_at` datetime NOT NULL, `tx_id` text NOT NULL);
+CREATE TABLE `change_events` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `entity` text NOT NULL, `entity_id` integer NOT NULL, `action` text NOT NULL, `product_id` integer NULL, `channel_id` integer NULL, `municipality_id` integer NULL, `state` text NULL, `other_language` bool NULL, `changes` json NOT NULL, `actor` text NOT NULL, `actor_organization_id` integer NULL, `recorded_at` datetime NOT NULL, `tx_id` text NOT NULL);
 -- Set sequence for "change_events" table
 INSERT INTO sqlite_sequence (name, seq) VALUES ("change_events", 4294967296);
 -- Create index "changeevent_product_id_recorded_at" to table: "change_events"
