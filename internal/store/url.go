@@ -99,5 +99,8 @@ func sqliteDSN(path string) string {
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Set("_txlock", "immediate")
+	// Times as SQLite's own date functions read them (2006-01-02 15:04:05.999-07:00),
+	// and, being always UTC, in an order that text comparison keeps.
+	v.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + v.Encode()
 }
