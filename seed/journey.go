@@ -74,6 +74,35 @@ func (t *track) plan(from time.Time, months int, slip float64) {
 	t.set(at(due.Year(), due.Month(), due.Day()), cell{status: "AVAILABLE"})
 }
 
+// finalPush is the autumn of 2026: with the deadline in sight, owners meet
+// overdue plans, plan what is still partial, and assess cells nobody had
+// looked at. It gives the last months of the history their pace.
+func (t *track) finalPush() {
+	from, to := at(2026, time.September, 1), last
+	if len(t.out) == 0 {
+		if t.p.kind != "in_person" && !t.p.businessOnly && t.chance(0.4) {
+			t.set(t.between(from, to), cell{status: "PLANNED", planned: catalog.Date(2027, time.March, 1)})
+		}
+		return
+	}
+	cur := t.out[len(t.out)-1]
+	if cur.cell == nil || !cur.at.Before(from) {
+		return
+	}
+	switch st := cur.cell.status; {
+	case st == "PLANNED" && !cur.cell.planned.After(catalog.DateOf(from)) && t.chance(0.4):
+		t.set(t.between(from, to), cell{status: "AVAILABLE"})
+	case st == "PARTIAL" && t.chance(0.2):
+		when := t.between(from, to)
+		if t.chance(0.5) {
+			t.set(when, cell{status: "AVAILABLE"})
+		} else {
+			due := []time.Time{catalog.Date(2026, time.December, 14), catalog.Date(2027, time.February, 1)}[t.r.IntN(2)]
+			t.set(when, cell{status: "PLANNED", planned: due})
+		}
+	}
+}
+
 func hashOf(parts ...string) uint64 {
 	h := fnv.New64a()
 	for _, p := range parts {
@@ -108,6 +137,7 @@ func journey(p seedProduct) []cellChange {
 		case "email":
 			t.email()
 		}
+		t.finalPush()
 		out = append(out, t.out...)
 	}
 	if !p.publish.Equal(start) {
