@@ -1,0 +1,207 @@
+package coverage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+)
+
+// stateAt is the SQL that reconstructs the catalogue at a moment from the
+// change log, narrowed to a scope. It defines:
+//
+//	prod    products of the municipality PUBLISHED at $2 (last product event ≤ $2)
+//	chan    channels ACTIVE at $2 (last channel event ≤ $2), narrowed by the channel filter
+//	av      each (product, channel)'s last availability event ≤ $2, unless a delete
+//	scoped  prod narrowed by the current classification (owner, theme, audience)
+//
+// Window functions pick each record's last event; both PostgreSQL and SQLite
+// (3.25 and later) have them. The parts are materialized, and joined only
+// through IN lists and primary keys, so that neither database joins two
+// unindexed intermediate results row by row. $1 is the municipality, $2 the
+// moment.
+func (s *Service) stateAt(sc *scope, at time.Time) (string, []any) {
+	args := []any{sc.Municipality, at}
+	var productWhere []string
+	if sc.owners != nil {
+		productWhere = append(productWhere, "pr.owner_id IN ("+intList(sc.owners)+")")
+	}
+	if sc.Theme != nil {
+		args = append(args, *sc.Theme)
+		productWhere = append(productWhere, "pr.theme = $"+strconv.Itoa(len(args)))
+	}
+	if sc.Audience != nil {
+		if s.Dialect == dialect.Postgres {
+			args = append(args, `["`+string(*sc.Audience)+`"]`)
+			productWhere = append(productWhere, "pr.audiences @> $"+strconv.Itoa(len(args))+"::jsonb")
+		} else {
+			args = append(args, string(*sc.Audience))
+			productWhere = append(productWhere, "EXISTS (SELECT 1 FROM json_each(pr.audiences) j WHERE j.value = $"+strconv.Itoa(len(args))+")")
+		}
+	}
+	channelWhere := ""
+	if sc.Channels != nil {
+		channelWhere = " AND x.entity_id IN (" + intList(sc.Channels) + ")"
+	}
+	where := ""
+	if len(productWhere) > 0 {
+		where = " AND " + strings.Join(productWhere, " AND ")
+	}
+	q := `WITH
+prod AS MATERIALIZED (
+	SELECT x.entity_id AS id FROM (
+		SELECT entity_id, state,
+			ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY recorded_at DESC, id DESC) AS rn
+		FROM change_events
+		WHERE entity = 'PRODUCT' AND municipality_id = $1 AND recorded_at <= $2
+	) x WHERE x.rn = 1 AND x.state = 'PUBLISHED'
+),
+chan AS MATERIALIZED (
+	SELECT x.entity_id AS id FROM (
+		SELECT entity_id, state,
+			ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY recorded_at DESC, id DESC) AS rn
+		FROM change_events
+		WHERE entity = 'CHANNEL' AND recorded_at <= $2
+	) x WHERE x.rn = 1 AND x.state = 'ACTIVE'` + channelWhere + `
+),
+scoped AS MATERIALIZED (
+	SELECT pr.id, pr.owner_id, pr.theme FROM products pr
+	WHERE pr.id IN (SELECT id FROM prod)` + where + `
+),
+av AS MATERIALIZED (
+	SELECT x.product_id, x.channel_id, x.state, x.other_language FROM (
+		SELECT product_id, channel_id, state, other_language,
+			ROW_NUMBER() OVER (PARTITION BY product_id, channel_id ORDER BY recorded_at DESC, id DESC) AS rn
+		FROM change_events
+		WHERE entity = 'AVAILABILITY' AND municipality_id = $1 AND recorded_at <= $2
+	) x
+	WHERE x.rn = 1 AND x.state IS NOT NULL
+		AND x.product_id IN (SELECT id FROM scoped) AND x.channel_id IN (SELECT id FROM chan)
+)
+`
+	return q, args
+}
+
+func intList(ids []int) string {
+	if len(ids) == 0 {
+		return "NULL" // IN (NULL) matches nothing
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.Itoa(id)
+	}
+	return strings.Join(parts, ",")
+}
+
+// aggregates are the SQL aggregates one moment's coverage is built from.
+type aggregates struct {
+	// channels active at the moment (within the filter).
+	channels []int
+	// products per owner and theme.
+	products map[ownerTheme]int
+	// assessed cells per owner, theme, channel and status; cells without an
+	// availability are the rest: products × active channels.
+	cells []cellCount
+	// per owner and theme: fully covered products and the groups' counts.
+	perProduct map[ownerTheme]productCount
+}
+
+type ownerTheme struct {
+	owner int
+	theme string
+}
+
+type cellCount struct {
+	ownerTheme
+	channel int
+	status  string
+	n       int
+}
+
+type productCount struct {
+	fully, assisted, assistedOther, youth, digital int
+}
+
+// aggregate runs the one statement that counts everything at a moment: four
+// GROUP BY queries over the same reconstructed state, told apart by kind.
+func (s *Service) aggregate(ctx context.Context, sc *scope, at time.Time) (*aggregates, error) {
+	with, args := s.stateAt(sc, at)
+	rows, err := s.Client.QueryContext(ctx, with+`
+SELECT 'channel' AS kind, NULL AS owner_id, NULL AS theme, id AS channel_id, NULL AS status,
+	0 AS n, 0 AS a, 0 AS b, 0 AS c, 0 AS d
+FROM chan
+UNION ALL
+SELECT 'products', owner_id, theme, NULL, NULL, COUNT(*), 0, 0, 0, 0
+FROM scoped GROUP BY owner_id, theme
+UNION ALL
+SELECT 'cells', pr.owner_id, pr.theme, av.channel_id, av.state, COUNT(*), 0, 0, 0, 0
+FROM av JOIN products pr ON pr.id = av.product_id
+GROUP BY pr.owner_id, pr.theme, av.channel_id, av.state
+UNION ALL
+SELECT 'per', pr.owner_id, pr.theme, NULL, NULL,
+	SUM(CASE WHEN per.n_chan - per.na > 0 AND per.avl = per.n_chan - per.na THEN 1 ELSE 0 END),
+	SUM(per.g_assisted), SUM(per.g_other), SUM(per.g_youth), SUM(per.g_digital)
+FROM (
+	SELECT av.product_id, (SELECT COUNT(*) FROM chan) AS n_chan,
+		SUM(CASE WHEN av.state = 'NOT_APPLICABLE' THEN 1 ELSE 0 END) AS na,
+		SUM(CASE WHEN av.state = 'AVAILABLE' THEN 1 ELSE 0 END) AS avl,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.assisted THEN 1 ELSE 0 END) AS g_assisted,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.assisted AND av.other_language THEN 1 ELSE 0 END) AS g_other,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.youth THEN 1 ELSE 0 END) AS g_youth,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.digital THEN 1 ELSE 0 END) AS g_digital
+	FROM av JOIN channels ch ON ch.id = av.channel_id
+	GROUP BY av.product_id
+) per JOIN products pr ON pr.id = per.product_id
+GROUP BY pr.owner_id, pr.theme`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: counting: %w", err)
+	}
+	defer rows.Close()
+	agg := &aggregates{products: map[ownerTheme]int{}, perProduct: map[ownerTheme]productCount{}}
+	for rows.Next() {
+		var (
+			kind           string
+			owner, channel sql.NullInt64
+			theme, status  sql.NullString
+			n, a, b, c, d  int
+		)
+		if err := rows.Scan(&kind, &owner, &theme, &channel, &status, &n, &a, &b, &c, &d); err != nil {
+			return nil, err
+		}
+		ot := ownerTheme{int(owner.Int64), theme.String}
+		switch kind {
+		case "channel":
+			agg.channels = append(agg.channels, int(channel.Int64))
+		case "products":
+			agg.products[ot] = n
+		case "cells":
+			agg.cells = append(agg.cells, cellCount{ot, int(channel.Int64), status.String, n})
+		case "per":
+			agg.perProduct[ot] = productCount{fully: n, assisted: a, assistedOther: b, youth: c, digital: d}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Cells without an availability: every product in scope on every active
+	// channel, less the assessed ones.
+	assessed := map[ownerTheme]map[int]int{}
+	for _, c := range agg.cells {
+		if assessed[c.ownerTheme] == nil {
+			assessed[c.ownerTheme] = map[int]int{}
+		}
+		assessed[c.ownerTheme][c.channel] += c.n
+	}
+	for ot, n := range agg.products {
+		for _, ch := range agg.channels {
+			if rest := n - assessed[ot][ch]; rest > 0 {
+				agg.cells = append(agg.cells, cellCount{ot, ch, NotAssessed, rest})
+			}
+		}
+	}
+	return agg, nil
+}
