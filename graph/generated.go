@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/graph/scalar"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -83,6 +84,92 @@ type ComplexityRoot struct {
 		Youth       func(childComplexity int) int
 	}
 
+	ChannelCoverage struct {
+		Applicable    func(childComplexity int) int
+		Available     func(childComplexity int) int
+		Cells         func(childComplexity int) int
+		Channel       func(childComplexity int) int
+		NotApplicable func(childComplexity int) int
+		NotAssessed   func(childComplexity int) int
+		Partial       func(childComplexity int) int
+		Planned       func(childComplexity int) int
+		Ratio         func(childComplexity int) int
+		Unavailable   func(childComplexity int) int
+	}
+
+	CoverageGroups struct {
+		Digital       func(childComplexity int) int
+		OtherLanguage func(childComplexity int) int
+		PersonalHelp  func(childComplexity int) int
+		Youth         func(childComplexity int) int
+	}
+
+	CoveragePoint struct {
+		ApplicableCells      func(childComplexity int) int
+		At                   func(childComplexity int) int
+		AvailableCells       func(childComplexity int) int
+		FullyCoveredProducts func(childComplexity int) int
+		NotApplicableCells   func(childComplexity int) int
+		Ratio                func(childComplexity int) int
+	}
+
+	CoverageProjection struct {
+		CellsToGo           func(childComplexity int) int
+		OnTrack             func(childComplexity int) int
+		PacePerWeek         func(childComplexity int) int
+		ProjectedCompletion func(childComplexity int) int
+		RequiredPacePerWeek func(childComplexity int) int
+	}
+
+	CoverageReport struct {
+		ApplicableCells      func(childComplexity int) int
+		AsOf                 func(childComplexity int) int
+		AvailableCells       func(childComplexity int) int
+		ByChannel            func(childComplexity int) int
+		ByOrganization       func(childComplexity int) int
+		ByTheme              func(childComplexity int) int
+		Cells                func(childComplexity int) int
+		FullyCoveredProducts func(childComplexity int) int
+		Groups               func(childComplexity int) int
+		NotApplicableCells   func(childComplexity int) int
+		NotAssessedCells     func(childComplexity int) int
+		PartialCells         func(childComplexity int) int
+		PlannedCells         func(childComplexity int) int
+		Products             func(childComplexity int) int
+		Projection           func(childComplexity int) int
+		Ratio                func(childComplexity int) int
+		Target               func(childComplexity int) int
+		UnavailableCells     func(childComplexity int) int
+	}
+
+	CoverageTarget struct {
+		Deadline func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Share    func(childComplexity int) int
+	}
+
+	Gap struct {
+		Channel      func(childComplexity int) int
+		DataGap      func(childComplexity int) int
+		LastReviewed func(childComplexity int) int
+		Overdue      func(childComplexity int) int
+		PlannedDate  func(childComplexity int) int
+		Product      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	GapConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GapEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Location struct {
 		City           func(childComplexity int) int
 		Code           func(childComplexity int) int
@@ -109,6 +196,21 @@ type ComplexityRoot struct {
 		Parent    func(childComplexity int) int
 		ParentID  func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+	}
+
+	OrganizationCoverage struct {
+		Applicable           func(childComplexity int) int
+		Available            func(childComplexity int) int
+		Cells                func(childComplexity int) int
+		FullyCoveredProducts func(childComplexity int) int
+		NotApplicable        func(childComplexity int) int
+		NotAssessed          func(childComplexity int) int
+		Organization         func(childComplexity int) int
+		Partial              func(childComplexity int) int
+		Planned              func(childComplexity int) int
+		Products             func(childComplexity int) int
+		Ratio                func(childComplexity int) int
+		Unavailable          func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -152,12 +254,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Channels      func(childComplexity int) int
-		Node          func(childComplexity int, id int) int
-		Nodes         func(childComplexity int, ids []int) int
-		Organizations func(childComplexity int, municipality *string) int
-		Product       func(childComplexity int, slug string, municipality *string) int
-		Products      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string) int
+		Channels            func(childComplexity int) int
+		Coverage            func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
+		CoverageHistory     func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
+		Gaps                func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Node                func(childComplexity int, id int) int
+		Nodes               func(childComplexity int, ids []int) int
+		NotApplicableReview func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Organizations       func(childComplexity int, municipality *string) int
+		Product             func(childComplexity int, slug string, municipality *string) int
+		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string) int
 	}
 
 	Target struct {
@@ -171,6 +277,21 @@ type ComplexityRoot struct {
 		Primary        func(childComplexity int) int
 		Share          func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+	}
+
+	ThemeCoverage struct {
+		Applicable           func(childComplexity int) int
+		Available            func(childComplexity int) int
+		Cells                func(childComplexity int) int
+		FullyCoveredProducts func(childComplexity int) int
+		NotApplicable        func(childComplexity int) int
+		NotAssessed          func(childComplexity int) int
+		Partial              func(childComplexity int) int
+		Planned              func(childComplexity int) int
+		Products             func(childComplexity int) int
+		Ratio                func(childComplexity int) int
+		Theme                func(childComplexity int) int
+		Unavailable          func(childComplexity int) int
 	}
 
 	UPLEntry struct {
@@ -196,6 +317,10 @@ type QueryResolver interface {
 	Product(ctx context.Context, slug string, municipality *string) (*ent.Product, error)
 	Channels(ctx context.Context) ([]*ent.Channel, error)
 	Organizations(ctx context.Context, municipality *string) ([]*ent.Organization, error)
+	Coverage(ctx context.Context, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) (*coverage.Report, error)
+	CoverageHistory(ctx context.Context, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) ([]*coverage.Point, error)
+	Gaps(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
+	NotApplicableReview(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -416,6 +541,369 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Channel.Youth(childComplexity), true
 
+	case "ChannelCoverage.applicable":
+		if e.ComplexityRoot.ChannelCoverage.Applicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Applicable(childComplexity), true
+	case "ChannelCoverage.available":
+		if e.ComplexityRoot.ChannelCoverage.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Available(childComplexity), true
+	case "ChannelCoverage.cells":
+		if e.ComplexityRoot.ChannelCoverage.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Cells(childComplexity), true
+	case "ChannelCoverage.channel":
+		if e.ComplexityRoot.ChannelCoverage.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Channel(childComplexity), true
+	case "ChannelCoverage.notApplicable":
+		if e.ComplexityRoot.ChannelCoverage.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.NotApplicable(childComplexity), true
+	case "ChannelCoverage.notAssessed":
+		if e.ComplexityRoot.ChannelCoverage.NotAssessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.NotAssessed(childComplexity), true
+	case "ChannelCoverage.partial":
+		if e.ComplexityRoot.ChannelCoverage.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Partial(childComplexity), true
+	case "ChannelCoverage.planned":
+		if e.ComplexityRoot.ChannelCoverage.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Planned(childComplexity), true
+	case "ChannelCoverage.ratio":
+		if e.ComplexityRoot.ChannelCoverage.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Ratio(childComplexity), true
+	case "ChannelCoverage.unavailable":
+		if e.ComplexityRoot.ChannelCoverage.Unavailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelCoverage.Unavailable(childComplexity), true
+
+	case "CoverageGroups.digital":
+		if e.ComplexityRoot.CoverageGroups.Digital == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroups.Digital(childComplexity), true
+	case "CoverageGroups.otherLanguage":
+		if e.ComplexityRoot.CoverageGroups.OtherLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroups.OtherLanguage(childComplexity), true
+	case "CoverageGroups.personalHelp":
+		if e.ComplexityRoot.CoverageGroups.PersonalHelp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroups.PersonalHelp(childComplexity), true
+	case "CoverageGroups.youth":
+		if e.ComplexityRoot.CoverageGroups.Youth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroups.Youth(childComplexity), true
+
+	case "CoveragePoint.applicableCells":
+		if e.ComplexityRoot.CoveragePoint.ApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePoint.ApplicableCells(childComplexity), true
+	case "CoveragePoint.at":
+		if e.ComplexityRoot.CoveragePoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePoint.At(childComplexity), true
+	case "CoveragePoint.availableCells":
+		if e.ComplexityRoot.CoveragePoint.AvailableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePoint.AvailableCells(childComplexity), true
+	case "CoveragePoint.fullyCoveredProducts":
+		if e.ComplexityRoot.CoveragePoint.FullyCoveredProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePoint.FullyCoveredProducts(childComplexity), true
+	case "CoveragePoint.notApplicableCells":
+		if e.ComplexityRoot.CoveragePoint.NotApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePoint.NotApplicableCells(childComplexity), true
+	case "CoveragePoint.ratio":
+		if e.ComplexityRoot.CoveragePoint.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePoint.Ratio(childComplexity), true
+
+	case "CoverageProjection.cellsToGo":
+		if e.ComplexityRoot.CoverageProjection.CellsToGo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageProjection.CellsToGo(childComplexity), true
+	case "CoverageProjection.onTrack":
+		if e.ComplexityRoot.CoverageProjection.OnTrack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageProjection.OnTrack(childComplexity), true
+	case "CoverageProjection.pacePerWeek":
+		if e.ComplexityRoot.CoverageProjection.PacePerWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageProjection.PacePerWeek(childComplexity), true
+	case "CoverageProjection.projectedCompletion":
+		if e.ComplexityRoot.CoverageProjection.ProjectedCompletion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageProjection.ProjectedCompletion(childComplexity), true
+	case "CoverageProjection.requiredPacePerWeek":
+		if e.ComplexityRoot.CoverageProjection.RequiredPacePerWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageProjection.RequiredPacePerWeek(childComplexity), true
+
+	case "CoverageReport.applicableCells":
+		if e.ComplexityRoot.CoverageReport.ApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.ApplicableCells(childComplexity), true
+	case "CoverageReport.asOf":
+		if e.ComplexityRoot.CoverageReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.AsOf(childComplexity), true
+	case "CoverageReport.availableCells":
+		if e.ComplexityRoot.CoverageReport.AvailableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.AvailableCells(childComplexity), true
+	case "CoverageReport.byChannel":
+		if e.ComplexityRoot.CoverageReport.ByChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.ByChannel(childComplexity), true
+	case "CoverageReport.byOrganization":
+		if e.ComplexityRoot.CoverageReport.ByOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.ByOrganization(childComplexity), true
+	case "CoverageReport.byTheme":
+		if e.ComplexityRoot.CoverageReport.ByTheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.ByTheme(childComplexity), true
+	case "CoverageReport.cells":
+		if e.ComplexityRoot.CoverageReport.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Cells(childComplexity), true
+	case "CoverageReport.fullyCoveredProducts":
+		if e.ComplexityRoot.CoverageReport.FullyCoveredProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.FullyCoveredProducts(childComplexity), true
+	case "CoverageReport.groups":
+		if e.ComplexityRoot.CoverageReport.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Groups(childComplexity), true
+	case "CoverageReport.notApplicableCells":
+		if e.ComplexityRoot.CoverageReport.NotApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.NotApplicableCells(childComplexity), true
+	case "CoverageReport.notAssessedCells":
+		if e.ComplexityRoot.CoverageReport.NotAssessedCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.NotAssessedCells(childComplexity), true
+	case "CoverageReport.partialCells":
+		if e.ComplexityRoot.CoverageReport.PartialCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.PartialCells(childComplexity), true
+	case "CoverageReport.plannedCells":
+		if e.ComplexityRoot.CoverageReport.PlannedCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.PlannedCells(childComplexity), true
+	case "CoverageReport.products":
+		if e.ComplexityRoot.CoverageReport.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Products(childComplexity), true
+	case "CoverageReport.projection":
+		if e.ComplexityRoot.CoverageReport.Projection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Projection(childComplexity), true
+	case "CoverageReport.ratio":
+		if e.ComplexityRoot.CoverageReport.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Ratio(childComplexity), true
+	case "CoverageReport.target":
+		if e.ComplexityRoot.CoverageReport.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Target(childComplexity), true
+	case "CoverageReport.unavailableCells":
+		if e.ComplexityRoot.CoverageReport.UnavailableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.UnavailableCells(childComplexity), true
+
+	case "CoverageTarget.deadline":
+		if e.ComplexityRoot.CoverageTarget.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageTarget.Deadline(childComplexity), true
+	case "CoverageTarget.name":
+		if e.ComplexityRoot.CoverageTarget.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageTarget.Name(childComplexity), true
+	case "CoverageTarget.share":
+		if e.ComplexityRoot.CoverageTarget.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageTarget.Share(childComplexity), true
+
+	case "Gap.channel":
+		if e.ComplexityRoot.Gap.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Channel(childComplexity), true
+	case "Gap.dataGap":
+		if e.ComplexityRoot.Gap.DataGap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.DataGap(childComplexity), true
+	case "Gap.lastReviewed":
+		if e.ComplexityRoot.Gap.LastReviewed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.LastReviewed(childComplexity), true
+	case "Gap.overdue":
+		if e.ComplexityRoot.Gap.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Overdue(childComplexity), true
+	case "Gap.plannedDate":
+		if e.ComplexityRoot.Gap.PlannedDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.PlannedDate(childComplexity), true
+	case "Gap.product":
+		if e.ComplexityRoot.Gap.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Product(childComplexity), true
+	case "Gap.reason":
+		if e.ComplexityRoot.Gap.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Reason(childComplexity), true
+	case "Gap.status":
+		if e.ComplexityRoot.Gap.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gap.Status(childComplexity), true
+
+	case "GapConnection.edges":
+		if e.ComplexityRoot.GapConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.Edges(childComplexity), true
+	case "GapConnection.pageInfo":
+		if e.ComplexityRoot.GapConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.PageInfo(childComplexity), true
+	case "GapConnection.totalCount":
+		if e.ComplexityRoot.GapConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapConnection.TotalCount(childComplexity), true
+
+	case "GapEdge.cursor":
+		if e.ComplexityRoot.GapEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapEdge.Cursor(childComplexity), true
+	case "GapEdge.node":
+		if e.ComplexityRoot.GapEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapEdge.Node(childComplexity), true
+
 	case "Location.city":
 		if e.ComplexityRoot.Location.City == nil {
 			break
@@ -549,6 +1037,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.UpdatedAt(childComplexity), true
+
+	case "OrganizationCoverage.applicable":
+		if e.ComplexityRoot.OrganizationCoverage.Applicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Applicable(childComplexity), true
+	case "OrganizationCoverage.available":
+		if e.ComplexityRoot.OrganizationCoverage.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Available(childComplexity), true
+	case "OrganizationCoverage.cells":
+		if e.ComplexityRoot.OrganizationCoverage.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Cells(childComplexity), true
+	case "OrganizationCoverage.fullyCoveredProducts":
+		if e.ComplexityRoot.OrganizationCoverage.FullyCoveredProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.FullyCoveredProducts(childComplexity), true
+	case "OrganizationCoverage.notApplicable":
+		if e.ComplexityRoot.OrganizationCoverage.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.NotApplicable(childComplexity), true
+	case "OrganizationCoverage.notAssessed":
+		if e.ComplexityRoot.OrganizationCoverage.NotAssessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.NotAssessed(childComplexity), true
+	case "OrganizationCoverage.organization":
+		if e.ComplexityRoot.OrganizationCoverage.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Organization(childComplexity), true
+	case "OrganizationCoverage.partial":
+		if e.ComplexityRoot.OrganizationCoverage.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Partial(childComplexity), true
+	case "OrganizationCoverage.planned":
+		if e.ComplexityRoot.OrganizationCoverage.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Planned(childComplexity), true
+	case "OrganizationCoverage.products":
+		if e.ComplexityRoot.OrganizationCoverage.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Products(childComplexity), true
+	case "OrganizationCoverage.ratio":
+		if e.ComplexityRoot.OrganizationCoverage.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Ratio(childComplexity), true
+	case "OrganizationCoverage.unavailable":
+		if e.ComplexityRoot.OrganizationCoverage.Unavailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationCoverage.Unavailable(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -728,6 +1289,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Channels(childComplexity), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["at"].(*time.Time), args["municipality"].(*string), args["organization"].(*string), args["theme"].(*string), args["audience"].(*catalog.Audience), args["channels"].([]string)), true
+	case "Query.coverageHistory":
+		if e.ComplexityRoot.Query.CoverageHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverageHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CoverageHistory(childComplexity, args["from"].(time.Time), args["to"].(*time.Time), args["interval"].(CoverageInterval), args["municipality"].(*string), args["organization"].(*string), args["theme"].(*string), args["audience"].(*catalog.Audience), args["channels"].([]string)), true
+	case "Query.gaps":
+		if e.ComplexityRoot.Query.Gaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Gaps(childComplexity, args["municipality"].(*string), args["organization"].(*string), args["channel"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -751,6 +1345,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.notApplicableReview":
+		if e.ComplexityRoot.Query.NotApplicableReview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notApplicableReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NotApplicableReview(childComplexity, args["municipality"].(*string), args["organization"].(*string), args["channel"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -845,6 +1450,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.UpdatedAt(childComplexity), true
+
+	case "ThemeCoverage.applicable":
+		if e.ComplexityRoot.ThemeCoverage.Applicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Applicable(childComplexity), true
+	case "ThemeCoverage.available":
+		if e.ComplexityRoot.ThemeCoverage.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Available(childComplexity), true
+	case "ThemeCoverage.cells":
+		if e.ComplexityRoot.ThemeCoverage.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Cells(childComplexity), true
+	case "ThemeCoverage.fullyCoveredProducts":
+		if e.ComplexityRoot.ThemeCoverage.FullyCoveredProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.FullyCoveredProducts(childComplexity), true
+	case "ThemeCoverage.notApplicable":
+		if e.ComplexityRoot.ThemeCoverage.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.NotApplicable(childComplexity), true
+	case "ThemeCoverage.notAssessed":
+		if e.ComplexityRoot.ThemeCoverage.NotAssessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.NotAssessed(childComplexity), true
+	case "ThemeCoverage.partial":
+		if e.ComplexityRoot.ThemeCoverage.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Partial(childComplexity), true
+	case "ThemeCoverage.planned":
+		if e.ComplexityRoot.ThemeCoverage.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Planned(childComplexity), true
+	case "ThemeCoverage.products":
+		if e.ComplexityRoot.ThemeCoverage.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Products(childComplexity), true
+	case "ThemeCoverage.ratio":
+		if e.ComplexityRoot.ThemeCoverage.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Ratio(childComplexity), true
+	case "ThemeCoverage.theme":
+		if e.ComplexityRoot.ThemeCoverage.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Theme(childComplexity), true
+	case "ThemeCoverage.unavailable":
+		if e.ComplexityRoot.ThemeCoverage.Unavailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeCoverage.Unavailable(childComplexity), true
 
 	case "UPLEntry.businesses":
 		if e.ComplexityRoot.UPLEntry.Businesses == nil {
@@ -977,7 +1655,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -991,6 +1669,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "catalogus.graphql", Input: sourceData("catalogus.graphql"), BuiltIn: false},
+	{Name: "coverage.graphql", Input: sourceData("coverage.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1076,6 +1755,178 @@ func (ec *executionContext) childFields_Channel(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
 }
 
+func (ec *executionContext) childFields_ChannelCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelCoverage_channel(ctx, field)
+	case "cells":
+		return ec.fieldContext_ChannelCoverage_cells(ctx, field)
+	case "applicable":
+		return ec.fieldContext_ChannelCoverage_applicable(ctx, field)
+	case "available":
+		return ec.fieldContext_ChannelCoverage_available(ctx, field)
+	case "partial":
+		return ec.fieldContext_ChannelCoverage_partial(ctx, field)
+	case "planned":
+		return ec.fieldContext_ChannelCoverage_planned(ctx, field)
+	case "unavailable":
+		return ec.fieldContext_ChannelCoverage_unavailable(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_ChannelCoverage_notApplicable(ctx, field)
+	case "notAssessed":
+		return ec.fieldContext_ChannelCoverage_notAssessed(ctx, field)
+	case "ratio":
+		return ec.fieldContext_ChannelCoverage_ratio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageGroups(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personalHelp":
+		return ec.fieldContext_CoverageGroups_personalHelp(ctx, field)
+	case "otherLanguage":
+		return ec.fieldContext_CoverageGroups_otherLanguage(ctx, field)
+	case "youth":
+		return ec.fieldContext_CoverageGroups_youth(ctx, field)
+	case "digital":
+		return ec.fieldContext_CoverageGroups_digital(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGroups", field.Name)
+}
+
+func (ec *executionContext) childFields_CoveragePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_CoveragePoint_at(ctx, field)
+	case "applicableCells":
+		return ec.fieldContext_CoveragePoint_applicableCells(ctx, field)
+	case "availableCells":
+		return ec.fieldContext_CoveragePoint_availableCells(ctx, field)
+	case "notApplicableCells":
+		return ec.fieldContext_CoveragePoint_notApplicableCells(ctx, field)
+	case "ratio":
+		return ec.fieldContext_CoveragePoint_ratio(ctx, field)
+	case "fullyCoveredProducts":
+		return ec.fieldContext_CoveragePoint_fullyCoveredProducts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoveragePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageProjection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pacePerWeek":
+		return ec.fieldContext_CoverageProjection_pacePerWeek(ctx, field)
+	case "requiredPacePerWeek":
+		return ec.fieldContext_CoverageProjection_requiredPacePerWeek(ctx, field)
+	case "cellsToGo":
+		return ec.fieldContext_CoverageProjection_cellsToGo(ctx, field)
+	case "projectedCompletion":
+		return ec.fieldContext_CoverageProjection_projectedCompletion(ctx, field)
+	case "onTrack":
+		return ec.fieldContext_CoverageProjection_onTrack(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageProjection", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_CoverageReport_asOf(ctx, field)
+	case "products":
+		return ec.fieldContext_CoverageReport_products(ctx, field)
+	case "fullyCoveredProducts":
+		return ec.fieldContext_CoverageReport_fullyCoveredProducts(ctx, field)
+	case "cells":
+		return ec.fieldContext_CoverageReport_cells(ctx, field)
+	case "applicableCells":
+		return ec.fieldContext_CoverageReport_applicableCells(ctx, field)
+	case "availableCells":
+		return ec.fieldContext_CoverageReport_availableCells(ctx, field)
+	case "partialCells":
+		return ec.fieldContext_CoverageReport_partialCells(ctx, field)
+	case "plannedCells":
+		return ec.fieldContext_CoverageReport_plannedCells(ctx, field)
+	case "unavailableCells":
+		return ec.fieldContext_CoverageReport_unavailableCells(ctx, field)
+	case "notApplicableCells":
+		return ec.fieldContext_CoverageReport_notApplicableCells(ctx, field)
+	case "notAssessedCells":
+		return ec.fieldContext_CoverageReport_notAssessedCells(ctx, field)
+	case "ratio":
+		return ec.fieldContext_CoverageReport_ratio(ctx, field)
+	case "byChannel":
+		return ec.fieldContext_CoverageReport_byChannel(ctx, field)
+	case "byOrganization":
+		return ec.fieldContext_CoverageReport_byOrganization(ctx, field)
+	case "byTheme":
+		return ec.fieldContext_CoverageReport_byTheme(ctx, field)
+	case "groups":
+		return ec.fieldContext_CoverageReport_groups(ctx, field)
+	case "target":
+		return ec.fieldContext_CoverageReport_target(ctx, field)
+	case "projection":
+		return ec.fieldContext_CoverageReport_projection(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageReport", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CoverageTarget_name(ctx, field)
+	case "deadline":
+		return ec.fieldContext_CoverageTarget_deadline(ctx, field)
+	case "share":
+		return ec.fieldContext_CoverageTarget_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_Gap_product(ctx, field)
+	case "channel":
+		return ec.fieldContext_Gap_channel(ctx, field)
+	case "status":
+		return ec.fieldContext_Gap_status(ctx, field)
+	case "plannedDate":
+		return ec.fieldContext_Gap_plannedDate(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Gap_overdue(ctx, field)
+	case "dataGap":
+		return ec.fieldContext_Gap_dataGap(ctx, field)
+	case "reason":
+		return ec.fieldContext_Gap_reason(ctx, field)
+	case "lastReviewed":
+		return ec.fieldContext_Gap_lastReviewed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Gap", field.Name)
+}
+
+func (ec *executionContext) childFields_GapConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_GapConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_GapConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GapConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_GapEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_GapEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1130,6 +1981,36 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_children(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_OrganizationCoverage_organization(ctx, field)
+	case "products":
+		return ec.fieldContext_OrganizationCoverage_products(ctx, field)
+	case "fullyCoveredProducts":
+		return ec.fieldContext_OrganizationCoverage_fullyCoveredProducts(ctx, field)
+	case "cells":
+		return ec.fieldContext_OrganizationCoverage_cells(ctx, field)
+	case "applicable":
+		return ec.fieldContext_OrganizationCoverage_applicable(ctx, field)
+	case "available":
+		return ec.fieldContext_OrganizationCoverage_available(ctx, field)
+	case "partial":
+		return ec.fieldContext_OrganizationCoverage_partial(ctx, field)
+	case "planned":
+		return ec.fieldContext_OrganizationCoverage_planned(ctx, field)
+	case "unavailable":
+		return ec.fieldContext_OrganizationCoverage_unavailable(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_OrganizationCoverage_notApplicable(ctx, field)
+	case "notAssessed":
+		return ec.fieldContext_OrganizationCoverage_notAssessed(ctx, field)
+	case "ratio":
+		return ec.fieldContext_OrganizationCoverage_ratio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1210,6 +2091,36 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 		return ec.fieldContext_ProductEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeCoverage_theme(ctx, field)
+	case "products":
+		return ec.fieldContext_ThemeCoverage_products(ctx, field)
+	case "fullyCoveredProducts":
+		return ec.fieldContext_ThemeCoverage_fullyCoveredProducts(ctx, field)
+	case "cells":
+		return ec.fieldContext_ThemeCoverage_cells(ctx, field)
+	case "applicable":
+		return ec.fieldContext_ThemeCoverage_applicable(ctx, field)
+	case "available":
+		return ec.fieldContext_ThemeCoverage_available(ctx, field)
+	case "partial":
+		return ec.fieldContext_ThemeCoverage_partial(ctx, field)
+	case "planned":
+		return ec.fieldContext_ThemeCoverage_planned(ctx, field)
+	case "unavailable":
+		return ec.fieldContext_ThemeCoverage_unavailable(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_ThemeCoverage_notApplicable(ctx, field)
+	case "notAssessed":
+		return ec.fieldContext_ThemeCoverage_notAssessed(ctx, field)
+	case "ratio":
+		return ec.fieldContext_ThemeCoverage_ratio(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_UPLEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1364,6 +2275,176 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_coverageHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (CoverageInterval, error) {
+			return ec.unmarshalNCoverageInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCoverageInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["theme"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*catalog.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "channels",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channels"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["theme"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "audience",
+		func(ctx context.Context, v any) (*catalog.Audience, error) {
+			return ec.unmarshalOAudience2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["audience"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "channels",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channels"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1389,6 +2470,52 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notApplicableReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -2350,6 +3477,1471 @@ func (ec *executionContext) fieldContext_Channel_sortOrder(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Channel", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ChannelCoverage_channel(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelCoverage_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_applicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_available(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_unavailable(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_unavailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unavailable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_unavailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_notAssessed(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_notAssessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAssessed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ChannelCoverage_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelCoverage_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelCoverage_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoverageGroups_personalHelp(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroups_personalHelp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonalHelp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroups_personalHelp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroups_otherLanguage(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroups_otherLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherLanguage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroups_otherLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroups_youth(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroups_youth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Youth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroups_youth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroups_digital(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroups_digital(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digital, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroups_digital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoveragePoint_at(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePoint_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePoint_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CoveragePoint_applicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePoint_applicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePoint_applicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoveragePoint_availableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePoint_availableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePoint_availableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoveragePoint_notApplicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePoint_notApplicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePoint_notApplicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoveragePoint_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePoint_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePoint_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePoint", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoveragePoint_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePoint_fullyCoveredProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullyCoveredProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePoint_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageProjection_pacePerWeek(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageProjection_pacePerWeek(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PacePerWeek, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageProjection_pacePerWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageProjection_requiredPacePerWeek(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageProjection_requiredPacePerWeek(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredPacePerWeek, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageProjection_requiredPacePerWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageProjection_cellsToGo(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageProjection_cellsToGo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CellsToGo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageProjection_cellsToGo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageProjection_projectedCompletion(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageProjection_projectedCompletion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectedCompletion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageProjection_projectedCompletion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoverageProjection_onTrack(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageProjection_onTrack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTrack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageProjection_onTrack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoverageReport_asOf(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CoverageReport_products(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_fullyCoveredProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullyCoveredProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_applicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_applicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_applicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_availableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_availableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_availableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_partialCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_partialCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartialCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_partialCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_plannedCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_plannedCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_plannedCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_unavailableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_unavailableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnavailableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_unavailableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_notApplicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_notApplicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_notApplicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_notAssessedCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_notAssessedCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAssessedCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_notAssessedCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageReport_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageReport", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoverageReport_byChannel(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_byChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.ChannelCoverage) graphql.Marshaler {
+			return ec.marshalNChannelCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_byChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageReport_byOrganization(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_byOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByOrganization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.OrganizationCoverage) graphql.Marshaler {
+			return ec.marshalNOrganizationCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_byOrganization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageReport_byTheme(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_byTheme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByTheme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.ThemeCoverage) graphql.Marshaler {
+			return ec.marshalNThemeCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_byTheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageReport_groups(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coverage.Groups) graphql.Marshaler {
+			return ec.marshalNCoverageGroups2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGroups(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGroups(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageReport_target(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Target) graphql.Marshaler {
+			return ec.marshalOCoverageTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageReport_projection(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageReport_projection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Projection) graphql.Marshaler {
+			return ec.marshalOCoverageProjection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐProjection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageReport_projection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageProjection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageTarget_name(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageTarget_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageTarget_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageTarget_deadline(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageTarget_deadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageTarget_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoverageTarget_share(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageTarget_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageTarget_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Gap_product(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_channel(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gap_status(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coverage.CellStatus) graphql.Marshaler {
+			return ec.marshalNCellStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCellStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "CellStatus")
+}
+
+func (ec *executionContext) _Gap_plannedDate(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_plannedDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_plannedDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Gap_overdue(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Gap_dataGap(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_dataGap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataGap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_dataGap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Gap_reason(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "String")
+}
+
+func (ec *executionContext) _Gap_lastReviewed(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gap_lastReviewed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastReviewed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Gap_lastReviewed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gap", field, false, false, "Date")
+}
+
+func (ec *executionContext) _GapConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GapConnection_edges(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*GapEdge) graphql.Marshaler {
+			return ec.marshalNGapEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapEdge_node(ctx context.Context, field graphql.CollectedField, obj *GapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Gap) graphql.Marshaler {
+			return ec.marshalNGap2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GapEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GapEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *GapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GapEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GapEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2881,6 +5473,291 @@ func (ec *executionContext) fieldContext_Organization_children(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationCoverage_organization(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationCoverage_products(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_fullyCoveredProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullyCoveredProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_applicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_available(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_unavailable(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_unavailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unavailable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_unavailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_notAssessed(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_notAssessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAssessed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationCoverage_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationCoverage_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationCoverage_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Float")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -3842,6 +6719,182 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["at"].(*time.Time), fc.Args["municipality"].(*string), fc.Args["organization"].(*string), fc.Args["theme"].(*string), fc.Args["audience"].(*catalog.Audience), fc.Args["channels"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Report) graphql.Marshaler {
+			return ec.marshalNCoverageReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverageHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageHistory(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(CoverageInterval), fc.Args["municipality"].(*string), fc.Args["organization"].(*string), fc.Args["theme"].(*string), fc.Args["audience"].(*catalog.Audience), fc.Args["channels"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coverage.Point) graphql.Marshaler {
+			return ec.marshalNCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoveragePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverageHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Gaps(ctx, fc.Args["municipality"].(*string), fc.Args["organization"].(*string), fc.Args["channel"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+			return ec.marshalNGapConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notApplicableReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notApplicableReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NotApplicableReview(ctx, fc.Args["municipality"].(*string), fc.Args["organization"].(*string), fc.Args["channel"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+			return ec.marshalNGapConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notApplicableReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GapConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notApplicableReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4155,6 +7208,282 @@ func (ec *executionContext) fieldContext_Target_municipality(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThemeCoverage_theme(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeCoverage_products(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_fullyCoveredProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullyCoveredProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_applicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_available(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_unavailable(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_unavailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unavailable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_unavailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_notAssessed(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_notAssessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAssessed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThemeCoverage_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeCoverage_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeCoverage_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Float")
 }
 
 func (ec *executionContext) _UPLEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -11381,6 +14710,553 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var channelCoverageImplementors = []string{"ChannelCoverage"}
+
+func (ec *executionContext) _ChannelCoverage(ctx context.Context, sel ast.SelectionSet, obj *coverage.ChannelCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelCoverage")
+		case "channel":
+			out.Values[i] = ec._ChannelCoverage_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._ChannelCoverage_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicable":
+			out.Values[i] = ec._ChannelCoverage_applicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._ChannelCoverage_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._ChannelCoverage_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planned":
+			out.Values[i] = ec._ChannelCoverage_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unavailable":
+			out.Values[i] = ec._ChannelCoverage_unavailable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicable":
+			out.Values[i] = ec._ChannelCoverage_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notAssessed":
+			out.Values[i] = ec._ChannelCoverage_notAssessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._ChannelCoverage_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageGroupsImplementors = []string{"CoverageGroups"}
+
+func (ec *executionContext) _CoverageGroups(ctx context.Context, sel ast.SelectionSet, obj *coverage.Groups) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGroupsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageGroups")
+		case "personalHelp":
+			out.Values[i] = ec._CoverageGroups_personalHelp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "otherLanguage":
+			out.Values[i] = ec._CoverageGroups_otherLanguage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "youth":
+			out.Values[i] = ec._CoverageGroups_youth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digital":
+			out.Values[i] = ec._CoverageGroups_digital(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coveragePointImplementors = []string{"CoveragePoint"}
+
+func (ec *executionContext) _CoveragePoint(ctx context.Context, sel ast.SelectionSet, obj *coverage.Point) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coveragePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoveragePoint")
+		case "at":
+			out.Values[i] = ec._CoveragePoint_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicableCells":
+			out.Values[i] = ec._CoveragePoint_applicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableCells":
+			out.Values[i] = ec._CoveragePoint_availableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicableCells":
+			out.Values[i] = ec._CoveragePoint_notApplicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._CoveragePoint_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullyCoveredProducts":
+			out.Values[i] = ec._CoveragePoint_fullyCoveredProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageProjectionImplementors = []string{"CoverageProjection"}
+
+func (ec *executionContext) _CoverageProjection(ctx context.Context, sel ast.SelectionSet, obj *coverage.Projection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageProjectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageProjection")
+		case "pacePerWeek":
+			out.Values[i] = ec._CoverageProjection_pacePerWeek(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiredPacePerWeek":
+			out.Values[i] = ec._CoverageProjection_requiredPacePerWeek(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cellsToGo":
+			out.Values[i] = ec._CoverageProjection_cellsToGo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "projectedCompletion":
+			out.Values[i] = ec._CoverageProjection_projectedCompletion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "onTrack":
+			out.Values[i] = ec._CoverageProjection_onTrack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageReportImplementors = []string{"CoverageReport"}
+
+func (ec *executionContext) _CoverageReport(ctx context.Context, sel ast.SelectionSet, obj *coverage.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageReport")
+		case "asOf":
+			out.Values[i] = ec._CoverageReport_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._CoverageReport_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullyCoveredProducts":
+			out.Values[i] = ec._CoverageReport_fullyCoveredProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._CoverageReport_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicableCells":
+			out.Values[i] = ec._CoverageReport_applicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableCells":
+			out.Values[i] = ec._CoverageReport_availableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partialCells":
+			out.Values[i] = ec._CoverageReport_partialCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plannedCells":
+			out.Values[i] = ec._CoverageReport_plannedCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unavailableCells":
+			out.Values[i] = ec._CoverageReport_unavailableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicableCells":
+			out.Values[i] = ec._CoverageReport_notApplicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notAssessedCells":
+			out.Values[i] = ec._CoverageReport_notAssessedCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._CoverageReport_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byChannel":
+			out.Values[i] = ec._CoverageReport_byChannel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byOrganization":
+			out.Values[i] = ec._CoverageReport_byOrganization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byTheme":
+			out.Values[i] = ec._CoverageReport_byTheme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._CoverageReport_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._CoverageReport_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "projection":
+			out.Values[i] = ec._CoverageReport_projection(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageTargetImplementors = []string{"CoverageTarget"}
+
+func (ec *executionContext) _CoverageTarget(ctx context.Context, sel ast.SelectionSet, obj *coverage.Target) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageTarget")
+		case "name":
+			out.Values[i] = ec._CoverageTarget_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deadline":
+			out.Values[i] = ec._CoverageTarget_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._CoverageTarget_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapImplementors = []string{"Gap"}
+
+func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj *coverage.Gap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Gap")
+		case "product":
+			out.Values[i] = ec._Gap_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._Gap_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Gap_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plannedDate":
+			out.Values[i] = ec._Gap_plannedDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._Gap_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataGap":
+			out.Values[i] = ec._Gap_dataGap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Gap_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastReviewed":
+			out.Values[i] = ec._Gap_lastReviewed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapConnectionImplementors = []string{"GapConnection"}
+
+func (ec *executionContext) _GapConnection(ctx context.Context, sel ast.SelectionSet, obj *GapConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapConnection")
+		case "totalCount":
+			out.Values[i] = ec._GapConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._GapConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GapConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapEdgeImplementors = []string{"GapEdge"}
+
+func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, obj *GapEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GapEdge")
+		case "node":
+			out.Values[i] = ec._GapEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._GapEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var locationImplementors = []string{"Location", "Node"}
 
 func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
@@ -11533,6 +15409,94 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_children(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationCoverageImplementors = []string{"OrganizationCoverage"}
+
+func (ec *executionContext) _OrganizationCoverage(ctx context.Context, sel ast.SelectionSet, obj *coverage.OrganizationCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationCoverage")
+		case "organization":
+			out.Values[i] = ec._OrganizationCoverage_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._OrganizationCoverage_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullyCoveredProducts":
+			out.Values[i] = ec._OrganizationCoverage_fullyCoveredProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._OrganizationCoverage_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicable":
+			out.Values[i] = ec._OrganizationCoverage_applicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._OrganizationCoverage_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._OrganizationCoverage_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planned":
+			out.Values[i] = ec._OrganizationCoverage_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unavailable":
+			out.Values[i] = ec._OrganizationCoverage_unavailable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicable":
+			out.Values[i] = ec._OrganizationCoverage_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notAssessed":
+			out.Values[i] = ec._OrganizationCoverage_notAssessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._OrganizationCoverage_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11861,6 +15825,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_organizations(ctx, field)
 				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
+		case "coverageHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverageHistory(ctx, field)
+				})
+		case "gaps":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gaps(ctx, field)
+				})
+		case "notApplicableReview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notApplicableReview(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11954,6 +15942,94 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Target_municipality(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeCoverageImplementors = []string{"ThemeCoverage"}
+
+func (ec *executionContext) _ThemeCoverage(ctx context.Context, sel ast.SelectionSet, obj *coverage.ThemeCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeCoverage")
+		case "theme":
+			out.Values[i] = ec._ThemeCoverage_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._ThemeCoverage_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullyCoveredProducts":
+			out.Values[i] = ec._ThemeCoverage_fullyCoveredProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._ThemeCoverage_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicable":
+			out.Values[i] = ec._ThemeCoverage_applicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._ThemeCoverage_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._ThemeCoverage_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planned":
+			out.Values[i] = ec._ThemeCoverage_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unavailable":
+			out.Values[i] = ec._ThemeCoverage_unavailable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicable":
+			out.Values[i] = ec._ThemeCoverage_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notAssessed":
+			out.Values[i] = ec._ThemeCoverage_notAssessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._ThemeCoverage_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12502,6 +16578,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCellStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCellStatus(ctx context.Context, v any) (coverage.CellStatus, error) {
+	var res coverage.CellStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCellStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCellStatus(ctx context.Context, sel ast.SelectionSet, v coverage.CellStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Channel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12526,6 +16612,26 @@ func (ec *executionContext) marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterd
 	return ec._Channel(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChannelCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverage(ctx context.Context, sel ast.SelectionSet, v coverage.ChannelCoverage) graphql.Marshaler {
+	return ec._ChannelCoverage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.ChannelCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNChannelOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelOrderField(ctx context.Context, v any) (*ent.ChannelOrderField, error) {
 	var res = new(ent.ChannelOrderField)
 	err := res.UnmarshalGQL(v)
@@ -12543,6 +16649,52 @@ func (ec *executionContext) marshalNChannelOrderField2ᚖgithubᚗcomᚋgemeente
 func (ec *executionContext) unmarshalNChannelWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelWhereInput(ctx context.Context, v any) (*ent.ChannelWhereInput, error) {
 	res, err := ec.unmarshalInputChannelWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageGroups2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGroups(ctx context.Context, sel ast.SelectionSet, v coverage.Groups) graphql.Marshaler {
+	return ec._CoverageGroups(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNCoverageInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCoverageInterval(ctx context.Context, v any) (CoverageInterval, error) {
+	var res CoverageInterval
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCoverageInterval(ctx context.Context, sel ast.SelectionSet, v CoverageInterval) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*coverage.Point) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPoint(ctx context.Context, sel ast.SelectionSet, v *coverage.Point) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoveragePoint!")
+		return graphql.Null
+	}
+	return ec._CoveragePoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐReport(ctx context.Context, sel ast.SelectionSet, v *coverage.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageReport!")
+		return graphql.Null
+	}
+	return ec._CoverageReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
@@ -12581,6 +16733,46 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGap(ctx context.Context, sel ast.SelectionSet, v *coverage.Gap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Gap!")
+		return graphql.Null
+	}
+	return ec._Gap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGapConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapConnection(ctx context.Context, sel ast.SelectionSet, v *GapConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GapConnection!")
+		return graphql.Null
+	}
+	return ec._GapConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGapEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*GapEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGapEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGapEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdge(ctx context.Context, sel ast.SelectionSet, v *GapEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GapEdge!")
+		return graphql.Null
+	}
+	return ec._GapEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -12731,6 +16923,26 @@ func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑro
 	return ec._Organization(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrganizationCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverage(ctx context.Context, sel ast.SelectionSet, v coverage.OrganizationCoverage) graphql.Marshaler {
+	return ec._OrganizationCoverage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrganizationCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.OrganizationCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNOrganizationKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋorganizationᚐKind(ctx context.Context, v any) (organization.Kind, error) {
 	var res organization.Kind
 	err := res.UnmarshalGQL(v)
@@ -12762,6 +16974,14 @@ func (ec *executionContext) unmarshalNOrganizationWhereInput2ᚖgithubᚗcomᚋg
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
@@ -12840,6 +17060,26 @@ func (ec *executionContext) marshalNTargetOrderField2ᚖgithubᚗcomᚋgemeente�
 func (ec *executionContext) unmarshalNTargetWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTargetWhereInput(ctx context.Context, v any) (*ent.TargetWhereInput, error) {
 	res, err := ec.unmarshalInputTargetWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThemeCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverage(ctx context.Context, sel ast.SelectionSet, v coverage.ThemeCoverage) graphql.Marshaler {
+	return ec._ThemeCoverage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThemeCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.ThemeCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -13001,6 +17241,22 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalOAudience2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx context.Context, v any) (*catalog.Audience, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(catalog.Audience)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAudience2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx context.Context, sel ast.SelectionSet, v *catalog.Audience) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOAvailability2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAvailabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Availability) graphql.Marshaler {
@@ -13204,6 +17460,20 @@ func (ec *executionContext) unmarshalOChannelWhereInput2ᚖgithubᚗcomᚋgemeen
 	}
 	res, err := ec.unmarshalInputChannelWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCoverageProjection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐProjection(ctx context.Context, sel ast.SelectionSet, v *coverage.Projection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoverageProjection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCoverageTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐTarget(ctx context.Context, sel ast.SelectionSet, v *coverage.Target) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoverageTarget(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {

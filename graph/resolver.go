@@ -6,11 +6,14 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 // Resolver holds what the resolvers share.
 type Resolver struct {
-	Client *ent.Client
+	Client          *ent.Client
+	CoverageService *coverage.Service
 	// Municipality is the code of the default municipality, used where a query
 	// names none; empty means "the only one in the database".
 	Municipality string
@@ -69,4 +72,13 @@ func pageSize(first, last *int) (*int, error) {
 		return &n, nil
 	}
 	return first, nil
+}
+
+// NewResolver returns the resolvers for a database and default municipality.
+func NewResolver(db *store.DB, municipality string) *Resolver {
+	return &Resolver{
+		Client:          db.Client,
+		CoverageService: &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect},
+		Municipality:    municipality,
+	}
 }

@@ -429,7 +429,6 @@ func (p seedProduct) details(channel string, c cell, when time.Time) cell {
 	case "balie":
 		c.instructions = "Maak eerst een afspraak op rotterdam.nl of via 14 010. Neem een geldig identiteitsbewijs mee."
 		c.locations = []string{"stadswinkel-alexander", "stadswinkel-centrum", "stadswinkel-noord", "stadswinkel-zuid"}
-		c.languages = []string{"nl", "en"}
 		if p.kind == "in_person" || p.kind == "request" {
 			c.ident = "ID_DOCUMENT"
 		}
@@ -445,7 +444,9 @@ func (p seedProduct) details(channel string, c cell, when time.Time) cell {
 	case "telefoon":
 		c.phone = "14010"
 		c.instructions = "Bel 14 010, maandag tot en met vrijdag van 8.00 tot 18.00 uur."
-		c.languages = []string{"nl", "en"}
+		if hashOf(p.slug, "telefoon")%3 == 0 {
+			c.languages = []string{"nl", "en"}
+		}
 	case "website":
 		c.url = "https://www.rotterdam.nl/" + p.slug
 		if p.kind != "info" {

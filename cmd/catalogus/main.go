@@ -46,7 +46,7 @@ type command struct {
 	flags         func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd}
 
 // env is what every command gets: its output, its logger and the common flags.
 type env struct {

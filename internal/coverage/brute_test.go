@@ -188,8 +188,8 @@ func (b *brute) report(f coverage.Filter, at time.Time) *coverage.Report {
 			r.FullyCoveredProducts++
 		}
 		g := groups[p.ID]
-		r.Groups.Assisted += btoi(g[0])
-		r.Groups.AssistedOtherLanguage += btoi(g[1])
+		r.Groups.PersonalHelp += btoi(g[0])
+		r.Groups.OtherLanguage += btoi(g[1])
 		r.Groups.Youth += btoi(g[2])
 		r.Groups.Digital += btoi(g[3])
 	}

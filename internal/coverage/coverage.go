@@ -74,6 +74,15 @@ func (c Counts) Ratio() float64 {
 	return float64(c.AvailableCells) / float64(c.ApplicableCells)
 }
 
+// The counts under the names the API gives them in breakdowns.
+func (c Counts) Applicable() int    { return c.ApplicableCells }
+func (c Counts) Available() int     { return c.AvailableCells }
+func (c Counts) Partial() int       { return c.PartialCells }
+func (c Counts) Planned() int       { return c.PlannedCells }
+func (c Counts) Unavailable() int   { return c.UnavailableCells }
+func (c Counts) NotApplicable() int { return c.NotApplicableCells }
+func (c Counts) NotAssessed() int   { return c.NotAssessedCells }
+
 func (c *Counts) add(status string, n int) {
 	c.Cells += n
 	if status != NotApplicable {
@@ -134,10 +143,12 @@ type ThemeCoverage struct {
 // Groups are the plan's three groups of residents, and digital reach: how
 // many products each can use through at least one AVAILABLE channel for them.
 type Groups struct {
-	// Assisted: a person helps (limited digital skills).
-	Assisted int
-	// AssistedOtherLanguage: a person helps in a language other than Dutch.
-	AssistedOtherLanguage int
+	// PersonalHelp: an assisted channel, where a person helps (residents with
+	// limited digital skills).
+	PersonalHelp int
+	// OtherLanguage: an assisted channel that offers a language other than
+	// Dutch (residents who have difficulty with Dutch).
+	OtherLanguage int
 	// Youth: a channel young people use.
 	Youth int
 	// Digital: online, on one's own device.
@@ -228,8 +239,8 @@ func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, 
 		pp := agg.perProduct[ot]
 		r.Products += n
 		r.FullyCoveredProducts += pp.fully
-		r.Groups.Assisted += pp.assisted
-		r.Groups.AssistedOtherLanguage += pp.assistedOther
+		r.Groups.PersonalHelp += pp.assisted
+		r.Groups.OtherLanguage += pp.assistedOther
 		r.Groups.Youth += pp.youth
 		r.Groups.Digital += pp.digital
 		o, t := part(ot)

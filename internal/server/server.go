@@ -68,10 +68,7 @@ func Handler(cfg Config) http.Handler {
 }
 
 func graphQL(cfg Config, log *slog.Logger, m *metrics) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
-		Client:       cfg.DB.Client,
-		Municipality: cfg.Municipality,
-	}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.NewResolver(cfg.DB, cfg.Municipality)}))
 	// Explicit transports, no websockets: the API has no subscriptions.
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
