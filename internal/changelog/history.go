@@ -80,5 +80,13 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 			opts.Progress(i+1, len(steps))
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// A bulk load leaves the query planner's statistics behind the data; both
+	// databases then pick poor plans for the coverage queries until they catch up.
+	if _, err := c.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("updating planner statistics after the import: %w", err)
+	}
+	return nil
 }

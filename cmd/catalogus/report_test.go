@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/gemeente-rotterdam/catalogus/graph"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
+)
+
+func TestReport(t *testing.T) {
+	u := storetest.URL(t, "sqlite")
+	if code, _, stderr := runCLI(t, "seed", "--database", u); code != 0 {
+		t.Fatalf("seed: %s", stderr)
+	}
+
+	code, out, stderr := runCLI(t, "report", "--database", u)
+	if code != 0 {
+		t.Fatalf("report: exit %d, %s", code, stderr)
+	}
+	for _, want := range []string{"of applicable cells available", "Target: Alle producten via alle passende kanalen",
+		"Website", "Cluster Dienstverlening", "At the pace of the last 12 weeks", "with personal help"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table lacks %q:\n%s", want, out)
+		}
+	}
+
+	// JSON has the GraphQL report's shape and figures.
+	code, out, stderr = runCLI(t, "report", "--database", u, "--format", "json", "--at", "2025-06-30", "--organization", "stadsbeheer")
+	if code != 0 {
+		t.Fatalf("report json: exit %d, %s", code, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("report json is not JSON: %v\n%s", err, out)
+	}
+	db, err := store.Open(context.Background(), u, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	resp := graph.Execute(context.Background(), graph.NewResolver(db, ""),
+		`{ coverage(at: "2025-06-30T23:59:59.999999+02:00", organization: "stadsbeheer") { applicableCells availableCells products byOrganization { organization { code } } } }`, nil)
+	var api struct {
+		Coverage struct {
+			ApplicableCells, AvailableCells, Products float64
+			ByOrganization                            []any
+		}
+	}
+	if err := json.Unmarshal(resp.Data, &api); err != nil || len(resp.Errors) > 0 {
+		t.Fatal(err, resp.Errors)
+	}
+	if got["applicableCells"] != api.Coverage.ApplicableCells || got["availableCells"] != api.Coverage.AvailableCells ||
+		got["products"] != api.Coverage.Products || len(got["byOrganization"].([]any)) != len(api.Coverage.ByOrganization) {
+		t.Errorf("report json %v %v %v differs from the API's %+v", got["applicableCells"], got["availableCells"], got["products"], api.Coverage)
+	}
+
+	code, out, _ = runCLI(t, "report", "--database", u, "--format", "csv")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || !strings.HasPrefix(lines[0], "part,code,name,products") || !strings.HasPrefix(lines[1], "total,,,423,") || len(lines) < 1+1+9+6 {
+		t.Errorf("csv: exit %d, %d lines, starting %q", code, len(lines), lines[:min(2, len(lines))])
+	}
+
+	for _, args := range [][]string{
+		{"--at", "gisteren"}, {"--format", "xml"}, {"--organization", "nergens"}, {"--municipality", "atlantis"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"report", "--database", u}, args...)...)
+		if code != 1 || stderr == "" {
+			t.Errorf("report %v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+}
