@@ -182,6 +182,9 @@ type loader struct {
 
 	orgs, channels, locations, productIDs, uplIDs map[string]int
 	cells                                         map[[2]int]int
+	// cellLocations is each cell's location codes as last written, so that
+	// an update touches the locations only when they change.
+	cellLocations map[[2]int][]string
 }
 
 func newLoader(ps []seedProduct, upl []map[string]string) *loader {
@@ -189,6 +192,7 @@ func newLoader(ps []seedProduct, upl []map[string]string) *loader {
 		products: ps, upl: upl,
 		orgs: map[string]int{}, channels: map[string]int{}, locations: map[string]int{},
 		productIDs: map[string]int{}, uplIDs: map[string]int{}, cells: map[[2]int]int{},
+		cellLocations: map[[2]int][]string{},
 	}
 }
 
@@ -356,6 +360,7 @@ func (l *loader) setCell(ctx context.Context, c *ent.Client, ch cellChange) erro
 			return nil
 		}
 		delete(l.cells, key)
+		delete(l.cellLocations, key)
 		return c.Availability.DeleteOneID(id).Exec(ctx)
 	}
 	s := ch.cell
@@ -380,12 +385,16 @@ func (l *loader) setCell(ctx context.Context, c *ent.Client, ch cellChange) erro
 			return err
 		}
 		l.cells[key] = created.ID
+		l.cellLocations[key] = s.locations
 		return nil
 	}
 	q := c.Availability.UpdateOneID(id).SetStatus(availability.Status(s.status)).
 		SetReason(s.reason).SetURL(s.url).SetPhone(s.phone).SetInstructions(s.instructions).
-		SetProcessingTime(s.processing).SetLanguages(s.languages).
-		ClearLocations().AddLocationIDs(locs...)
+		SetProcessingTime(s.processing).SetLanguages(s.languages)
+	if !slices.Equal(l.cellLocations[key], s.locations) {
+		q.ClearLocations().AddLocationIDs(locs...)
+		l.cellLocations[key] = s.locations
+	}
 	if s.costCents != nil {
 		q.SetCostCents(*s.costCents)
 	} else {

@@ -54,13 +54,15 @@ func TestSeedLoadsOnceAndCompletely(t *testing.T) {
 			t.Errorf("share of products available on the website = %.2f, want about 0.9", share)
 		}
 		// The availability rows are exactly what the log's last events say.
+		last := map[int]*string{}
+		for _, ev := range db.Client.ChangeEvent.Query().Where(changeevent.EntityEQ(changeevent.EntityAVAILABILITY)).
+			Order(ent.Asc(changeevent.FieldRecordedAt), ent.Asc(changeevent.FieldID)).AllX(ctx) {
+			last[ev.EntityID] = ev.State
+		}
 		cells := db.Client.Availability.Query().AllX(ctx)
 		for _, a := range cells {
-			ev := db.Client.ChangeEvent.Query().
-				Where(changeevent.EntityEQ(changeevent.EntityAVAILABILITY), changeevent.EntityID(a.ID)).
-				Order(ent.Desc(changeevent.FieldRecordedAt), ent.Desc(changeevent.FieldID)).FirstX(ctx)
-			if ev.State == nil || *ev.State != a.Status.String() {
-				t.Fatalf("availability %d is %s but its last event says %v", a.ID, a.Status, ev.State)
+			if st := last[a.ID]; st == nil || *st != a.Status.String() {
+				t.Fatalf("availability %d is %s but its last event says %v", a.ID, a.Status, st)
 			}
 		}
 

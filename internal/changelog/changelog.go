@@ -240,7 +240,21 @@ func (w *write) delete(next ent.Mutator) (ent.Value, error) {
 // record writes the event for one change of the record id, whose state after
 // the change (before it, for a delete) is v.
 func (w *write) record(action changeevent.Action, id int, v ent.Value, changes []FieldChange) error {
-	about, err := w.spec.describe(w.ctx, w.client, v)
+	// An availability's change raises its product's version; the same statement
+	// tells the product's municipality, which the event records.
+	var municipality *int
+	if w.spec.bumpsProduct {
+		a, ok := v.(*gen.Availability)
+		if !ok {
+			return fmt.Errorf("changelog: %w", unexpected(v))
+		}
+		mid, err := bumpProduct(w.ctx, w.client, a.ProductID, w.at)
+		if err != nil {
+			return err
+		}
+		municipality = &mid
+	}
+	about, err := w.spec.describe(w.ctx, w.client, v, municipality)
 	if err != nil {
 		return fmt.Errorf("changelog: %w", err)
 	}
@@ -266,21 +280,30 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 	if err != nil {
 		return fmt.Errorf("changelog: recording the change: %w", err)
 	}
-	if w.spec.bumpsProduct && about.productID != nil {
-		return bumpProduct(w.ctx, w.client, *about.productID, w.at)
-	}
 	return nil
 }
 
 // bumpProduct raises the version of the product whose availability changed,
 // so that an editor holding the old version gets a conflict instead of
-// overwriting the change unseen.
-func bumpProduct(ctx context.Context, c *gen.Client, productID int, at time.Time) error {
-	_, err := c.ExecContext(ctx, "UPDATE products SET version = version + 1, updated_at = $1 WHERE id = $2", at, productID)
+// overwriting the change unseen, and returns the product's municipality.
+func bumpProduct(ctx context.Context, c *gen.Client, productID int, at time.Time) (int, error) {
+	rows, err := c.QueryContext(ctx,
+		"UPDATE products SET version = version + 1, updated_at = $1 WHERE id = $2 RETURNING municipality_id", at, productID)
 	if err != nil {
-		return fmt.Errorf("changelog: updating the version of product %d: %w", productID, err)
+		return 0, fmt.Errorf("changelog: updating the version of product %d: %w", productID, err)
 	}
-	return nil
+	defer rows.Close()
+	var mid int
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		return 0, fmt.Errorf("changelog: product %d does not exist", productID)
+	}
+	if err := rows.Scan(&mid); err != nil {
+		return 0, err
+	}
+	return mid, rows.Close()
 }
 
 func opName(op ent.Op) string {

@@ -36,8 +36,9 @@ type entitySpec struct {
 	// noDelete, when set, explains why records of this type are never deleted.
 	noDelete string
 	// describe tells which product, channel and municipality a record is
-	// about, and its status after the change.
-	describe func(ctx context.Context, c *gen.Client, v ent.Value) (about, error)
+	// about, and its status after the change; municipality is passed in when
+	// the caller already knows it.
+	describe func(ctx context.Context, c *gen.Client, v ent.Value, municipality *int) (about, error)
 }
 
 // about is what an event says beyond the changed fields.
@@ -54,7 +55,7 @@ var entities = map[string]entitySpec{
 		edges:     []string{product.EdgeOwner, product.EdgeMunicipality, product.EdgeUplEntry},
 		versioned: true,
 		noDelete:  "products are retired, not deleted, so that their history stays readable",
-		describe: func(_ context.Context, _ *gen.Client, v ent.Value) (about, error) {
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			p, ok := v.(*gen.Product)
 			if !ok {
 				return about{}, unexpected(v)
@@ -67,16 +68,19 @@ var entities = map[string]entitySpec{
 		columns:      availability.Columns,
 		edges:        []string{availability.EdgeProduct, availability.EdgeChannel, availability.EdgeLocations},
 		bumpsProduct: true,
-		describe: func(ctx context.Context, c *gen.Client, v ent.Value) (about, error) {
+		describe: func(ctx context.Context, c *gen.Client, v ent.Value, mid *int) (about, error) {
 			a, ok := v.(*gen.Availability)
 			if !ok {
 				return about{}, unexpected(v)
 			}
-			mid, err := c.Product.Query().Where(product.ID(a.ProductID)).Select(product.FieldMunicipalityID).Int(ctx)
-			if err != nil {
-				return about{}, fmt.Errorf("finding the municipality of product %d: %w", a.ProductID, err)
+			if mid == nil {
+				m, err := c.Product.Query().Where(product.ID(a.ProductID)).Select(product.FieldMunicipalityID).Int(ctx)
+				if err != nil {
+					return about{}, fmt.Errorf("finding the municipality of product %d: %w", a.ProductID, err)
+				}
+				mid = &m
 			}
-			return about{productID: &a.ProductID, channelID: &a.ChannelID, municipalityID: &mid,
+			return about{productID: &a.ProductID, channelID: &a.ChannelID, municipalityID: mid,
 				state: ptr(a.Status.String()), otherLanguage: ptr(catalog.OffersOtherLanguage(a.Languages))}, nil
 		},
 	},
@@ -84,7 +88,7 @@ var entities = map[string]entitySpec{
 		entity:   changeevent.EntityCHANNEL,
 		columns:  channel.Columns,
 		noDelete: "channels are deactivated, not deleted, so that past coverage stays as it was",
-		describe: func(_ context.Context, _ *gen.Client, v ent.Value) (about, error) {
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			ch, ok := v.(*gen.Channel)
 			if !ok {
 				return about{}, unexpected(v)
@@ -97,7 +101,7 @@ var entities = map[string]entitySpec{
 		columns:  organization.Columns,
 		edges:    []string{organization.EdgeParent},
 		noDelete: "organizations are kept so that past changes and reports can still name them",
-		describe: func(ctx context.Context, c *gen.Client, v ent.Value) (about, error) {
+		describe: func(ctx context.Context, c *gen.Client, v ent.Value, _ *int) (about, error) {
 			o, ok := v.(*gen.Organization)
 			if !ok {
 				return about{}, unexpected(v)
@@ -113,7 +117,7 @@ var entities = map[string]entitySpec{
 		entity:  changeevent.EntityLOCATION,
 		columns: location.Columns,
 		edges:   []string{location.EdgeMunicipality},
-		describe: func(_ context.Context, _ *gen.Client, v ent.Value) (about, error) {
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			l, ok := v.(*gen.Location)
 			if !ok {
 				return about{}, unexpected(v)
@@ -125,7 +129,7 @@ var entities = map[string]entitySpec{
 		entity:  changeevent.EntityTARGET,
 		columns: target.Columns,
 		edges:   []string{target.EdgeMunicipality},
-		describe: func(_ context.Context, _ *gen.Client, v ent.Value) (about, error) {
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			t, ok := v.(*gen.Target)
 			if !ok {
 				return about{}, unexpected(v)

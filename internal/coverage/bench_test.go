@@ -8,6 +8,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
+	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 	"github.com/gemeente-rotterdam/catalogus/seed"
 )
@@ -19,11 +20,8 @@ import (
 func BenchmarkSeed(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(d, func(b *testing.B) {
-			db := storetest.Open(b, d)
+			db := storetest.Seeded(b, d, fixture.Seed)
 			ctx := context.Background()
-			if _, err := seed.Load(ctx, db.Client, seed.Options{}); err != nil {
-				b.Fatal(err)
-			}
 			mun := db.Client.Organization.Query().Where(organization.Code(seed.Municipality)).OnlyX(ctx)
 			s := &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect}
 			f := coverage.Filter{Municipality: mun.ID}

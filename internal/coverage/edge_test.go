@@ -17,6 +17,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/seed"
 )
 
+func TestMain(m *testing.M) { storetest.Main(m) }
+
 func TestEmptyCatalogue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		var mun *ent.Organization
@@ -146,11 +148,8 @@ func TestPointsAndBadHistories(t *testing.T) {
 // TestSeedCoverage checks the seed's figures against the brute force, now
 // and at moments in its history, and a 48-month history point by point.
 func TestSeedCoverage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, err := seed.Load(ctx, db.Client, seed.Options{}); err != nil {
-			t.Fatal(err)
-		}
 		mun := db.Client.Organization.Query().Where(organization.Code(seed.Municipality)).OnlyX(ctx)
 		b := loadBrute(t, db.Client)
 		s := svc(db)

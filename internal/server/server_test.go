@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
-	"github.com/gemeente-rotterdam/catalogus/seed"
 )
 
 type gqlResponse struct {
@@ -44,19 +43,12 @@ func query(t *testing.T, url, q string, vars map[string]any, out any) gqlRespons
 	return r
 }
 
-func seeded(t *testing.T, db *store.DB) *httptest.Server {
-	t.Helper()
-	if _, err := seed.Load(context.Background(), db.Client, seed.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.Handler(server.Config{DB: db}))
-	t.Cleanup(srv.Close)
-	return srv
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestGraphQLOnTheSeed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		srv := seeded(t, db)
+	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
+		srv := httptest.NewServer(server.Handler(server.Config{DB: db}))
+		defer srv.Close()
 
 		var list struct {
 			Products struct {

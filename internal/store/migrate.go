@@ -123,11 +123,14 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 			continue
 		}
 		start := time.Now()
-		if err := applyOne(ctx, conn, d, m, ph); err != nil {
+		did, err := applyOne(ctx, conn, d, m, ph)
+		if err != nil {
 			return applied, err
 		}
-		applied = append(applied, m.Version)
-		log.Info("applied migration", "version", m.Version, "took", time.Since(start).Round(time.Millisecond))
+		if did {
+			applied = append(applied, m.Version)
+			log.Info("applied migration", "version", m.Version, "took", time.Since(start).Round(time.Millisecond))
+		}
 		if upTo != nil && m.Version == *upTo {
 			break
 		}
@@ -135,47 +138,49 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 	return applied, nil
 }
 
-func applyOne(ctx context.Context, conn *sql.Conn, d string, m Migration, ph string) error {
+// applyOne applies one migration unless another process just did; it
+// reports whether it applied it.
+func applyOne(ctx context.Context, conn *sql.Conn, d string, m Migration, ph string) (bool, error) {
 	if d == dialect.SQLite {
 		// SQLite changes a table by copying it; with foreign keys enforced the
 		// drop of the old table would cascade. The pragma has no effect inside a
 		// transaction, so it is switched off around it, and the keys are checked
 		// before the commit instead.
 		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-			return err
+			return false, err
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	// Checked again inside the transaction: another process may have applied it
 	// between our read and our write lock (SQLite).
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+migrationsTable+" WHERE version = "+ph, m.Version).Scan(&n); err != nil {
-		return err
+		return false, err
 	}
 	if n > 0 {
-		return tx.Commit()
+		return false, tx.Commit()
 	}
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-		return fmt.Errorf("migration %s failed, nothing of it was applied: %w", m.Version, err)
+		return false, fmt.Errorf("migration %s failed, nothing of it was applied: %w", m.Version, err)
 	}
 	if d == dialect.SQLite {
 		if err := checkForeignKeys(ctx, tx); err != nil {
-			return fmt.Errorf("migration %s would break references, nothing of it was applied: %w", m.Version, err)
+			return false, fmt.Errorf("migration %s would break references, nothing of it was applied: %w", m.Version, err)
 		}
 	}
 	ins := "INSERT INTO " + migrationsTable + " (version, applied_at) VALUES (" + ph + ", CURRENT_TIMESTAMP)"
 	if _, err := tx.ExecContext(ctx, ins, m.Version); err != nil {
-		return err
+		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %s: %w", m.Version, err)
+		return false, fmt.Errorf("migration %s: %w", m.Version, err)
 	}
-	return nil
+	return true, nil
 }
 
 // checkForeignKeys reports rows whose references point nowhere (SQLite).

@@ -123,8 +123,22 @@ func checkSQLitePath(path string) error {
 // checkSQLite makes sure the file is a healthy SQLite database we can write.
 func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	var result string
-	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&result); err != nil {
-		return sqliteError(path, err)
+	// A process creating the same new file at this moment holds it while it
+	// switches the file to WAL, and SQLite answers "busy" without waiting for
+	// that; give it a few seconds.
+	for wait, deadline := 20*time.Millisecond, time.Now().Add(10*time.Second); ; wait = min(2*wait, time.Second) {
+		err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&result)
+		if err == nil {
+			break
+		}
+		if !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return sqliteError(path, err)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	if result != "ok" {
 		return fmt.Errorf("SQLite database %s is damaged (quick_check: %s); restore it from a backup", path, result)
@@ -134,6 +148,11 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 		return sqliteError(path, err)
 	}
 	return nil
+}
+
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
 }
 
 func sqliteError(path string, err error) error {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/lib/pq"
@@ -146,4 +147,102 @@ func TempSchema(ctx context.Context, base, prefix string) (*sql.DB, func(), erro
 		return nil, nil, err
 	}
 	return db, func() { db.Close(); drop() }, nil
+}
+
+// shared is a seeded database kept for the life of the test binary.
+type shared struct {
+	once    sync.Once
+	db      *store.DB
+	err     error
+	cleanup func()
+}
+
+var (
+	sharedMu  sync.Mutex
+	sharedDBs = map[string]*shared{}
+)
+
+// Seeded returns a database of the dialect holding what load writes (the
+// seed, typically), loaded once per test binary and shared by its tests, which
+// must only read it. A package that uses it calls Main from its TestMain, so
+// that the database is removed when the tests end.
+func Seeded(t testing.TB, d string, load func(context.Context, *store.DB) error) *store.DB {
+	t.Helper()
+	if d == "postgres" && os.Getenv(EnvURL) == "" {
+		t.Skipf("PostgreSQL tests skipped: set %s to a PostgreSQL database they may use, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable", EnvURL)
+	}
+	sharedMu.Lock()
+	s := sharedDBs[d]
+	if s == nil {
+		s = &shared{}
+		sharedDBs[d] = s
+	}
+	sharedMu.Unlock()
+	s.once.Do(func() { s.db, s.cleanup, s.err = openShared(d, load) })
+	if s.err != nil {
+		t.Fatalf("preparing the shared %s database: %v", d, s.err)
+	}
+	return s.db
+}
+
+func openShared(d string, load func(context.Context, *store.DB) error) (*store.DB, func(), error) {
+	ctx := context.Background()
+	var u string
+	var drop func() error
+	switch d {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "catalogus-shared-")
+		if err != nil {
+			return nil, nil, err
+		}
+		u, drop = "sqlite:"+filepath.Join(dir, "catalogus.db"), func() error { return os.RemoveAll(dir) }
+	case "postgres":
+		var err error
+		if u, drop, err = NewSchema(ctx, os.Getenv(EnvURL), "shared"); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, fmt.Errorf("unknown dialect %q", d)
+	}
+	db, err := store.Open(ctx, u, store.Options{})
+	if err == nil {
+		_, err = db.Migrate(ctx, nil)
+	}
+	if err == nil {
+		err = load(ctx, db)
+	}
+	cleanup := func() {
+		if db != nil {
+			db.Close()
+		}
+		drop()
+	}
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return db, cleanup, nil
+}
+
+// Main runs a package's tests and then removes the shared databases.
+func Main(m *testing.M) {
+	code := m.Run()
+	sharedMu.Lock()
+	for _, s := range sharedDBs {
+		if s.cleanup != nil {
+			s.cleanup()
+		}
+	}
+	sharedMu.Unlock()
+	os.Exit(code)
+}
+
+// EachSeeded is Each on the shared databases that load fills (see Seeded).
+func EachSeeded(t *testing.T, load func(context.Context, *store.DB) error, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) {
+			fn(t, Seeded(t, d, load))
+		})
+	}
 }
