@@ -1,6 +1,7 @@
 package coverage_test
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -23,6 +24,7 @@ type brute struct {
 	channels []*ent.Channel
 	orgs     map[int]*ent.Organization
 	targets  []*ent.Target
+	avs      []*ent.Availability
 }
 
 func loadBrute(t *testing.T, c *ent.Client) *brute {
@@ -42,6 +44,7 @@ func loadBrute(t *testing.T, c *ent.Client) *brute {
 	b.products = c.Product.Query().AllX(ctx)
 	b.channels = c.Channel.Query().AllX(ctx)
 	b.targets = c.Target.Query().AllX(ctx)
+	b.avs = c.Availability.Query().AllX(ctx)
 	for _, o := range c.Organization.Query().AllX(ctx) {
 		b.orgs[o.ID] = o
 	}
@@ -298,4 +301,61 @@ func (b *brute) projection(f coverage.Filter, at time.Time) (target *coverage.Ta
 		onTrack = weeks > 0 && pace >= *required
 	}
 	return
+}
+
+// gaps is the brute-force gap list (or not-applicable review) from the
+// current tables, in the documented order.
+func (b *brute) gaps(f coverage.GapFilter, today time.Time, notApplicable bool) []coverage.Gap {
+	cell := map[[2]int]*ent.Availability{}
+	for _, a := range b.avs {
+		cell[[2]int{a.ProductID, a.ChannelID}] = a
+	}
+	type row struct {
+		g                 coverage.Gap
+		rank              int
+		planned, reviewed time.Time
+	}
+	var rows []row
+	for _, p := range b.products {
+		if p.MunicipalityID != f.Municipality || p.Status.String() != "PUBLISHED" || (f.Organization != nil && !b.under(p.OwnerID, *f.Organization)) {
+			continue
+		}
+		for _, ch := range b.channels {
+			if !ch.Active || (f.Channel != nil && *f.Channel != ch.ID) {
+				continue
+			}
+			a := cell[[2]int{p.ID, ch.ID}]
+			r := row{g: coverage.Gap{Product: p, Channel: ch, Status: coverage.NotAssessed, DataGap: a == nil}, rank: 1}
+			if a != nil {
+				r.g.Status = coverage.CellStatus(a.Status.String())
+				r.rank = map[string]int{"PLANNED": 0, "UNAVAILABLE": 2, "PARTIAL": 3}[a.Status.String()]
+				r.g.PlannedDate, r.g.LastReviewed = a.PlannedDate, &a.LastReviewed
+				if a.PlannedDate != nil {
+					r.planned = *a.PlannedDate
+					r.g.Overdue = a.Status.String() == "PLANNED" && a.PlannedDate.Before(catalog.DateOf(today))
+				}
+				r.reviewed = a.LastReviewed
+			}
+			keep := r.g.Status == coverage.NotApplicable
+			if !notApplicable {
+				keep = r.g.Status != coverage.Available && r.g.Status != coverage.NotApplicable
+			}
+			if keep {
+				rows = append(rows, r)
+			}
+		}
+	}
+	slices.SortFunc(rows, func(x, y row) int {
+		tie := cmp.Or(cmp.Compare(x.g.Product.Name, y.g.Product.Name), cmp.Compare(x.g.Product.ID, y.g.Product.ID),
+			cmp.Compare(x.g.Channel.SortOrder, y.g.Channel.SortOrder), cmp.Compare(x.g.Channel.ID, y.g.Channel.ID))
+		if notApplicable {
+			return cmp.Or(x.reviewed.Compare(y.reviewed), tie)
+		}
+		return cmp.Or(cmp.Compare(x.rank, y.rank), x.planned.Compare(y.planned), tie)
+	})
+	out := make([]coverage.Gap, len(rows))
+	for i, r := range rows {
+		out[i] = r.g
+	}
+	return out
 }

@@ -296,6 +296,51 @@ func propertyRounds(t *testing.T, d string, rounds int) {
 						}
 					}
 				}
+				// Gap lists, paged five at a time, equal today's cells in order.
+				for range 2 {
+					gf := coverage.GapFilter{Municipality: w.municipality}
+					if r.IntN(2) == 0 {
+						gf.Organization = &w.orgs[r.IntN(4)]
+					}
+					if r.IntN(3) == 0 {
+						gf.Channel = &w.channels[r.IntN(len(w.channels))]
+					}
+					today := w.last.AddDate(0, 0, r.IntN(90))
+					for _, na := range []bool{false, true} {
+						var got []coverage.Gap
+						for offset := 0; ; offset += 5 {
+							var page *coverage.GapPage
+							var err error
+							if na {
+								page, err = s.NotApplicable(ctx, gf, offset, 5)
+							} else {
+								page, err = s.Gaps(ctx, gf, today, offset, 5)
+							}
+							if err != nil {
+								t.Fatal(err)
+							}
+							got = append(got, page.Gaps...)
+							if !page.HasNext {
+								if page.TotalCount != len(got) {
+									t.Errorf("total %d, paged %d", page.TotalCount, len(got))
+								}
+								break
+							}
+						}
+						want := b.gaps(gf, today, na)
+						if len(got) != len(want) {
+							t.Fatalf("gaps (n/a %v) %+v: %d cells, want %d", na, gf, len(got), len(want))
+						}
+						for i := range want {
+							g, w := got[i], want[i]
+							if g.Product.ID != w.Product.ID || g.Channel.ID != w.Channel.ID || g.Status != w.Status ||
+								g.Overdue != w.Overdue || g.DataGap != w.DataGap || !eqTime(g.PlannedDate, w.PlannedDate) {
+								t.Errorf("gaps (n/a %v)[%d] = %d/%d %s overdue %v, want %d/%d %s overdue %v", na, i,
+									g.Product.ID, g.Channel.ID, g.Status, g.Overdue, w.Product.ID, w.Channel.ID, w.Status, w.Overdue)
+							}
+						}
+					}
+				}
 				// Histories: every point equals the brute force at its moment.
 				for range 3 {
 					f := w.randomFilter(r)
