@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -440,6 +441,12 @@ func (_q *AvailabilityQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if availability.Policy == nil {
+		return errors.New("ent: uninitialized availability.Policy (forgotten import ent/runtime?)")
+	}
+	if err := availability.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

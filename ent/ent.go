@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
@@ -80,6 +81,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apitoken.Table:     apitoken.ValidColumn,
 			availability.Table: availability.ValidColumn,
 			changeevent.Table:  changeevent.ValidColumn,
 			channel.Table:      channel.ValidColumn,

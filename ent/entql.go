@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
@@ -21,8 +22,27 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 8)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   apitoken.Table,
+			Columns: apitoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: apitoken.FieldID,
+			},
+		},
+		Type: "APIToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			apitoken.FieldName:           {Type: field.TypeString, Column: apitoken.FieldName},
+			apitoken.FieldRole:           {Type: field.TypeEnum, Column: apitoken.FieldRole},
+			apitoken.FieldOrganizationID: {Type: field.TypeInt, Column: apitoken.FieldOrganizationID},
+			apitoken.FieldHash:           {Type: field.TypeString, Column: apitoken.FieldHash},
+			apitoken.FieldCreatedAt:      {Type: field.TypeTime, Column: apitoken.FieldCreatedAt},
+			apitoken.FieldRevokedAt:      {Type: field.TypeTime, Column: apitoken.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   availability.Table,
 			Columns: availability.Columns,
@@ -52,7 +72,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			availability.FieldLanguages:      {Type: field.TypeJSON, Column: availability.FieldLanguages},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   changeevent.Table,
 			Columns: changeevent.Columns,
@@ -78,7 +98,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			changeevent.FieldTxID:                {Type: field.TypeString, Column: changeevent.FieldTxID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   channel.Table,
 			Columns: channel.Columns,
@@ -102,7 +122,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			channel.FieldSortOrder:   {Type: field.TypeInt, Column: channel.FieldSortOrder},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
@@ -126,7 +146,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldMunicipalityID: {Type: field.TypeInt, Column: location.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -145,7 +165,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldParentID:  {Type: field.TypeInt, Column: organization.FieldParentID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -172,7 +192,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldUplEntryID:     {Type: field.TypeInt, Column: product.FieldUplEntryID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -193,7 +213,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldMunicipalityID: {Type: field.TypeInt, Column: target.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   uplentry.Table,
 			Columns: uplentry.Columns,
@@ -213,6 +233,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			uplentry.FieldSdgCode:    {Type: field.TypeString, Column: uplentry.FieldSdgCode},
 		},
 	}
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apitoken.OrganizationTable,
+			Columns: []string{apitoken.OrganizationColumn},
+			Bidi:    false,
+		},
+		"APIToken",
+		"Organization",
+	)
 	graph.MustAddE(
 		"product",
 		&sqlgraph.EdgeSpec{
@@ -403,6 +435,90 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *APITokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the APITokenQuery builder.
+func (_q *APITokenQuery) Filter() *APITokenFilter {
+	return &APITokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *APITokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the APITokenMutation builder.
+func (m *APITokenMutation) Filter() *APITokenFilter {
+	return &APITokenFilter{config: m.config, predicateAdder: m}
+}
+
+// APITokenFilter provides a generic filtering capability at runtime for APITokenQuery.
+type APITokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *APITokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *APITokenFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(apitoken.FieldID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *APITokenFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldName))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *APITokenFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldRole))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *APITokenFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(apitoken.FieldOrganizationID))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *APITokenFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldHash))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *APITokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldCreatedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *APITokenFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldRevokedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *APITokenFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *APITokenFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AvailabilityQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -431,7 +547,7 @@ type AvailabilityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AvailabilityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -598,7 +714,7 @@ type ChangeEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ChangeEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -703,7 +819,7 @@ type ChannelFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ChannelFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -812,7 +928,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -935,7 +1051,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1047,7 +1163,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1213,7 +1329,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1307,7 +1423,7 @@ type UPLEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UPLEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

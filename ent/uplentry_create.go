@@ -126,7 +126,9 @@ func (_c *UPLEntryCreate) Mutation() *UPLEntryMutation {
 
 // Save creates the UPLEntry in the database.
 func (_c *UPLEntryCreate) Save(ctx context.Context) (*UPLEntry, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -153,7 +155,7 @@ func (_c *UPLEntryCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *UPLEntryCreate) defaults() {
+func (_c *UPLEntryCreate) defaults() error {
 	if _, ok := _c.mutation.Municipal(); !ok {
 		v := uplentry.DefaultMunicipal
 		_c.mutation.SetMunicipal(v)
@@ -170,6 +172,7 @@ func (_c *UPLEntryCreate) defaults() {
 		v := uplentry.DefaultRequest
 		_c.mutation.SetRequest(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

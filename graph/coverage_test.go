@@ -102,7 +102,7 @@ type gapPage struct {
 // expectedGaps works out today's gap list from the tables, independently.
 func expectedGaps(t *testing.T, c *ent.Client, notApplicable bool) []gap {
 	t.Helper()
-	ctx := context.Background()
+	ctx := fixture.Ctx()
 	mun := c.Organization.Query().Where(organization.Code(seed.Municipality)).OnlyX(ctx)
 	prods := c.Product.Query().Where(product.MunicipalityID(mun.ID), product.StatusEQ(product.StatusPUBLISHED)).AllX(ctx)
 	chans := c.Channel.Query().AllX(ctx)

@@ -32,6 +32,11 @@ Usage:
   catalogus serve   [flags]   run the GraphQL API and GraphiQL over HTTP
   catalogus migrate [flags]   bring the database schema up to date
   catalogus seed    [flags]   load Rotterdam's 423 products and their history
+  catalogus report  [flags]   print the coverage toward the 2026 target
+  catalogus token create --name NAME --role admin|editor [--organization CODE]
+                              make an API token (printed once, on the last line)
+  catalogus token list        list the API tokens
+  catalogus token revoke NAME revoke an API token
   catalogus help [command]    explain a command and its flags
 
 Every command takes --database URL (env CATALOGUS_DATABASE_URL):
@@ -43,16 +48,21 @@ The default is sqlite:catalogus.db in the current folder.
 // command is one subcommand.
 type command struct {
 	name, summary string
-	flags         func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
+	// args names the positional arguments the command takes, for its usage
+	// line; a command without it takes none.
+	args  string
+	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd}
 
-// env is what every command gets: its output, its logger and the common flags.
+// env is what every command gets: its output, its logger, the common flags
+// and its positional arguments.
 type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	databaseURL    string
+	args           []string
 }
 
 func main() {
@@ -67,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
+	if name == "token" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// Two-word commands: token create, token list, token revoke.
+		name, args = "token "+args[1], append([]string{"token " + args[1]}, args[2:]...)
+	}
 	if name == "help" {
 		if len(args) > 1 {
 			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
@@ -86,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logLevel := fs.String("log-level", envOr("CATALOGUS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CATALOGUS_LOG_LEVEL)")
 		logFormat := fs.String("log-format", envOr("CATALOGUS_LOG_FORMAT", "text"), "log format: text or json (env CATALOGUS_LOG_FORMAT)")
 		fs.Usage = func() {
-			fmt.Fprintf(stderr, "catalogus %s: %s\n\nFlags:\n", c.name, c.summary)
+			fmt.Fprintf(stderr, "catalogus %s [flags] %s\n\n%s\n\nFlags:\n", c.name, c.args, c.summary)
 			fs.PrintDefaults()
 		}
 		runCmd := c.flags(fs)
@@ -96,10 +110,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			return 2
 		}
-		if fs.NArg() > 0 {
+		if fs.NArg() > 0 && c.args == "" {
 			fmt.Fprintf(stderr, "catalogus %s: unexpected argument %q\n", c.name, fs.Arg(0))
 			return 2
 		}
+		e.args = fs.Args()
 		var err error
 		if e.log, err = newLogger(stderr, *logLevel, *logFormat); err != nil {
 			fmt.Fprintf(stderr, "catalogus %s: %v\n", c.name, err)

@@ -124,7 +124,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gemeente-rotterdam/catalogus/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks  [3]ent.Hook
+	Policy ent.Policy
 	// URLValidator is a validator for the "url" field. It is called by the builders before save.
 	URLValidator func(string) error
 	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.

@@ -97,7 +97,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gemeente-rotterdam/catalogus/ent/runtime"
 var (
-	Hooks [1]ent.Hook
+	Hooks  [2]ent.Hook
+	Policy ent.Policy
 	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.

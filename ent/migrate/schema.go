@@ -9,6 +9,30 @@ import (
 )
 
 var (
+	// APITokensColumns holds the columns for the "api_tokens" table.
+	APITokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR"}},
+		{Name: "hash", Type: field.TypeString, Unique: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
+	}
+	// APITokensTable holds the schema information for the "api_tokens" table.
+	APITokensTable = &schema.Table{
+		Name:       "api_tokens",
+		Columns:    APITokensColumns,
+		PrimaryKey: []*schema.Column{APITokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_tokens_organizations_organization",
+				Columns:    []*schema.Column{APITokensColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
 	// AvailabilitiesColumns holds the columns for the "availabilities" table.
 	AvailabilitiesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -341,6 +365,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APITokensTable,
 		AvailabilitiesTable,
 		ChangeEventsTable,
 		ChannelsTable,
@@ -354,6 +379,10 @@ var (
 )
 
 func init() {
+	APITokensTable.ForeignKeys[0].RefTable = OrganizationsTable
+	APITokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
 	AvailabilitiesTable.ForeignKeys[0].RefTable = ChannelsTable
 	AvailabilitiesTable.ForeignKeys[1].RefTable = ProductsTable
 	AvailabilitiesTable.Annotation = &entsql.Annotation{

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The APITokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type APITokenQueryRuleFunc func(context.Context, *ent.APITokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f APITokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.APITokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.APITokenQuery", q)
+}
+
+// The APITokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type APITokenMutationRuleFunc func(context.Context, *ent.APITokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f APITokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.APITokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.APITokenMutation", m)
+}
+
 // The AvailabilityQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AvailabilityQueryRuleFunc func(context.Context, *ent.AvailabilityQuery) error
@@ -338,6 +362,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.APITokenQuery:
+		return q.Filter(), nil
 	case *ent.AvailabilityQuery:
 		return q.Filter(), nil
 	case *ent.ChangeEventQuery:
@@ -361,6 +387,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.APITokenMutation:
+		return m.Filter(), nil
 	case *ent.AvailabilityMutation:
 		return m.Filter(), nil
 	case *ent.ChangeEventMutation:

@@ -120,7 +120,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gemeente-rotterdam/catalogus/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks  [3]ent.Hook
+	Policy ent.Policy
 	// SlugValidator is a validator for the "slug" field. It is called by the builders before save.
 	SlugValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.

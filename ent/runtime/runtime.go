@@ -3,6 +3,9 @@
 package runtime
 
 import (
+	"context"
+
+	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
@@ -12,15 +15,58 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/schema"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apitoken.Policy = privacy.NewPolicies(schema.APIToken{})
+	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apitokenFields := schema.APIToken{}.Fields()
+	_ = apitokenFields
+	// apitokenDescName is the schema descriptor for name field.
+	apitokenDescName := apitokenFields[0].Descriptor()
+	// apitoken.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apitoken.NameValidator = func() func(string) error {
+		validators := apitokenDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	availability.Policy = privacy.NewPolicies(schema.Availability{})
+	availability.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := availability.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	availabilityHooks := schema.Availability{}.Hooks()
-	availability.Hooks[0] = availabilityHooks[0]
-	availability.Hooks[1] = availabilityHooks[1]
+
+	availability.Hooks[1] = availabilityHooks[0]
+
+	availability.Hooks[2] = availabilityHooks[1]
 	availabilityFields := schema.Availability{}.Fields()
 	_ = availabilityFields
 	// availabilityDescURL is the schema descriptor for url field.
@@ -57,8 +103,18 @@ func init() {
 	changeeventDescTxID := changeeventFields[12].Descriptor()
 	// changeevent.TxIDValidator is a validator for the "tx_id" field. It is called by the builders before save.
 	changeevent.TxIDValidator = changeeventDescTxID.Validators[0].(func(string) error)
+	channel.Policy = privacy.NewPolicies(schema.Channel{})
+	channel.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := channel.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	channelHooks := schema.Channel{}.Hooks()
-	channel.Hooks[0] = channelHooks[0]
+
+	channel.Hooks[1] = channelHooks[0]
 	channelFields := schema.Channel{}.Fields()
 	_ = channelFields
 	// channelDescCode is the schema descriptor for code field.
@@ -139,8 +195,18 @@ func init() {
 	channelDescSortOrder := channelFields[8].Descriptor()
 	// channel.DefaultSortOrder holds the default value on creation for the sort_order field.
 	channel.DefaultSortOrder = channelDescSortOrder.Default.(int)
+	location.Policy = privacy.NewPolicies(schema.Location{})
+	location.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := location.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	locationHooks := schema.Location{}.Hooks()
-	location.Hooks[0] = locationHooks[0]
+
+	location.Hooks[1] = locationHooks[0]
 	locationFields := schema.Location{}.Fields()
 	_ = locationFields
 	// locationDescCode is the schema descriptor for code field.
@@ -237,9 +303,20 @@ func init() {
 	locationDescOpeningHours := locationFields[6].Descriptor()
 	// location.DefaultOpeningHours holds the default value on creation for the opening_hours field.
 	location.DefaultOpeningHours = locationDescOpeningHours.Default.(string)
+	organization.Policy = privacy.NewPolicies(schema.Organization{})
+	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organization.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	organizationHooks := schema.Organization{}.Hooks()
-	organization.Hooks[0] = organizationHooks[0]
-	organization.Hooks[1] = organizationHooks[1]
+
+	organization.Hooks[1] = organizationHooks[0]
+
+	organization.Hooks[2] = organizationHooks[1]
 	organizationFields := schema.Organization{}.Fields()
 	_ = organizationFields
 	// organizationDescCode is the schema descriptor for code field.
@@ -278,9 +355,20 @@ func init() {
 			return nil
 		}
 	}()
+	product.Policy = privacy.NewPolicies(schema.Product{})
+	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := product.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	productHooks := schema.Product{}.Hooks()
-	product.Hooks[0] = productHooks[0]
-	product.Hooks[1] = productHooks[1]
+
+	product.Hooks[1] = productHooks[0]
+
+	product.Hooks[2] = productHooks[1]
 	productFields := schema.Product{}.Fields()
 	_ = productFields
 	// productDescSlug is the schema descriptor for slug field.
@@ -353,9 +441,20 @@ func init() {
 	productDescVersion := productFields[8].Descriptor()
 	// product.DefaultVersion holds the default value on creation for the version field.
 	product.DefaultVersion = productDescVersion.Default.(int)
+	target.Policy = privacy.NewPolicies(schema.Target{})
+	target.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := target.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	targetHooks := schema.Target{}.Hooks()
-	target.Hooks[0] = targetHooks[0]
-	target.Hooks[1] = targetHooks[1]
+
+	target.Hooks[1] = targetHooks[0]
+
+	target.Hooks[2] = targetHooks[1]
 	targetFields := schema.Target{}.Fields()
 	_ = targetFields
 	// targetDescName is the schema descriptor for name field.
@@ -402,6 +501,15 @@ func init() {
 	targetDescPrimary := targetFields[4].Descriptor()
 	// target.DefaultPrimary holds the default value on creation for the primary field.
 	target.DefaultPrimary = targetDescPrimary.Default.(bool)
+	uplentry.Policy = privacy.NewPolicies(schema.UPLEntry{})
+	uplentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := uplentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	uplentryFields := schema.UPLEntry{}.Fields()
 	_ = uplentryFields
 	// uplentryDescURI is the schema descriptor for uri field.

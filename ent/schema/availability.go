@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
@@ -126,4 +127,9 @@ func (Availability) Hooks() []ent.Hook {
 		availabilityRules(),
 		changelog.Hook(),
 	}
+}
+
+// Policy of Availability: see internal/auth/rules.go.
+func (Availability) Policy() ent.Policy {
+	return auth.AvailabilityPolicy()
 }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
@@ -75,4 +76,9 @@ func (Channel) Hooks() []ent.Hook {
 	return []ent.Hook{
 		changelog.Hook(),
 	}
+}
+
+// Policy of Channel: see internal/auth/rules.go.
+func (Channel) Policy() ent.Policy {
+	return auth.ChannelPolicy()
 }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
@@ -85,4 +86,9 @@ func (Location) Hooks() []ent.Hook {
 	return []ent.Hook{
 		changelog.Hook(),
 	}
+}
+
+// Policy of Location: see internal/auth/rules.go.
+func (Location) Policy() ent.Policy {
+	return auth.MunicipalityPolicy()
 }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
@@ -75,4 +76,9 @@ func (Organization) Hooks() []ent.Hook {
 		organizationRules(),
 		changelog.Hook(),
 	}
+}
+
+// Policy of Organization: see internal/auth/rules.go.
+func (Organization) Policy() ent.Policy {
+	return auth.OrganizationPolicy()
 }

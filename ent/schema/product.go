@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
@@ -120,4 +121,9 @@ func (Product) Hooks() []ent.Hook {
 		productRules(),
 		changelog.Hook(),
 	}
+}
+
+// Policy of Product: see internal/auth/rules.go.
+func (Product) Policy() ent.Policy {
+	return auth.ProductPolicy()
 }

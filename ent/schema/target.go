@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
@@ -61,4 +62,9 @@ func (Target) Hooks() []ent.Hook {
 		targetRules(),
 		changelog.Hook(),
 	}
+}
+
+// Policy of Target: see internal/auth/rules.go.
+func (Target) Policy() ent.Policy {
+	return auth.MunicipalityPolicy()
 }

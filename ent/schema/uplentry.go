@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 )
 
 // UPLEntry is a name on the national Uniforme Productnamenlijst (UPL), the
@@ -61,4 +63,9 @@ func (UPLEntry) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.Type("UPLEntry"),
 	}
+}
+
+// Policy of UPLEntry: see internal/auth/rules.go.
+func (UPLEntry) Policy() ent.Policy {
+	return auth.UnlimitedAdminPolicy()
 }

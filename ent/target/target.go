@@ -71,7 +71,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gemeente-rotterdam/catalogus/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks  [3]ent.Hook
+	Policy ent.Policy
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// DefaultDescription holds the default value on creation for the "description" field.

@@ -64,6 +64,7 @@ func (s *Service) NotApplicable(ctx context.Context, f GapFilter, offset, limit 
 }
 
 func (s *Service) cellList(ctx context.Context, f GapFilter, today time.Time, offset, limit int, cond, order string) (*GapPage, error) {
+	ctx = lookups(ctx)
 	args := []any{f.Municipality}
 	where := "p.municipality_id = $1 AND p.status = 'PUBLISHED' AND c.active = TRUE AND " + cond
 	if f.Organization != nil {

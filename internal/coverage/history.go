@@ -74,6 +74,7 @@ func Points(from, to time.Time, iv Interval) ([]time.Time, error) {
 // counts, and notes the counts as it passes each point. Its cost grows with
 // the cells and events, not with cells × points.
 func (s *Service) History(ctx context.Context, f Filter, from, to time.Time, iv Interval) ([]Point, error) {
+	ctx = lookups(ctx)
 	points, err := Points(from.UTC(), to.UTC(), iv)
 	if err != nil {
 		return nil, err

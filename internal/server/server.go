@@ -23,6 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gemeente-rotterdam/catalogus/graph"
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -43,7 +44,7 @@ func Handler(cfg Config) http.Handler {
 	}
 	m := newMetrics(cfg.DB)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graphQL(cfg, log, m))
+	mux.Handle("/graphql", authenticate(auth.Tokens{Client: cfg.DB.Client}, log, graphQL(cfg, log, m)))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
