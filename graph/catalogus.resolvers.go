@@ -26,7 +26,7 @@ func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int],
 		return nil, err
 	}
 	return r.Client.Product.Query().
-		Where(product.MunicipalityID(m.ID), product.StatusEQ(product.StatusPUBLISHED)).
+		Where(product.MunicipalityID(m.ID)).
 		Paginate(ctx, after, first, before, last,
 			ent.WithProductOrder(orderBy),
 			ent.WithProductFilter(where.Filter),
@@ -40,7 +40,7 @@ func (r *queryResolver) Product(ctx context.Context, slug string, municipality *
 		return nil, err
 	}
 	p, err := r.Client.Product.Query().
-		Where(product.MunicipalityID(m.ID), product.Slug(slug), product.StatusEQ(product.StatusPUBLISHED)).
+		Where(product.MunicipalityID(m.ID), product.Slug(slug)).
 		Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
-	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
@@ -45,19 +44,9 @@ func (r *Resolver) organizationIn(ctx context.Context, m *ent.Organization, code
 	if code == nil {
 		return nil, nil
 	}
-	o, err := r.Client.Organization.Query().Where(organization.Code(*code)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, fmt.Errorf("there is no organization with code %q", *code)
-	}
+	o, err := orgtree.Within(ctx, r.Client, m, *code, "organization")
 	if err != nil {
 		return nil, err
-	}
-	root, err := orgtree.Root(ctx, r.Client, o.ID)
-	if err != nil {
-		return nil, err
-	}
-	if root != m.ID {
-		return nil, fmt.Errorf("organization %q is not part of municipality %q", *code, m.Code)
 	}
 	return &o.ID, nil
 }
@@ -81,7 +70,7 @@ func (r *Resolver) channelIDs(ctx context.Context, codes []string) ([]int, error
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("there is no channel with code %s", strings.Join(unknown, ", "))
+		return nil, catalog.NotFound("channels", "there is no channel with code %s", strings.Join(unknown, ", "))
 	}
 	return ids, nil
 }

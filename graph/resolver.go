@@ -2,11 +2,12 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
-	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
+	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -14,16 +15,10 @@ import (
 type Resolver struct {
 	Client          *ent.Client
 	CoverageService *coverage.Service
+	Editing         *editing.Service
 	// Municipality is the code of the default municipality, used where a query
 	// names none; empty means "the only one in the database".
 	Municipality string
-}
-
-// ErrUnknownMunicipality is returned for a municipality code that is not a root.
-type ErrUnknownMunicipality struct{ Code string }
-
-func (e ErrUnknownMunicipality) Error() string {
-	return fmt.Sprintf("there is no municipality with code %q", e.Code)
 }
 
 // municipality resolves the municipality a query is about: the one named, or
@@ -33,24 +28,7 @@ func (r *Resolver) municipality(ctx context.Context, code *string) (*ent.Organiz
 	if code != nil {
 		want = *code
 	}
-	q := r.Client.Organization.Query().Where(organization.KindEQ(organization.KindMUNICIPALITY))
-	if want != "" {
-		m, err := q.Where(organization.Code(want)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return nil, ErrUnknownMunicipality{Code: want}
-		}
-		return m, err
-	}
-	roots, err := q.Limit(2).All(ctx)
-	switch {
-	case err != nil:
-		return nil, err
-	case len(roots) == 1:
-		return roots[0], nil
-	case len(roots) == 0:
-		return nil, fmt.Errorf("the catalogue holds no municipality yet")
-	}
-	return nil, fmt.Errorf("the catalogue holds several municipalities; name one with the municipality argument")
+	return orgtree.Municipality(ctx, r.Client, want)
 }
 
 // Page sizes of connections: a default when the caller asks for none, and a
@@ -64,7 +42,11 @@ const (
 func pageSize(first, last *int) (*int, error) {
 	for _, n := range []*int{first, last} {
 		if n != nil && (*n < 0 || *n > MaxPageSize) {
-			return nil, fmt.Errorf("a page holds 0 to %d items; ask for fewer and page on with the cursor", MaxPageSize)
+			field := "first"
+			if n == last {
+				field = "last"
+			}
+			return nil, catalog.BadArgument(field, "range", "a page holds 0 to %d items; ask for fewer and page on with the cursor", MaxPageSize)
 		}
 	}
 	if first == nil && last == nil {
@@ -79,6 +61,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 	return &Resolver{
 		Client:          db.Client,
 		CoverageService: &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect},
+		Editing:         &editing.Service{Client: db.Client, Municipality: municipality},
 		Municipality:    municipality,
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
@@ -81,4 +82,11 @@ func (Channel) Hooks() []ent.Hook {
 // Policy of Channel: see internal/auth/rules.go.
 func (Channel) Policy() ent.Policy {
 	return auth.ChannelPolicy()
+}
+
+// Annotations of Channel: admins create and update it through the API.
+func (Channel) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -91,4 +92,11 @@ func (Location) Hooks() []ent.Hook {
 // Policy of Location: see internal/auth/rules.go.
 func (Location) Policy() ent.Policy {
 	return auth.MunicipalityPolicy()
+}
+
+// Annotations of Location: admins create and update it through the API.
+func (Location) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -53,6 +54,8 @@ func (Organization) Fields() []ent.Field {
 func (Organization) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("children", Organization.Type).
+			// Units move by changing their own parent, so that each move is logged.
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
 			From("parent").
 			Unique().
 			Field("parent_id").
@@ -81,4 +84,11 @@ func (Organization) Hooks() []ent.Hook {
 // Policy of Organization: see internal/auth/rules.go.
 func (Organization) Policy() ent.Policy {
 	return auth.OrganizationPolicy()
+}
+
+// Annotations of Organization: admins create and update it through the API.
+func (Organization) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
 }

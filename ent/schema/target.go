@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
@@ -67,4 +69,11 @@ func (Target) Hooks() []ent.Hook {
 // Policy of Target: see internal/auth/rules.go.
 func (Target) Policy() ent.Policy {
 	return auth.MunicipalityPolicy()
+}
+
+// Annotations of Target: admins create and update it through the API.
+func (Target) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
 }

@@ -34,3 +34,23 @@ func AsFieldError(err error) (*FieldError, bool) {
 func fieldErr(entity, field, code, format string, args ...any) *FieldError {
 	return &FieldError{Entity: entity, Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// NotFoundError says that something the caller named does not exist, or is
+// not theirs to see: the API does not tell the two apart.
+type NotFoundError struct {
+	// Field is the input field or argument that named it.
+	Field   string
+	Message string
+}
+
+func (e *NotFoundError) Error() string { return e.Message }
+
+// NotFound builds a NotFoundError.
+func NotFound(field, format string, args ...any) *NotFoundError {
+	return &NotFoundError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// BadArgument builds the FieldError for a query argument.
+func BadArgument(field, code, format string, args ...any) *FieldError {
+	return fieldErr("argument", field, code, format, args...)
+}

@@ -76,13 +76,20 @@ type mutation interface {
 // time, else the client's clock, else the system clock. Times are kept in UTC
 // at microsecond precision, which both databases store exactly.
 func Now(ctx context.Context, m ent.Mutation) time.Time {
+	var c *gen.Client
+	if mu, ok := m.(mutation); ok {
+		c = mu.Client()
+	}
+	return ClientNow(ctx, c)
+}
+
+// ClientNow is Now for writes through the client c (which may be nil).
+func ClientNow(ctx context.Context, c *gen.Client) time.Time {
 	if t, ok := ctx.Value(recordedAtKey{}).(time.Time); ok {
 		return t.UTC().Truncate(time.Microsecond)
 	}
-	if mu, ok := m.(mutation); ok {
-		if c := mu.Client().Clock; c != nil {
-			return c.Now().UTC().Truncate(time.Microsecond)
-		}
+	if c != nil && c.Clock != nil {
+		return c.Clock.Now().UTC().Truncate(time.Microsecond)
 	}
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
@@ -248,9 +255,13 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 		if !ok {
 			return fmt.Errorf("changelog: %w", unexpected(v))
 		}
-		mid, err := bumpProduct(w.ctx, w.client, a.ProductID, w.at)
-		if err != nil {
-			return err
+		mid, done := bumpedAlready(w.ctx, w.tx, a.ProductID)
+		if !done {
+			var err error
+			if mid, err = bumpProduct(w.ctx, w.client, a.ProductID, w.at); err != nil {
+				return err
+			}
+			markBumped(w.ctx, w.tx, a.ProductID, mid)
 		}
 		municipality = &mid
 	}
@@ -284,8 +295,8 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 }
 
 // bumpProduct raises the version of the product whose availability changed,
-// so that an editor holding the old version gets a conflict instead of
-// overwriting the change unseen, and returns the product's municipality.
+// once per write, so that an editor holding the old version gets a conflict
+// instead of overwriting the change unseen; it returns the product's municipality.
 func bumpProduct(ctx context.Context, c *gen.Client, productID int, at time.Time) (int, error) {
 	rows, err := c.QueryContext(ctx,
 		"UPDATE products SET version = version + 1, updated_at = $1 WHERE id = $2 RETURNING municipality_id", at, productID)

@@ -8,8 +8,8 @@ import (
 	"github.com/google/uuid"
 
 	gen "github.com/gemeente-rotterdam/catalogus/ent"
-	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
 )
 
 // Step is one past change for Import: at At, Actor made the writes Apply does.

@@ -9,28 +9,35 @@ import (
 	gen "github.com/gemeente-rotterdam/catalogus/ent"
 )
 
-// txIDs maps an open transaction (its Tx.Key) to the id its events share. An
-// entry lives until the transaction commits or rolls back.
-var txIDs sync.Map
+// txState is what the change log keeps about an open transaction.
+type txState struct {
+	id string
+	mu sync.Mutex
+	// bumped holds, per write (the transaction, or an imported step), the
+	// products whose version the write raised already, with their
+	// municipality: one save raises a product's version once.
+	bumped map[string]map[int]int
+}
+
+// txStates maps an open transaction (its Tx.Key) to its state. An entry
+// lives until the transaction commits or rolls back.
+var txStates sync.Map
 
 // groupKey carries the group id of one imported history step, which shares
 // its database transaction with the other steps of the import.
 type groupKey struct{}
 
-// txKey returns the id that groups the events of tx's transaction.
-func txKey(ctx context.Context, tx *gen.Tx) string {
-	if id, ok := ctx.Value(groupKey{}).(string); ok {
-		return id
-	}
+// state returns the change log's state of tx's transaction.
+func state(tx *gen.Tx) *txState {
 	key := tx.Key()
-	if id, ok := txIDs.Load(key); ok {
-		return id.(string)
+	if s, ok := txStates.Load(key); ok {
+		return s.(*txState)
 	}
-	id := uuid.NewString()
-	if v, loaded := txIDs.LoadOrStore(key, id); loaded {
-		return v.(string)
+	s := &txState{id: uuid.NewString(), bumped: map[string]map[int]int{}}
+	if v, loaded := txStates.LoadOrStore(key, s); loaded {
+		return v.(*txState)
 	}
-	forget := func() { txIDs.Delete(key) }
+	forget := func() { txStates.Delete(key) }
 	tx.OnCommit(func(next gen.Committer) gen.Committer {
 		return gen.CommitFunc(func(ctx context.Context, tx *gen.Tx) error {
 			defer forget()
@@ -43,5 +50,36 @@ func txKey(ctx context.Context, tx *gen.Tx) string {
 			return next.Rollback(ctx, tx)
 		})
 	})
-	return id
+	return s
+}
+
+// txKey returns the id that groups the events of one write: the imported
+// step's, else the transaction's.
+func txKey(ctx context.Context, tx *gen.Tx) string {
+	if id, ok := ctx.Value(groupKey{}).(string); ok {
+		return id
+	}
+	return state(tx).id
+}
+
+// bumpedAlready reports whether this write raised the product's version
+// before, and the municipality it learnt then.
+func bumpedAlready(ctx context.Context, tx *gen.Tx, product int) (int, bool) {
+	s := state(tx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mid, ok := s.bumped[txKey(ctx, tx)][product]
+	return mid, ok
+}
+
+// markBumped records that this write raised the product's version.
+func markBumped(ctx context.Context, tx *gen.Tx, product, municipality int) {
+	s := state(tx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := txKey(ctx, tx)
+	if s.bumped[k] == nil {
+		s.bumped[k] = map[int]int{}
+	}
+	s.bumped[k][product] = municipality
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // Interval is the distance between the points of a history.
@@ -43,7 +44,7 @@ func (p Point) Ratio() float64 {
 // so on while before to, and to itself last.
 func Points(from, to time.Time, iv Interval) ([]time.Time, error) {
 	if to.Before(from) {
-		return nil, fmt.Errorf("the history's end (%s) lies before its start (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+		return nil, catalog.BadArgument("to", "range", "the history's end (%s) lies before its start (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
 	}
 	var out []time.Time
 	for k := 0; ; k++ {
@@ -56,13 +57,13 @@ func Points(from, to time.Time, iv Interval) ([]time.Time, error) {
 		case Quarter:
 			t = from.AddDate(0, 3*k, 0)
 		default:
-			return nil, fmt.Errorf("unknown interval %q: use WEEK, MONTH or QUARTER", iv)
+			return nil, catalog.BadArgument("interval", "invalid", "unknown interval %q: use WEEK, MONTH or QUARTER", iv)
 		}
 		if !t.Before(to) {
 			break
 		}
 		if len(out) >= MaxPoints-1 {
-			return nil, fmt.Errorf("a history has at most %d points; choose a longer interval or a shorter period", MaxPoints)
+			return nil, catalog.BadArgument("interval", "range", "a history has at most %d points; choose a longer interval or a shorter period", MaxPoints)
 		}
 		out = append(out, t)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // MaxDepth bounds walks up the tree. Real trees are four levels deep
@@ -83,4 +84,47 @@ func Subtree(ctx context.Context, c *ent.Client, id int) ([]int, error) {
 		ids = append(ids, v)
 	}
 	return ids, rows.Err()
+}
+
+// Municipality returns the municipality with the given code; with an empty
+// code, the only municipality there is.
+func Municipality(ctx context.Context, c *ent.Client, code string) (*ent.Organization, error) {
+	q := c.Organization.Query().Where(organization.KindEQ(organization.KindMUNICIPALITY))
+	if code != "" {
+		m, err := q.Where(organization.Code(code)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, catalog.NotFound("municipality", "there is no municipality with code %q", code)
+		}
+		return m, err
+	}
+	roots, err := q.Limit(2).All(ctx)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(roots) == 1:
+		return roots[0], nil
+	case len(roots) == 0:
+		return nil, catalog.NotFound("municipality", "the catalogue holds no municipality yet")
+	}
+	return nil, catalog.BadArgument("municipality", "required", "the catalogue holds several municipalities; name one with the municipality argument")
+}
+
+// Within returns the organization with the given code, which must lie in
+// the municipality.
+func Within(ctx context.Context, c *ent.Client, m *ent.Organization, code, field string) (*ent.Organization, error) {
+	o, err := c.Organization.Query().Where(organization.Code(code)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, catalog.NotFound(field, "there is no organization with code %q", code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	root, err := Root(ctx, c, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if root != m.ID {
+		return nil, catalog.BadArgument(field, "municipality", "organization %q is not part of municipality %q", code, m.Code)
+	}
+	return o, nil
 }

@@ -77,6 +77,7 @@ func graphQL(cfg Config, log *slog.Logger, m *metrics) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// Introspection stays on: the API is public and documented.
 	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.Error("panic in a resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p))
 		return gqlerror.Errorf("internal error (request %s)", RequestID(ctx))

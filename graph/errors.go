@@ -1,0 +1,103 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+)
+
+// The error codes the API gives in extensions.code, after the ecosystem's
+// conventions.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeNotFound        = "NOT_FOUND"
+	CodeConflict        = "CONFLICT"
+	CodeInternal        = "INTERNAL_SERVER_ERROR"
+)
+
+// ErrorPresenter is the one error funnel: it gives every error a code, keeps
+// plain-language messages for the caller's mistakes, and hides everything
+// else behind a request id, logging the details.
+func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		set := func(code, msg string) *gqlerror.Error {
+			gqlErr.Message = msg
+			gqlErr.Extensions["code"] = code
+			return gqlErr
+		}
+		var (
+			fe       *catalog.FieldError
+			nf       *catalog.NotFoundError
+			conflict *editing.ConflictError
+			ve       *ent.ValidationError
+		)
+		switch {
+		case errors.As(err, &fe):
+			gqlErr.Extensions["field"] = fe.Field
+			gqlErr.Extensions["reason"] = fe.Code
+			return set(CodeBadUserInput, fe.Message)
+		case errors.As(err, &nf):
+			gqlErr.Extensions["field"] = nf.Field
+			return set(CodeNotFound, nf.Message)
+		case errors.As(err, &conflict):
+			gqlErr.Extensions["currentVersion"] = conflict.Current
+			return set(CodeConflict, conflict.Error())
+		case errors.Is(err, auth.ErrUnauthenticated):
+			return set(CodeUnauthenticated, auth.ErrUnauthenticated.Error())
+		case errors.Is(err, privacy.Deny):
+			reason := strings.TrimPrefix(err.Error(), privacy.Deny.Error()+": ")
+			if i := strings.LastIndex(reason, privacy.Deny.Error()+": "); i >= 0 {
+				reason = reason[i+len(privacy.Deny.Error())+2:]
+			}
+			return set(CodeForbidden, "you may not do this: "+reason)
+		case ent.IsNotFound(err):
+			return set(CodeNotFound, "not found, or not yours to see")
+		case errors.As(err, &ve):
+			gqlErr.Extensions["field"] = camel(ve.Name)
+			return set(CodeBadUserInput, "the value of "+camel(ve.Name)+" is not valid")
+		case ent.IsConstraintError(err):
+			return set(CodeBadUserInput, "this conflicts with an existing record: a code, slug or channel that must be unique is taken")
+		}
+		if code, ok := gqlErr.Extensions["code"]; ok && code != "" {
+			// Parse and validation errors from gqlgen keep their own code and message.
+			return gqlErr
+		}
+		var ge *gqlerror.Error
+		if errors.As(err, &ge) && ge.Err == nil {
+			// An error gqlgen made itself (say, a bad argument value) speaks for itself.
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			return gqlErr
+		}
+		id := requestID(ctx)
+		log.Error("internal error", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+		gqlErr.Extensions["requestId"] = id
+		return set(CodeInternal, "internal error; quote request "+id+" when you report it")
+	}
+}
+
+// camel turns an Ent field name (planned_date) into the API's (plannedDate).
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
