@@ -69,8 +69,8 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 		case ent.IsNotFound(err):
 			return set(CodeNotFound, "not found, or not yours to see")
 		case errors.As(err, &ve):
-			gqlErr.Extensions["field"] = camel(ve.Name)
-			return set(CodeBadUserInput, "the value of "+camel(ve.Name)+" is not valid")
+			gqlErr.Extensions["field"] = catalog.APIName(ve.Name)
+			return set(CodeBadUserInput, "the value of "+catalog.APIName(ve.Name)+" is not valid")
 		case ent.IsConstraintError(err):
 			return set(CodeBadUserInput, "this conflicts with an existing record: a code, slug or channel that must be unique is taken")
 		}
@@ -89,15 +89,4 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 		gqlErr.Extensions["requestId"] = id
 		return set(CodeInternal, "internal error; quote request "+id+" when you report it")
 	}
-}
-
-// camel turns an Ent field name (planned_date) into the API's (plannedDate).
-func camel(s string) string {
-	parts := strings.Split(s, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }

@@ -9,8 +9,21 @@ import (
 	"strconv"
 
 	"entgo.io/contrib/entgql"
+	"github.com/gemeente-rotterdam/catalogus/internal/audit"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 )
+
+// A page of a product's history, newest first.
+type ChangeConnection struct {
+	TotalCount int                   `json:"totalCount"`
+	Edges      []*ChangeEdge         `json:"edges"`
+	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+}
+
+type ChangeEdge struct {
+	Node   *audit.Change      `json:"node"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
+}
 
 // A page of cells.
 type GapConnection struct {

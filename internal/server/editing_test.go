@@ -274,6 +274,55 @@ func TestEditingLifecycle(t *testing.T) {
 			}
 		}
 
+		// The same history over the API: with names for the owner, without for others.
+		type changes struct {
+			Changes struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct {
+						Entity, Action string
+						Actor          *string
+						Organization   struct{ Code string }
+						Channel        *struct{ Code string }
+						Fields         []struct{ Field, Old, New string }
+					}
+				}
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+		}
+		history := func(token, slug string, first int, after any) (changes, []gqlError) {
+			r := call(t, w.url, token, `query($p: String!, $n: Int, $a: Cursor) { changes(product: $p, first: $n, after: $a) { totalCount
+				edges { node { entity action actor organization { code } channel { code } fields { field old new } } }
+				pageInfo { hasNextPage endCursor } } }`, map[string]any{"p": slug, "n": first, "a": after})
+			var c changes
+			raw, _ := json.Marshal(r.Data)
+			json.Unmarshal(raw, &c)
+			return c, r.Errors
+		}
+		own, errs := history(w.editorA, "nieuw", 50, nil)
+		if len(errs) > 0 || own.Changes.TotalCount != 8 || own.Changes.Edges[0].Node.Actor == nil ||
+			*own.Changes.Edges[0].Node.Actor != "token:editor-a" || own.Changes.Edges[7].Node.Action != "CREATE" {
+			t.Errorf("the owner's history of nieuw: %+v %v", own, errs)
+		}
+		if last := own.Changes.Edges[0].Node; last.Fields[0].Field != "status" || last.Fields[0].New != `"RETIRED"` {
+			t.Errorf("newest change %+v, want the retirement", last)
+		}
+		if _, errs := history("", "nieuw", 50, nil); len(errs) == 0 || errs[0].Extensions["code"] != "NOT_FOUND" {
+			t.Errorf("the public reads the history of a retired product: %v", errs)
+		}
+		public, errs := history("", "paspoort", 1, nil)
+		if len(errs) > 0 || public.Changes.TotalCount != 2 || public.Changes.Edges[0].Node.Actor != nil ||
+			public.Changes.Edges[0].Node.Organization.Code != "cluster-a" || public.Changes.Edges[0].Node.Channel.Code != "balie" {
+			t.Errorf("the public history of paspoort: %+v %v", public, errs)
+		}
+		next, errs := history("", "paspoort", 1, public.Changes.PageInfo.EndCursor)
+		if len(errs) > 0 || len(next.Changes.Edges) != 1 || next.Changes.Edges[0].Node.Action != "CREATE" || next.Changes.PageInfo.HasNextPage {
+			t.Errorf("the second page: %+v %v", next, errs)
+		}
+
 		// Admins: the municipality's admin adds a unit; only the admin of
 		// everything adds a channel.
 		ok(w.adminMun, `mutation($p: ID!) { createOrganization(input: {code: "afdeling-b1", name: "Afdeling B1", kind: DEPARTMENT, parentID: $p}) { code } }`,
