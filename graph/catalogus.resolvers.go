@@ -11,13 +11,15 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
-	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
 // Products is the resolver for the products field.
-func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string) (*ent.ProductConnection, error) {
+func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) (*ent.ProductConnection, error) {
 	m, err := r.municipality(ctx, municipality)
 	if err != nil {
 		return nil, err
@@ -25,12 +27,46 @@ func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int],
 	if first, err = pageSize(first, last); err != nil {
 		return nil, err
 	}
-	return r.Client.Product.Query().
-		Where(product.MunicipalityID(m.ID)).
-		Paginate(ctx, after, first, before, last,
-			ent.WithProductOrder(orderBy),
-			ent.WithProductFilter(where.Filter),
-		)
+	if err := checkWhere(where); err != nil {
+		return nil, err
+	}
+	q := r.Client.Product.Query().Where(entproduct.MunicipalityID(m.ID))
+	if q, err = r.productFilters(ctx, q, m, theme, audience, owner, availableOn); err != nil {
+		return nil, err
+	}
+	if search != nil {
+		ids, err := r.searchProducts(ctx, m, *search)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where(entproduct.IDIn(ids...))
+		if orderBy == nil {
+			return rankedPage(ctx, q, where, ids, after, *first)
+		}
+	}
+	return q.Paginate(ctx, after, first, before, last,
+		ent.WithProductOrder(orderBy),
+		ent.WithProductFilter(where.Filter),
+	)
+}
+
+// Themes is the resolver for the themes field.
+func (r *queryResolver) Themes(ctx context.Context, municipality *string) ([]string, error) {
+	m, err := r.municipality(ctx, municipality)
+	if err != nil {
+		return nil, err
+	}
+	return r.Client.Product.Query().Where(entproduct.MunicipalityID(m.ID)).
+		Unique(true).Order(ent.Asc(entproduct.FieldTheme)).Select(entproduct.FieldTheme).Strings(ctx)
+}
+
+// Locations is the resolver for the locations field.
+func (r *queryResolver) Locations(ctx context.Context, municipality *string) ([]*ent.Location, error) {
+	m, err := r.municipality(ctx, municipality)
+	if err != nil {
+		return nil, err
+	}
+	return r.Client.Location.Query().Where(location.MunicipalityID(m.ID)).Order(ent.Asc(location.FieldName)).All(ctx)
 }
 
 // Product is the resolver for the product field.
@@ -40,7 +76,7 @@ func (r *queryResolver) Product(ctx context.Context, slug string, municipality *
 		return nil, err
 	}
 	p, err := r.Client.Product.Query().
-		Where(product.MunicipalityID(m.ID), product.Slug(slug)).
+		Where(entproduct.MunicipalityID(m.ID), entproduct.Slug(slug)).
 		Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil

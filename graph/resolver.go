@@ -16,6 +16,8 @@ type Resolver struct {
 	Client          *ent.Client
 	CoverageService *coverage.Service
 	Editing         *editing.Service
+	// Dialect is the database's, for the few queries written by hand.
+	Dialect string
 	// Municipality is the code of the default municipality, used where a query
 	// names none; empty means "the only one in the database".
 	Municipality string
@@ -62,6 +64,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 		Client:          db.Client,
 		CoverageService: &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect},
 		Editing:         &editing.Service{Client: db.Client, Municipality: municipality},
+		Dialect:         db.Target.Dialect,
 		Municipality:    municipality,
 	}
 }

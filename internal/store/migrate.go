@@ -23,6 +23,14 @@ import (
 //go:embed migrations
 var Migrations embed.FS
 
+// extras holds hand-written, idempotent SQL per dialect for what the planner
+// does not know (full-text search). It runs after the migrations, every time,
+// so that objects a migration rebuilt (SQLite drops a table's triggers when it
+// copies the table) come back.
+//
+//go:embed extras
+var extras embed.FS
+
 // migrationsTable records which migrations a database has had.
 const migrationsTable = "catalogus_schema_migrations"
 
@@ -132,10 +140,45 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 			log.Info("applied migration", "version", m.Version, "took", time.Since(start).Round(time.Millisecond))
 		}
 		if upTo != nil && m.Version == *upTo {
-			break
+			return applied, nil
 		}
 	}
-	return applied, nil
+	return applied, applyExtras(ctx, conn, d)
+}
+
+// applyExtras runs the dialect's extras in one transaction; on SQLite it fills
+// the search index when it was just created.
+func applyExtras(ctx context.Context, conn *sql.Conn, d string) error {
+	name := "extras/sqlite.sql"
+	if d == dialect.Postgres {
+		name = "extras/postgres.sql"
+	}
+	b, err := fs.ReadFile(extras, name)
+	if err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	fresh := false
+	if d == dialect.SQLite {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'product_search'").Scan(&n); err != nil {
+			return err
+		}
+		fresh = n == 0
+	}
+	if _, err := tx.ExecContext(ctx, string(b)); err != nil {
+		return fmt.Errorf("applying %s: %w", name, err)
+	}
+	if fresh {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO product_search (product_search) VALUES ('rebuild')"); err != nil {
+			return fmt.Errorf("filling the search index: %w", err)
+		}
+	}
+	return tx.Commit()
 }
 
 // applyOne applies one migration unless another process just did; it

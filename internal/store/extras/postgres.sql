@@ -1,0 +1,9 @@
+-- Hand-written schema objects that Ent's planner does not know, applied after
+-- the versioned migrations on every migrate. Every statement is idempotent.
+
+-- Full-text search over products with the Dutch configuration; translate()
+-- folds the common accented letters so that "café" finds "cafe".
+CREATE INDEX IF NOT EXISTS product_search ON products USING gin (
+	to_tsvector('dutch', translate(lower(name || ' ' || summary || ' ' || description),
+		'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn'))
+);

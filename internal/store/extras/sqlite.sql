@@ -1,0 +1,20 @@
+-- Hand-written schema objects that Ent's planner does not know, applied after
+-- the versioned migrations on every migrate. Every statement is idempotent.
+
+-- Full-text search over products: FTS5 with a tokenizer that folds case and
+-- removes diacritics, kept in step with the products table by triggers.
+CREATE VIRTUAL TABLE IF NOT EXISTS product_search USING fts5(
+	name, summary, description,
+	content = 'products', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS product_search_insert AFTER INSERT ON products BEGIN
+	INSERT INTO product_search (rowid, name, summary, description) VALUES (new.id, new.name, new.summary, new.description);
+END;
+CREATE TRIGGER IF NOT EXISTS product_search_delete AFTER DELETE ON products BEGIN
+	INSERT INTO product_search (product_search, rowid, name, summary, description) VALUES ('delete', old.id, old.name, old.summary, old.description);
+END;
+CREATE TRIGGER IF NOT EXISTS product_search_update AFTER UPDATE OF name, summary, description ON products BEGIN
+	INSERT INTO product_search (product_search, rowid, name, summary, description) VALUES ('delete', old.id, old.name, old.summary, old.description);
+	INSERT INTO product_search (rowid, name, summary, description) VALUES (new.id, new.name, new.summary, new.description);
+END;
