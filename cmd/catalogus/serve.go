@@ -23,6 +23,14 @@ var serveCmd = command{
 			"code of the default municipality, used where a query names none; default: the only one (env CATALOGUS_MUNICIPALITY)")
 		seedIt := fs.Bool("seed", false, "load the seed first if it is not there (an empty SQLite database is seeded anyway)")
 		maxConns := fs.Int("db-max-conns", 0, "most open database connections; 0 picks one for the machine")
+		corsOrigins := fs.String("cors-origin", envOr("CATALOGUS_CORS_ORIGINS", ""),
+			"comma-separated origins whose web pages may call the API, e.g. https://www.rotterdam.nl; none by default (env CATALOGUS_CORS_ORIGINS)")
+		var limits server.Limits
+		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
+		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
+		fs.IntVar(&limits.MaxAliases, "max-aliases", server.DefaultLimits.MaxAliases, "most aliased fields in a query")
+		fs.IntVar(&limits.MaxTokens, "max-tokens", server.DefaultLimits.MaxTokens, "most tokens in a query document")
+		fs.Int64Var(&limits.MaxBodyBytes, "max-body", server.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
 		return func(ctx context.Context, e *env) error {
 			db, err := openDB(ctx, e, store.Options{MaxConns: *maxConns})
 			if err != nil {
@@ -46,7 +54,13 @@ var serveCmd = command{
 			if err != nil {
 				return err
 			}
-			h := server.Handler(server.Config{DB: db, Municipality: code, Log: e.log})
+			var origins []string
+			for _, o := range strings.Split(*corsOrigins, ",") {
+				if o = strings.TrimSpace(o); o != "" {
+					origins = append(origins, o)
+				}
+			}
+			h := server.Handler(server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits, CORSOrigins: origins})
 			return server.Run(ctx, *addr, h, e.log, func(a net.Addr) {
 				base := "http://" + a.String()
 				e.log.Info("catalogus is running", "database", db.Target.Redacted, "municipality", code, "graphql", base+"/graphql")

@@ -34,6 +34,10 @@ type Config struct {
 	// Municipality is the default municipality's code ("" = the only one).
 	Municipality string
 	Log          *slog.Logger
+	// Limits bound each request; zero values take DefaultLimits.
+	Limits Limits
+	// CORSOrigins may call the API from a browser; none by default.
+	CORSOrigins []string
 }
 
 // Handler returns the service's routes.
@@ -44,7 +48,19 @@ func Handler(cfg Config) http.Handler {
 	}
 	m := newMetrics(cfg.DB)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authenticate(auth.Tokens{Client: cfg.DB.Client}, log, graphQL(cfg, log, m)))
+	limits := cfg.Limits.withDefaults()
+	anonymous, signedIn := graphQL(cfg, limits, log, m, true), graphQL(cfg, limits, log, m, false)
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Field suggestions ("did you mean …") help people who build on the
+		// API, and help strangers map it: only authenticated callers get them.
+		if auth.FromContext(r.Context()) != nil {
+			signedIn.ServeHTTP(w, r)
+			return
+		}
+		anonymous.ServeHTTP(w, r)
+	})
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes,
+		authenticate(auth.Tokens{Client: cfg.DB.Client}, log, conditional(cfg.DB.SQL, api)))))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -68,15 +84,25 @@ func Handler(cfg Config) http.Handler {
 	return logRequests(log, m.instrument(mux))
 }
 
-func graphQL(cfg Config, log *slog.Logger, m *metrics) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: graph.NewResolver(cfg.DB, cfg.Municipality)}))
+func graphQL(cfg Config, limits Limits, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{
+		Resolvers:  graph.NewResolver(cfg.DB, cfg.Municipality),
+		Complexity: complexity(),
+	}))
 	// Explicit transports, no websockets: the API has no subscriptions.
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(limits.MaxTokens)
+	srv.SetDisableSuggestion(hideSuggestions)
 	// Introspection stays on: the API is public and documented.
 	srv.Use(extension.Introspection{})
+	// Websites may send a query's hash instead of its text (automatic
+	// persisted queries), which also suits GET and HTTP caches.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.Use(shape{limits})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.Error("panic in a resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p))
