@@ -35,17 +35,17 @@ type Availability struct {
 	// Since when the product has been AVAILABLE on this channel.
 	AvailableSince *time.Time `json:"available_since,omitempty"`
 	// Public reason for UNAVAILABLE or NOT_APPLICABLE: why, and what to do instead.
-	Reason string `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 	// When the owner last checked this cell, changed or not.
 	LastReviewed time.Time `json:"last_reviewed,omitempty"`
 	// Where to do it online (http or https).
-	URL string `json:"url,omitempty"`
+	URL *string `json:"url,omitempty"`
 	// Phone number to call, e.g. 14010.
-	Phone string `json:"phone,omitempty"`
+	Phone *string `json:"phone,omitempty"`
 	// How to use this channel for this product: book an appointment first, bring a photo, …
-	Instructions string `json:"instructions,omitempty"`
+	Instructions *string `json:"instructions,omitempty"`
 	// How long handling takes, as an ISO 8601 duration: P5D is five days, PT10M ten minutes.
-	ProcessingTime string `json:"processing_time,omitempty"`
+	ProcessingTime *string `json:"processing_time,omitempty"`
 	// What the product costs through this channel, in cents.
 	CostCents *int `json:"cost_cents,omitempty"`
 	// Currency of the cost (ISO 4217).
@@ -190,7 +190,8 @@ func (_m *Availability) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field reason", values[i])
 			} else if value.Valid {
-				_m.Reason = value.String
+				_m.Reason = new(string)
+				*_m.Reason = value.String
 			}
 		case availability.FieldLastReviewed:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -202,25 +203,29 @@ func (_m *Availability) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field url", values[i])
 			} else if value.Valid {
-				_m.URL = value.String
+				_m.URL = new(string)
+				*_m.URL = value.String
 			}
 		case availability.FieldPhone:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field phone", values[i])
 			} else if value.Valid {
-				_m.Phone = value.String
+				_m.Phone = new(string)
+				*_m.Phone = value.String
 			}
 		case availability.FieldInstructions:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field instructions", values[i])
 			} else if value.Valid {
-				_m.Instructions = value.String
+				_m.Instructions = new(string)
+				*_m.Instructions = value.String
 			}
 		case availability.FieldProcessingTime:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field processing_time", values[i])
 			} else if value.Valid {
-				_m.ProcessingTime = value.String
+				_m.ProcessingTime = new(string)
+				*_m.ProcessingTime = value.String
 			}
 		case availability.FieldCostCents:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -325,23 +330,33 @@ func (_m *Availability) String() string {
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
-	builder.WriteString("reason=")
-	builder.WriteString(_m.Reason)
+	if v := _m.Reason; v != nil {
+		builder.WriteString("reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("last_reviewed=")
 	builder.WriteString(_m.LastReviewed.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("url=")
-	builder.WriteString(_m.URL)
+	if v := _m.URL; v != nil {
+		builder.WriteString("url=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("phone=")
-	builder.WriteString(_m.Phone)
+	if v := _m.Phone; v != nil {
+		builder.WriteString("phone=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("instructions=")
-	builder.WriteString(_m.Instructions)
+	if v := _m.Instructions; v != nil {
+		builder.WriteString("instructions=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
-	builder.WriteString("processing_time=")
-	builder.WriteString(_m.ProcessingTime)
+	if v := _m.ProcessingTime; v != nil {
+		builder.WriteString("processing_time=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	if v := _m.CostCents; v != nil {
 		builder.WriteString("cost_cents=")

@@ -396,7 +396,7 @@ func (_c *AvailabilityCreate) createSpec() (*Availability, *sqlgraph.CreateSpec)
 	}
 	if value, ok := _c.mutation.Reason(); ok {
 		_spec.SetField(availability.FieldReason, field.TypeString, value)
-		_node.Reason = value
+		_node.Reason = &value
 	}
 	if value, ok := _c.mutation.LastReviewed(); ok {
 		_spec.SetField(availability.FieldLastReviewed, field.TypeTime, value)
@@ -404,19 +404,19 @@ func (_c *AvailabilityCreate) createSpec() (*Availability, *sqlgraph.CreateSpec)
 	}
 	if value, ok := _c.mutation.URL(); ok {
 		_spec.SetField(availability.FieldURL, field.TypeString, value)
-		_node.URL = value
+		_node.URL = &value
 	}
 	if value, ok := _c.mutation.Phone(); ok {
 		_spec.SetField(availability.FieldPhone, field.TypeString, value)
-		_node.Phone = value
+		_node.Phone = &value
 	}
 	if value, ok := _c.mutation.Instructions(); ok {
 		_spec.SetField(availability.FieldInstructions, field.TypeString, value)
-		_node.Instructions = value
+		_node.Instructions = &value
 	}
 	if value, ok := _c.mutation.ProcessingTime(); ok {
 		_spec.SetField(availability.FieldProcessingTime, field.TypeString, value)
-		_node.ProcessingTime = value
+		_node.ProcessingTime = &value
 	}
 	if value, ok := _c.mutation.CostCents(); ok {
 		_spec.SetField(availability.FieldCostCents, field.TypeInt, value)

@@ -1167,7 +1167,7 @@ func (m *AvailabilityMutation) Reason() (r string, exists bool) {
 // OldReason returns the old "reason" field's value of the Availability entity.
 // If the Availability object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AvailabilityMutation) OldReason(ctx context.Context) (v string, err error) {
+func (m *AvailabilityMutation) OldReason(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldReason is only allowed on UpdateOne operations")
 	}
@@ -1252,7 +1252,7 @@ func (m *AvailabilityMutation) URL() (r string, exists bool) {
 // OldURL returns the old "url" field's value of the Availability entity.
 // If the Availability object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AvailabilityMutation) OldURL(ctx context.Context) (v string, err error) {
+func (m *AvailabilityMutation) OldURL(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldURL is only allowed on UpdateOne operations")
 	}
@@ -1301,7 +1301,7 @@ func (m *AvailabilityMutation) Phone() (r string, exists bool) {
 // OldPhone returns the old "phone" field's value of the Availability entity.
 // If the Availability object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AvailabilityMutation) OldPhone(ctx context.Context) (v string, err error) {
+func (m *AvailabilityMutation) OldPhone(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
 	}
@@ -1350,7 +1350,7 @@ func (m *AvailabilityMutation) Instructions() (r string, exists bool) {
 // OldInstructions returns the old "instructions" field's value of the Availability entity.
 // If the Availability object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AvailabilityMutation) OldInstructions(ctx context.Context) (v string, err error) {
+func (m *AvailabilityMutation) OldInstructions(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldInstructions is only allowed on UpdateOne operations")
 	}
@@ -1399,7 +1399,7 @@ func (m *AvailabilityMutation) ProcessingTime() (r string, exists bool) {
 // OldProcessingTime returns the old "processing_time" field's value of the Availability entity.
 // If the Availability object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AvailabilityMutation) OldProcessingTime(ctx context.Context) (v string, err error) {
+func (m *AvailabilityMutation) OldProcessingTime(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldProcessingTime is only allowed on UpdateOne operations")
 	}
@@ -6759,7 +6759,7 @@ func (m *ProductMutation) NameEn() (r string, exists bool) {
 // OldNameEn returns the old "name_en" field's value of the Product entity.
 // If the Product object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ProductMutation) OldNameEn(ctx context.Context) (v string, err error) {
+func (m *ProductMutation) OldNameEn(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldNameEn is only allowed on UpdateOne operations")
 	}

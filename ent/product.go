@@ -30,7 +30,7 @@ type Product struct {
 	// Public title in Dutch, e.g. Paspoort aanvragen.
 	Name string `json:"name,omitempty"`
 	// Public title in English, where there is one.
-	NameEn string `json:"name_en,omitempty"`
+	NameEn *string `json:"name_en,omitempty"`
 	// One or two sentences in plain Dutch (B1): what it is and who it is for.
 	Summary string `json:"summary,omitempty"`
 	// The full explanation in plain Dutch.
@@ -178,7 +178,8 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field name_en", values[i])
 			} else if value.Valid {
-				_m.NameEn = value.String
+				_m.NameEn = new(string)
+				*_m.NameEn = value.String
 			}
 		case product.FieldSummary:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -305,8 +306,10 @@ func (_m *Product) String() string {
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
 	builder.WriteString(", ")
-	builder.WriteString("name_en=")
-	builder.WriteString(_m.NameEn)
+	if v := _m.NameEn; v != nil {
+		builder.WriteString("name_en=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("summary=")
 	builder.WriteString(_m.Summary)

@@ -358,7 +358,7 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.NameEn(); ok {
 		_spec.SetField(product.FieldNameEn, field.TypeString, value)
-		_node.NameEn = value
+		_node.NameEn = &value
 	}
 	if value, ok := _c.mutation.Summary(); ok {
 		_spec.SetField(product.FieldSummary, field.TypeString, value)

@@ -137,8 +137,8 @@ func expectedGaps(t *testing.T, c *ent.Client, notApplicable bool) []gap {
 					g.Overdue = a.PlannedDate.Before(today)
 					rw.planned = *a.PlannedDate
 				}
-				if a.Reason != "" {
-					g.Reason = &a.Reason
+				if a.Reason != nil && *a.Reason != "" {
+					g.Reason = a.Reason
 				}
 				lr := a.LastReviewed.Format(time.DateOnly)
 				g.LastReviewed = &lr

@@ -351,6 +351,14 @@ func (l *loader) createProduct(ctx context.Context, c *ent.Client, p seedProduct
 	return nil
 }
 
+// text is nil for an empty text, so that it is stored as absent.
+func text(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // setCell writes one cell change: create, update or clear.
 func (l *loader) setCell(ctx context.Context, c *ent.Client, ch cellChange) error {
 	key := [2]int{l.productIDs[ch.product], l.channels[ch.channel]}
@@ -371,8 +379,9 @@ func (l *loader) setCell(ctx context.Context, c *ent.Client, ch cellChange) erro
 	if !exists {
 		q := c.Availability.Create().SetProductID(key[0]).SetChannelID(key[1]).
 			SetStatus(availability.Status(s.status)).
-			SetReason(s.reason).SetURL(s.url).SetPhone(s.phone).SetInstructions(s.instructions).
-			SetProcessingTime(s.processing).SetNillableCostCents(s.costCents).SetLanguages(s.languages).
+			SetNillableReason(text(s.reason)).SetNillableURL(text(s.url)).SetNillablePhone(text(s.phone)).
+			SetNillableInstructions(text(s.instructions)).SetNillableProcessingTime(text(s.processing)).
+			SetNillableCostCents(s.costCents).SetLanguages(s.languages).
 			AddLocationIDs(locs...)
 		if !s.planned.IsZero() {
 			q.SetPlannedDate(s.planned)
@@ -388,9 +397,24 @@ func (l *loader) setCell(ctx context.Context, c *ent.Client, ch cellChange) erro
 		l.cellLocations[key] = s.locations
 		return nil
 	}
-	q := c.Availability.UpdateOneID(id).SetStatus(availability.Status(s.status)).
-		SetReason(s.reason).SetURL(s.url).SetPhone(s.phone).SetInstructions(s.instructions).
-		SetProcessingTime(s.processing).SetLanguages(s.languages)
+	q := c.Availability.UpdateOneID(id).SetStatus(availability.Status(s.status)).SetLanguages(s.languages)
+	for _, f := range []struct {
+		v          string
+		set        func(string) *ent.AvailabilityUpdateOne
+		clearField func() *ent.AvailabilityUpdateOne
+	}{
+		{s.reason, q.SetReason, q.ClearReason},
+		{s.url, q.SetURL, q.ClearURL},
+		{s.phone, q.SetPhone, q.ClearPhone},
+		{s.instructions, q.SetInstructions, q.ClearInstructions},
+		{s.processing, q.SetProcessingTime, q.ClearProcessingTime},
+	} {
+		if f.v != "" {
+			f.set(f.v)
+		} else {
+			f.clearField()
+		}
+	}
 	if !slices.Equal(l.cellLocations[key], s.locations) {
 		q.ClearLocations().AddLocationIDs(locs...)
 		l.cellLocations[key] = s.locations

@@ -54,6 +54,7 @@ func (Availability) Fields() []ent.Field {
 			Comment("Since when the product has been AVAILABLE on this channel."),
 		field.Text("reason").
 			Optional().
+			Nillable().
 			Comment("Public reason for UNAVAILABLE or NOT_APPLICABLE: why, and what to do instead."),
 		field.Time("last_reviewed").
 			SchemaType(dateType).
@@ -61,17 +62,21 @@ func (Availability) Fields() []ent.Field {
 			Comment("When the owner last checked this cell, changed or not."),
 		field.String("url").
 			Optional().
+			Nillable().
 			MaxLen(2000).
 			Comment("Where to do it online (http or https)."),
 		field.String("phone").
 			Optional().
+			Nillable().
 			MaxLen(30).
 			Comment("Phone number to call, e.g. 14010."),
 		field.Text("instructions").
 			Optional().
+			Nillable().
 			Comment("How to use this channel for this product: book an appointment first, bring a photo, …"),
 		field.String("processing_time").
 			Optional().
+			Nillable().
 			MaxLen(40).
 			Comment("How long handling takes, as an ISO 8601 duration: P5D is five days, PT10M ten minutes."),
 		field.Int("cost_cents").

@@ -43,6 +43,7 @@ func (Product) Fields() []ent.Field {
 			Comment("Public title in Dutch, e.g. Paspoort aanvragen."),
 		field.String("name_en").
 			Optional().
+			Nillable().
 			MaxLen(200).
 			Comment("Public title in English, where there is one."),
 		field.Text("summary").
