@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,6 +58,8 @@ func route(path string) string {
 		return "graphql"
 	case path == "/" || len(path) > 10 && path[:10] == "/graphiql/":
 		return "graphiql"
+	case strings.HasPrefix(path, "/dashboard"):
+		return "dashboard"
 	case path == "/healthz", path == "/readyz", path == "/metrics":
 		return path[1:]
 	}

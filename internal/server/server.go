@@ -24,6 +24,7 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -62,6 +63,8 @@ func Handler(cfg Config) http.Handler {
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, log, conditional(cfg.DB.SQL, api)))))
 	mux.Handle("GET /{$}", graphiql.Page())
+	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
+	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

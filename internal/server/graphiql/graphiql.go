@@ -5,13 +5,12 @@
 package graphiql
 
 import (
-	"bytes"
-	"compress/gzip"
 	"embed"
-	"io"
+	"io/fs"
 	"net/http"
-	"path"
 	"strings"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/webassets"
 )
 
 //go:embed index.html init.js page.css assets/*.gz
@@ -29,59 +28,28 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 
 // Page serves the GraphiQL page.
 func Page() http.Handler {
-	page, err := files.ReadFile("index.html")
-	if err != nil {
-		panic(err)
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("Cache-Control", "no-cache")
-		_, _ = w.Write(page)
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
+		webassets.Serve(w, r, files, "index.html", "no-cache")
 	})
 }
 
 // Assets serves the page's scripts and stylesheets under Prefix.
 func Assets() http.Handler {
+	assets, err := fs.Sub(files, "assets")
+	if err != nil {
+		panic(err)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, Prefix)
-		if name == "" || strings.Contains(name, "/") {
+		if name == "index.html" || strings.Contains(name, "/") {
 			http.NotFound(w, r)
 			return
 		}
-		h := w.Header()
-		switch path.Ext(name) {
-		case ".js":
-			h.Set("Content-Type", "text/javascript; charset=utf-8")
-		case ".css":
-			h.Set("Content-Type", "text/css; charset=utf-8")
-		default:
-			http.NotFound(w, r)
-			return
+		fsys := fs.FS(files)
+		if _, err := fs.Stat(files, name); err != nil {
+			fsys = assets
 		}
-		h.Set("Cache-Control", "public, max-age=3600")
-		h.Set("X-Content-Type-Options", "nosniff")
-		if b, err := files.ReadFile(name); err == nil {
-			_, _ = w.Write(b)
-			return
-		}
-		gz, err := files.ReadFile("assets/" + name + ".gz")
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		h.Add("Vary", "Accept-Encoding")
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			h.Set("Content-Encoding", "gzip")
-			_, _ = w.Write(gz)
-			return
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(gz))
-		if err != nil {
-			http.Error(w, "damaged asset", http.StatusInternalServerError)
-			return
-		}
-		_, _ = io.Copy(w, zr)
+		webassets.Serve(w, r, fsys, name, "public, max-age=3600")
 	})
 }

@@ -1,0 +1,45 @@
+// Package dashboard serves the coverage dashboard at /dashboard: a page that
+// shows the 2026 promise at a glance. It is plain HTML, CSS and a JavaScript
+// module embedded in the binary, styled with NL Design System (Rotterdam's
+// tokens and the community components, vendored under assets/vendor), and it
+// reads only the public GraphQL API (docs/dashboard-queries.md).
+package dashboard
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/webassets"
+)
+
+//go:embed assets
+var files embed.FS
+
+// Path is where the dashboard lives.
+const Path = "/dashboard"
+
+// ContentSecurityPolicy allows only this server's own scripts, styles and
+// API; the component CSS carries small images as data: URLs.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// Handler serves the page and its assets.
+func Handler() http.Handler {
+	assets, err := fs.Sub(files, "assets")
+	if err != nil {
+		panic(err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("Referrer-Policy", "same-origin")
+		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, Path), "/")
+		if name == "" {
+			webassets.Serve(w, r, assets, "index.html", "no-cache")
+			return
+		}
+		webassets.Serve(w, r, assets, name, "no-cache")
+	})
+}

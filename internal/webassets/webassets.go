@@ -1,0 +1,57 @@
+// Package webassets serves files embedded in the binary (the dashboard, the
+// GraphiQL page): plain files as they are, and large vendored ones stored
+// gzipped, sent compressed to browsers that accept it and unpacked for the rest.
+package webassets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+var types = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".png":  "image/png",
+	".svg":  "image/svg+xml",
+}
+
+// Serve writes the file name of fsys, or name.gz when only that exists.
+// Unknown names and types answer 404.
+func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, cacheControl string) {
+	ctype, ok := types[path.Ext(name)]
+	if !ok || strings.Contains(name, "..") {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", cacheControl)
+	if b, err := fs.ReadFile(fsys, name); err == nil {
+		_, _ = w.Write(b)
+		return
+	}
+	gz, err := fs.ReadFile(fsys, name+".gz")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	h.Add("Vary", "Accept-Encoding")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		_, _ = w.Write(gz)
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		http.Error(w, "damaged asset", http.StatusInternalServerError)
+		return
+	}
+	_, _ = io.Copy(w, zr)
+}
