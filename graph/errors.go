@@ -2,9 +2,13 @@ package graph
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -25,6 +29,7 @@ const (
 	CodeNotFound        = "NOT_FOUND"
 	CodeConflict        = "CONFLICT"
 	CodeInternal        = "INTERNAL_SERVER_ERROR"
+	CodeUnavailable     = "SERVICE_UNAVAILABLE"
 )
 
 // ErrorPresenter is the one error funnel: it gives every error a code, keeps
@@ -74,6 +79,10 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 		case ent.IsConstraintError(err):
 			return set(CodeBadUserInput, "this conflicts with an existing record: a code, slug or channel that must be unique is taken")
 		}
+		if databaseDown(err) {
+			log.Warn("database unreachable", "request_id", requestID(ctx), "err", err)
+			return set(CodeUnavailable, "the catalogue's database cannot be reached right now; try again in a moment")
+		}
 		if code, ok := gqlErr.Extensions["code"]; ok && code != "" {
 			// Parse and validation errors from gqlgen keep their own code and message.
 			return gqlErr
@@ -89,4 +98,16 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 		gqlErr.Extensions["requestId"] = id
 		return set(CodeInternal, "internal error; quote request "+id+" when you report it")
 	}
+}
+
+// databaseDown tells a lost or refused database connection from other errors.
+func databaseDown(err error) bool {
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
+		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset")
 }
