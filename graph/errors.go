@@ -30,6 +30,7 @@ const (
 	CodeConflict        = "CONFLICT"
 	CodeInternal        = "INTERNAL_SERVER_ERROR"
 	CodeUnavailable     = "SERVICE_UNAVAILABLE"
+	CodeBadRequest      = "BAD_REQUEST"
 )
 
 // ErrorPresenter is the one error funnel: it gives every error a code, keeps
@@ -86,6 +87,10 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 		if code, ok := gqlErr.Extensions["code"]; ok && code != "" {
 			// Parse and validation errors from gqlgen keep their own code and message.
 			return gqlErr
+		}
+		if strings.HasPrefix(gqlErr.Message, "json request body could not be decoded") || strings.HasPrefix(gqlErr.Message, "could not get json request body") {
+			// The HTTP request itself is broken; do not echo it back.
+			return set(CodeBadRequest, "the request body is not valid JSON; send {\"query\": \"…\", \"variables\": {…}}")
 		}
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && ge.Err == nil {

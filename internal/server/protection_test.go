@@ -204,3 +204,34 @@ func TestIntrospectionFitsTheLimits(t *testing.T) {
 		t.Errorf("introspection: %+v", r.Errors)
 	}
 }
+
+// TestRequestErrorsFollowGraphQLOverHTTP: a document that does not validate
+// answers 200 with application/json, and without a data entry with
+// application/graphql-response+json; a body that is not JSON answers 400.
+func TestRequestErrorsFollowGraphQLOverHTTP(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	srv := httptest.NewServer(server.Handler(server.Config{DB: db}))
+	defer srv.Close()
+	post := func(accept, body string) (int, map[string]json.RawMessage) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]json.RawMessage
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	if code, m := post("application/json", `{"query": "{ nope }"}`); code != 200 || m["errors"] == nil {
+		t.Errorf("validation error with application/json: %d %v", code, m)
+	}
+	if code, m := post("application/graphql-response+json", `{"query": "{ nope }"}`); code != 400 || m["errors"] == nil || m["data"] != nil {
+		t.Errorf("validation error with graphql-response+json: %d %v", code, m)
+	}
+	if code, _ := post("application/json", `{"query": `); code != 400 {
+		t.Errorf("a body that is not JSON: %d", code)
+	}
+}

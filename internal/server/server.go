@@ -61,7 +61,7 @@ func Handler(cfg Config) http.Handler {
 		anonymous.ServeHTTP(w, r)
 	})
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes,
-		authenticate(auth.Tokens{Client: cfg.DB.Client}, log, conditional(cfg.DB.SQL, api)))))
+		authenticate(auth.Tokens{Client: cfg.DB.Client}, log, conditional(cfg.DB.SQL, overHTTP(api))))))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
 	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())
