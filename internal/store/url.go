@@ -44,6 +44,9 @@ func ParseURL(raw string) (Target, error) {
 		if err != nil {
 			return Target{}, fmt.Errorf("database URL is not a valid postgres:// URL: %w", errors.Unwrap(err))
 		}
+		if u.Opaque != "" || !strings.HasPrefix(rest, "//") {
+			return Target{}, errors.New("write a PostgreSQL database URL as postgres://user@host:5432/name")
+		}
 		host, port := u.Hostname(), u.Port()
 		if host == "" {
 			host = "localhost"
