@@ -18,6 +18,11 @@ import (
 // Successful answers pass through untouched; only error answers are buffered.
 func overHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json") {
+			writeGraphQLError(w, http.StatusUnsupportedMediaType, graph.CodeBadRequest,
+				"send queries as POST with Content-Type: application/json, or as GET with query parameters")
+			return
+		}
 		sw := &specWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		sw.finish()

@@ -235,3 +235,83 @@ func TestRequestErrorsFollowGraphQLOverHTTP(t *testing.T) {
 		t.Errorf("a body that is not JSON: %d", code)
 	}
 }
+
+// TestHostileRequests sends what a careless or hostile client might: each
+// gets a clear error with a fitting status and code, the server stays up, and
+// the data stays as it was.
+func TestHostileRequests(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	w := newEditWorld(t, db)
+	before := w.state(t)
+	raw := func(method, ctype, body string) (int, string) {
+		req, _ := http.NewRequest(method, w.url+"/graphql", strings.NewReader(body))
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		req.Header.Set("Authorization", "Bearer "+w.editorA)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	huge := strings.Repeat("x", 2<<20)
+	var aliases strings.Builder
+	for i := range 10000 {
+		fmt.Fprintf(&aliases, "a%d: channels { code } ", i)
+	}
+	nested := `{nameContains: "a"}`
+	for range 100 {
+		nested = `{and: [` + nested + `]}`
+	}
+	for _, tc := range []struct {
+		name, method, ctype, body string
+		status                    int
+		want                      string
+	}{
+		{"malformed JSON", "POST", "application/json", `{"query": "{ channels { code } }"`, 400, "not valid JSON"},
+		{"a JSON array", "POST", "application/json", `[1, 2]`, 400, "not valid JSON"},
+		{"wrong content type", "POST", "text/plain", `{ channels { code } }`, 415, ""},
+		{"a 2 MB body", "POST", "application/json", `{"query": "` + huge + `"}`, 413, "at most"},
+		{"10,000 aliases", "POST", "application/json", jsonQuery(`{ ` + aliases.String() + ` }`), 200, ""},
+		{"where nested 100 deep", "POST", "application/json", jsonQuery(`{ products(where: ` + nested + `) { totalCount } }`), 200, "levels deep"},
+		{"first: 1000000", "POST", "application/json", jsonQuery(`{ products(first: 1000000) { totalCount } }`), 200, "complexity"},
+		{"unknown enum value", "POST", "application/json", jsonQuery(`{ products(audience: EVERYONE) { totalCount } }`), 200, "EVERYONE"},
+		{"SQL in a search", "POST", "application/json", jsonQuery(`{ products(search: "'; DROP TABLE products; --") { totalCount } }`), 200, ""},
+		{"SQL in a slug", "POST", "application/json", jsonQuery(`{ product(slug: "x' OR '1'='1") { name } }`), 200, ""},
+		{"unicode everywhere", "POST", "application/json", jsonQuery(`{ product(slug: "pàspoört-🇳🇱-\u202e") { name } products(theme: "Ω≈ç√∫˜µ≤≥÷", search: "日本語 𝕏") { totalCount } }`), 200, ""},
+		{"an oversized string argument", "POST", "application/json", jsonQuery(`{ products(search: "` + strings.Repeat("woord ", 50000) + `") { totalCount } }`), 200, ""},
+		{"a mutation in GET", "GET", "", "", 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.method == "GET" {
+				resp, body := getWith(t, w.url+"/graphql?query="+url.QueryEscape(`mutation { clearAvailability(input: {product: "paspoort", expectedVersion: 1, channel: "website"}) { version } }`),
+					map[string]string{"Authorization": "Bearer " + w.editorA})
+				if resp.StatusCode < 400 || !strings.Contains(body, "errors") {
+					t.Errorf("a mutation over GET: %d %s", resp.StatusCode, body)
+				}
+				return
+			}
+			status, body := raw(tc.method, tc.ctype, tc.body)
+			if status != tc.status || (tc.want != "" && !strings.Contains(body, tc.want)) {
+				t.Errorf("status %d, body %.300s; want %d and %q", status, body, tc.status, tc.want)
+			}
+			if strings.Contains(body, "goroutine") || strings.Contains(body, "SQLSTATE") || strings.Contains(body, "sqlite") {
+				t.Errorf("the answer leaks internals: %.300s", body)
+			}
+		})
+	}
+	if r := call(t, w.url, "", `{ channels { code } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("the server is not well after all this: %+v", r.Errors)
+	}
+	if after := w.state(t); after != before {
+		t.Errorf("hostile requests changed the data:\n%s\n%s", before, after)
+	}
+}
+
+func jsonQuery(q string) string {
+	b, _ := json.Marshal(map[string]string{"query": q})
+	return string(b)
+}
