@@ -22,6 +22,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/clock"
@@ -48,6 +49,8 @@ type Client struct {
 	Organization *OrganizationClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
+	// SecurityEvent is the client for interacting with the SecurityEvent builders.
+	SecurityEvent *SecurityEventClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
@@ -70,6 +73,7 @@ func (c *Client) init() {
 	c.Location = NewLocationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Product = NewProductClient(c.config)
+	c.SecurityEvent = NewSecurityEventClient(c.config)
 	c.Target = NewTargetClient(c.config)
 	c.UPLEntry = NewUPLEntryClient(c.config)
 }
@@ -170,17 +174,18 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		APIToken:     NewAPITokenClient(cfg),
-		Availability: NewAvailabilityClient(cfg),
-		ChangeEvent:  NewChangeEventClient(cfg),
-		Channel:      NewChannelClient(cfg),
-		Location:     NewLocationClient(cfg),
-		Organization: NewOrganizationClient(cfg),
-		Product:      NewProductClient(cfg),
-		Target:       NewTargetClient(cfg),
-		UPLEntry:     NewUPLEntryClient(cfg),
+		ctx:           ctx,
+		config:        cfg,
+		APIToken:      NewAPITokenClient(cfg),
+		Availability:  NewAvailabilityClient(cfg),
+		ChangeEvent:   NewChangeEventClient(cfg),
+		Channel:       NewChannelClient(cfg),
+		Location:      NewLocationClient(cfg),
+		Organization:  NewOrganizationClient(cfg),
+		Product:       NewProductClient(cfg),
+		SecurityEvent: NewSecurityEventClient(cfg),
+		Target:        NewTargetClient(cfg),
+		UPLEntry:      NewUPLEntryClient(cfg),
 	}, nil
 }
 
@@ -198,17 +203,18 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		APIToken:     NewAPITokenClient(cfg),
-		Availability: NewAvailabilityClient(cfg),
-		ChangeEvent:  NewChangeEventClient(cfg),
-		Channel:      NewChannelClient(cfg),
-		Location:     NewLocationClient(cfg),
-		Organization: NewOrganizationClient(cfg),
-		Product:      NewProductClient(cfg),
-		Target:       NewTargetClient(cfg),
-		UPLEntry:     NewUPLEntryClient(cfg),
+		ctx:           ctx,
+		config:        cfg,
+		APIToken:      NewAPITokenClient(cfg),
+		Availability:  NewAvailabilityClient(cfg),
+		ChangeEvent:   NewChangeEventClient(cfg),
+		Channel:       NewChannelClient(cfg),
+		Location:      NewLocationClient(cfg),
+		Organization:  NewOrganizationClient(cfg),
+		Product:       NewProductClient(cfg),
+		SecurityEvent: NewSecurityEventClient(cfg),
+		Target:        NewTargetClient(cfg),
+		UPLEntry:      NewUPLEntryClient(cfg),
 	}, nil
 }
 
@@ -239,7 +245,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Availability, c.ChangeEvent, c.Channel, c.Location,
-		c.Organization, c.Product, c.Target, c.UPLEntry,
+		c.Organization, c.Product, c.SecurityEvent, c.Target, c.UPLEntry,
 	} {
 		n.Use(hooks...)
 	}
@@ -250,7 +256,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Availability, c.ChangeEvent, c.Channel, c.Location,
-		c.Organization, c.Product, c.Target, c.UPLEntry,
+		c.Organization, c.Product, c.SecurityEvent, c.Target, c.UPLEntry,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -273,6 +279,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organization.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
+	case *SecurityEventMutation:
+		return c.SecurityEvent.mutate(ctx, m)
 	case *TargetMutation:
 		return c.Target.mutate(ctx, m)
 	case *UPLEntryMutation:
@@ -1444,6 +1452,140 @@ func (c *ProductClient) mutate(ctx context.Context, m *ProductMutation) (Value, 
 	}
 }
 
+// SecurityEventClient is a client for the SecurityEvent schema.
+type SecurityEventClient struct {
+	config
+}
+
+// NewSecurityEventClient returns a client for the SecurityEvent from the given config.
+func NewSecurityEventClient(c config) *SecurityEventClient {
+	return &SecurityEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `securityevent.Hooks(f(g(h())))`.
+func (c *SecurityEventClient) Use(hooks ...Hook) {
+	c.hooks.SecurityEvent = append(c.hooks.SecurityEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `securityevent.Intercept(f(g(h())))`.
+func (c *SecurityEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SecurityEvent = append(c.inters.SecurityEvent, interceptors...)
+}
+
+// Create returns a builder for creating a SecurityEvent entity.
+func (c *SecurityEventClient) Create() *SecurityEventCreate {
+	mutation := newSecurityEventMutation(c.config, OpCreate)
+	return &SecurityEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SecurityEvent entities.
+func (c *SecurityEventClient) CreateBulk(builders ...*SecurityEventCreate) *SecurityEventCreateBulk {
+	return &SecurityEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SecurityEventClient) MapCreateBulk(slice any, setFunc func(*SecurityEventCreate, int)) *SecurityEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SecurityEventCreateBulk{err: fmt.Errorf("calling to SecurityEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SecurityEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SecurityEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SecurityEvent.
+func (c *SecurityEventClient) Update() *SecurityEventUpdate {
+	mutation := newSecurityEventMutation(c.config, OpUpdate)
+	return &SecurityEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SecurityEventClient) UpdateOne(_m *SecurityEvent) *SecurityEventUpdateOne {
+	mutation := newSecurityEventMutation(c.config, OpUpdateOne, withSecurityEvent(_m))
+	return &SecurityEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SecurityEventClient) UpdateOneID(id int) *SecurityEventUpdateOne {
+	mutation := newSecurityEventMutation(c.config, OpUpdateOne, withSecurityEventID(id))
+	return &SecurityEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SecurityEvent.
+func (c *SecurityEventClient) Delete() *SecurityEventDelete {
+	mutation := newSecurityEventMutation(c.config, OpDelete)
+	return &SecurityEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SecurityEventClient) DeleteOne(_m *SecurityEvent) *SecurityEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SecurityEventClient) DeleteOneID(id int) *SecurityEventDeleteOne {
+	builder := c.Delete().Where(securityevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SecurityEventDeleteOne{builder}
+}
+
+// Query returns a query builder for SecurityEvent.
+func (c *SecurityEventClient) Query() *SecurityEventQuery {
+	return &SecurityEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSecurityEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SecurityEvent entity by its id.
+func (c *SecurityEventClient) Get(ctx context.Context, id int) (*SecurityEvent, error) {
+	return c.Query().Where(securityevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SecurityEventClient) GetX(ctx context.Context, id int) *SecurityEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SecurityEventClient) Hooks() []Hook {
+	hooks := c.hooks.SecurityEvent
+	return append(hooks[:len(hooks):len(hooks)], securityevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SecurityEventClient) Interceptors() []Interceptor {
+	return c.inters.SecurityEvent
+}
+
+func (c *SecurityEventClient) mutate(ctx context.Context, m *SecurityEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SecurityEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SecurityEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SecurityEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SecurityEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SecurityEvent mutation op: %q", m.Op())
+	}
+}
+
 // TargetClient is a client for the Target schema.
 type TargetClient struct {
 	config
@@ -1748,11 +1890,11 @@ func (c *UPLEntryClient) mutate(ctx context.Context, m *UPLEntryMutation) (Value
 type (
 	hooks struct {
 		APIToken, Availability, ChangeEvent, Channel, Location, Organization, Product,
-		Target, UPLEntry []ent.Hook
+		SecurityEvent, Target, UPLEntry []ent.Hook
 	}
 	inters struct {
 		APIToken, Availability, ChangeEvent, Channel, Location, Organization, Product,
-		Target, UPLEntry []ent.Interceptor
+		SecurityEvent, Target, UPLEntry []ent.Interceptor
 	}
 )
 

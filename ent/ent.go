@@ -19,6 +19,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -81,15 +82,16 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:     apitoken.ValidColumn,
-			availability.Table: availability.ValidColumn,
-			changeevent.Table:  changeevent.ValidColumn,
-			channel.Table:      channel.ValidColumn,
-			location.Table:     location.ValidColumn,
-			organization.Table: organization.ValidColumn,
-			product.Table:      product.ValidColumn,
-			target.Table:       target.ValidColumn,
-			uplentry.Table:     uplentry.ValidColumn,
+			apitoken.Table:      apitoken.ValidColumn,
+			availability.Table:  availability.ValidColumn,
+			changeevent.Table:   changeevent.ValidColumn,
+			channel.Table:       channel.ValidColumn,
+			location.Table:      location.ValidColumn,
+			organization.Table:  organization.ValidColumn,
+			product.Table:       product.ValidColumn,
+			securityevent.Table: securityevent.ValidColumn,
+			target.Table:        target.ValidColumn,
+			uplentry.Table:      uplentry.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

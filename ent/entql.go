@@ -11,6 +11,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -22,7 +23,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -194,6 +195,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   securityevent.Table,
+			Columns: securityevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: securityevent.FieldID,
+			},
+		},
+		Type: "SecurityEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			securityevent.FieldKind:       {Type: field.TypeEnum, Column: securityevent.FieldKind},
+			securityevent.FieldActor:      {Type: field.TypeString, Column: securityevent.FieldActor},
+			securityevent.FieldClient:     {Type: field.TypeString, Column: securityevent.FieldClient},
+			securityevent.FieldDetail:     {Type: field.TypeString, Column: securityevent.FieldDetail},
+			securityevent.FieldOccurredAt: {Type: field.TypeTime, Column: securityevent.FieldOccurredAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -213,7 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldMunicipalityID: {Type: field.TypeInt, Column: target.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   uplentry.Table,
 			Columns: uplentry.Columns,
@@ -1301,6 +1320,71 @@ func (f *ProductFilter) WhereHasAvailabilitiesWith(preds ...predicate.Availabili
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SecurityEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SecurityEventQuery builder.
+func (_q *SecurityEventQuery) Filter() *SecurityEventFilter {
+	return &SecurityEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SecurityEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SecurityEventMutation builder.
+func (m *SecurityEventMutation) Filter() *SecurityEventFilter {
+	return &SecurityEventFilter{config: m.config, predicateAdder: m}
+}
+
+// SecurityEventFilter provides a generic filtering capability at runtime for SecurityEventQuery.
+type SecurityEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SecurityEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SecurityEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(securityevent.FieldID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SecurityEventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(securityevent.FieldKind))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *SecurityEventFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(securityevent.FieldActor))
+}
+
+// WhereClient applies the entql string predicate on the client field.
+func (f *SecurityEventFilter) WhereClient(p entql.StringP) {
+	f.Where(p.Field(securityevent.FieldClient))
+}
+
+// WhereDetail applies the entql string predicate on the detail field.
+func (f *SecurityEventFilter) WhereDetail(p entql.StringP) {
+	f.Where(p.Field(securityevent.FieldDetail))
+}
+
+// WhereOccurredAt applies the entql time.Time predicate on the occurred_at field.
+func (f *SecurityEventFilter) WhereOccurredAt(p entql.TimeP) {
+	f.Where(p.Field(securityevent.FieldOccurredAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TargetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1329,7 +1413,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1423,7 +1507,7 @@ type UPLEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UPLEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -28,6 +28,8 @@ type Tx struct {
 	Organization *OrganizationClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
+	// SecurityEvent is the client for interacting with the SecurityEvent builders.
+	SecurityEvent *SecurityEventClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
@@ -170,6 +172,7 @@ func (tx *Tx) init() {
 	tx.Location = NewLocationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
+	tx.SecurityEvent = NewSecurityEventClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
 	tx.UPLEntry = NewUPLEntryClient(tx.config)
 }

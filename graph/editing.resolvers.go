@@ -56,9 +56,13 @@ func (r *mutationResolver) SetChannelForProducts(ctx context.Context, input edit
 // CreateChannel is the resolver for the createChannel field.
 func (r *mutationResolver) CreateChannel(ctx context.Context, input ent.CreateChannelInput) (*ent.Channel, error) {
 	var out *ent.Channel
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "createChannel", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Channel.Create().SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Code, nil
 	})
 	return out, err
 }
@@ -66,9 +70,13 @@ func (r *mutationResolver) CreateChannel(ctx context.Context, input ent.CreateCh
 // UpdateChannel is the resolver for the updateChannel field.
 func (r *mutationResolver) UpdateChannel(ctx context.Context, id int, input ent.UpdateChannelInput) (*ent.Channel, error) {
 	var out *ent.Channel
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "updateChannel", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Channel.UpdateOneID(id).SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Code, nil
 	})
 	return out, err
 }
@@ -76,9 +84,13 @@ func (r *mutationResolver) UpdateChannel(ctx context.Context, id int, input ent.
 // CreateOrganization is the resolver for the createOrganization field.
 func (r *mutationResolver) CreateOrganization(ctx context.Context, input ent.CreateOrganizationInput) (*ent.Organization, error) {
 	var out *ent.Organization
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "createOrganization", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Organization.Create().SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Code, nil
 	})
 	return out, err
 }
@@ -86,9 +98,13 @@ func (r *mutationResolver) CreateOrganization(ctx context.Context, input ent.Cre
 // UpdateOrganization is the resolver for the updateOrganization field.
 func (r *mutationResolver) UpdateOrganization(ctx context.Context, id int, input ent.UpdateOrganizationInput) (*ent.Organization, error) {
 	var out *ent.Organization
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "updateOrganization", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Organization.UpdateOneID(id).SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Code, nil
 	})
 	return out, err
 }
@@ -96,9 +112,13 @@ func (r *mutationResolver) UpdateOrganization(ctx context.Context, id int, input
 // CreateLocation is the resolver for the createLocation field.
 func (r *mutationResolver) CreateLocation(ctx context.Context, input ent.CreateLocationInput) (*ent.Location, error) {
 	var out *ent.Location
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "createLocation", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Location.Create().SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Code, nil
 	})
 	return out, err
 }
@@ -106,9 +126,13 @@ func (r *mutationResolver) CreateLocation(ctx context.Context, input ent.CreateL
 // UpdateLocation is the resolver for the updateLocation field.
 func (r *mutationResolver) UpdateLocation(ctx context.Context, id int, input ent.UpdateLocationInput) (*ent.Location, error) {
 	var out *ent.Location
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "updateLocation", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Location.UpdateOneID(id).SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Code, nil
 	})
 	return out, err
 }
@@ -116,9 +140,13 @@ func (r *mutationResolver) UpdateLocation(ctx context.Context, id int, input ent
 // CreateTarget is the resolver for the createTarget field.
 func (r *mutationResolver) CreateTarget(ctx context.Context, input ent.CreateTargetInput) (*ent.Target, error) {
 	var out *ent.Target
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "createTarget", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Target.Create().SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Name, nil
 	})
 	return out, err
 }
@@ -126,9 +154,13 @@ func (r *mutationResolver) CreateTarget(ctx context.Context, input ent.CreateTar
 // UpdateTarget is the resolver for the updateTarget field.
 func (r *mutationResolver) UpdateTarget(ctx context.Context, id int, input ent.UpdateTargetInput) (*ent.Target, error) {
 	var out *ent.Target
-	err := r.Editing.InTx(ctx, func(ctx context.Context, tx *ent.Client) (err error) {
+	err := r.Editing.Admin(ctx, "updateTarget", func(ctx context.Context, tx *ent.Client) (string, error) {
+		var err error
 		out, err = tx.Target.UpdateOneID(id).SetInput(input).Save(ctx)
-		return err
+		if err != nil {
+			return "", err
+		}
+		return out.Name, nil
 	})
 	return out, err
 }

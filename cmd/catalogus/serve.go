@@ -25,6 +25,8 @@ var serveCmd = command{
 		maxConns := fs.Int("db-max-conns", 0, "most open database connections; 0 picks one for the machine")
 		corsOrigins := fs.String("cors-origin", envOr("CATALOGUS_CORS_ORIGINS", ""),
 			"comma-separated origins whose web pages may call the API, e.g. https://www.rotterdam.nl; none by default (env CATALOGUS_CORS_ORIGINS)")
+		trusted := fs.String("trusted-proxy", envOr("CATALOGUS_TRUSTED_PROXIES", ""),
+			"comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (env CATALOGUS_TRUSTED_PROXIES)")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
 		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
@@ -54,13 +56,11 @@ var serveCmd = command{
 			if err != nil {
 				return err
 			}
-			var origins []string
-			for _, o := range strings.Split(*corsOrigins, ",") {
-				if o = strings.TrimSpace(o); o != "" {
-					origins = append(origins, o)
-				}
+			h, err := server.NewHandler(server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
+				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted)})
+			if err != nil {
+				return err
 			}
-			h := server.Handler(server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits, CORSOrigins: origins})
 			return server.Run(ctx, *addr, h, e.log, func(a net.Addr) {
 				base := "http://" + a.String()
 				e.log.Info("catalogus is running", "database", db.Target.Redacted, "municipality", code, "graphql", base+"/graphql")
@@ -101,4 +101,15 @@ func defaultMunicipality(ctx context.Context, db *store.DB, code string) (string
 		return "", fmt.Errorf("the catalogue holds several municipalities (%s); choose the default with --municipality", strings.Join(roots, ", "))
 	}
 	return "", nil
+}
+
+// list splits a comma-separated flag value.
+func list(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os/user"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -29,7 +30,7 @@ var tokenCreateCmd = command{
 				return err
 			}
 			defer db.Close()
-			token, err := auth.Tokens{Client: db.Client}.Create(ctx, *name, auth.Role(strings.ToUpper(*role)), *org)
+			token, err := auth.Tokens{Client: db.Client, By: operator()}.Create(ctx, *name, auth.Role(strings.ToUpper(*role)), *org)
 			if err != nil {
 				return err
 			}
@@ -89,11 +90,19 @@ var tokenRevokeCmd = command{
 				return err
 			}
 			defer db.Close()
-			if err := (auth.Tokens{Client: db.Client}).Revoke(ctx, e.args[0]); err != nil {
+			if err := (auth.Tokens{Client: db.Client, By: operator()}).Revoke(ctx, e.args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "revoked token %q\n", e.args[0])
 			return nil
 		}
 	},
+}
+
+// operator names who runs the command, for the security log.
+func operator() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	return "cli"
 }

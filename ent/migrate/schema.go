@@ -295,6 +295,33 @@ var (
 			},
 		},
 	}
+	// SecurityEventsColumns holds the columns for the "security_events" table.
+	SecurityEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TOKEN_CREATED", "TOKEN_REVOKED", "AUTH_FAILED", "AUTH_THROTTLED", "ADMIN_ACTION", "RETENTION_APPLIED"}},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "client", Type: field.TypeString, Default: ""},
+		{Name: "detail", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "occurred_at", Type: field.TypeTime},
+	}
+	// SecurityEventsTable holds the schema information for the "security_events" table.
+	SecurityEventsTable = &schema.Table{
+		Name:       "security_events",
+		Columns:    SecurityEventsColumns,
+		PrimaryKey: []*schema.Column{SecurityEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "securityevent_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{SecurityEventsColumns[5]},
+			},
+			{
+				Name:    "securityevent_kind_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{SecurityEventsColumns[1], SecurityEventsColumns[5]},
+			},
+		},
+	}
 	// TargetsColumns holds the columns for the "targets" table.
 	TargetsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -372,6 +399,7 @@ var (
 		LocationsTable,
 		OrganizationsTable,
 		ProductsTable,
+		SecurityEventsTable,
 		TargetsTable,
 		UplEntriesTable,
 		AvailabilityLocationsTable,
@@ -407,6 +435,9 @@ func init() {
 	ProductsTable.ForeignKeys[2].RefTable = UplEntriesTable
 	ProductsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	SecurityEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
 	TargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	TargetsTable.Annotation = &entsql.Annotation{

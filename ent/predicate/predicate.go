@@ -27,6 +27,9 @@ type Organization func(*sql.Selector)
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 
+// SecurityEvent is the predicate function for securityevent builders.
+type SecurityEvent func(*sql.Selector)
+
 // Target is the predicate function for target builders.
 type Target func(*sql.Selector)
 

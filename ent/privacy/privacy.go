@@ -279,6 +279,30 @@ func (f ProductMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProductMutation", m)
 }
 
+// The SecurityEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SecurityEventQueryRuleFunc func(context.Context, *ent.SecurityEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SecurityEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SecurityEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SecurityEventQuery", q)
+}
+
+// The SecurityEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SecurityEventMutationRuleFunc func(context.Context, *ent.SecurityEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SecurityEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SecurityEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SecurityEventMutation", m)
+}
+
 // The TargetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TargetQueryRuleFunc func(context.Context, *ent.TargetQuery) error
@@ -376,6 +400,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ProductQuery:
 		return q.Filter(), nil
+	case *ent.SecurityEventQuery:
+		return q.Filter(), nil
 	case *ent.TargetQuery:
 		return q.Filter(), nil
 	case *ent.UPLEntryQuery:
@@ -400,6 +426,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
 	case *ent.ProductMutation:
+		return m.Filter(), nil
+	case *ent.SecurityEventMutation:
 		return m.Filter(), nil
 	case *ent.TargetMutation:
 		return m.Filter(), nil

@@ -13,6 +13,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/schema"
+	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -441,6 +442,29 @@ func init() {
 	productDescVersion := productFields[8].Descriptor()
 	// product.DefaultVersion holds the default value on creation for the version field.
 	product.DefaultVersion = productDescVersion.Default.(int)
+	securityevent.Policy = privacy.NewPolicies(schema.SecurityEvent{})
+	securityevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := securityevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	securityeventFields := schema.SecurityEvent{}.Fields()
+	_ = securityeventFields
+	// securityeventDescActor is the schema descriptor for actor field.
+	securityeventDescActor := securityeventFields[1].Descriptor()
+	// securityevent.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	securityevent.ActorValidator = securityeventDescActor.Validators[0].(func(string) error)
+	// securityeventDescClient is the schema descriptor for client field.
+	securityeventDescClient := securityeventFields[2].Descriptor()
+	// securityevent.DefaultClient holds the default value on creation for the client field.
+	securityevent.DefaultClient = securityeventDescClient.Default.(string)
+	// securityeventDescDetail is the schema descriptor for detail field.
+	securityeventDescDetail := securityeventFields[3].Descriptor()
+	// securityevent.DefaultDetail holds the default value on creation for the detail field.
+	securityevent.DefaultDetail = securityeventDescDetail.Default.(string)
 	target.Policy = privacy.NewPolicies(schema.Target{})
 	target.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -248,7 +248,12 @@ func UnlimitedAdminPolicy() ent.Policy {
 
 // TokenPolicy: tokens are never read or written through the API; the Tokens
 // methods pass with an Allow context.
-func TokenPolicy() ent.Policy {
+func TokenPolicy() ent.Policy { return InternalPolicy() }
+
+// InternalPolicy is for records only the catalogue itself reads and writes
+// (tokens, the security log): every query and mutation is denied unless it
+// runs in an Allow context.
+func InternalPolicy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},

@@ -25,6 +25,15 @@ const tokenPrefix = "cat_"
 // Tokens manages API tokens.
 type Tokens struct {
 	Client *ent.Client
+	// By names who manages the tokens, for the security log; "cli" by default.
+	By string
+}
+
+func (t Tokens) by() string {
+	if t.By == "" {
+		return "cli"
+	}
+	return t.By
 }
 
 // hash is the stored form of a token.
@@ -37,6 +46,29 @@ func hash(token string) string {
 // as a hash. orgCode may be empty only for an admin of everything.
 func (t Tokens) Create(ctx context.Context, name string, role Role, orgCode string) (string, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	var token string
+	err := t.inTx(ctx, func(tx Tokens) (err error) {
+		token, err = tx.create(ctx, name, role, orgCode)
+		return err
+	})
+	return token, err
+}
+
+// inTx runs fn with tokens bound to one transaction: a token and its entry
+// in the security log land together.
+func (t Tokens) inTx(ctx context.Context, fn func(Tokens) error) error {
+	tx, err := t.Client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(Tokens{Client: tx.Client(), By: t.By}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (t Tokens) create(ctx context.Context, name string, role Role, orgCode string) (string, error) {
 	if role != Admin && role != Editor {
 		return "", &catalog.FieldError{Entity: "token", Field: "role", Code: "invalid", Message: fmt.Sprintf("role %q: use admin or editor", role)}
 	}
@@ -70,6 +102,13 @@ func (t Tokens) Create(ctx context.Context, name string, role Role, orgCode stri
 		}
 		return "", err
 	}
+	scope := "everything"
+	if orgCode != "" {
+		scope = orgCode
+	}
+	if err := Record(ctx, t.Client, TokenCreated, t.by(), "", fmt.Sprintf("token %s: %s of %s", name, strings.ToLower(string(role)), scope)); err != nil {
+		return "", err
+	}
 	return token, nil
 }
 
@@ -82,6 +121,10 @@ func (t Tokens) List(ctx context.Context) ([]*ent.APIToken, error) {
 // Revoke revokes the token with the given name.
 func (t Tokens) Revoke(ctx context.Context, name string) error {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	return t.inTx(ctx, func(tx Tokens) error { return tx.revoke(ctx, name) })
+}
+
+func (t Tokens) revoke(ctx context.Context, name string) error {
 	n, err := t.Client.APIToken.Update().
 		Where(apitoken.Name(name), apitoken.RevokedAtIsNil()).
 		SetRevokedAt(time.Now().UTC()).
@@ -95,7 +138,7 @@ func (t Tokens) Revoke(ctx context.Context, name string) error {
 		}
 		return fmt.Errorf("there is no token named %q", name)
 	}
-	return nil
+	return Record(ctx, t.Client, TokenRevoked, t.by(), "", "token "+name)
 }
 
 // Authenticate returns the viewer a token stands for, or ErrUnauthenticated.

@@ -515,3 +515,22 @@ func keepsAChannel(ctx context.Context, tx *ent.Client, productID int) error {
 	}
 	return nil
 }
+
+// Admin runs an admin's change to the catalogue's structure (channels,
+// organizations, locations, targets) in a transaction, and records it in the
+// security log in the same transaction. fn returns what it changed, in words.
+func (s *Service) Admin(ctx context.Context, action string, fn func(ctx context.Context, tx *ent.Client) (string, error)) error {
+	return s.InTx(ctx, func(ctx context.Context, tx *ent.Client) error {
+		what, err := fn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		actor := "unknown"
+		if v := auth.FromContext(ctx); v != nil {
+			actor = v.Name
+		} else if a, ok := changelog.ActorFrom(ctx); ok {
+			actor = a.Name
+		}
+		return auth.Record(ctx, tx, auth.AdminAction, actor, "", action+": "+what)
+	})
+}

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
@@ -13,22 +15,43 @@ import (
 // authenticate puts the caller's viewer in the request context. Without an
 // Authorization header the caller is anonymous; a wrong, unknown or revoked
 // token is refused with UNAUTHENTICATED, never treated as anonymous.
-func authenticate(tokens auth.Tokens, log *slog.Logger, next http.Handler) http.Handler {
+//
+// Failed attempts are logged in the security log and counted per client: a
+// client that fails too often is refused (429) for the rest of the period,
+// whatever it sends.
+func authenticate(tokens auth.Tokens, clients clientAddress, limit *throttle, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
+		client := clients.of(r)
+		if limit.blocked(client) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(limit.period.Seconds())))
+			writeGraphQLError(w, http.StatusTooManyRequests, "UNAUTHENTICATED", "too many failed sign-ins from this address; try again later")
+			return
+		}
+		failed := func(reason string) {
+			ctx := context.WithoutCancel(r.Context())
+			if err := auth.Record(ctx, tokens.Client, auth.AuthFailed, "token", client, reason); err != nil {
+				log.Error("writing the security log", "err", err)
+			}
+			if limit.fail(client) {
+				log.Warn("client shut out after failed sign-ins", "client", client)
+				_ = auth.Record(ctx, tokens.Client, auth.AuthThrottled, "token", client, "too many failed sign-ins")
+			}
+			unauthenticated(w, reason)
+		}
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			unauthenticated(w, "the Authorization header must read `Bearer <token>`")
+			failed("the Authorization header must read `Bearer <token>`")
 			return
 		}
 		v, err := tokens.Authenticate(r.Context(), token)
 		switch {
 		case errors.Is(err, auth.ErrUnauthenticated):
-			unauthenticated(w, "the API token is wrong, unknown or revoked")
+			failed("the API token is wrong, unknown or revoked")
 			return
 		case err != nil:
 			log.Error("authenticating a request", "request_id", RequestID(r.Context()), "err", err)

@@ -39,16 +39,41 @@ type Config struct {
 	Limits Limits
 	// CORSOrigins may call the API from a browser; none by default.
 	CORSOrigins []string
+	// TrustedProxies are the addresses (or CIDR ranges) of load balancers
+	// whose X-Forwarded-For tells the client's address.
+	TrustedProxies []string
+	// AuthFailures is how many failed sign-ins a client may make per minute
+	// before it is refused for the rest of the minute; 0 means 10.
+	AuthFailures int
 }
 
-// Handler returns the service's routes.
+// Handler returns the service's routes. It panics on a configuration error
+// that NewHandler reports; use NewHandler where the configuration comes from
+// outside.
 func Handler(cfg Config) http.Handler {
+	h, err := NewHandler(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// NewHandler returns the service's routes.
+func NewHandler(cfg Config) (http.Handler, error) {
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := newMetrics(cfg.DB)
 	mux := http.NewServeMux()
+	clients, err := newClientAddress(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	failures := cfg.AuthFailures
+	if failures <= 0 {
+		failures = 10
+	}
 	limits := cfg.Limits.withDefaults()
 	anonymous, signedIn := graphQL(cfg, limits, log, m, true), graphQL(cfg, limits, log, m, false)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +86,8 @@ func Handler(cfg Config) http.Handler {
 		anonymous.ServeHTTP(w, r)
 	})
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes,
-		authenticate(auth.Tokens{Client: cfg.DB.Client}, log, conditional(cfg.DB.SQL, overHTTP(api))))))
+		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
+			conditional(cfg.DB.SQL, overHTTP(api))))))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
 	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())
@@ -84,7 +110,7 @@ func Handler(cfg Config) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", m.handler())
-	return logRequests(log, m.instrument(mux))
+	return logRequests(log, m.instrument(mux)), nil
 }
 
 func graphQL(cfg Config, limits Limits, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
