@@ -37,6 +37,7 @@ Usage:
                               make an API token (printed once, on the last line)
   catalogus token list        list the API tokens
   catalogus token revoke NAME revoke an API token
+  catalogus retention apply   replace people's names in the logs by pseudonyms after the retention period
   catalogus help [command]    explain a command and its flags
 
 Every command takes --database URL (env CATALOGUS_DATABASE_URL):
@@ -54,7 +55,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
@@ -77,9 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	if name == "token" && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		// Two-word commands: token create, token list, token revoke.
-		name, args = "token "+args[1], append([]string{"token " + args[1]}, args[2:]...)
+	if (name == "token" || name == "retention") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// Two-word commands: token create|list|revoke, retention apply.
+		name, args = name+" "+args[1], append([]string{name + " " + args[1]}, args[2:]...)
 	}
 	if name == "help" {
 		if len(args) > 1 {

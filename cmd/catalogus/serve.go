@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/retention"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -27,6 +28,8 @@ var serveCmd = command{
 			"comma-separated origins whose web pages may call the API, e.g. https://www.rotterdam.nl; none by default (env CATALOGUS_CORS_ORIGINS)")
 		trusted := fs.String("trusted-proxy", envOr("CATALOGUS_TRUSTED_PROXIES", ""),
 			"comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (env CATALOGUS_TRUSTED_PROXIES)")
+		retain := fs.String("retention", envOr("CATALOGUS_RETENTION", "730d"),
+			"replace people's names in the logs by pseudonyms after this period, checked daily; \"off\" to leave them (env CATALOGUS_RETENTION)")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
 		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
@@ -60,6 +63,13 @@ var serveCmd = command{
 				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted)})
 			if err != nil {
 				return err
+			}
+			if *retain != "off" {
+				period, err := retention.ParsePeriod(*retain)
+				if err != nil {
+					return err
+				}
+				go keepRetaining(ctx, e, db, period)
 			}
 			return server.Run(ctx, *addr, h, e.log, func(a net.Addr) {
 				base := "http://" + a.String()

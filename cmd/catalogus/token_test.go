@@ -49,7 +49,11 @@ func TestTokenCommands(t *testing.T) {
 	if _, err := tokens.Authenticate(context.Background(), token); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Errorf("a revoked token still works: %v", err)
 	}
+	if code, out, stderr := runCLI(t, "retention", "apply", "--database", u, "--older-than", "1d"); code != 0 || !strings.Contains(out, "replaced by pseudonyms") {
+		t.Errorf("retention apply: %d %s %s", code, out, stderr)
+	}
 	for _, args := range [][]string{
+		{"retention", "apply", "--older-than", "ooit"},
 		{"token", "create", "--name", "x", "--role", "god"},
 		{"token", "create", "--name", "x", "--role", "editor"},
 		{"token", "create", "--name", "Mijn Token", "--role", "admin"},

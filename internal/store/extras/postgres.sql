@@ -7,3 +7,7 @@ CREATE INDEX IF NOT EXISTS product_search ON products USING gin (
 	to_tsvector('dutch', translate(lower(name || ' ' || summary || ' ' || description),
 		'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn'))
 );
+
+-- Secrets the catalogue keeps for itself, such as the key of the pseudonyms
+-- that replace actors' names after the retention period.
+CREATE TABLE IF NOT EXISTS catalogus_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -18,3 +18,7 @@ CREATE TRIGGER IF NOT EXISTS product_search_update AFTER UPDATE OF name, summary
 	INSERT INTO product_search (product_search, rowid, name, summary, description) VALUES ('delete', old.id, old.name, old.summary, old.description);
 	INSERT INTO product_search (rowid, name, summary, description) VALUES (new.id, new.name, new.summary, new.description);
 END;
+
+-- Secrets the catalogue keeps for itself, such as the key of the pseudonyms
+-- that replace actors' names after the retention period.
+CREATE TABLE IF NOT EXISTS catalogus_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/retention"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+var retentionCmd = command{
+	name:    "retention apply",
+	summary: "replace the names of people in the change log and the security log by pseudonyms after the retention period (serve also does this daily)",
+	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+		period := fs.String("older-than", "730d", "retention period: names older than this are replaced (days, e.g. 730d, or a duration)")
+		return func(ctx context.Context, e *env) error {
+			p, err := retention.ParsePeriod(*period)
+			if err != nil {
+				return err
+			}
+			db, err := openDB(ctx, e, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rep, err := retention.Apply(ctx, db, p, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "names before %s replaced by pseudonyms: %d change-log entries, %d security-log entries\n",
+				rep.Cutoff.Format(time.DateOnly), rep.ChangeEvents, rep.SecurityEvents)
+			return nil
+		}
+	},
+}
+
+// keepRetaining applies the retention period now and then daily, until ctx ends.
+func keepRetaining(ctx context.Context, e *env, db *store.DB, period time.Duration) {
+	for {
+		rep, err := retention.Apply(ctx, db, period, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.log.Error("applying the retention period", "err", err)
+		case err == nil && rep.ChangeEvents+rep.SecurityEvents > 0:
+			e.log.Info("names past the retention period replaced by pseudonyms",
+				"change_events", rep.ChangeEvents, "security_events", rep.SecurityEvents)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
+}

@@ -1,0 +1,170 @@
+// Package retention handles the personal data in the catalogue's logs as the
+// AVG (GDPR) expects: after a retention period, the names of the people who
+// made changes — in the change log and the security log — are replaced by a
+// pseudonym, and client addresses are removed. The figures, the organizations
+// and what changed stay, so coverage and history keep their meaning; the same
+// person gets the same pseudonym, so patterns in the history stay visible.
+//
+// This is the one place that changes logged rows, with plain SQL outside the
+// Ent hooks that otherwise keep the logs append-only.
+package retention
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+// Prefix starts every pseudonym.
+const Prefix = "pseudoniem-"
+
+// DefaultPeriod is how long names are kept: two years.
+const DefaultPeriod = 2 * 365 * 24 * time.Hour
+
+// kept are actors that name no person: the catalogue's own jobs.
+var kept = []string{"system:", "seed:", Prefix}
+
+// Report says what a run changed.
+type Report struct {
+	Cutoff                      time.Time
+	ChangeEvents, SecurityEvents int
+}
+
+// Apply pseudonymises what is older than period, in one transaction, and
+// records the run in the security log.
+func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Time) (Report, error) {
+	rep := Report{Cutoff: now.Add(-period).UTC().Truncate(time.Microsecond)}
+	tx, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, err
+	}
+	defer tx.Rollback()
+	key, err := secret(ctx, tx, db.Target.Dialect)
+	if err != nil {
+		return rep, err
+	}
+	pseudonym := func(name string) string {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(name))
+		return Prefix + hex.EncodeToString(m.Sum(nil))[:12]
+	}
+	for _, t := range []struct {
+		table, when string
+		count       *int
+		clearClient bool
+	}{
+		{"change_events", "recorded_at", &rep.ChangeEvents, false},
+		{"security_events", "occurred_at", &rep.SecurityEvents, true},
+	} {
+		actors, err := oldActors(ctx, tx, t.table, t.when, rep.Cutoff)
+		if err != nil {
+			return rep, err
+		}
+		for _, a := range actors {
+			res, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET actor = $1 WHERE actor = $2 AND "+t.when+" < $3",
+				pseudonym(a), a, rep.Cutoff)
+			if err != nil {
+				return rep, fmt.Errorf("retention: %s: %w", t.table, err)
+			}
+			n, _ := res.RowsAffected()
+			*t.count += int(n)
+		}
+		if t.clearClient {
+			if _, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET client = '' WHERE client <> '' AND "+t.when+" < $1", rep.Cutoff); err != nil {
+				return rep, fmt.Errorf("retention: %s: %w", t.table, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, err
+	}
+	detail := fmt.Sprintf("names before %s replaced: %d change-log entries, %d security-log entries",
+		rep.Cutoff.Format(time.RFC3339), rep.ChangeEvents, rep.SecurityEvents)
+	return rep, auth.Record(ctx, db.Client, auth.RetentionRun, "system:retention", "", detail)
+}
+
+func oldActors(ctx context.Context, tx *sql.Tx, table, when string, cutoff time.Time) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT actor FROM "+table+" WHERE "+when+" < $1", cutoff)
+	if err != nil {
+		return nil, fmt.Errorf("retention: %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		if !keep(a) {
+			out = append(out, a)
+		}
+	}
+	return out, rows.Err()
+}
+
+func keep(actor string) bool {
+	for _, p := range kept {
+		if strings.HasPrefix(actor, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// secret returns the key of the pseudonyms, made on first use. It lives in
+// the database, so that every server gives a person the same pseudonym.
+func secret(ctx context.Context, tx *sql.Tx, d string) ([]byte, error) {
+	var v string
+	err := tx.QueryRowContext(ctx, "SELECT value FROM catalogus_secrets WHERE name = 'pseudonym-key'").Scan(&v)
+	if err == nil {
+		return hex.DecodeString(v)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	ins := "INSERT INTO catalogus_secrets (name, value) VALUES ('pseudonym-key', $1)"
+	if d == dialect.SQLite {
+		ins = "INSERT OR IGNORE INTO catalogus_secrets (name, value) VALUES ('pseudonym-key', $1)"
+	} else {
+		ins += " ON CONFLICT (name) DO NOTHING"
+	}
+	if _, err := tx.ExecContext(ctx, ins, hex.EncodeToString(b)); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT value FROM catalogus_secrets WHERE name = 'pseudonym-key'").Scan(&v); err != nil {
+		return nil, err
+	}
+	return hex.DecodeString(v)
+}
+
+// ParsePeriod reads a retention period: a number of days ("730d") or a Go
+// duration ("8760h").
+func ParsePeriod(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(days, "%d", &n); err == nil && n > 0 && fmt.Sprint(n) == days {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("retention period %q: write a number of days, e.g. 730d", s)
+	}
+	return d, nil
+}
