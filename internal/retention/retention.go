@@ -38,7 +38,7 @@ var kept = []string{"system:", "seed:", Prefix}
 
 // Report says what a run changed.
 type Report struct {
-	Cutoff                      time.Time
+	Cutoff                       time.Time
 	ChangeEvents, SecurityEvents int
 }
 
