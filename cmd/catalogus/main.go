@@ -4,6 +4,8 @@
 //	catalogus serve     run the GraphQL API (and GraphiQL) over HTTP
 //	catalogus migrate   bring the database schema up to date
 //	catalogus seed      load Rotterdam's 423 products and their history
+//	catalogus export    write the catalogue and its change log to a backup file
+//	catalogus import    restore a backup file into an empty database
 //
 // Every subcommand takes --database (or CATALOGUS_DATABASE_URL):
 // postgres://… for PostgreSQL, sqlite:PATH for an SQLite file; the default is
@@ -33,6 +35,9 @@ Usage:
   catalogus migrate [flags]   bring the database schema up to date
   catalogus seed    [flags]   load Rotterdam's 423 products and their history
   catalogus report  [flags]   print the coverage toward the 2026 target
+  catalogus export  [--output FILE]
+                              write the catalogue and its change log to one JSON file
+  catalogus import  FILE      restore such a file into an empty database
   catalogus token create --name NAME --role admin|editor [--organization CODE]
                               make an API token (printed once, on the last line)
   catalogus token list        list the API tokens
@@ -55,7 +60,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.

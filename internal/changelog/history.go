@@ -19,12 +19,19 @@ type Step struct {
 	// Apply makes the step's writes through the given transactional client,
 	// with ordinary Ent mutations: the hooks check and log them as usual.
 	Apply func(ctx context.Context, c *gen.Client) error
+	// ActorOrganization, when set, gives the actor's organization at the
+	// moment the step runs, overriding Actor.OrganizationID. A restore needs
+	// it: an organization's id is only known once an earlier step created it.
+	ActorOrganization func() *int
 }
 
 // ImportOptions tune Import.
 type ImportOptions struct {
 	// Progress, when set, is called after each step with the number done.
 	Progress func(done, total int)
+	// Check, when set, runs in the transaction after the last step; an error
+	// rolls the whole import back. A restore checks its result with it.
+	Check func(ctx context.Context, c *gen.Client) error
 }
 
 // Import writes history: the state that a series of past changes leads to,
@@ -74,13 +81,22 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 	client := tx.Client()
 	for i, s := range steps {
 		// Each step is one write of its own: its own moment and its own group id.
-		sctx := context.WithValue(WithActor(ctx, s.Actor), recordedAtKey{}, s.At)
+		actor := s.Actor
+		if s.ActorOrganization != nil {
+			actor.OrganizationID = s.ActorOrganization()
+		}
+		sctx := context.WithValue(WithActor(ctx, actor), recordedAtKey{}, s.At)
 		sctx = context.WithValue(sctx, groupKey{}, uuid.NewString())
 		if err := s.Apply(sctx, client); err != nil {
 			return fmt.Errorf("history step %d (%s): %w", i+1, s.At.Format(time.RFC3339), err)
 		}
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(steps))
+		}
+	}
+	if opts.Check != nil {
+		if err := opts.Check(ctx, client); err != nil {
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -1,0 +1,514 @@
+// Package backup writes the whole catalogue to one JSON file and restores it
+// into an empty database.
+//
+// The file holds the UPL names (which the change log does not cover) and the
+// complete change log. Restoring replays the log through the history
+// importer — the one path that writes past changes — so the hooks rebuild the
+// state and write the same events at the same moments, by the same actors:
+// coverage now and at every past moment comes out the same. The file also
+// holds the state at export, which the restore checks its result against.
+package backup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/location"
+	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+)
+
+// Format names the file format.
+const Format = "catalogus-backup"
+
+// File is a backup.
+type File struct {
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	ExportedAt time.Time `json:"exportedAt"`
+	// The catalogue as it stands: for readers of the file, and for the
+	// restore to check its result against, record by record.
+	Organizations  []*ent.Organization `json:"organizations"`
+	UPLEntries     []*ent.UPLEntry     `json:"uplEntries"`
+	Products       []*ent.Product      `json:"products"`
+	Channels       []*ent.Channel      `json:"channels"`
+	Locations      []*ent.Location     `json:"locations"`
+	Availabilities []*ent.Availability `json:"availabilities"`
+	Targets        []*ent.Target       `json:"targets"`
+	// Events is the change log, oldest first: the restore replays it.
+	Events []Event `json:"events"`
+}
+
+// Event is one change-log entry.
+type Event struct {
+	ID                  int                   `json:"id"`
+	Entity              string                `json:"entity"`
+	EntityID            int                   `json:"entityId"`
+	Action              string                `json:"action"`
+	Changes             []catalog.FieldChange `json:"changes"`
+	Actor               string                `json:"actor"`
+	ActorOrganizationID *int                  `json:"actorOrganizationId,omitempty"`
+	RecordedAt          time.Time             `json:"recordedAt"`
+	TxID                string                `json:"txId"`
+}
+
+func allow(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+
+// Export writes the catalogue to w.
+func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
+	ctx = allow(ctx)
+	f := File{Format: Format, Version: 1, ExportedAt: time.Now().UTC()}
+	for _, load := range []func() error{
+		func() (err error) {
+			f.Organizations, err = c.Organization.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) { f.UPLEntries, err = c.UPLEntry.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) { f.Products, err = c.Product.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) { f.Channels, err = c.Channel.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) { f.Locations, err = c.Location.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) {
+			f.Availabilities, err = c.Availability.Query().WithLocations().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) { f.Targets, err = c.Target.Query().Order(ent.Asc("id")).All(ctx); return },
+	} {
+		if err := load(); err != nil {
+			return err
+		}
+	}
+	evs, err := c.ChangeEvent.Query().Order(ent.Asc(changeevent.FieldRecordedAt), ent.Asc(changeevent.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		f.Events = append(f.Events, Event{ID: e.ID, Entity: e.Entity.String(), EntityID: e.EntityID, Action: e.Action.String(),
+			Changes: e.Changes, Actor: e.Actor, ActorOrganizationID: e.ActorOrganizationID, RecordedAt: e.RecordedAt, TxID: e.TxID})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(f)
+}
+
+// Options tune Restore.
+type Options struct {
+	Progress func(done, total int)
+}
+
+// Restore reads a backup from r into the empty database of c.
+func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) error {
+	ctx = allow(ctx)
+	var f File
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("the file is not a catalogus backup: %w", err)
+	}
+	if f.Format != Format || f.Version != 1 {
+		return fmt.Errorf("the file is not a catalogus backup of version 1 (format %q, version %d)", f.Format, f.Version)
+	}
+	if n, err := c.ChangeEvent.Query().Count(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("a backup is restored into an empty database; this one holds %d changes already", n)
+	}
+	rs := &restore{ids: map[int]int{}}
+	steps := rs.steps(f)
+	return changelog.Import(ctx, c, steps, changelog.ImportOptions{
+		Progress: opts.Progress,
+		Check:    func(ctx context.Context, c *ent.Client) error { return rs.verify(ctx, c, f) },
+	})
+}
+
+type restore struct {
+	// ids maps the backup's ids to the restored records' ids. Ids are
+	// globally unique, so one map serves every type.
+	ids map[int]int
+}
+
+// steps turns the log into history steps: one per original write.
+func (rs *restore) steps(f File) []changelog.Step {
+	var out []changelog.Step
+	first := true
+	for i := 0; i < len(f.Events); {
+		j := i
+		for j < len(f.Events) && f.Events[j].TxID == f.Events[i].TxID && f.Events[j].RecordedAt.Equal(f.Events[i].RecordedAt) {
+			j++
+		}
+		group := f.Events[i:j]
+		loadUPL := first
+		first = false
+		out = append(out, changelog.Step{
+			At:    group[0].RecordedAt,
+			Actor: changelog.Actor{Name: group[0].Actor, OrganizationID: nil},
+			Apply: func(ctx context.Context, c *ent.Client) error {
+				if loadUPL {
+					if err := rs.upl(ctx, c, f.UPLEntries); err != nil {
+						return err
+					}
+				}
+				for _, e := range group {
+					if err := rs.apply(ctx, c, e); err != nil {
+						return fmt.Errorf("change %d (%s %s): %w", e.ID, strings.ToLower(e.Action), strings.ToLower(e.Entity), err)
+					}
+				}
+				return nil
+			},
+			ActorOrganization: func() *int { return rs.mapped(group[0].ActorOrganizationID) },
+		})
+		i = j
+	}
+	return out
+}
+
+func (rs *restore) mapped(id *int) *int {
+	if id == nil {
+		return nil
+	}
+	if n, ok := rs.ids[*id]; ok {
+		return &n
+	}
+	return nil
+}
+
+func (rs *restore) upl(ctx context.Context, c *ent.Client, entries []*ent.UPLEntry) error {
+	for chunk := range slices.Chunk(entries, 100) {
+		builders := make([]*ent.UPLEntryCreate, len(chunk))
+		for i, e := range chunk {
+			builders[i] = c.UPLEntry.Create().SetURI(e.URI).SetName(e.Name).SetMunicipal(e.Municipal).
+				SetResidents(e.Residents).SetBusinesses(e.Businesses).SetRequest(e.Request).SetSdgCode(e.SdgCode)
+		}
+		created, err := c.UPLEntry.CreateBulk(builders...).Save(ctx)
+		if err != nil {
+			return err
+		}
+		for i, e := range created {
+			rs.ids[chunk[i].ID] = e.ID
+		}
+	}
+	return nil
+}
+
+// models gives, per logged type, the struct whose JSON tags and field types
+// say how to read a changed field's value.
+var models = map[string]reflect.Type{
+	"PRODUCT":      reflect.TypeFor[ent.Product](),
+	"AVAILABILITY": reflect.TypeFor[ent.Availability](),
+	"CHANNEL":      reflect.TypeFor[ent.Channel](),
+	"ORGANIZATION": reflect.TypeFor[ent.Organization](),
+	"LOCATION":     reflect.TypeFor[ent.Location](),
+	"TARGET":       reflect.TypeFor[ent.Target](),
+}
+
+// references are the fields that hold another record's id.
+var references = map[string]bool{
+	"owner_id": true, "municipality_id": true, "parent_id": true, "upl_entry_id": true, "product_id": true, "channel_id": true,
+}
+
+func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
+	model, ok := models[e.Entity]
+	if !ok {
+		return fmt.Errorf("unknown entity %q", e.Entity)
+	}
+	if e.Action == "DELETE" {
+		id, ok := rs.ids[e.EntityID]
+		if !ok {
+			return fmt.Errorf("deletes record %d, which the backup never created", e.EntityID)
+		}
+		switch e.Entity {
+		case "AVAILABILITY":
+			return c.Availability.DeleteOneID(id).Exec(ctx)
+		case "LOCATION":
+			return c.Location.DeleteOneID(id).Exec(ctx)
+		case "TARGET":
+			return c.Target.DeleteOneID(id).Exec(ctx)
+		}
+		return fmt.Errorf("%s records are not deleted", strings.ToLower(e.Entity))
+	}
+	var (
+		m    ent.Mutation
+		save saver
+	)
+	if e.Action == "CREATE" {
+		m, save = creator(c, e.Entity)
+	} else {
+		id, ok := rs.ids[e.EntityID]
+		if !ok {
+			return fmt.Errorf("changes record %d, which the backup never created", e.EntityID)
+		}
+		m, save = updater(c, e.Entity, id)
+	}
+	for _, ch := range e.Changes {
+		if ch.Field == "locations" {
+			if err := rs.locations(ctx, c, m, ch.New); err != nil {
+				return err
+			}
+			continue
+		}
+		if string(ch.New) == "null" {
+			if err := m.ClearField(ch.Field); err != nil {
+				return fmt.Errorf("clearing %s: %w", ch.Field, err)
+			}
+			continue
+		}
+		v, err := valueOf(model, ch.Field, ch.New)
+		if err != nil {
+			return err
+		}
+		if references[ch.Field] {
+			old := v.(int)
+			n, ok := rs.ids[old]
+			if !ok {
+				return fmt.Errorf("%s refers to record %d, which the backup never created", ch.Field, old)
+			}
+			v = n
+		}
+		if err := m.SetField(ch.Field, v); err != nil {
+			return fmt.Errorf("setting %s: %w", ch.Field, err)
+		}
+	}
+	saved, err := save(ctx)
+	if err != nil {
+		return err
+	}
+	if e.Action == "CREATE" {
+		rs.ids[e.EntityID] = saved
+	}
+	return nil
+}
+
+func (rs *restore) locations(ctx context.Context, c *ent.Client, m ent.Mutation, raw json.RawMessage) error {
+	var codes []string
+	if err := json.Unmarshal(raw, &codes); err != nil {
+		return err
+	}
+	am, ok := m.(*ent.AvailabilityMutation)
+	if !ok {
+		return fmt.Errorf("locations on %s", m.Type())
+	}
+	am.ClearLocations()
+	if len(codes) == 0 {
+		return nil
+	}
+	ids, err := c.Location.Query().Where(location.CodeIn(codes...)).IDs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ids) != len(codes) {
+		return fmt.Errorf("locations %v are not all there", codes)
+	}
+	am.AddLocationIDs(ids...)
+	return nil
+}
+
+// valueOf reads a JSON value as the Go type of the model's field, the way
+// the mutation's SetField wants it: the value itself, not a pointer.
+func valueOf(model reflect.Type, field string, raw json.RawMessage) (any, error) {
+	for i := 0; i < model.NumField(); i++ {
+		sf := model.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name != field {
+			continue
+		}
+		t := sf.Type
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		v := reflect.New(t)
+		if err := json.Unmarshal(raw, v.Interface()); err != nil {
+			return nil, fmt.Errorf("field %s: %w", field, err)
+		}
+		return v.Elem().Interface(), nil
+	}
+	return nil, fmt.Errorf("%s has no field %s", model.Name(), field)
+}
+
+// saver saves a builder and returns the saved record's id.
+type saver func(context.Context) (int, error)
+
+func creator(c *ent.Client, entity string) (ent.Mutation, saver) {
+	switch entity {
+	case "PRODUCT":
+		b := c.Product.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "AVAILABILITY":
+		b := c.Availability.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "CHANNEL":
+		b := c.Channel.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "ORGANIZATION":
+		b := c.Organization.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "LOCATION":
+		b := c.Location.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	}
+	b := c.Target.Create()
+	return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+}
+
+func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
+	done := func(err error) (int, error) { return id, err }
+	switch entity {
+	case "PRODUCT":
+		b := c.Product.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "AVAILABILITY":
+		b := c.Availability.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "CHANNEL":
+		b := c.Channel.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "ORGANIZATION":
+		b := c.Organization.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "LOCATION":
+		b := c.Location.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	}
+	b := c.Target.UpdateOneID(id)
+	return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+}
+
+// identified is every generated entity: each has an int ID.
+type identified interface {
+	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target
+}
+
+func idOf[T identified](v T, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return reflect.ValueOf(v).Elem().FieldByName("ID").Interface().(int), nil
+}
+
+// verify compares the restored catalogue with the backup's snapshot, record
+// by record, with the backup's ids translated to the restored ones.
+func (rs *restore) verify(ctx context.Context, c *ent.Client, f File) error {
+	kinds := []struct {
+		name string
+		want any
+		got  func() (any, error)
+	}{
+		{"organization", f.Organizations, func() (any, error) { return c.Organization.Query().All(ctx) }},
+		{"UPL", f.UPLEntries, func() (any, error) { return c.UPLEntry.Query().All(ctx) }},
+		{"product", f.Products, func() (any, error) { return c.Product.Query().All(ctx) }},
+		{"channel", f.Channels, func() (any, error) { return c.Channel.Query().All(ctx) }},
+		{"location", f.Locations, func() (any, error) { return c.Location.Query().All(ctx) }},
+		{"availability", f.Availabilities, func() (any, error) { return c.Availability.Query().WithLocations().All(ctx) }},
+		{"target", f.Targets, func() (any, error) { return c.Target.Query().All(ctx) }},
+	}
+	for _, k := range kinds {
+		got, err := k.got()
+		if err != nil {
+			return err
+		}
+		want, err := asMaps(k.want)
+		if err != nil {
+			return err
+		}
+		have, err := asMaps(got)
+		if err != nil {
+			return err
+		}
+		if len(want) != len(have) {
+			return fmt.Errorf("the backup holds %d %s records, but replaying its change log gives %d", len(want), k.name, len(have))
+		}
+		byID := make(map[int]map[string]any, len(have))
+		for _, r := range have {
+			byID[intOf(r["id"])] = r
+		}
+		for _, w := range want {
+			id := intOf(w["id"])
+			r := byID[rs.ids[id]]
+			if r == nil {
+				return fmt.Errorf("%s record %d of the backup is not in its change log", k.name, id)
+			}
+			if field := rs.differs(w, r); field != "" {
+				return fmt.Errorf("%s record %d of the backup has another %s than its change log gives", k.name, id, field)
+			}
+		}
+	}
+	return nil
+}
+
+// asMaps gives records as their JSON objects.
+func asMaps(records any) ([]map[string]any, error) {
+	raw, err := json.Marshal(records)
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	return out, json.Unmarshal(raw, &out)
+}
+
+func intOf(v any) int {
+	f, _ := v.(float64)
+	return int(f)
+}
+
+// differs names the first field in which the backup's record w and the
+// restored record r differ, or returns "".
+func (rs *restore) differs(w, r map[string]any) string {
+	keys := make(map[string]bool)
+	for k := range w {
+		keys[k] = true
+	}
+	for k := range r {
+		keys[k] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		wv, rv := w[k], r[k]
+		switch {
+		case k == "id":
+			continue
+		case k == "edges":
+			wv, rv = locationCodes(wv), locationCodes(rv)
+		case strings.HasSuffix(k, "_id") && wv != nil:
+			wv = float64(rs.ids[intOf(wv)])
+		}
+		if !sameValue(wv, rv) {
+			return k
+		}
+	}
+	return ""
+}
+
+// locationCodes reads the codes of an availability's loaded locations.
+func locationCodes(edges any) []string {
+	e, _ := edges.(map[string]any)
+	list, _ := e["locations"].([]any)
+	codes := make([]string, 0, len(list))
+	for _, l := range list {
+		if m, ok := l.(map[string]any); ok {
+			codes = append(codes, fmt.Sprint(m["code"]))
+		}
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+// sameValue compares JSON values; moments compare as instants, since the two
+// databases may give them in different zones.
+func sameValue(a, b any) bool {
+	as, aok := a.(string)
+	bs, bok := b.(string)
+	if aok && bok {
+		at, aerr := time.Parse(time.RFC3339Nano, as)
+		bt, berr := time.Parse(time.RFC3339Nano, bs)
+		if aerr == nil && berr == nil {
+			return at.Equal(bt)
+		}
+	}
+	return reflect.DeepEqual(a, b)
+}
