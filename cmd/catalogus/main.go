@@ -38,6 +38,7 @@ Usage:
   catalogus export  [--output FILE]
                               write the catalogue and its change log to one JSON file
   catalogus import  FILE      restore such a file into an empty database
+  catalogus loadtest [flags]  drive a server on this machine and measure it
   catalogus token create --name NAME --role admin|editor [--organization CODE]
                               make an API token (printed once, on the last line)
   catalogus token list        list the API tokens
@@ -60,7 +61,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
