@@ -75,9 +75,15 @@ func (r *queryResolver) Product(ctx context.Context, slug string, municipality *
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Client.Product.Query().
+	// CollectFields loads the edges the query asks for (availabilities, their
+	// channels and locations) in one statement per edge instead of one per row.
+	q, err := r.Client.Product.Query().
 		Where(entproduct.MunicipalityID(m.ID), entproduct.Slug(slug)).
-		Only(ctx)
+		CollectFields(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := q.Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}

@@ -204,3 +204,35 @@ func TestAPageNeedsFewStatements(t *testing.T) {
 		t.Logf("%s: a page of 50 products with availabilities, channels and locations takes %d statements", db.Target.Dialect, large)
 	})
 }
+
+// TestAProductNeedsFewStatements pins the statements of one product page with
+// every channel: one per level, not one per availability.
+func TestAProductNeedsFewStatements(t *testing.T) {
+	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
+		var n atomic.Int64
+		drv := counting{Driver: entsql.OpenDB(db.Target.Dialect, db.SQL), n: &n}
+		counted := &store.DB{SQL: db.SQL, Target: db.Target, Client: ent.NewClient(ent.Driver(drv))}
+		r := graph.NewResolver(counted, "")
+		const q = `query($slug: String!) { product(slug: $slug) { slug name description
+			availabilities { status url phone instructions channel { code name } locations { code name street } } } }`
+		var out struct {
+			Product struct{ Availabilities []json.RawMessage }
+		}
+		// Warm up the resolver's lookups (the default municipality).
+		if errs := run(t, r, q, map[string]any{"slug": "paspoort-aanvragen"}, &out); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		n.Store(0)
+		if errs := run(t, r, q, map[string]any{"slug": "paspoort-aanvragen"}, &out); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if len(out.Product.Availabilities) < 5 {
+			t.Fatalf("the product has %d availabilities; the count proves nothing", len(out.Product.Availabilities))
+		}
+		if got := n.Load(); got > 5 {
+			t.Errorf("a product with %d availabilities takes %d statements; want at most 5", len(out.Product.Availabilities), got)
+		} else {
+			t.Logf("%s: a product with %d availabilities takes %d statements", db.Target.Dialect, len(out.Product.Availabilities), got)
+		}
+	})
+}
