@@ -30,6 +30,9 @@ var serveCmd = command{
 			"comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (env CATALOGUS_TRUSTED_PROXIES)")
 		retain := fs.String("retention", envOr("CATALOGUS_RETENTION", "730d"),
 			"replace people's names in the logs by pseudonyms after this period, checked daily; \"off\" to leave them (env CATALOGUS_RETENTION)")
+		respCache := fs.Bool("response-cache", envOr("CATALOGUS_RESPONSE_CACHE", "true") != "false",
+			"keep the answers to anonymous reads in memory until the catalogue changes (env CATALOGUS_RESPONSE_CACHE)")
+		respCacheMB := fs.Int("response-cache-mb", 64, "memory of the response cache, in MB")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
 		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
@@ -59,8 +62,15 @@ var serveCmd = command{
 			if err != nil {
 				return err
 			}
-			h, err := server.NewHandler(server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
-				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted)})
+			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
+				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted)}
+			if *respCache {
+				if *respCacheMB < 1 {
+					return fmt.Errorf("--response-cache-mb %d: give at least 1, or turn the cache off with --response-cache=false", *respCacheMB)
+				}
+				cfg.ResponseCacheBytes = int64(*respCacheMB) << 20
+			}
+			h, err := server.NewHandler(cfg)
 			if err != nil {
 				return err
 			}

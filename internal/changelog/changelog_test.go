@@ -439,3 +439,53 @@ func TestEventsRecordWhetherAChannelSpeaksOtherLanguages(t *testing.T) {
 		}
 	})
 }
+
+// TestCommittedWritesRaiseTheVersion checks the catalogue's version: one step
+// per committed write that changed something, none for a rolled-back write or
+// a write that changes nothing.
+func TestCommittedWritesRaiseTheVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		version := func() int64 {
+			t.Helper()
+			v, err := db.Version(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		v0 := version()
+		k := fixture.New(t, db.Client)
+		p := k.Product(t, db.Client, "paspoort", k.DepartmentA1)
+		if got := version(); got != v0+2 {
+			t.Errorf("after two writes the version is %d, want %d", got, v0+2)
+		}
+		// A write of several records is one step.
+		fixture.Tx(t, db.Client, func(ctx context.Context, c *ent.Client) error {
+			if err := c.Availability.Create().SetProductID(p.ID).SetChannelID(k.Website.ID).SetStatus(availability.StatusAVAILABLE).
+				SetURL("https://example.org/paspoort").Exec(ctx); err != nil {
+				return err
+			}
+			return c.Product.UpdateOne(p).SetName("Paspoort aanvragen").Exec(ctx)
+		})
+		if got := version(); got != v0+3 {
+			t.Errorf("after a write of two records the version is %d, want %d", got, v0+3)
+		}
+		// A rolled-back write and a write that changes nothing leave it.
+		err := fixture.Try(db.Client, func(ctx context.Context, c *ent.Client) error {
+			if err := c.Product.UpdateOne(p).SetName("Iets anders").Exec(ctx); err != nil {
+				return err
+			}
+			return errors.New("changed my mind")
+		})
+		if err == nil {
+			t.Fatal("the write did not fail")
+		}
+		fixture.Tx(t, db.Client, func(ctx context.Context, c *ent.Client) error {
+			return c.Product.UpdateOneID(p.ID).SetName("Paspoort aanvragen").Exec(ctx)
+		})
+		if got := version(); got != v0+3 {
+			t.Errorf("after a rolled-back write and a no-op the version is %d, want %d", got, v0+3)
+		}
+	})
+}

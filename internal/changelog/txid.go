@@ -2,6 +2,7 @@ package changelog
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/google/uuid"
@@ -17,6 +18,9 @@ type txState struct {
 	// products whose version the write raised already, with their
 	// municipality: one save raises a product's version once.
 	bumped map[string]map[int]int
+	// logged is set once the transaction wrote an event: it then raises the
+	// catalogue's version when it commits.
+	logged bool
 }
 
 // txStates maps an open transaction (its Tx.Key) to its state. An entry
@@ -41,6 +45,17 @@ func state(tx *gen.Tx) *txState {
 	tx.OnCommit(func(next gen.Committer) gen.Committer {
 		return gen.CommitFunc(func(ctx context.Context, tx *gen.Tx) error {
 			defer forget()
+			s.mu.Lock()
+			logged := s.logged
+			s.mu.Unlock()
+			if logged {
+				// Last, so that the row lock is held only for the commit itself:
+				// versions follow commit order, and no lock is waited for
+				// while this one is held.
+				if _, err := tx.ExecContext(ctx, "UPDATE catalogue_version SET version = version + 1 WHERE id = 1"); err != nil {
+					return fmt.Errorf("changelog: raising the catalogue's version: %w", err)
+				}
+			}
 			return next.Commit(ctx, tx)
 		})
 	})
@@ -82,4 +97,12 @@ func markBumped(ctx context.Context, tx *gen.Tx, product, municipality int) {
 		s.bumped[k] = map[int]int{}
 	}
 	s.bumped[k][product] = municipality
+}
+
+// markLogged records that the transaction wrote to the change log.
+func markLogged(tx *gen.Tx) {
+	s := state(tx)
+	s.mu.Lock()
+	s.logged = true
+	s.mu.Unlock()
 }

@@ -87,6 +87,12 @@ func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Tim
 			}
 		}
 	}
+	if rep.ChangeEvents > 0 {
+		// The change log reads differently now: cached answers built on it go.
+		if _, err := tx.ExecContext(ctx, "UPDATE catalogue_version SET version = version + 1 WHERE id = 1"); err != nil {
+			return rep, fmt.Errorf("retention: raising the catalogue's version: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return rep, err
 	}

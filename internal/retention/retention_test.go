@@ -56,9 +56,14 @@ func TestNamesBecomePseudonymsAfterTheRetentionPeriod(t *testing.T) {
 		}
 		_ = mun
 		now := day(2026, 11, 28)
+		v0, _ := db.Version(ctx)
 		rep, err := retention.Apply(ctx, db, 2*365*24*time.Hour, now)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The log reads differently now: cached answers must not outlive it.
+		if v1, _ := db.Version(ctx); v1 != v0+1 {
+			t.Errorf("the catalogue's version went from %d to %d, want one step", v0, v1)
 		}
 		if rep.ChangeEvents != 2 || rep.SecurityEvents != 0 {
 			t.Errorf("report %+v, want the 2 old changes by a person", rep)

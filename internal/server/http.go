@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // limitBody refuses request bodies above max bytes with a clear error.
@@ -72,21 +72,19 @@ var timeDependent = regexp.MustCompile(`\b(coverage|coverageHistory|gaps|notAppl
 // isMutation matches a document that holds a mutation; those are never cached.
 var isMutation = regexp.MustCompile(`(^|[\s}])mutation\b`)
 
-// catalogueVersion is the newest change-log entry: every change to the
-// catalogue writes one, so all server instances agree on it.
-func catalogueVersion(ctx context.Context, db *sql.DB) (int64, error) {
-	var v int64
-	err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM change_events").Scan(&v)
-	return v, err
-}
-
-// conditional answers anonymous reads with an ETag derived from the
-// catalogue's version and the request, and a matching If-None-Match with 304
-// without running the query. Responses say `Cache-Control: no-cache`: a
-// shared cache may keep them but must revalidate, so nobody reads a page
-// older than the last committed change. Authenticated requests are never
-// cached anywhere.
-func conditional(db *sql.DB, next http.Handler) http.Handler {
+// conditional serves anonymous reads: it answers them with an ETag derived
+// from the catalogue's version and the request, and a matching If-None-Match
+// with 304 without running the query; with a response cache it keeps their
+// answers and serves the next identical request from memory. Responses say
+// `Cache-Control: no-cache`: a shared cache may keep them but must
+// revalidate, so nobody reads a page older than the last committed change.
+// The catalogue's version lives in the database, so every server instance
+// agrees on it. Authenticated requests are never cached anywhere.
+//
+// Answers that depend on the clock as well (coverage "now", today's gaps)
+// get no ETag, and the cache shares them for at most clockWindow: their
+// asOf says which moment they describe.
+func conditional(version func(context.Context) (int64, error), cache *responseCache, now func() time.Time, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" {
 			w.Header().Set("Cache-Control", "private, no-store")
@@ -94,13 +92,18 @@ func conditional(db *sql.DB, next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Add("Vary", "Accept")
 		var key []byte
+		var clockBound bool
 		switch r.Method {
 		case http.MethodGet:
-			if timeDependent.MatchString(r.URL.Query().Get("query")) {
+			q := r.URL.Query().Get("query")
+			if q == "" {
+				// A persisted query's hash alone: what it asks is not visible here.
 				next.ServeHTTP(w, r)
 				return
 			}
+			clockBound = timeDependent.MatchString(q)
 			key = []byte("GET " + r.URL.RawQuery)
 		case http.MethodPost:
 			body, err := io.ReadAll(r.Body)
@@ -118,30 +121,62 @@ func conditional(db *sql.DB, next http.Handler) http.Handler {
 				Query string `json:"query"`
 			}
 			_ = json.Unmarshal(body, &req)
-			if req.Query == "" || timeDependent.MatchString(req.Query) || isMutation.MatchString(req.Query) {
+			if req.Query == "" || isMutation.MatchString(req.Query) {
 				next.ServeHTTP(w, r)
 				return
 			}
+			clockBound = timeDependent.MatchString(req.Query)
 			key = append([]byte("POST "), body...)
 		default:
 			next.ServeHTTP(w, r)
 			return
 		}
-		v, err := catalogueVersion(r.Context(), db)
+		// The answer's form follows the Accept header.
+		key = append(append(key, "\nAccept: "...), r.Header.Get("Accept")...)
+		v, err := version(r.Context())
 		if err != nil {
 			next.ServeHTTP(w, r) // the query will report the database's trouble itself
 			return
 		}
 		sum := sha256.Sum256(key)
-		etag := `"v` + strconv.FormatInt(v, 10) + "-" + hex.EncodeToString(sum[:12]) + `"`
-		w.Header().Set("ETag", etag)
-		if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
-			w.WriteHeader(http.StatusNotModified)
+		id := "v" + strconv.FormatInt(v, 10) + "-" + hex.EncodeToString(sum[:12])
+		if clockBound {
+			id += "-t" + strconv.FormatInt(now().Truncate(clockWindow).Unix(), 10)
+		} else {
+			etag := `"` + id + `"`
+			w.Header().Set("ETag", etag)
+			if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		if cache == nil {
+			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(w, r)
+		// The full key, not its hash, so that two requests never share an answer.
+		full := id + "\n" + string(key)
+		if e := cache.get(full); e != nil {
+			m.responseCache.WithLabelValues("hit").Inc()
+			w.Header().Set("Content-Type", e.contentType)
+			w.Header().Set("X-Cache", "hit")
+			_, _ = w.Write(e.body)
+			return
+		}
+		m.responseCache.WithLabelValues("miss").Inc()
+		w.Header().Set("X-Cache", "miss")
+		c := &capture{ResponseWriter: w, limit: cache.maxEntry}
+		next.ServeHTTP(c, r)
+		if c.cacheable() {
+			cache.put(&cachedResponse{key: full, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(c.buf.Bytes())})
+			m.responseCacheBytes.Set(float64(cache.bytes()))
+		}
 	})
 }
+
+// clockWindow is how long the response cache shares an answer that depends
+// on the clock.
+const clockWindow = 10 * time.Second
 
 func etagMatches(header, etag string) bool {
 	for _, t := range strings.Split(header, ",") {

@@ -20,6 +20,9 @@ type metrics struct {
 	requests      *prometheus.CounterVec
 	latency       *prometheus.HistogramVec
 	graphqlErrors prometheus.Counter
+	// The response cache: lookups by result, and the bytes it holds.
+	responseCache      *prometheus.CounterVec
+	responseCacheBytes prometheus.Gauge
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -38,8 +41,16 @@ func newMetrics(db *store.DB) *metrics {
 			Name: "catalogus_graphql_errors_total",
 			Help: "Errors returned in GraphQL responses.",
 		}),
+		responseCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "catalogus_response_cache_lookups_total",
+			Help: "Anonymous reads looked up in the response cache, by result (hit or miss).",
+		}, []string{"result"}),
+		responseCacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "catalogus_response_cache_bytes",
+			Help: "Bytes the response cache holds.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.graphqlErrors,
+	m.reg.MustRegister(m.requests, m.latency, m.graphqlErrors, m.responseCache, m.responseCacheBytes,
 		collectors.NewDBStatsCollector(db.SQL, db.Target.Dialect),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

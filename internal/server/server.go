@@ -45,6 +45,11 @@ type Config struct {
 	// AuthFailures is how many failed sign-ins a client may make per minute
 	// before it is refused for the rest of the minute; 0 means 10.
 	AuthFailures int
+	// ResponseCacheBytes is the memory of the cache of anonymous reads' answers;
+	// 0 turns the cache off.
+	ResponseCacheBytes int64
+	// Now tells the time; nil means the system clock.
+	Now func() time.Time
 }
 
 // Handler returns the service's routes. It panics on a configuration error
@@ -75,6 +80,14 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		failures = 10
 	}
 	limits := cfg.Limits.withDefaults()
+	var cache *responseCache
+	if cfg.ResponseCacheBytes > 0 {
+		cache = newResponseCache(cfg.ResponseCacheBytes)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	anonymous, signedIn := graphQL(cfg, limits, log, m, true), graphQL(cfg, limits, log, m, false)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Field suggestions ("did you mean …") help people who build on the
@@ -87,7 +100,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	})
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
-			conditional(cfg.DB.SQL, overHTTP(api))))))
+			conditional(cfg.DB.Version, cache, now, m, overHTTP(api))))))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
 	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())

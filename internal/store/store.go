@@ -206,3 +206,12 @@ func retryable(err error) bool {
 	var netErr net.Error
 	return errors.As(err, &netErr) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, context.DeadlineExceeded)
 }
+
+// Version is the catalogue's version: it rises with every committed
+// transaction that changed the catalogue (see internal/changelog), in commit
+// order, so that caches keyed on it never serve what a commit made stale.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.SQL.QueryRowContext(ctx, "SELECT version FROM catalogue_version WHERE id = 1").Scan(&v)
+	return v, err
+}
