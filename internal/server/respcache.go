@@ -26,7 +26,9 @@ type cachedResponse struct {
 	body        []byte
 }
 
-func (e *cachedResponse) cost() int64 { return int64(len(e.key) + len(e.body) + len(e.contentType) + 64) }
+func (e *cachedResponse) cost() int64 {
+	return int64(len(e.key) + len(e.body) + len(e.contentType) + 64)
+}
 
 // newResponseCache returns a cache of at most budget bytes; one answer may
 // take an eighth of it.
