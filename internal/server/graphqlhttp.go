@@ -9,6 +9,12 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 )
 
+// jsonBody tells whether a request says its body is JSON, the one form of
+// POST the API takes.
+func jsonBody(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json")
+}
+
 // overHTTP adjusts gqlgen's answers to request errors (a document that does
 // not parse or validate, variables that do not fit) to the GraphQL-over-HTTP
 // specification, which graphql-http's audit checks:
@@ -18,7 +24,7 @@ import (
 // Successful answers pass through untouched; only error answers are buffered.
 func overHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && !strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json") {
+		if r.Method == http.MethodPost && !jsonBody(r) {
 			writeGraphQLError(w, http.StatusUnsupportedMediaType, graph.CodeBadRequest,
 				"send queries as POST with Content-Type: application/json, or as GET with query parameters")
 			return

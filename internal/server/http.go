@@ -106,6 +106,10 @@ func conditional(version func(context.Context) (int64, error), cache *responseCa
 			clockBound = timeDependent.MatchString(q)
 			key = []byte("GET " + r.URL.RawQuery)
 		case http.MethodPost:
+			if !jsonBody(r) {
+				next.ServeHTTP(w, r) // refused further in; never answered from the cache
+				return
+			}
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
 				var tooBig *http.MaxBytesError

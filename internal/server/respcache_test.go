@@ -78,6 +78,15 @@ func TestResponseCache(t *testing.T) {
 		expect(a, `{ product(slug: "grofvuil") { name version } }`, nil, "miss")
 		expect(a, page, map[string]string{"Accept": "application/graphql-response+json"}, "miss")
 
+		// A body that does not say it is JSON is refused, also when its bytes
+		// equal a cached request's.
+		req, _ := http.NewRequest(http.MethodPost, a+"/graphql", strings.NewReader(jsonQuery(page)))
+		if resp, err := http.DefaultClient.Do(req); err != nil {
+			t.Fatal(err)
+		} else if resp.Body.Close(); resp.StatusCode != http.StatusUnsupportedMediaType || resp.Header.Get("X-Cache") != "" {
+			t.Errorf("a POST without Content-Type: status %d, X-Cache %q", resp.StatusCode, resp.Header.Get("X-Cache"))
+		}
+
 		// Never cached: authenticated reads, mutations, failed queries.
 		expect(a, page, map[string]string{"Authorization": "Bearer " + w.editorA}, "")
 		expect(a, `mutation { updateProduct(input: {product: "paspoort", expectedVersion: 1, name: "x"}) { version } }`, nil, "")
