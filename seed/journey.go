@@ -112,11 +112,16 @@ func hashOf(parts ...string) uint64 {
 	return h.Sum64()
 }
 
-// journey returns every change of every cell of a product, in time order.
-func journey(p seedProduct) []cellChange {
+// seedSalt seeds Rotterdam's journey; the national generator salts each
+// municipality's journey differently.
+const seedSalt = "catalogus-seed"
+
+// journey returns every change of every cell of a product, in time order;
+// salt picks one of the plausible journeys.
+func journey(p seedProduct, salt string) []cellChange {
 	var out []cellChange
 	for _, ch := range channels {
-		t := &track{p: p, channel: ch.code, r: rand.New(rand.NewPCG(hashOf("catalogus-seed", p.slug), hashOf(ch.code)))}
+		t := &track{p: p, channel: ch.code, r: rand.New(rand.NewPCG(hashOf(salt, p.slug), hashOf(ch.code)))}
 		switch ch.code {
 		case "balie":
 			t.balie()

@@ -234,7 +234,7 @@ func (l *loader) steps() []changelog.Step {
 			})
 		}
 		// One step per moment: what the owner changed that day, for all channels.
-		changes := journey(p)
+		changes := journey(p, seedSalt)
 		for i := 0; i < len(changes); {
 			j := i
 			for j < len(changes) && changes[j].at.Equal(changes[i].at) {

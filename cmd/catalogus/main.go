@@ -39,6 +39,8 @@ Usage:
                               write the catalogue and its change log to one JSON file
   catalogus import  FILE      restore such a file into an empty database
   catalogus loadtest [flags]  drive a server on this machine and measure it
+  catalogus generate [--municipalities 342] [--seed 1]
+                              write a national-scale data set into an empty database
   catalogus token create --name NAME --role admin|editor [--organization CODE]
                               make an API token (printed once, on the last line)
   catalogus token list        list the API tokens
@@ -61,7 +63,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
