@@ -23,6 +23,11 @@ func (r *queryResolver) Coverage(ctx context.Context, at *time.Time, municipalit
 	return r.CoverageService.Report(ctx, f, orNow(at))
 }
 
+// CountryCoverage is the resolver for the countryCoverage field.
+func (r *queryResolver) CountryCoverage(ctx context.Context) (*coverage.Report, error) {
+	return r.CoverageService.Country(ctx, time.Now())
+}
+
 // CoverageHistory is the resolver for the coverageHistory field.
 func (r *queryResolver) CoverageHistory(ctx context.Context, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) ([]*coverage.Point, error) {
 	f, err := r.coverageFilter(ctx, municipality, organization, theme, audience, channels)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -265,4 +266,34 @@ func fixtureOther(t *testing.T, c *ent.Client) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestCountryCoverageOfOneMunicipality asks the API for the country's
+// coverage where the catalogue holds one municipality: it must read as that
+// municipality's own (internal/coverage checks several municipalities).
+func TestCountryCoverageOfOneMunicipality(t *testing.T) {
+	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
+		r := graph.NewResolver(db, "")
+		const fields = `products fullyCoveredProducts cells applicableCells availableCells notAssessedCells ratio
+			byChannel { channel { code } available applicable } byTheme { theme products available }
+			groups { personalHelp otherLanguage youth digital }`
+		var country struct {
+			CountryCoverage map[string]any
+		}
+		if errs := run(t, r, `{ countryCoverage { `+fields+` byOrganization { organization { code } products } } }`, nil, &country); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var own struct{ Coverage map[string]any }
+		if errs := run(t, r, `{ coverage { `+fields+` } }`, nil, &own); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		orgs, _ := country.CountryCoverage["byOrganization"].([]any)
+		delete(country.CountryCoverage, "byOrganization")
+		if got, want := fmt.Sprint(country.CountryCoverage), fmt.Sprint(own.Coverage); got != want {
+			t.Errorf("country:\n%s\nmunicipality:\n%s", got, want)
+		}
+		if len(orgs) != 1 || !strings.Contains(fmt.Sprint(orgs[0]), seed.Municipality) {
+			t.Errorf("byOrganization: %v", orgs)
+		}
+	})
 }

@@ -160,8 +160,17 @@ func (g *generator) finish(ctx context.Context) error {
 			}
 		}
 	}
-	if _, err := g.db.SQL.ExecContext(ctx, "UPDATE catalogue_version SET version = version + 1 WHERE id = 1"); err != nil {
-		return err
+	// The data was written past the change-log hook, so raise what it would
+	// have: the catalogue's version, and the version of changes that concern
+	// every municipality (counts kept per municipality start over).
+	for _, q := range []string{
+		"UPDATE catalogue_version SET version = version + 1 WHERE id = 1",
+		`INSERT INTO municipality_version (municipality_id, version) VALUES (0, 1)
+			ON CONFLICT (municipality_id) DO UPDATE SET version = municipality_version.version + 1`,
+	} {
+		if _, err := g.db.SQL.ExecContext(ctx, q); err != nil {
+			return err
+		}
 	}
 	_, err := g.db.SQL.ExecContext(ctx, "ANALYZE")
 	return err

@@ -291,7 +291,7 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 	if err != nil {
 		return fmt.Errorf("changelog: recording the change: %w", err)
 	}
-	markLogged(w.tx)
+	markLogged(w.tx, about.municipalityID)
 	return nil
 }
 

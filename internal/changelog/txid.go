@@ -3,6 +3,8 @@ package changelog
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -21,6 +23,9 @@ type txState struct {
 	// logged is set once the transaction wrote an event: it then raises the
 	// catalogue's version when it commits.
 	logged bool
+	// municipalities are those the transaction's events concern (0: all of
+	// them, e.g. a channel); their versions are raised when it commits.
+	municipalities map[int]bool
 }
 
 // txStates maps an open transaction (its Tx.Key) to its state. An entry
@@ -47,7 +52,16 @@ func state(tx *gen.Tx) *txState {
 			defer forget()
 			s.mu.Lock()
 			logged := s.logged
+			municipalities := slices.Sorted(maps.Keys(s.municipalities))
 			s.mu.Unlock()
+			// In id order, so that two transactions never wait on each
+			// other's rows.
+			for _, m := range municipalities {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO municipality_version (municipality_id, version) VALUES ($1, 1)
+					ON CONFLICT (municipality_id) DO UPDATE SET version = municipality_version.version + 1`, m); err != nil {
+					return fmt.Errorf("changelog: raising the version of municipality %d: %w", m, err)
+				}
+			}
 			if logged {
 				// Last, so that the row lock is held only for the commit itself:
 				// versions follow commit order, and no lock is waited for
@@ -99,10 +113,19 @@ func markBumped(ctx context.Context, tx *gen.Tx, product, municipality int) {
 	s.bumped[k][product] = municipality
 }
 
-// markLogged records that the transaction wrote to the change log.
-func markLogged(tx *gen.Tx) {
+// markLogged records that the transaction wrote to the change log, about a
+// municipality's records (nil: records of all municipalities).
+func markLogged(tx *gen.Tx, municipality *int) {
 	s := state(tx)
 	s.mu.Lock()
 	s.logged = true
+	if s.municipalities == nil {
+		s.municipalities = map[int]bool{}
+	}
+	m := 0
+	if municipality != nil {
+		m = *municipality
+	}
+	s.municipalities[m] = true
 	s.mu.Unlock()
 }

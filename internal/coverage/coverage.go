@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -200,6 +201,12 @@ const PaceWindow = 12 * 7 * 24 * time.Hour
 type Service struct {
 	Client  *ent.Client
 	Dialect string
+
+	// The counts Country keeps per municipality, and the version of the
+	// changes to all municipalities they were counted under.
+	countryMu         sync.Mutex
+	country           map[int]*municipalityCounts
+	countryEverything int64
 }
 
 // Report computes the coverage at at.

@@ -18,3 +18,10 @@ CREATE TABLE IF NOT EXISTS catalogus_secrets (name TEXT PRIMARY KEY, value TEXT 
 -- ETags key on it; every server instance reads the same row.
 CREATE TABLE IF NOT EXISTS catalogue_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);
 INSERT INTO catalogue_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+
+-- The version of each municipality's part of the catalogue: raised by every
+-- transaction whose change-log events concern it, in the same transaction
+-- (municipality_id 0: changes that concern all municipalities, such as a
+-- channel's). The country's coverage keeps each municipality's counts under
+-- its version and recounts only those that changed.
+CREATE TABLE IF NOT EXISTS municipality_version (municipality_id BIGINT PRIMARY KEY, version BIGINT NOT NULL);

@@ -1,0 +1,116 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+// BenchmarkNational measures the hot paths at national size, on a database
+// that `catalogus generate` filled (it takes minutes, so the benchmark does
+// not make its own):
+//
+//	catalogus generate --database postgres://…/gen342 --municipalities 342
+//	CATALOGUS_BENCH_NATIONAL_URL=postgres://…/gen342 go test -run '^$' -bench National ./internal/server
+//
+// The reads ask about one municipality (gemeente-171) among all; country
+// asks about all of them. The edits change the database (an availability's
+// instructions in gemeente-171): run it on a copy you can throw away.
+func BenchmarkNational(b *testing.B) {
+	url := os.Getenv("CATALOGUS_BENCH_NATIONAL_URL")
+	if url == "" {
+		b.Skip("CATALOGUS_BENCH_NATIONAL_URL is not set: point it at a database filled by catalogus generate")
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, url, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	const municipality = "gemeente-171"
+	h := server.Handler(server.Config{DB: db, Municipality: municipality})
+	for _, bc := range []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{"product-by-slug", benchProduct, map[string]any{"slug": "paspoort-aanvragen"}},
+		{"page-of-50", benchPage, nil},
+		{"coverage", benchCoverage, nil},
+		{"history-48-months", benchHistory, nil},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				post(b, h, "", bc.query, bc.vars)
+			}
+		})
+	}
+	const country = `{ countryCoverage { ratio availableCells applicableCells
+		byChannel { channel { code } ratio } byOrganization { organization { code } ratio } groups { digital } } }`
+	// Cold: a fresh server counts every municipality.
+	b.Run("country-cold", func(b *testing.B) {
+		for b.Loop() {
+			post(b, server.Handler(server.Config{DB: db, Municipality: municipality}), "", country, nil)
+		}
+	})
+	// Kept: nothing changed since the last call.
+	b.Run("country-kept", func(b *testing.B) {
+		post(b, h, "", country, nil)
+		for b.Loop() {
+			post(b, h, "", country, nil)
+		}
+	})
+	token, err := auth.Tokens{Client: db.Client}.Create(ctx, "bench-national", auth.Admin, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	edit := editor(b, h, token)
+	// After an edit: one municipality is counted again.
+	b.Run("country-after-an-edit", func(b *testing.B) {
+		post(b, h, "", country, nil)
+		for b.Loop() {
+			b.StopTimer()
+			edit()
+			b.StartTimer()
+			post(b, h, "", country, nil)
+		}
+	})
+	b.Run("set-availability", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			edit()
+		}
+	})
+}
+
+// editor returns a function that changes one cell's instructions through the
+// API, each time to a new text.
+func editor(b *testing.B, h http.Handler, token string) func() {
+	var p struct {
+		Data struct{ Product struct{ Version int } }
+	}
+	if err := json.Unmarshal(post(b, h, "", `{ product(slug: "paspoort-aanvragen") { version } }`, nil), &p); err != nil {
+		b.Fatal(err)
+	}
+	version, i := p.Data.Product.Version, 0
+	const m = `mutation($in: SetAvailabilityInput!) { setAvailability(input: $in) { version } }`
+	return func() {
+		i++
+		in := map[string]any{"product": "paspoort-aanvragen", "expectedVersion": version, "channel": "website",
+			"status": "PARTIAL", "url": "https://www.example.nl/paspoort", "instructions": fmt.Sprintf("Stap %d", i)}
+		var out struct {
+			Data struct{ SetAvailability struct{ Version int } }
+		}
+		if err := json.Unmarshal(post(b, h, token, m, map[string]any{"in": in}), &out); err != nil {
+			b.Fatal(err)
+		}
+		version = out.Data.SetAvailability.Version
+	}
+}
