@@ -4,8 +4,8 @@
 //	catalogus serve     run the GraphQL API (and GraphiQL) over HTTP
 //	catalogus migrate   bring the database schema up to date
 //	catalogus seed      load Rotterdam's 423 products and their history
-//	catalogus export    write the catalogue and its change log to a backup file
-//	catalogus import    restore a backup file into an empty database
+//	catalogus export    write the catalogue and its change log to a backup file, or a CSV sheet
+//	catalogus import    restore a backup file into an empty database, or apply a CSV sheet
 //
 // Every subcommand takes --database (or CATALOGUS_DATABASE_URL):
 // postgres://… for PostgreSQL, sqlite:PATH for an SQLite file; the default is
@@ -35,9 +35,12 @@ Usage:
   catalogus migrate [flags]   bring the database schema up to date
   catalogus seed    [flags]   load Rotterdam's 423 products and their history
   catalogus report  [flags]   print the coverage toward the 2026 target
-  catalogus export  [--output FILE]
-                              write the catalogue and its change log to one JSON file
-  catalogus import  FILE      restore such a file into an empty database
+  catalogus export  [--format json|csv] [--output FILE]
+                              write the catalogue and its change log to one JSON file,
+                              or the products × channels as a CSV sheet for Excel
+  catalogus import  [--dry-run] FILE
+                              restore a JSON backup into an empty database, or check
+                              (--dry-run) and apply a CSV sheet, all or nothing
   catalogus loadtest [flags]  drive a server on this machine and measure it
   catalogus generate [--municipalities 342] [--seed 1]
                               write a national-scale data set into an empty database
