@@ -32,11 +32,11 @@ type Entry struct {
 	URI, Name string
 	// The flags, as the list's columns name them.
 	National, Provincial, WaterAuthority, Municipal bool
-	Residents, Businesses, ServicesDirective       bool
-	Autonomous, CoGovernance, Request, Subsidy     bool
-	Notification, Obligation, DigidMandate         bool
-	SDGCode                                        string
-	LegalBases                                     []catalog.LegalBasis
+	Residents, Businesses, ServicesDirective        bool
+	Autonomous, CoGovernance, Request, Subsidy      bool
+	Notification, Obligation, DigidMandate          bool
+	SDGCode                                         string
+	LegalBases                                      []catalog.LegalBasis
 }
 
 // flagColumns maps the list's flag columns to the entry's fields.
