@@ -402,9 +402,15 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 		}
 		plan.uplID = &id
 	}
-	if v := values[colVersion]; v != "" && p != nil {
+	if v, ok := values[colVersion]; ok && p != nil {
+		// The version says which state of the product the row was edited
+		// from; a row without one for a product that exists is most likely
+		// meant as a new product that took a slug already in use.
 		n, err := strconv.Atoi(v)
 		switch {
+		case v == "":
+			im.problem(line, plan.columns[colVersion], "exists",
+				"product %s exists already (version %d): give a new product a slug of its own, or write the version to change this one", slug, p.Version)
 		case err != nil:
 			im.problem(line, plan.columns[colVersion], "format", "%q is not a version number; leave the number the export wrote", v)
 		case n != p.Version:
@@ -533,7 +539,11 @@ func (im *importer) readCell(line int, v string, cp *cellPlan) bool {
 		if fe != nil && fe.Field == "reason" && cp.reasonCol.name != "" {
 			col = cp.reasonCol
 		}
-		im.problem(line, col, "required", "%s", strings.TrimPrefix(err.Error(), "availability."))
+		if fe == nil {
+			im.problem(line, col, "invalid", "%v", err)
+		} else {
+			im.problem(line, col, fe.Code, "%s", fe.Message)
+		}
 		return false
 	}
 	return cellChanges(cp)

@@ -216,9 +216,10 @@ func TestProductOwnerEditsTheSheet(t *testing.T) {
 				t.Errorf("event by %q at %v, want system:import at %v", e.Actor, e.RecordedAt, now)
 			}
 		}
-		// The same sheet again: the rows that changed now carry old versions.
+		// The same sheet again: the rows that changed now carry old versions,
+		// and the new product exists (a second "new" row must not overwrite it).
 		res = run(t, c, fixed, true)
-		if got := problems(res); !slices.Equal(got, []string{"3 I3 version conflict"}) {
+		if got := problems(res); !slices.Equal(got, []string{"3 I3 version conflict", "4 I4 version exists"}) {
 			t.Errorf("a stale sheet: %v", got)
 		}
 	})
