@@ -125,8 +125,8 @@ func Parse(r io.Reader) ([]Entry, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -134,6 +134,7 @@ func Parse(r io.Reader) ([]Entry, error) {
 			problems = append(problems, fmt.Sprintf("line %d: not valid CSV: %v", line, err))
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		e := Entry{URI: get(rec, colURI), Name: get(rec, colName), SDGCode: get(rec, colSDG)}
 		bad := len(problems)
 		if e.URI == "" {

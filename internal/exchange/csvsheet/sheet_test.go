@@ -31,7 +31,7 @@ var now = time.Date(2026, time.June, 15, 10, 0, 0, 0, catalog.Amsterdam)
 
 // catalogue writes two products: paspoort (website AVAILABLE, balie
 // UNAVAILABLE with a reason) and afvalpas (balie PLANNED, website not assessed).
-func catalogue(t *testing.T, c *ent.Client) *fixture.Catalogue {
+func catalogue(t testing.TB, c *ent.Client) *fixture.Catalogue {
 	k := fixture.New(t, c)
 	fixture.Tx(t, c, func(ctx context.Context, tx *ent.Client) error {
 		p, err := fixture.ProductCreate(tx, "paspoort", k.DepartmentA1).SetName("Paspoort aanvragen").Save(ctx)
@@ -71,7 +71,7 @@ func export(t *testing.T, c *ent.Client) []byte {
 	return buf.Bytes()
 }
 
-func events(t *testing.T, c *ent.Client) int {
+func events(t testing.TB, c *ent.Client) int {
 	t.Helper()
 	n, err := c.ChangeEvent.Query().Count(auth.Allow(context.Background()))
 	if err != nil {
@@ -248,6 +248,7 @@ func TestImportReportsEveryProblem(t *testing.T) {
 				[]string{"2 B2 status invalid", "2 C2 audiences invalid", "2 D2 uplUri unknown", "2 E2 version format"}},
 			{"only NOT_APPLICABLE left", "slug;balie;balie reason;website;website reason\npaspoort;NOT_APPLICABLE;Niet hier;NOT_APPLICABLE;Niet daar\n",
 				[]string{"2   no_channel"}},
+			{"saved as Windows-1252", "slug;name\npaspoort;Caf\xe9\n", []string{"2 B2 name encoding"}},
 			{"a broken quote", "slug;name\npaspoort;\"Paspoort\n", []string{"2   format"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
