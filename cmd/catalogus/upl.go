@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/upl"
 )
@@ -38,7 +40,14 @@ var uplImportCmd = command{
 				return fmt.Errorf("%s: %w; nothing was changed", e.args[0], err)
 			}
 			fmt.Fprintf(e.stdout, "loaded %s: %s\n\n", e.args[0], res)
-			return printUPLReport(ctx, e, db, *municipality)
+			err = printUPLReport(ctx, e, db, *municipality)
+			var nf *catalog.NotFoundError
+			if errors.As(err, &nf) && *municipality == "" {
+				// The list is loaded; a catalogue without products yet has nothing to report on.
+				fmt.Fprintf(e.stdout, "no UPL report: %s\n", nf.Message)
+				return nil
+			}
+			return err
 		}
 	},
 }

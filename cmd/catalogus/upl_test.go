@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
 
@@ -24,8 +27,20 @@ func TestUPLImportAndReport(t *testing.T) {
 		t.Errorf("report on an empty catalogue: %d %s", code, stderr)
 	}
 	code, out, stderr := runCLI(t, "upl", "import", "--database", url, file)
-	if code != 1 || !strings.Contains(out, "1 names on the list: 1 added") || !strings.Contains(stderr, "no municipality") {
+	if code != 0 || !strings.Contains(out, "1 names on the list: 1 added") || !strings.Contains(out, "no UPL report: the catalogue holds no municipality yet") {
 		t.Errorf("import: %d %q %q", code, out, stderr)
+	}
+	// With a catalogue: its product has no UPL name, and aanleunwoning is not covered.
+	db, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := fixture.New(t, db.Client)
+	k.Product(t, db.Client, "paspoort", k.DepartmentA1)
+	db.Close()
+	code, out, stderr = runCLI(t, "upl", "report", "--database", url)
+	if code != 0 || !strings.Contains(out, "Without a UPL name (1)\n  paspoort") || !strings.Contains(out, "Municipal names no product covers (1)\n  aanleunwoning") {
+		t.Errorf("report: %d %q %q", code, out, stderr)
 	}
 	if code, _, stderr := runCLI(t, "upl", "import", "--database", url, filepath.Join(t.TempDir(), "nope.csv")); code != 1 || stderr == "" {
 		t.Errorf("a missing file: %d %s", code, stderr)
