@@ -243,13 +243,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "UPLEntry",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			uplentry.FieldURI:        {Type: field.TypeString, Column: uplentry.FieldURI},
-			uplentry.FieldName:       {Type: field.TypeString, Column: uplentry.FieldName},
-			uplentry.FieldMunicipal:  {Type: field.TypeBool, Column: uplentry.FieldMunicipal},
-			uplentry.FieldResidents:  {Type: field.TypeBool, Column: uplentry.FieldResidents},
-			uplentry.FieldBusinesses: {Type: field.TypeBool, Column: uplentry.FieldBusinesses},
-			uplentry.FieldRequest:    {Type: field.TypeBool, Column: uplentry.FieldRequest},
-			uplentry.FieldSdgCode:    {Type: field.TypeString, Column: uplentry.FieldSdgCode},
+			uplentry.FieldURI:               {Type: field.TypeString, Column: uplentry.FieldURI},
+			uplentry.FieldName:              {Type: field.TypeString, Column: uplentry.FieldName},
+			uplentry.FieldMunicipal:         {Type: field.TypeBool, Column: uplentry.FieldMunicipal},
+			uplentry.FieldResidents:         {Type: field.TypeBool, Column: uplentry.FieldResidents},
+			uplentry.FieldBusinesses:        {Type: field.TypeBool, Column: uplentry.FieldBusinesses},
+			uplentry.FieldRequest:           {Type: field.TypeBool, Column: uplentry.FieldRequest},
+			uplentry.FieldSdgCode:           {Type: field.TypeString, Column: uplentry.FieldSdgCode},
+			uplentry.FieldNational:          {Type: field.TypeBool, Column: uplentry.FieldNational},
+			uplentry.FieldProvincial:        {Type: field.TypeBool, Column: uplentry.FieldProvincial},
+			uplentry.FieldWaterAuthority:    {Type: field.TypeBool, Column: uplentry.FieldWaterAuthority},
+			uplentry.FieldServicesDirective: {Type: field.TypeBool, Column: uplentry.FieldServicesDirective},
+			uplentry.FieldAutonomous:        {Type: field.TypeBool, Column: uplentry.FieldAutonomous},
+			uplentry.FieldCoGovernance:      {Type: field.TypeBool, Column: uplentry.FieldCoGovernance},
+			uplentry.FieldSubsidy:           {Type: field.TypeBool, Column: uplentry.FieldSubsidy},
+			uplentry.FieldNotification:      {Type: field.TypeBool, Column: uplentry.FieldNotification},
+			uplentry.FieldObligation:        {Type: field.TypeBool, Column: uplentry.FieldObligation},
+			uplentry.FieldDigidMandate:      {Type: field.TypeBool, Column: uplentry.FieldDigidMandate},
+			uplentry.FieldLegalBases:        {Type: field.TypeJSON, Column: uplentry.FieldLegalBases},
+			uplentry.FieldInList:            {Type: field.TypeBool, Column: uplentry.FieldInList},
 		},
 	}
 	graph.MustAddE(
@@ -1551,6 +1563,66 @@ func (f *UPLEntryFilter) WhereRequest(p entql.BoolP) {
 // WhereSdgCode applies the entql string predicate on the sdg_code field.
 func (f *UPLEntryFilter) WhereSdgCode(p entql.StringP) {
 	f.Where(p.Field(uplentry.FieldSdgCode))
+}
+
+// WhereNational applies the entql bool predicate on the national field.
+func (f *UPLEntryFilter) WhereNational(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldNational))
+}
+
+// WhereProvincial applies the entql bool predicate on the provincial field.
+func (f *UPLEntryFilter) WhereProvincial(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldProvincial))
+}
+
+// WhereWaterAuthority applies the entql bool predicate on the water_authority field.
+func (f *UPLEntryFilter) WhereWaterAuthority(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldWaterAuthority))
+}
+
+// WhereServicesDirective applies the entql bool predicate on the services_directive field.
+func (f *UPLEntryFilter) WhereServicesDirective(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldServicesDirective))
+}
+
+// WhereAutonomous applies the entql bool predicate on the autonomous field.
+func (f *UPLEntryFilter) WhereAutonomous(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldAutonomous))
+}
+
+// WhereCoGovernance applies the entql bool predicate on the co_governance field.
+func (f *UPLEntryFilter) WhereCoGovernance(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldCoGovernance))
+}
+
+// WhereSubsidy applies the entql bool predicate on the subsidy field.
+func (f *UPLEntryFilter) WhereSubsidy(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldSubsidy))
+}
+
+// WhereNotification applies the entql bool predicate on the notification field.
+func (f *UPLEntryFilter) WhereNotification(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldNotification))
+}
+
+// WhereObligation applies the entql bool predicate on the obligation field.
+func (f *UPLEntryFilter) WhereObligation(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldObligation))
+}
+
+// WhereDigidMandate applies the entql bool predicate on the digid_mandate field.
+func (f *UPLEntryFilter) WhereDigidMandate(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldDigidMandate))
+}
+
+// WhereLegalBases applies the entql json.RawMessage predicate on the legal_bases field.
+func (f *UPLEntryFilter) WhereLegalBases(p entql.BytesP) {
+	f.Where(p.Field(uplentry.FieldLegalBases))
+}
+
+// WhereInList applies the entql bool predicate on the in_list field.
+func (f *UPLEntryFilter) WhereInList(p entql.BoolP) {
+	f.Where(p.Field(uplentry.FieldInList))
 }
 
 // WhereHasProducts applies a predicate to check if query has an edge products.

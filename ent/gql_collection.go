@@ -1070,6 +1070,66 @@ func (_q *UPLEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, uplentry.FieldSdgCode)
 				fieldSeen[uplentry.FieldSdgCode] = struct{}{}
 			}
+		case "national":
+			if _, ok := fieldSeen[uplentry.FieldNational]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldNational)
+				fieldSeen[uplentry.FieldNational] = struct{}{}
+			}
+		case "provincial":
+			if _, ok := fieldSeen[uplentry.FieldProvincial]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldProvincial)
+				fieldSeen[uplentry.FieldProvincial] = struct{}{}
+			}
+		case "waterAuthority":
+			if _, ok := fieldSeen[uplentry.FieldWaterAuthority]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldWaterAuthority)
+				fieldSeen[uplentry.FieldWaterAuthority] = struct{}{}
+			}
+		case "servicesDirective":
+			if _, ok := fieldSeen[uplentry.FieldServicesDirective]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldServicesDirective)
+				fieldSeen[uplentry.FieldServicesDirective] = struct{}{}
+			}
+		case "autonomous":
+			if _, ok := fieldSeen[uplentry.FieldAutonomous]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldAutonomous)
+				fieldSeen[uplentry.FieldAutonomous] = struct{}{}
+			}
+		case "coGovernance":
+			if _, ok := fieldSeen[uplentry.FieldCoGovernance]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldCoGovernance)
+				fieldSeen[uplentry.FieldCoGovernance] = struct{}{}
+			}
+		case "subsidy":
+			if _, ok := fieldSeen[uplentry.FieldSubsidy]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldSubsidy)
+				fieldSeen[uplentry.FieldSubsidy] = struct{}{}
+			}
+		case "notification":
+			if _, ok := fieldSeen[uplentry.FieldNotification]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldNotification)
+				fieldSeen[uplentry.FieldNotification] = struct{}{}
+			}
+		case "obligation":
+			if _, ok := fieldSeen[uplentry.FieldObligation]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldObligation)
+				fieldSeen[uplentry.FieldObligation] = struct{}{}
+			}
+		case "digidMandate":
+			if _, ok := fieldSeen[uplentry.FieldDigidMandate]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldDigidMandate)
+				fieldSeen[uplentry.FieldDigidMandate] = struct{}{}
+			}
+		case "legalBases":
+			if _, ok := fieldSeen[uplentry.FieldLegalBases]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldLegalBases)
+				fieldSeen[uplentry.FieldLegalBases] = struct{}{}
+			}
+		case "inList":
+			if _, ok := fieldSeen[uplentry.FieldInList]; !ok {
+				selectedFields = append(selectedFields, uplentry.FieldInList)
+				fieldSeen[uplentry.FieldInList] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -3520,6 +3520,50 @@ type UPLEntryWhereInput struct {
 	SdgCodeNotNil       bool     `json:"sdgCodeNotNil,omitempty"`
 	SdgCodeEqualFold    *string  `json:"sdgCodeEqualFold,omitempty"`
 	SdgCodeContainsFold *string  `json:"sdgCodeContainsFold,omitempty"`
+
+	// "national" field predicates.
+	National    *bool `json:"national,omitempty"`
+	NationalNEQ *bool `json:"nationalNEQ,omitempty"`
+
+	// "provincial" field predicates.
+	Provincial    *bool `json:"provincial,omitempty"`
+	ProvincialNEQ *bool `json:"provincialNEQ,omitempty"`
+
+	// "water_authority" field predicates.
+	WaterAuthority    *bool `json:"waterAuthority,omitempty"`
+	WaterAuthorityNEQ *bool `json:"waterAuthorityNEQ,omitempty"`
+
+	// "services_directive" field predicates.
+	ServicesDirective    *bool `json:"servicesDirective,omitempty"`
+	ServicesDirectiveNEQ *bool `json:"servicesDirectiveNEQ,omitempty"`
+
+	// "autonomous" field predicates.
+	Autonomous    *bool `json:"autonomous,omitempty"`
+	AutonomousNEQ *bool `json:"autonomousNEQ,omitempty"`
+
+	// "co_governance" field predicates.
+	CoGovernance    *bool `json:"coGovernance,omitempty"`
+	CoGovernanceNEQ *bool `json:"coGovernanceNEQ,omitempty"`
+
+	// "subsidy" field predicates.
+	Subsidy    *bool `json:"subsidy,omitempty"`
+	SubsidyNEQ *bool `json:"subsidyNEQ,omitempty"`
+
+	// "notification" field predicates.
+	Notification    *bool `json:"notification,omitempty"`
+	NotificationNEQ *bool `json:"notificationNEQ,omitempty"`
+
+	// "obligation" field predicates.
+	Obligation    *bool `json:"obligation,omitempty"`
+	ObligationNEQ *bool `json:"obligationNEQ,omitempty"`
+
+	// "digid_mandate" field predicates.
+	DigidMandate    *bool `json:"digidMandate,omitempty"`
+	DigidMandateNEQ *bool `json:"digidMandateNEQ,omitempty"`
+
+	// "in_list" field predicates.
+	InList    *bool `json:"inList,omitempty"`
+	InListNEQ *bool `json:"inListNEQ,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3763,6 +3807,72 @@ func (i *UPLEntryWhereInput) P() (predicate.UPLEntry, error) {
 	}
 	if i.SdgCodeContainsFold != nil {
 		predicates = append(predicates, uplentry.SdgCodeContainsFold(*i.SdgCodeContainsFold))
+	}
+	if i.National != nil {
+		predicates = append(predicates, uplentry.NationalEQ(*i.National))
+	}
+	if i.NationalNEQ != nil {
+		predicates = append(predicates, uplentry.NationalNEQ(*i.NationalNEQ))
+	}
+	if i.Provincial != nil {
+		predicates = append(predicates, uplentry.ProvincialEQ(*i.Provincial))
+	}
+	if i.ProvincialNEQ != nil {
+		predicates = append(predicates, uplentry.ProvincialNEQ(*i.ProvincialNEQ))
+	}
+	if i.WaterAuthority != nil {
+		predicates = append(predicates, uplentry.WaterAuthorityEQ(*i.WaterAuthority))
+	}
+	if i.WaterAuthorityNEQ != nil {
+		predicates = append(predicates, uplentry.WaterAuthorityNEQ(*i.WaterAuthorityNEQ))
+	}
+	if i.ServicesDirective != nil {
+		predicates = append(predicates, uplentry.ServicesDirectiveEQ(*i.ServicesDirective))
+	}
+	if i.ServicesDirectiveNEQ != nil {
+		predicates = append(predicates, uplentry.ServicesDirectiveNEQ(*i.ServicesDirectiveNEQ))
+	}
+	if i.Autonomous != nil {
+		predicates = append(predicates, uplentry.AutonomousEQ(*i.Autonomous))
+	}
+	if i.AutonomousNEQ != nil {
+		predicates = append(predicates, uplentry.AutonomousNEQ(*i.AutonomousNEQ))
+	}
+	if i.CoGovernance != nil {
+		predicates = append(predicates, uplentry.CoGovernanceEQ(*i.CoGovernance))
+	}
+	if i.CoGovernanceNEQ != nil {
+		predicates = append(predicates, uplentry.CoGovernanceNEQ(*i.CoGovernanceNEQ))
+	}
+	if i.Subsidy != nil {
+		predicates = append(predicates, uplentry.SubsidyEQ(*i.Subsidy))
+	}
+	if i.SubsidyNEQ != nil {
+		predicates = append(predicates, uplentry.SubsidyNEQ(*i.SubsidyNEQ))
+	}
+	if i.Notification != nil {
+		predicates = append(predicates, uplentry.NotificationEQ(*i.Notification))
+	}
+	if i.NotificationNEQ != nil {
+		predicates = append(predicates, uplentry.NotificationNEQ(*i.NotificationNEQ))
+	}
+	if i.Obligation != nil {
+		predicates = append(predicates, uplentry.ObligationEQ(*i.Obligation))
+	}
+	if i.ObligationNEQ != nil {
+		predicates = append(predicates, uplentry.ObligationNEQ(*i.ObligationNEQ))
+	}
+	if i.DigidMandate != nil {
+		predicates = append(predicates, uplentry.DigidMandateEQ(*i.DigidMandate))
+	}
+	if i.DigidMandateNEQ != nil {
+		predicates = append(predicates, uplentry.DigidMandateNEQ(*i.DigidMandateNEQ))
+	}
+	if i.InList != nil {
+		predicates = append(predicates, uplentry.InListEQ(*i.InList))
+	}
+	if i.InListNEQ != nil {
+		predicates = append(predicates, uplentry.InListNEQ(*i.InListNEQ))
 	}
 
 	switch len(predicates) {

@@ -9181,23 +9181,36 @@ func (m *TargetMutation) ResetEdge(name string) error {
 // UPLEntryMutation represents an operation that mutates the UPLEntry nodes in the graph.
 type UPLEntryMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	uri             *string
-	name            *string
-	municipal       *bool
-	residents       *bool
-	businesses      *bool
-	request         *bool
-	sdg_code        *string
-	clearedFields   map[string]struct{}
-	products        map[int]struct{}
-	removedproducts map[int]struct{}
-	clearedproducts bool
-	done            bool
-	oldValue        func(context.Context) (*UPLEntry, error)
-	predicates      []predicate.UPLEntry
+	op                 Op
+	typ                string
+	id                 *int
+	uri                *string
+	name               *string
+	municipal          *bool
+	residents          *bool
+	businesses         *bool
+	request            *bool
+	sdg_code           *string
+	national           *bool
+	provincial         *bool
+	water_authority    *bool
+	services_directive *bool
+	autonomous         *bool
+	co_governance      *bool
+	subsidy            *bool
+	notification       *bool
+	obligation         *bool
+	digid_mandate      *bool
+	legal_bases        *[]catalog.LegalBasis
+	appendlegal_bases  []catalog.LegalBasis
+	in_list            *bool
+	clearedFields      map[string]struct{}
+	products           map[int]struct{}
+	removedproducts    map[int]struct{}
+	clearedproducts    bool
+	done               bool
+	oldValue           func(context.Context) (*UPLEntry, error)
+	predicates         []predicate.UPLEntry
 }
 
 var _ ent.Mutation = (*UPLEntryMutation)(nil)
@@ -9563,6 +9576,467 @@ func (m *UPLEntryMutation) ResetSdgCode() {
 	delete(m.clearedFields, uplentry.FieldSdgCode)
 }
 
+// SetNational sets the "national" field.
+func (m *UPLEntryMutation) SetNational(b bool) {
+	m.national = &b
+}
+
+// National returns the value of the "national" field in the mutation.
+func (m *UPLEntryMutation) National() (r bool, exists bool) {
+	v := m.national
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNational returns the old "national" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldNational(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNational is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNational requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNational: %w", err)
+	}
+	return oldValue.National, nil
+}
+
+// ResetNational resets all changes to the "national" field.
+func (m *UPLEntryMutation) ResetNational() {
+	m.national = nil
+}
+
+// SetProvincial sets the "provincial" field.
+func (m *UPLEntryMutation) SetProvincial(b bool) {
+	m.provincial = &b
+}
+
+// Provincial returns the value of the "provincial" field in the mutation.
+func (m *UPLEntryMutation) Provincial() (r bool, exists bool) {
+	v := m.provincial
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvincial returns the old "provincial" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldProvincial(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvincial is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvincial requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvincial: %w", err)
+	}
+	return oldValue.Provincial, nil
+}
+
+// ResetProvincial resets all changes to the "provincial" field.
+func (m *UPLEntryMutation) ResetProvincial() {
+	m.provincial = nil
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (m *UPLEntryMutation) SetWaterAuthority(b bool) {
+	m.water_authority = &b
+}
+
+// WaterAuthority returns the value of the "water_authority" field in the mutation.
+func (m *UPLEntryMutation) WaterAuthority() (r bool, exists bool) {
+	v := m.water_authority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWaterAuthority returns the old "water_authority" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldWaterAuthority(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWaterAuthority is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWaterAuthority requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWaterAuthority: %w", err)
+	}
+	return oldValue.WaterAuthority, nil
+}
+
+// ResetWaterAuthority resets all changes to the "water_authority" field.
+func (m *UPLEntryMutation) ResetWaterAuthority() {
+	m.water_authority = nil
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (m *UPLEntryMutation) SetServicesDirective(b bool) {
+	m.services_directive = &b
+}
+
+// ServicesDirective returns the value of the "services_directive" field in the mutation.
+func (m *UPLEntryMutation) ServicesDirective() (r bool, exists bool) {
+	v := m.services_directive
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServicesDirective returns the old "services_directive" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldServicesDirective(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServicesDirective is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServicesDirective requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServicesDirective: %w", err)
+	}
+	return oldValue.ServicesDirective, nil
+}
+
+// ResetServicesDirective resets all changes to the "services_directive" field.
+func (m *UPLEntryMutation) ResetServicesDirective() {
+	m.services_directive = nil
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (m *UPLEntryMutation) SetAutonomous(b bool) {
+	m.autonomous = &b
+}
+
+// Autonomous returns the value of the "autonomous" field in the mutation.
+func (m *UPLEntryMutation) Autonomous() (r bool, exists bool) {
+	v := m.autonomous
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutonomous returns the old "autonomous" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldAutonomous(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutonomous is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutonomous requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutonomous: %w", err)
+	}
+	return oldValue.Autonomous, nil
+}
+
+// ResetAutonomous resets all changes to the "autonomous" field.
+func (m *UPLEntryMutation) ResetAutonomous() {
+	m.autonomous = nil
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (m *UPLEntryMutation) SetCoGovernance(b bool) {
+	m.co_governance = &b
+}
+
+// CoGovernance returns the value of the "co_governance" field in the mutation.
+func (m *UPLEntryMutation) CoGovernance() (r bool, exists bool) {
+	v := m.co_governance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCoGovernance returns the old "co_governance" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldCoGovernance(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCoGovernance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCoGovernance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCoGovernance: %w", err)
+	}
+	return oldValue.CoGovernance, nil
+}
+
+// ResetCoGovernance resets all changes to the "co_governance" field.
+func (m *UPLEntryMutation) ResetCoGovernance() {
+	m.co_governance = nil
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (m *UPLEntryMutation) SetSubsidy(b bool) {
+	m.subsidy = &b
+}
+
+// Subsidy returns the value of the "subsidy" field in the mutation.
+func (m *UPLEntryMutation) Subsidy() (r bool, exists bool) {
+	v := m.subsidy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubsidy returns the old "subsidy" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldSubsidy(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubsidy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubsidy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubsidy: %w", err)
+	}
+	return oldValue.Subsidy, nil
+}
+
+// ResetSubsidy resets all changes to the "subsidy" field.
+func (m *UPLEntryMutation) ResetSubsidy() {
+	m.subsidy = nil
+}
+
+// SetNotification sets the "notification" field.
+func (m *UPLEntryMutation) SetNotification(b bool) {
+	m.notification = &b
+}
+
+// Notification returns the value of the "notification" field in the mutation.
+func (m *UPLEntryMutation) Notification() (r bool, exists bool) {
+	v := m.notification
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotification returns the old "notification" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldNotification(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotification is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotification requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotification: %w", err)
+	}
+	return oldValue.Notification, nil
+}
+
+// ResetNotification resets all changes to the "notification" field.
+func (m *UPLEntryMutation) ResetNotification() {
+	m.notification = nil
+}
+
+// SetObligation sets the "obligation" field.
+func (m *UPLEntryMutation) SetObligation(b bool) {
+	m.obligation = &b
+}
+
+// Obligation returns the value of the "obligation" field in the mutation.
+func (m *UPLEntryMutation) Obligation() (r bool, exists bool) {
+	v := m.obligation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObligation returns the old "obligation" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldObligation(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObligation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObligation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObligation: %w", err)
+	}
+	return oldValue.Obligation, nil
+}
+
+// ResetObligation resets all changes to the "obligation" field.
+func (m *UPLEntryMutation) ResetObligation() {
+	m.obligation = nil
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (m *UPLEntryMutation) SetDigidMandate(b bool) {
+	m.digid_mandate = &b
+}
+
+// DigidMandate returns the value of the "digid_mandate" field in the mutation.
+func (m *UPLEntryMutation) DigidMandate() (r bool, exists bool) {
+	v := m.digid_mandate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDigidMandate returns the old "digid_mandate" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldDigidMandate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDigidMandate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDigidMandate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDigidMandate: %w", err)
+	}
+	return oldValue.DigidMandate, nil
+}
+
+// ResetDigidMandate resets all changes to the "digid_mandate" field.
+func (m *UPLEntryMutation) ResetDigidMandate() {
+	m.digid_mandate = nil
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (m *UPLEntryMutation) SetLegalBases(cb []catalog.LegalBasis) {
+	m.legal_bases = &cb
+	m.appendlegal_bases = nil
+}
+
+// LegalBases returns the value of the "legal_bases" field in the mutation.
+func (m *UPLEntryMutation) LegalBases() (r []catalog.LegalBasis, exists bool) {
+	v := m.legal_bases
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalBases returns the old "legal_bases" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldLegalBases(ctx context.Context) (v []catalog.LegalBasis, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalBases is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalBases requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalBases: %w", err)
+	}
+	return oldValue.LegalBases, nil
+}
+
+// AppendLegalBases adds cb to the "legal_bases" field.
+func (m *UPLEntryMutation) AppendLegalBases(cb []catalog.LegalBasis) {
+	m.appendlegal_bases = append(m.appendlegal_bases, cb...)
+}
+
+// AppendedLegalBases returns the list of values that were appended to the "legal_bases" field in this mutation.
+func (m *UPLEntryMutation) AppendedLegalBases() ([]catalog.LegalBasis, bool) {
+	if len(m.appendlegal_bases) == 0 {
+		return nil, false
+	}
+	return m.appendlegal_bases, true
+}
+
+// ClearLegalBases clears the value of the "legal_bases" field.
+func (m *UPLEntryMutation) ClearLegalBases() {
+	m.legal_bases = nil
+	m.appendlegal_bases = nil
+	m.clearedFields[uplentry.FieldLegalBases] = struct{}{}
+}
+
+// LegalBasesCleared returns if the "legal_bases" field was cleared in this mutation.
+func (m *UPLEntryMutation) LegalBasesCleared() bool {
+	_, ok := m.clearedFields[uplentry.FieldLegalBases]
+	return ok
+}
+
+// ResetLegalBases resets all changes to the "legal_bases" field.
+func (m *UPLEntryMutation) ResetLegalBases() {
+	m.legal_bases = nil
+	m.appendlegal_bases = nil
+	delete(m.clearedFields, uplentry.FieldLegalBases)
+}
+
+// SetInList sets the "in_list" field.
+func (m *UPLEntryMutation) SetInList(b bool) {
+	m.in_list = &b
+}
+
+// InList returns the value of the "in_list" field in the mutation.
+func (m *UPLEntryMutation) InList() (r bool, exists bool) {
+	v := m.in_list
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInList returns the old "in_list" field's value of the UPLEntry entity.
+// If the UPLEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UPLEntryMutation) OldInList(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInList is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInList requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInList: %w", err)
+	}
+	return oldValue.InList, nil
+}
+
+// ResetInList resets all changes to the "in_list" field.
+func (m *UPLEntryMutation) ResetInList() {
+	m.in_list = nil
+}
+
 // AddProductIDs adds the "products" edge to the Product entity by ids.
 func (m *UPLEntryMutation) AddProductIDs(ids ...int) {
 	if m.products == nil {
@@ -9651,7 +10125,7 @@ func (m *UPLEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UPLEntryMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 19)
 	if m.uri != nil {
 		fields = append(fields, uplentry.FieldURI)
 	}
@@ -9672,6 +10146,42 @@ func (m *UPLEntryMutation) Fields() []string {
 	}
 	if m.sdg_code != nil {
 		fields = append(fields, uplentry.FieldSdgCode)
+	}
+	if m.national != nil {
+		fields = append(fields, uplentry.FieldNational)
+	}
+	if m.provincial != nil {
+		fields = append(fields, uplentry.FieldProvincial)
+	}
+	if m.water_authority != nil {
+		fields = append(fields, uplentry.FieldWaterAuthority)
+	}
+	if m.services_directive != nil {
+		fields = append(fields, uplentry.FieldServicesDirective)
+	}
+	if m.autonomous != nil {
+		fields = append(fields, uplentry.FieldAutonomous)
+	}
+	if m.co_governance != nil {
+		fields = append(fields, uplentry.FieldCoGovernance)
+	}
+	if m.subsidy != nil {
+		fields = append(fields, uplentry.FieldSubsidy)
+	}
+	if m.notification != nil {
+		fields = append(fields, uplentry.FieldNotification)
+	}
+	if m.obligation != nil {
+		fields = append(fields, uplentry.FieldObligation)
+	}
+	if m.digid_mandate != nil {
+		fields = append(fields, uplentry.FieldDigidMandate)
+	}
+	if m.legal_bases != nil {
+		fields = append(fields, uplentry.FieldLegalBases)
+	}
+	if m.in_list != nil {
+		fields = append(fields, uplentry.FieldInList)
 	}
 	return fields
 }
@@ -9695,6 +10205,30 @@ func (m *UPLEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.Request()
 	case uplentry.FieldSdgCode:
 		return m.SdgCode()
+	case uplentry.FieldNational:
+		return m.National()
+	case uplentry.FieldProvincial:
+		return m.Provincial()
+	case uplentry.FieldWaterAuthority:
+		return m.WaterAuthority()
+	case uplentry.FieldServicesDirective:
+		return m.ServicesDirective()
+	case uplentry.FieldAutonomous:
+		return m.Autonomous()
+	case uplentry.FieldCoGovernance:
+		return m.CoGovernance()
+	case uplentry.FieldSubsidy:
+		return m.Subsidy()
+	case uplentry.FieldNotification:
+		return m.Notification()
+	case uplentry.FieldObligation:
+		return m.Obligation()
+	case uplentry.FieldDigidMandate:
+		return m.DigidMandate()
+	case uplentry.FieldLegalBases:
+		return m.LegalBases()
+	case uplentry.FieldInList:
+		return m.InList()
 	}
 	return nil, false
 }
@@ -9718,6 +10252,30 @@ func (m *UPLEntryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRequest(ctx)
 	case uplentry.FieldSdgCode:
 		return m.OldSdgCode(ctx)
+	case uplentry.FieldNational:
+		return m.OldNational(ctx)
+	case uplentry.FieldProvincial:
+		return m.OldProvincial(ctx)
+	case uplentry.FieldWaterAuthority:
+		return m.OldWaterAuthority(ctx)
+	case uplentry.FieldServicesDirective:
+		return m.OldServicesDirective(ctx)
+	case uplentry.FieldAutonomous:
+		return m.OldAutonomous(ctx)
+	case uplentry.FieldCoGovernance:
+		return m.OldCoGovernance(ctx)
+	case uplentry.FieldSubsidy:
+		return m.OldSubsidy(ctx)
+	case uplentry.FieldNotification:
+		return m.OldNotification(ctx)
+	case uplentry.FieldObligation:
+		return m.OldObligation(ctx)
+	case uplentry.FieldDigidMandate:
+		return m.OldDigidMandate(ctx)
+	case uplentry.FieldLegalBases:
+		return m.OldLegalBases(ctx)
+	case uplentry.FieldInList:
+		return m.OldInList(ctx)
 	}
 	return nil, fmt.Errorf("unknown UPLEntry field %s", name)
 }
@@ -9776,6 +10334,90 @@ func (m *UPLEntryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSdgCode(v)
 		return nil
+	case uplentry.FieldNational:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNational(v)
+		return nil
+	case uplentry.FieldProvincial:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvincial(v)
+		return nil
+	case uplentry.FieldWaterAuthority:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWaterAuthority(v)
+		return nil
+	case uplentry.FieldServicesDirective:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServicesDirective(v)
+		return nil
+	case uplentry.FieldAutonomous:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutonomous(v)
+		return nil
+	case uplentry.FieldCoGovernance:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCoGovernance(v)
+		return nil
+	case uplentry.FieldSubsidy:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubsidy(v)
+		return nil
+	case uplentry.FieldNotification:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotification(v)
+		return nil
+	case uplentry.FieldObligation:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObligation(v)
+		return nil
+	case uplentry.FieldDigidMandate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDigidMandate(v)
+		return nil
+	case uplentry.FieldLegalBases:
+		v, ok := value.([]catalog.LegalBasis)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalBases(v)
+		return nil
+	case uplentry.FieldInList:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInList(v)
+		return nil
 	}
 	return fmt.Errorf("unknown UPLEntry field %s", name)
 }
@@ -9809,6 +10451,9 @@ func (m *UPLEntryMutation) ClearedFields() []string {
 	if m.FieldCleared(uplentry.FieldSdgCode) {
 		fields = append(fields, uplentry.FieldSdgCode)
 	}
+	if m.FieldCleared(uplentry.FieldLegalBases) {
+		fields = append(fields, uplentry.FieldLegalBases)
+	}
 	return fields
 }
 
@@ -9825,6 +10470,9 @@ func (m *UPLEntryMutation) ClearField(name string) error {
 	switch name {
 	case uplentry.FieldSdgCode:
 		m.ClearSdgCode()
+		return nil
+	case uplentry.FieldLegalBases:
+		m.ClearLegalBases()
 		return nil
 	}
 	return fmt.Errorf("unknown UPLEntry nullable field %s", name)
@@ -9854,6 +10502,42 @@ func (m *UPLEntryMutation) ResetField(name string) error {
 		return nil
 	case uplentry.FieldSdgCode:
 		m.ResetSdgCode()
+		return nil
+	case uplentry.FieldNational:
+		m.ResetNational()
+		return nil
+	case uplentry.FieldProvincial:
+		m.ResetProvincial()
+		return nil
+	case uplentry.FieldWaterAuthority:
+		m.ResetWaterAuthority()
+		return nil
+	case uplentry.FieldServicesDirective:
+		m.ResetServicesDirective()
+		return nil
+	case uplentry.FieldAutonomous:
+		m.ResetAutonomous()
+		return nil
+	case uplentry.FieldCoGovernance:
+		m.ResetCoGovernance()
+		return nil
+	case uplentry.FieldSubsidy:
+		m.ResetSubsidy()
+		return nil
+	case uplentry.FieldNotification:
+		m.ResetNotification()
+		return nil
+	case uplentry.FieldObligation:
+		m.ResetObligation()
+		return nil
+	case uplentry.FieldDigidMandate:
+		m.ResetDigidMandate()
+		return nil
+	case uplentry.FieldLegalBases:
+		m.ResetLegalBases()
+		return nil
+	case uplentry.FieldInList:
+		m.ResetInList()
 		return nil
 	}
 	return fmt.Errorf("unknown UPLEntry field %s", name)

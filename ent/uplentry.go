@@ -3,12 +3,14 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // UPLEntry is the model entity for the UPLEntry schema.
@@ -30,6 +32,30 @@ type UPLEntry struct {
 	Request bool `json:"request,omitempty"`
 	// Single Digital Gateway annex code (e.g. D1), where the EU regulation applies.
 	SdgCode string `json:"sdg_code,omitempty"`
+	// The national government offers this product (Rijk).
+	National bool `json:"national,omitempty"`
+	// Provinces offer this product (Provincie).
+	Provincial bool `json:"provincial,omitempty"`
+	// Water authorities offer this product (Waterschap).
+	WaterAuthority bool `json:"water_authority,omitempty"`
+	// The EU Services Directive applies (Dienstenwet).
+	ServicesDirective bool `json:"services_directive,omitempty"`
+	// The government body sets its own rules for it (Autonomie).
+	Autonomous bool `json:"autonomous,omitempty"`
+	// The body carries out rules set higher up (Medebewind).
+	CoGovernance bool `json:"co_governance,omitempty"`
+	// It is a grant (Subsidie).
+	Subsidy bool `json:"subsidy,omitempty"`
+	// It is something one reports (Melding).
+	Notification bool `json:"notification,omitempty"`
+	// It is an obligation (Verplichting).
+	Obligation bool `json:"obligation,omitempty"`
+	// Someone else may act for the resident through DigiD Machtigen (DigiDMacht).
+	DigidMandate bool `json:"digid_mandate,omitempty"`
+	// The laws and articles the product rests on (Grondslag), as the list names and links them.
+	LegalBases []catalog.LegalBasis `json:"legal_bases,omitempty"`
+	// Whether the name is on the list as last imported. Names that leave the list are kept, so that products linked to them can be reviewed, and marked false.
+	InList bool `json:"in_list,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UPLEntryQuery when eager-loading is set.
 	Edges        UPLEntryEdges `json:"edges"`
@@ -61,7 +87,9 @@ func (*UPLEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case uplentry.FieldMunicipal, uplentry.FieldResidents, uplentry.FieldBusinesses, uplentry.FieldRequest:
+		case uplentry.FieldLegalBases:
+			values[i] = new([]byte)
+		case uplentry.FieldMunicipal, uplentry.FieldResidents, uplentry.FieldBusinesses, uplentry.FieldRequest, uplentry.FieldNational, uplentry.FieldProvincial, uplentry.FieldWaterAuthority, uplentry.FieldServicesDirective, uplentry.FieldAutonomous, uplentry.FieldCoGovernance, uplentry.FieldSubsidy, uplentry.FieldNotification, uplentry.FieldObligation, uplentry.FieldDigidMandate, uplentry.FieldInList:
 			values[i] = new(sql.NullBool)
 		case uplentry.FieldID:
 			values[i] = new(sql.NullInt64)
@@ -130,6 +158,80 @@ func (_m *UPLEntry) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SdgCode = value.String
 			}
+		case uplentry.FieldNational:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field national", values[i])
+			} else if value.Valid {
+				_m.National = value.Bool
+			}
+		case uplentry.FieldProvincial:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field provincial", values[i])
+			} else if value.Valid {
+				_m.Provincial = value.Bool
+			}
+		case uplentry.FieldWaterAuthority:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field water_authority", values[i])
+			} else if value.Valid {
+				_m.WaterAuthority = value.Bool
+			}
+		case uplentry.FieldServicesDirective:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field services_directive", values[i])
+			} else if value.Valid {
+				_m.ServicesDirective = value.Bool
+			}
+		case uplentry.FieldAutonomous:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field autonomous", values[i])
+			} else if value.Valid {
+				_m.Autonomous = value.Bool
+			}
+		case uplentry.FieldCoGovernance:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field co_governance", values[i])
+			} else if value.Valid {
+				_m.CoGovernance = value.Bool
+			}
+		case uplentry.FieldSubsidy:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field subsidy", values[i])
+			} else if value.Valid {
+				_m.Subsidy = value.Bool
+			}
+		case uplentry.FieldNotification:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field notification", values[i])
+			} else if value.Valid {
+				_m.Notification = value.Bool
+			}
+		case uplentry.FieldObligation:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field obligation", values[i])
+			} else if value.Valid {
+				_m.Obligation = value.Bool
+			}
+		case uplentry.FieldDigidMandate:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field digid_mandate", values[i])
+			} else if value.Valid {
+				_m.DigidMandate = value.Bool
+			}
+		case uplentry.FieldLegalBases:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field legal_bases", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.LegalBases); err != nil {
+					return fmt.Errorf("unmarshal field legal_bases: %w", err)
+				}
+			}
+		case uplentry.FieldInList:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field in_list", values[i])
+			} else if value.Valid {
+				_m.InList = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -191,6 +293,42 @@ func (_m *UPLEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sdg_code=")
 	builder.WriteString(_m.SdgCode)
+	builder.WriteString(", ")
+	builder.WriteString("national=")
+	builder.WriteString(fmt.Sprintf("%v", _m.National))
+	builder.WriteString(", ")
+	builder.WriteString("provincial=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Provincial))
+	builder.WriteString(", ")
+	builder.WriteString("water_authority=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WaterAuthority))
+	builder.WriteString(", ")
+	builder.WriteString("services_directive=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ServicesDirective))
+	builder.WriteString(", ")
+	builder.WriteString("autonomous=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Autonomous))
+	builder.WriteString(", ")
+	builder.WriteString("co_governance=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CoGovernance))
+	builder.WriteString(", ")
+	builder.WriteString("subsidy=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Subsidy))
+	builder.WriteString(", ")
+	builder.WriteString("notification=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Notification))
+	builder.WriteString(", ")
+	builder.WriteString("obligation=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Obligation))
+	builder.WriteString(", ")
+	builder.WriteString("digid_mandate=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DigidMandate))
+	builder.WriteString(", ")
+	builder.WriteString("legal_bases=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LegalBases))
+	builder.WriteString(", ")
+	builder.WriteString("in_list=")
+	builder.WriteString(fmt.Sprintf("%v", _m.InList))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // UPLEntryCreate is the builder for creating a UPLEntry entity.
@@ -104,6 +105,166 @@ func (_c *UPLEntryCreate) SetNillableSdgCode(v *string) *UPLEntryCreate {
 	return _c
 }
 
+// SetNational sets the "national" field.
+func (_c *UPLEntryCreate) SetNational(v bool) *UPLEntryCreate {
+	_c.mutation.SetNational(v)
+	return _c
+}
+
+// SetNillableNational sets the "national" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableNational(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetNational(*v)
+	}
+	return _c
+}
+
+// SetProvincial sets the "provincial" field.
+func (_c *UPLEntryCreate) SetProvincial(v bool) *UPLEntryCreate {
+	_c.mutation.SetProvincial(v)
+	return _c
+}
+
+// SetNillableProvincial sets the "provincial" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableProvincial(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetProvincial(*v)
+	}
+	return _c
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (_c *UPLEntryCreate) SetWaterAuthority(v bool) *UPLEntryCreate {
+	_c.mutation.SetWaterAuthority(v)
+	return _c
+}
+
+// SetNillableWaterAuthority sets the "water_authority" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableWaterAuthority(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetWaterAuthority(*v)
+	}
+	return _c
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (_c *UPLEntryCreate) SetServicesDirective(v bool) *UPLEntryCreate {
+	_c.mutation.SetServicesDirective(v)
+	return _c
+}
+
+// SetNillableServicesDirective sets the "services_directive" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableServicesDirective(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetServicesDirective(*v)
+	}
+	return _c
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (_c *UPLEntryCreate) SetAutonomous(v bool) *UPLEntryCreate {
+	_c.mutation.SetAutonomous(v)
+	return _c
+}
+
+// SetNillableAutonomous sets the "autonomous" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableAutonomous(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetAutonomous(*v)
+	}
+	return _c
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (_c *UPLEntryCreate) SetCoGovernance(v bool) *UPLEntryCreate {
+	_c.mutation.SetCoGovernance(v)
+	return _c
+}
+
+// SetNillableCoGovernance sets the "co_governance" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableCoGovernance(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetCoGovernance(*v)
+	}
+	return _c
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (_c *UPLEntryCreate) SetSubsidy(v bool) *UPLEntryCreate {
+	_c.mutation.SetSubsidy(v)
+	return _c
+}
+
+// SetNillableSubsidy sets the "subsidy" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableSubsidy(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetSubsidy(*v)
+	}
+	return _c
+}
+
+// SetNotification sets the "notification" field.
+func (_c *UPLEntryCreate) SetNotification(v bool) *UPLEntryCreate {
+	_c.mutation.SetNotification(v)
+	return _c
+}
+
+// SetNillableNotification sets the "notification" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableNotification(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetNotification(*v)
+	}
+	return _c
+}
+
+// SetObligation sets the "obligation" field.
+func (_c *UPLEntryCreate) SetObligation(v bool) *UPLEntryCreate {
+	_c.mutation.SetObligation(v)
+	return _c
+}
+
+// SetNillableObligation sets the "obligation" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableObligation(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetObligation(*v)
+	}
+	return _c
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (_c *UPLEntryCreate) SetDigidMandate(v bool) *UPLEntryCreate {
+	_c.mutation.SetDigidMandate(v)
+	return _c
+}
+
+// SetNillableDigidMandate sets the "digid_mandate" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableDigidMandate(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetDigidMandate(*v)
+	}
+	return _c
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (_c *UPLEntryCreate) SetLegalBases(v []catalog.LegalBasis) *UPLEntryCreate {
+	_c.mutation.SetLegalBases(v)
+	return _c
+}
+
+// SetInList sets the "in_list" field.
+func (_c *UPLEntryCreate) SetInList(v bool) *UPLEntryCreate {
+	_c.mutation.SetInList(v)
+	return _c
+}
+
+// SetNillableInList sets the "in_list" field if the given value is not nil.
+func (_c *UPLEntryCreate) SetNillableInList(v *bool) *UPLEntryCreate {
+	if v != nil {
+		_c.SetInList(*v)
+	}
+	return _c
+}
+
 // AddProductIDs adds the "products" edge to the Product entity by IDs.
 func (_c *UPLEntryCreate) AddProductIDs(ids ...int) *UPLEntryCreate {
 	_c.mutation.AddProductIDs(ids...)
@@ -172,6 +333,50 @@ func (_c *UPLEntryCreate) defaults() error {
 		v := uplentry.DefaultRequest
 		_c.mutation.SetRequest(v)
 	}
+	if _, ok := _c.mutation.National(); !ok {
+		v := uplentry.DefaultNational
+		_c.mutation.SetNational(v)
+	}
+	if _, ok := _c.mutation.Provincial(); !ok {
+		v := uplentry.DefaultProvincial
+		_c.mutation.SetProvincial(v)
+	}
+	if _, ok := _c.mutation.WaterAuthority(); !ok {
+		v := uplentry.DefaultWaterAuthority
+		_c.mutation.SetWaterAuthority(v)
+	}
+	if _, ok := _c.mutation.ServicesDirective(); !ok {
+		v := uplentry.DefaultServicesDirective
+		_c.mutation.SetServicesDirective(v)
+	}
+	if _, ok := _c.mutation.Autonomous(); !ok {
+		v := uplentry.DefaultAutonomous
+		_c.mutation.SetAutonomous(v)
+	}
+	if _, ok := _c.mutation.CoGovernance(); !ok {
+		v := uplentry.DefaultCoGovernance
+		_c.mutation.SetCoGovernance(v)
+	}
+	if _, ok := _c.mutation.Subsidy(); !ok {
+		v := uplentry.DefaultSubsidy
+		_c.mutation.SetSubsidy(v)
+	}
+	if _, ok := _c.mutation.Notification(); !ok {
+		v := uplentry.DefaultNotification
+		_c.mutation.SetNotification(v)
+	}
+	if _, ok := _c.mutation.Obligation(); !ok {
+		v := uplentry.DefaultObligation
+		_c.mutation.SetObligation(v)
+	}
+	if _, ok := _c.mutation.DigidMandate(); !ok {
+		v := uplentry.DefaultDigidMandate
+		_c.mutation.SetDigidMandate(v)
+	}
+	if _, ok := _c.mutation.InList(); !ok {
+		v := uplentry.DefaultInList
+		_c.mutation.SetInList(v)
+	}
 	return nil
 }
 
@@ -209,6 +414,39 @@ func (_c *UPLEntryCreate) check() error {
 		if err := uplentry.SdgCodeValidator(v); err != nil {
 			return &ValidationError{Name: "sdg_code", err: fmt.Errorf(`ent: validator failed for field "UPLEntry.sdg_code": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.National(); !ok {
+		return &ValidationError{Name: "national", err: errors.New(`ent: missing required field "UPLEntry.national"`)}
+	}
+	if _, ok := _c.mutation.Provincial(); !ok {
+		return &ValidationError{Name: "provincial", err: errors.New(`ent: missing required field "UPLEntry.provincial"`)}
+	}
+	if _, ok := _c.mutation.WaterAuthority(); !ok {
+		return &ValidationError{Name: "water_authority", err: errors.New(`ent: missing required field "UPLEntry.water_authority"`)}
+	}
+	if _, ok := _c.mutation.ServicesDirective(); !ok {
+		return &ValidationError{Name: "services_directive", err: errors.New(`ent: missing required field "UPLEntry.services_directive"`)}
+	}
+	if _, ok := _c.mutation.Autonomous(); !ok {
+		return &ValidationError{Name: "autonomous", err: errors.New(`ent: missing required field "UPLEntry.autonomous"`)}
+	}
+	if _, ok := _c.mutation.CoGovernance(); !ok {
+		return &ValidationError{Name: "co_governance", err: errors.New(`ent: missing required field "UPLEntry.co_governance"`)}
+	}
+	if _, ok := _c.mutation.Subsidy(); !ok {
+		return &ValidationError{Name: "subsidy", err: errors.New(`ent: missing required field "UPLEntry.subsidy"`)}
+	}
+	if _, ok := _c.mutation.Notification(); !ok {
+		return &ValidationError{Name: "notification", err: errors.New(`ent: missing required field "UPLEntry.notification"`)}
+	}
+	if _, ok := _c.mutation.Obligation(); !ok {
+		return &ValidationError{Name: "obligation", err: errors.New(`ent: missing required field "UPLEntry.obligation"`)}
+	}
+	if _, ok := _c.mutation.DigidMandate(); !ok {
+		return &ValidationError{Name: "digid_mandate", err: errors.New(`ent: missing required field "UPLEntry.digid_mandate"`)}
+	}
+	if _, ok := _c.mutation.InList(); !ok {
+		return &ValidationError{Name: "in_list", err: errors.New(`ent: missing required field "UPLEntry.in_list"`)}
 	}
 	return nil
 }
@@ -264,6 +502,54 @@ func (_c *UPLEntryCreate) createSpec() (*UPLEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SdgCode(); ok {
 		_spec.SetField(uplentry.FieldSdgCode, field.TypeString, value)
 		_node.SdgCode = value
+	}
+	if value, ok := _c.mutation.National(); ok {
+		_spec.SetField(uplentry.FieldNational, field.TypeBool, value)
+		_node.National = value
+	}
+	if value, ok := _c.mutation.Provincial(); ok {
+		_spec.SetField(uplentry.FieldProvincial, field.TypeBool, value)
+		_node.Provincial = value
+	}
+	if value, ok := _c.mutation.WaterAuthority(); ok {
+		_spec.SetField(uplentry.FieldWaterAuthority, field.TypeBool, value)
+		_node.WaterAuthority = value
+	}
+	if value, ok := _c.mutation.ServicesDirective(); ok {
+		_spec.SetField(uplentry.FieldServicesDirective, field.TypeBool, value)
+		_node.ServicesDirective = value
+	}
+	if value, ok := _c.mutation.Autonomous(); ok {
+		_spec.SetField(uplentry.FieldAutonomous, field.TypeBool, value)
+		_node.Autonomous = value
+	}
+	if value, ok := _c.mutation.CoGovernance(); ok {
+		_spec.SetField(uplentry.FieldCoGovernance, field.TypeBool, value)
+		_node.CoGovernance = value
+	}
+	if value, ok := _c.mutation.Subsidy(); ok {
+		_spec.SetField(uplentry.FieldSubsidy, field.TypeBool, value)
+		_node.Subsidy = value
+	}
+	if value, ok := _c.mutation.Notification(); ok {
+		_spec.SetField(uplentry.FieldNotification, field.TypeBool, value)
+		_node.Notification = value
+	}
+	if value, ok := _c.mutation.Obligation(); ok {
+		_spec.SetField(uplentry.FieldObligation, field.TypeBool, value)
+		_node.Obligation = value
+	}
+	if value, ok := _c.mutation.DigidMandate(); ok {
+		_spec.SetField(uplentry.FieldDigidMandate, field.TypeBool, value)
+		_node.DigidMandate = value
+	}
+	if value, ok := _c.mutation.LegalBases(); ok {
+		_spec.SetField(uplentry.FieldLegalBases, field.TypeJSON, value)
+		_node.LegalBases = value
+	}
+	if value, ok := _c.mutation.InList(); ok {
+		_spec.SetField(uplentry.FieldInList, field.TypeBool, value)
+		_node.InList = value
 	}
 	if nodes := _c.mutation.ProductsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -423,6 +709,156 @@ func (u *UPLEntryUpsert) ClearSdgCode() *UPLEntryUpsert {
 	return u
 }
 
+// SetNational sets the "national" field.
+func (u *UPLEntryUpsert) SetNational(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldNational, v)
+	return u
+}
+
+// UpdateNational sets the "national" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateNational() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldNational)
+	return u
+}
+
+// SetProvincial sets the "provincial" field.
+func (u *UPLEntryUpsert) SetProvincial(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldProvincial, v)
+	return u
+}
+
+// UpdateProvincial sets the "provincial" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateProvincial() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldProvincial)
+	return u
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (u *UPLEntryUpsert) SetWaterAuthority(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldWaterAuthority, v)
+	return u
+}
+
+// UpdateWaterAuthority sets the "water_authority" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateWaterAuthority() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldWaterAuthority)
+	return u
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (u *UPLEntryUpsert) SetServicesDirective(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldServicesDirective, v)
+	return u
+}
+
+// UpdateServicesDirective sets the "services_directive" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateServicesDirective() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldServicesDirective)
+	return u
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (u *UPLEntryUpsert) SetAutonomous(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldAutonomous, v)
+	return u
+}
+
+// UpdateAutonomous sets the "autonomous" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateAutonomous() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldAutonomous)
+	return u
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (u *UPLEntryUpsert) SetCoGovernance(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldCoGovernance, v)
+	return u
+}
+
+// UpdateCoGovernance sets the "co_governance" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateCoGovernance() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldCoGovernance)
+	return u
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (u *UPLEntryUpsert) SetSubsidy(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldSubsidy, v)
+	return u
+}
+
+// UpdateSubsidy sets the "subsidy" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateSubsidy() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldSubsidy)
+	return u
+}
+
+// SetNotification sets the "notification" field.
+func (u *UPLEntryUpsert) SetNotification(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldNotification, v)
+	return u
+}
+
+// UpdateNotification sets the "notification" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateNotification() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldNotification)
+	return u
+}
+
+// SetObligation sets the "obligation" field.
+func (u *UPLEntryUpsert) SetObligation(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldObligation, v)
+	return u
+}
+
+// UpdateObligation sets the "obligation" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateObligation() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldObligation)
+	return u
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (u *UPLEntryUpsert) SetDigidMandate(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldDigidMandate, v)
+	return u
+}
+
+// UpdateDigidMandate sets the "digid_mandate" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateDigidMandate() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldDigidMandate)
+	return u
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (u *UPLEntryUpsert) SetLegalBases(v []catalog.LegalBasis) *UPLEntryUpsert {
+	u.Set(uplentry.FieldLegalBases, v)
+	return u
+}
+
+// UpdateLegalBases sets the "legal_bases" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateLegalBases() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldLegalBases)
+	return u
+}
+
+// ClearLegalBases clears the value of the "legal_bases" field.
+func (u *UPLEntryUpsert) ClearLegalBases() *UPLEntryUpsert {
+	u.SetNull(uplentry.FieldLegalBases)
+	return u
+}
+
+// SetInList sets the "in_list" field.
+func (u *UPLEntryUpsert) SetInList(v bool) *UPLEntryUpsert {
+	u.Set(uplentry.FieldInList, v)
+	return u
+}
+
+// UpdateInList sets the "in_list" field to the value that was provided on create.
+func (u *UPLEntryUpsert) UpdateInList() *UPLEntryUpsert {
+	u.SetExcluded(uplentry.FieldInList)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -565,6 +1001,181 @@ func (u *UPLEntryUpsertOne) UpdateSdgCode() *UPLEntryUpsertOne {
 func (u *UPLEntryUpsertOne) ClearSdgCode() *UPLEntryUpsertOne {
 	return u.Update(func(s *UPLEntryUpsert) {
 		s.ClearSdgCode()
+	})
+}
+
+// SetNational sets the "national" field.
+func (u *UPLEntryUpsertOne) SetNational(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetNational(v)
+	})
+}
+
+// UpdateNational sets the "national" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateNational() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateNational()
+	})
+}
+
+// SetProvincial sets the "provincial" field.
+func (u *UPLEntryUpsertOne) SetProvincial(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetProvincial(v)
+	})
+}
+
+// UpdateProvincial sets the "provincial" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateProvincial() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateProvincial()
+	})
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (u *UPLEntryUpsertOne) SetWaterAuthority(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetWaterAuthority(v)
+	})
+}
+
+// UpdateWaterAuthority sets the "water_authority" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateWaterAuthority() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateWaterAuthority()
+	})
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (u *UPLEntryUpsertOne) SetServicesDirective(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetServicesDirective(v)
+	})
+}
+
+// UpdateServicesDirective sets the "services_directive" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateServicesDirective() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateServicesDirective()
+	})
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (u *UPLEntryUpsertOne) SetAutonomous(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetAutonomous(v)
+	})
+}
+
+// UpdateAutonomous sets the "autonomous" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateAutonomous() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateAutonomous()
+	})
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (u *UPLEntryUpsertOne) SetCoGovernance(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetCoGovernance(v)
+	})
+}
+
+// UpdateCoGovernance sets the "co_governance" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateCoGovernance() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateCoGovernance()
+	})
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (u *UPLEntryUpsertOne) SetSubsidy(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetSubsidy(v)
+	})
+}
+
+// UpdateSubsidy sets the "subsidy" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateSubsidy() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateSubsidy()
+	})
+}
+
+// SetNotification sets the "notification" field.
+func (u *UPLEntryUpsertOne) SetNotification(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetNotification(v)
+	})
+}
+
+// UpdateNotification sets the "notification" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateNotification() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateNotification()
+	})
+}
+
+// SetObligation sets the "obligation" field.
+func (u *UPLEntryUpsertOne) SetObligation(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetObligation(v)
+	})
+}
+
+// UpdateObligation sets the "obligation" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateObligation() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateObligation()
+	})
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (u *UPLEntryUpsertOne) SetDigidMandate(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetDigidMandate(v)
+	})
+}
+
+// UpdateDigidMandate sets the "digid_mandate" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateDigidMandate() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateDigidMandate()
+	})
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (u *UPLEntryUpsertOne) SetLegalBases(v []catalog.LegalBasis) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetLegalBases(v)
+	})
+}
+
+// UpdateLegalBases sets the "legal_bases" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateLegalBases() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateLegalBases()
+	})
+}
+
+// ClearLegalBases clears the value of the "legal_bases" field.
+func (u *UPLEntryUpsertOne) ClearLegalBases() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.ClearLegalBases()
+	})
+}
+
+// SetInList sets the "in_list" field.
+func (u *UPLEntryUpsertOne) SetInList(v bool) *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetInList(v)
+	})
+}
+
+// UpdateInList sets the "in_list" field to the value that was provided on create.
+func (u *UPLEntryUpsertOne) UpdateInList() *UPLEntryUpsertOne {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateInList()
 	})
 }
 
@@ -874,6 +1485,181 @@ func (u *UPLEntryUpsertBulk) UpdateSdgCode() *UPLEntryUpsertBulk {
 func (u *UPLEntryUpsertBulk) ClearSdgCode() *UPLEntryUpsertBulk {
 	return u.Update(func(s *UPLEntryUpsert) {
 		s.ClearSdgCode()
+	})
+}
+
+// SetNational sets the "national" field.
+func (u *UPLEntryUpsertBulk) SetNational(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetNational(v)
+	})
+}
+
+// UpdateNational sets the "national" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateNational() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateNational()
+	})
+}
+
+// SetProvincial sets the "provincial" field.
+func (u *UPLEntryUpsertBulk) SetProvincial(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetProvincial(v)
+	})
+}
+
+// UpdateProvincial sets the "provincial" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateProvincial() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateProvincial()
+	})
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (u *UPLEntryUpsertBulk) SetWaterAuthority(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetWaterAuthority(v)
+	})
+}
+
+// UpdateWaterAuthority sets the "water_authority" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateWaterAuthority() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateWaterAuthority()
+	})
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (u *UPLEntryUpsertBulk) SetServicesDirective(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetServicesDirective(v)
+	})
+}
+
+// UpdateServicesDirective sets the "services_directive" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateServicesDirective() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateServicesDirective()
+	})
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (u *UPLEntryUpsertBulk) SetAutonomous(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetAutonomous(v)
+	})
+}
+
+// UpdateAutonomous sets the "autonomous" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateAutonomous() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateAutonomous()
+	})
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (u *UPLEntryUpsertBulk) SetCoGovernance(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetCoGovernance(v)
+	})
+}
+
+// UpdateCoGovernance sets the "co_governance" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateCoGovernance() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateCoGovernance()
+	})
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (u *UPLEntryUpsertBulk) SetSubsidy(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetSubsidy(v)
+	})
+}
+
+// UpdateSubsidy sets the "subsidy" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateSubsidy() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateSubsidy()
+	})
+}
+
+// SetNotification sets the "notification" field.
+func (u *UPLEntryUpsertBulk) SetNotification(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetNotification(v)
+	})
+}
+
+// UpdateNotification sets the "notification" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateNotification() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateNotification()
+	})
+}
+
+// SetObligation sets the "obligation" field.
+func (u *UPLEntryUpsertBulk) SetObligation(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetObligation(v)
+	})
+}
+
+// UpdateObligation sets the "obligation" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateObligation() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateObligation()
+	})
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (u *UPLEntryUpsertBulk) SetDigidMandate(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetDigidMandate(v)
+	})
+}
+
+// UpdateDigidMandate sets the "digid_mandate" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateDigidMandate() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateDigidMandate()
+	})
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (u *UPLEntryUpsertBulk) SetLegalBases(v []catalog.LegalBasis) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetLegalBases(v)
+	})
+}
+
+// UpdateLegalBases sets the "legal_bases" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateLegalBases() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateLegalBases()
+	})
+}
+
+// ClearLegalBases clears the value of the "legal_bases" field.
+func (u *UPLEntryUpsertBulk) ClearLegalBases() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.ClearLegalBases()
+	})
+}
+
+// SetInList sets the "in_list" field.
+func (u *UPLEntryUpsertBulk) SetInList(v bool) *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.SetInList(v)
+	})
+}
+
+// UpdateInList sets the "in_list" field to the value that was provided on create.
+func (u *UPLEntryUpsertBulk) UpdateInList() *UPLEntryUpsertBulk {
+	return u.Update(func(s *UPLEntryUpsert) {
+		s.UpdateInList()
 	})
 }
 

@@ -9,10 +9,12 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // UPLEntryUpdate is the builder for updating UPLEntry entities.
@@ -130,6 +132,178 @@ func (_u *UPLEntryUpdate) SetNillableSdgCode(v *string) *UPLEntryUpdate {
 // ClearSdgCode clears the value of the "sdg_code" field.
 func (_u *UPLEntryUpdate) ClearSdgCode() *UPLEntryUpdate {
 	_u.mutation.ClearSdgCode()
+	return _u
+}
+
+// SetNational sets the "national" field.
+func (_u *UPLEntryUpdate) SetNational(v bool) *UPLEntryUpdate {
+	_u.mutation.SetNational(v)
+	return _u
+}
+
+// SetNillableNational sets the "national" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableNational(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetNational(*v)
+	}
+	return _u
+}
+
+// SetProvincial sets the "provincial" field.
+func (_u *UPLEntryUpdate) SetProvincial(v bool) *UPLEntryUpdate {
+	_u.mutation.SetProvincial(v)
+	return _u
+}
+
+// SetNillableProvincial sets the "provincial" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableProvincial(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetProvincial(*v)
+	}
+	return _u
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (_u *UPLEntryUpdate) SetWaterAuthority(v bool) *UPLEntryUpdate {
+	_u.mutation.SetWaterAuthority(v)
+	return _u
+}
+
+// SetNillableWaterAuthority sets the "water_authority" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableWaterAuthority(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetWaterAuthority(*v)
+	}
+	return _u
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (_u *UPLEntryUpdate) SetServicesDirective(v bool) *UPLEntryUpdate {
+	_u.mutation.SetServicesDirective(v)
+	return _u
+}
+
+// SetNillableServicesDirective sets the "services_directive" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableServicesDirective(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetServicesDirective(*v)
+	}
+	return _u
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (_u *UPLEntryUpdate) SetAutonomous(v bool) *UPLEntryUpdate {
+	_u.mutation.SetAutonomous(v)
+	return _u
+}
+
+// SetNillableAutonomous sets the "autonomous" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableAutonomous(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetAutonomous(*v)
+	}
+	return _u
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (_u *UPLEntryUpdate) SetCoGovernance(v bool) *UPLEntryUpdate {
+	_u.mutation.SetCoGovernance(v)
+	return _u
+}
+
+// SetNillableCoGovernance sets the "co_governance" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableCoGovernance(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetCoGovernance(*v)
+	}
+	return _u
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (_u *UPLEntryUpdate) SetSubsidy(v bool) *UPLEntryUpdate {
+	_u.mutation.SetSubsidy(v)
+	return _u
+}
+
+// SetNillableSubsidy sets the "subsidy" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableSubsidy(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetSubsidy(*v)
+	}
+	return _u
+}
+
+// SetNotification sets the "notification" field.
+func (_u *UPLEntryUpdate) SetNotification(v bool) *UPLEntryUpdate {
+	_u.mutation.SetNotification(v)
+	return _u
+}
+
+// SetNillableNotification sets the "notification" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableNotification(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetNotification(*v)
+	}
+	return _u
+}
+
+// SetObligation sets the "obligation" field.
+func (_u *UPLEntryUpdate) SetObligation(v bool) *UPLEntryUpdate {
+	_u.mutation.SetObligation(v)
+	return _u
+}
+
+// SetNillableObligation sets the "obligation" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableObligation(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetObligation(*v)
+	}
+	return _u
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (_u *UPLEntryUpdate) SetDigidMandate(v bool) *UPLEntryUpdate {
+	_u.mutation.SetDigidMandate(v)
+	return _u
+}
+
+// SetNillableDigidMandate sets the "digid_mandate" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableDigidMandate(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetDigidMandate(*v)
+	}
+	return _u
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (_u *UPLEntryUpdate) SetLegalBases(v []catalog.LegalBasis) *UPLEntryUpdate {
+	_u.mutation.SetLegalBases(v)
+	return _u
+}
+
+// AppendLegalBases appends value to the "legal_bases" field.
+func (_u *UPLEntryUpdate) AppendLegalBases(v []catalog.LegalBasis) *UPLEntryUpdate {
+	_u.mutation.AppendLegalBases(v)
+	return _u
+}
+
+// ClearLegalBases clears the value of the "legal_bases" field.
+func (_u *UPLEntryUpdate) ClearLegalBases() *UPLEntryUpdate {
+	_u.mutation.ClearLegalBases()
+	return _u
+}
+
+// SetInList sets the "in_list" field.
+func (_u *UPLEntryUpdate) SetInList(v bool) *UPLEntryUpdate {
+	_u.mutation.SetInList(v)
+	return _u
+}
+
+// SetNillableInList sets the "in_list" field if the given value is not nil.
+func (_u *UPLEntryUpdate) SetNillableInList(v *bool) *UPLEntryUpdate {
+	if v != nil {
+		_u.SetInList(*v)
+	}
 	return _u
 }
 
@@ -262,6 +436,50 @@ func (_u *UPLEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SdgCodeCleared() {
 		_spec.ClearField(uplentry.FieldSdgCode, field.TypeString)
+	}
+	if value, ok := _u.mutation.National(); ok {
+		_spec.SetField(uplentry.FieldNational, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Provincial(); ok {
+		_spec.SetField(uplentry.FieldProvincial, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.WaterAuthority(); ok {
+		_spec.SetField(uplentry.FieldWaterAuthority, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ServicesDirective(); ok {
+		_spec.SetField(uplentry.FieldServicesDirective, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Autonomous(); ok {
+		_spec.SetField(uplentry.FieldAutonomous, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CoGovernance(); ok {
+		_spec.SetField(uplentry.FieldCoGovernance, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Subsidy(); ok {
+		_spec.SetField(uplentry.FieldSubsidy, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Notification(); ok {
+		_spec.SetField(uplentry.FieldNotification, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Obligation(); ok {
+		_spec.SetField(uplentry.FieldObligation, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DigidMandate(); ok {
+		_spec.SetField(uplentry.FieldDigidMandate, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.LegalBases(); ok {
+		_spec.SetField(uplentry.FieldLegalBases, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLegalBases(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, uplentry.FieldLegalBases, value)
+		})
+	}
+	if _u.mutation.LegalBasesCleared() {
+		_spec.ClearField(uplentry.FieldLegalBases, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.InList(); ok {
+		_spec.SetField(uplentry.FieldInList, field.TypeBool, value)
 	}
 	if _u.mutation.ProductsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -434,6 +652,178 @@ func (_u *UPLEntryUpdateOne) ClearSdgCode() *UPLEntryUpdateOne {
 	return _u
 }
 
+// SetNational sets the "national" field.
+func (_u *UPLEntryUpdateOne) SetNational(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetNational(v)
+	return _u
+}
+
+// SetNillableNational sets the "national" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableNational(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetNational(*v)
+	}
+	return _u
+}
+
+// SetProvincial sets the "provincial" field.
+func (_u *UPLEntryUpdateOne) SetProvincial(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetProvincial(v)
+	return _u
+}
+
+// SetNillableProvincial sets the "provincial" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableProvincial(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetProvincial(*v)
+	}
+	return _u
+}
+
+// SetWaterAuthority sets the "water_authority" field.
+func (_u *UPLEntryUpdateOne) SetWaterAuthority(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetWaterAuthority(v)
+	return _u
+}
+
+// SetNillableWaterAuthority sets the "water_authority" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableWaterAuthority(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetWaterAuthority(*v)
+	}
+	return _u
+}
+
+// SetServicesDirective sets the "services_directive" field.
+func (_u *UPLEntryUpdateOne) SetServicesDirective(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetServicesDirective(v)
+	return _u
+}
+
+// SetNillableServicesDirective sets the "services_directive" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableServicesDirective(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetServicesDirective(*v)
+	}
+	return _u
+}
+
+// SetAutonomous sets the "autonomous" field.
+func (_u *UPLEntryUpdateOne) SetAutonomous(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetAutonomous(v)
+	return _u
+}
+
+// SetNillableAutonomous sets the "autonomous" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableAutonomous(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetAutonomous(*v)
+	}
+	return _u
+}
+
+// SetCoGovernance sets the "co_governance" field.
+func (_u *UPLEntryUpdateOne) SetCoGovernance(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetCoGovernance(v)
+	return _u
+}
+
+// SetNillableCoGovernance sets the "co_governance" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableCoGovernance(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetCoGovernance(*v)
+	}
+	return _u
+}
+
+// SetSubsidy sets the "subsidy" field.
+func (_u *UPLEntryUpdateOne) SetSubsidy(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetSubsidy(v)
+	return _u
+}
+
+// SetNillableSubsidy sets the "subsidy" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableSubsidy(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetSubsidy(*v)
+	}
+	return _u
+}
+
+// SetNotification sets the "notification" field.
+func (_u *UPLEntryUpdateOne) SetNotification(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetNotification(v)
+	return _u
+}
+
+// SetNillableNotification sets the "notification" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableNotification(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetNotification(*v)
+	}
+	return _u
+}
+
+// SetObligation sets the "obligation" field.
+func (_u *UPLEntryUpdateOne) SetObligation(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetObligation(v)
+	return _u
+}
+
+// SetNillableObligation sets the "obligation" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableObligation(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetObligation(*v)
+	}
+	return _u
+}
+
+// SetDigidMandate sets the "digid_mandate" field.
+func (_u *UPLEntryUpdateOne) SetDigidMandate(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetDigidMandate(v)
+	return _u
+}
+
+// SetNillableDigidMandate sets the "digid_mandate" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableDigidMandate(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetDigidMandate(*v)
+	}
+	return _u
+}
+
+// SetLegalBases sets the "legal_bases" field.
+func (_u *UPLEntryUpdateOne) SetLegalBases(v []catalog.LegalBasis) *UPLEntryUpdateOne {
+	_u.mutation.SetLegalBases(v)
+	return _u
+}
+
+// AppendLegalBases appends value to the "legal_bases" field.
+func (_u *UPLEntryUpdateOne) AppendLegalBases(v []catalog.LegalBasis) *UPLEntryUpdateOne {
+	_u.mutation.AppendLegalBases(v)
+	return _u
+}
+
+// ClearLegalBases clears the value of the "legal_bases" field.
+func (_u *UPLEntryUpdateOne) ClearLegalBases() *UPLEntryUpdateOne {
+	_u.mutation.ClearLegalBases()
+	return _u
+}
+
+// SetInList sets the "in_list" field.
+func (_u *UPLEntryUpdateOne) SetInList(v bool) *UPLEntryUpdateOne {
+	_u.mutation.SetInList(v)
+	return _u
+}
+
+// SetNillableInList sets the "in_list" field if the given value is not nil.
+func (_u *UPLEntryUpdateOne) SetNillableInList(v *bool) *UPLEntryUpdateOne {
+	if v != nil {
+		_u.SetInList(*v)
+	}
+	return _u
+}
+
 // AddProductIDs adds the "products" edge to the Product entity by IDs.
 func (_u *UPLEntryUpdateOne) AddProductIDs(ids ...int) *UPLEntryUpdateOne {
 	_u.mutation.AddProductIDs(ids...)
@@ -593,6 +983,50 @@ func (_u *UPLEntryUpdateOne) sqlSave(ctx context.Context) (_node *UPLEntry, err 
 	}
 	if _u.mutation.SdgCodeCleared() {
 		_spec.ClearField(uplentry.FieldSdgCode, field.TypeString)
+	}
+	if value, ok := _u.mutation.National(); ok {
+		_spec.SetField(uplentry.FieldNational, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Provincial(); ok {
+		_spec.SetField(uplentry.FieldProvincial, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.WaterAuthority(); ok {
+		_spec.SetField(uplentry.FieldWaterAuthority, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ServicesDirective(); ok {
+		_spec.SetField(uplentry.FieldServicesDirective, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Autonomous(); ok {
+		_spec.SetField(uplentry.FieldAutonomous, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CoGovernance(); ok {
+		_spec.SetField(uplentry.FieldCoGovernance, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Subsidy(); ok {
+		_spec.SetField(uplentry.FieldSubsidy, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Notification(); ok {
+		_spec.SetField(uplentry.FieldNotification, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Obligation(); ok {
+		_spec.SetField(uplentry.FieldObligation, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.DigidMandate(); ok {
+		_spec.SetField(uplentry.FieldDigidMandate, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.LegalBases(); ok {
+		_spec.SetField(uplentry.FieldLegalBases, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedLegalBases(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, uplentry.FieldLegalBases, value)
+		})
+	}
+	if _u.mutation.LegalBasesCleared() {
+		_spec.ClearField(uplentry.FieldLegalBases, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.InList(); ok {
+		_spec.SetField(uplentry.FieldInList, field.TypeBool, value)
 	}
 	if _u.mutation.ProductsCleared() {
 		edge := &sqlgraph.EdgeSpec{

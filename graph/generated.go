@@ -26,6 +26,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -202,6 +203,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LegalBasis struct {
+		Label func(childComplexity int) int
+		Link  func(childComplexity int) int
+		URI   func(childComplexity int) int
+	}
+
 	Location struct {
 		City           func(childComplexity int) int
 		Code           func(childComplexity int) int
@@ -225,6 +232,7 @@ type ComplexityRoot struct {
 		CreateOrganization    func(childComplexity int, input ent.CreateOrganizationInput) int
 		CreateProduct         func(childComplexity int, input editing.CreateProduct) int
 		CreateTarget          func(childComplexity int, input ent.CreateTargetInput) int
+		ImportSpreadsheet     func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
 		PublishProduct        func(childComplexity int, input editing.ProductRef) int
 		RetireProduct         func(childComplexity int, input editing.ProductRef) int
 		SetAvailabilities     func(childComplexity int, input editing.SetAvailabilities) int
@@ -321,6 +329,24 @@ type ComplexityRoot struct {
 		Themes              func(childComplexity int, municipality *string) int
 	}
 
+	SpreadsheetImport struct {
+		Applied   func(childComplexity int) int
+		Cells     func(childComplexity int) int
+		Changed   func(childComplexity int) int
+		Created   func(childComplexity int) int
+		Problems  func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+	}
+
+	SpreadsheetProblem struct {
+		Cell    func(childComplexity int) int
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+	}
+
 	Target struct {
 		CreatedAt      func(childComplexity int) int
 		Deadline       func(childComplexity int) int
@@ -350,14 +376,26 @@ type ComplexityRoot struct {
 	}
 
 	UPLEntry struct {
-		Businesses func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Municipal  func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Request    func(childComplexity int) int
-		Residents  func(childComplexity int) int
-		SdgCode    func(childComplexity int) int
-		URI        func(childComplexity int) int
+		Autonomous        func(childComplexity int) int
+		Businesses        func(childComplexity int) int
+		CoGovernance      func(childComplexity int) int
+		DigidMandate      func(childComplexity int) int
+		ID                func(childComplexity int) int
+		InList            func(childComplexity int) int
+		LegalBases        func(childComplexity int) int
+		Municipal         func(childComplexity int) int
+		Name              func(childComplexity int) int
+		National          func(childComplexity int) int
+		Notification      func(childComplexity int) int
+		Obligation        func(childComplexity int) int
+		Provincial        func(childComplexity int) int
+		Request           func(childComplexity int) int
+		Residents         func(childComplexity int) int
+		SdgCode           func(childComplexity int) int
+		ServicesDirective func(childComplexity int) int
+		Subsidy           func(childComplexity int) int
+		URI               func(childComplexity int) int
+		WaterAuthority    func(childComplexity int) int
 	}
 }
 
@@ -382,6 +420,7 @@ type MutationResolver interface {
 	UpdateLocation(ctx context.Context, id int, input ent.UpdateLocationInput) (*ent.Location, error)
 	CreateTarget(ctx context.Context, input ent.CreateTargetInput) (*ent.Target, error)
 	UpdateTarget(ctx context.Context, id int, input ent.UpdateTargetInput) (*ent.Target, error)
+	ImportSpreadsheet(ctx context.Context, file graphql.Upload, dryRun *bool, municipality *string) (*csvsheet.Result, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1087,6 +1126,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GapEdge.Node(childComplexity), true
 
+	case "LegalBasis.label":
+		if e.ComplexityRoot.LegalBasis.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalBasis.Label(childComplexity), true
+	case "LegalBasis.link":
+		if e.ComplexityRoot.LegalBasis.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalBasis.Link(childComplexity), true
+	case "LegalBasis.uri":
+		if e.ComplexityRoot.LegalBasis.URI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LegalBasis.URI(childComplexity), true
+
 	case "Location.city":
 		if e.ComplexityRoot.Location.City == nil {
 			break
@@ -1232,6 +1290,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTarget(childComplexity, args["input"].(ent.CreateTargetInput)), true
+	case "Mutation.importSpreadsheet":
+		if e.ComplexityRoot.Mutation.ImportSpreadsheet == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importSpreadsheet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportSpreadsheet(childComplexity, args["file"].(graphql.Upload), args["dryRun"].(*bool), args["municipality"].(*string)), true
 	case "Mutation.publishProduct":
 		if e.ComplexityRoot.Mutation.PublishProduct == nil {
 			break
@@ -1789,6 +1858,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Themes(childComplexity, args["municipality"].(*string)), true
 
+	case "SpreadsheetImport.applied":
+		if e.ComplexityRoot.SpreadsheetImport.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Applied(childComplexity), true
+	case "SpreadsheetImport.cells":
+		if e.ComplexityRoot.SpreadsheetImport.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Cells(childComplexity), true
+	case "SpreadsheetImport.changed":
+		if e.ComplexityRoot.SpreadsheetImport.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Changed(childComplexity), true
+	case "SpreadsheetImport.created":
+		if e.ComplexityRoot.SpreadsheetImport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Created(childComplexity), true
+	case "SpreadsheetImport.problems":
+		if e.ComplexityRoot.SpreadsheetImport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Problems(childComplexity), true
+	case "SpreadsheetImport.rows":
+		if e.ComplexityRoot.SpreadsheetImport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Rows(childComplexity), true
+	case "SpreadsheetImport.unchanged":
+		if e.ComplexityRoot.SpreadsheetImport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetImport.Unchanged(childComplexity), true
+
+	case "SpreadsheetProblem.cell":
+		if e.ComplexityRoot.SpreadsheetProblem.Cell == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetProblem.Cell(childComplexity), true
+	case "SpreadsheetProblem.code":
+		if e.ComplexityRoot.SpreadsheetProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetProblem.Code(childComplexity), true
+	case "SpreadsheetProblem.column":
+		if e.ComplexityRoot.SpreadsheetProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetProblem.Column(childComplexity), true
+	case "SpreadsheetProblem.message":
+		if e.ComplexityRoot.SpreadsheetProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetProblem.Message(childComplexity), true
+	case "SpreadsheetProblem.row":
+		if e.ComplexityRoot.SpreadsheetProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SpreadsheetProblem.Row(childComplexity), true
+
 	case "Target.createdAt":
 		if e.ComplexityRoot.Target.CreatedAt == nil {
 			break
@@ -1923,18 +2066,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeCoverage.Unavailable(childComplexity), true
 
+	case "UPLEntry.autonomous":
+		if e.ComplexityRoot.UPLEntry.Autonomous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.Autonomous(childComplexity), true
 	case "UPLEntry.businesses":
 		if e.ComplexityRoot.UPLEntry.Businesses == nil {
 			break
 		}
 
 		return e.ComplexityRoot.UPLEntry.Businesses(childComplexity), true
+	case "UPLEntry.coGovernance":
+		if e.ComplexityRoot.UPLEntry.CoGovernance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.CoGovernance(childComplexity), true
+	case "UPLEntry.digidMandate":
+		if e.ComplexityRoot.UPLEntry.DigidMandate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.DigidMandate(childComplexity), true
 	case "UPLEntry.id":
 		if e.ComplexityRoot.UPLEntry.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.UPLEntry.ID(childComplexity), true
+	case "UPLEntry.inList":
+		if e.ComplexityRoot.UPLEntry.InList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.InList(childComplexity), true
+	case "UPLEntry.legalBases":
+		if e.ComplexityRoot.UPLEntry.LegalBases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.LegalBases(childComplexity), true
 	case "UPLEntry.municipal":
 		if e.ComplexityRoot.UPLEntry.Municipal == nil {
 			break
@@ -1947,6 +2120,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UPLEntry.Name(childComplexity), true
+	case "UPLEntry.national":
+		if e.ComplexityRoot.UPLEntry.National == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.National(childComplexity), true
+	case "UPLEntry.notification":
+		if e.ComplexityRoot.UPLEntry.Notification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.Notification(childComplexity), true
+	case "UPLEntry.obligation":
+		if e.ComplexityRoot.UPLEntry.Obligation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.Obligation(childComplexity), true
+	case "UPLEntry.provincial":
+		if e.ComplexityRoot.UPLEntry.Provincial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.Provincial(childComplexity), true
 	case "UPLEntry.request":
 		if e.ComplexityRoot.UPLEntry.Request == nil {
 			break
@@ -1965,12 +2162,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UPLEntry.SdgCode(childComplexity), true
+	case "UPLEntry.servicesDirective":
+		if e.ComplexityRoot.UPLEntry.ServicesDirective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.ServicesDirective(childComplexity), true
+	case "UPLEntry.subsidy":
+		if e.ComplexityRoot.UPLEntry.Subsidy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.Subsidy(childComplexity), true
 	case "UPLEntry.uri":
 		if e.ComplexityRoot.UPLEntry.URI == nil {
 			break
 		}
 
 		return e.ComplexityRoot.UPLEntry.URI(childComplexity), true
+	case "UPLEntry.waterAuthority":
+		if e.ComplexityRoot.UPLEntry.WaterAuthority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UPLEntry.WaterAuthority(childComplexity), true
 
 	}
 	return 0, false
@@ -2086,7 +2301,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2103,6 +2318,7 @@ var sources = []*ast.Source{
 	{Name: "coverage.graphql", Input: sourceData("coverage.graphql"), BuiltIn: false},
 	{Name: "editing.graphql", Input: sourceData("editing.graphql"), BuiltIn: false},
 	{Name: "audit.graphql", Input: sourceData("audit.graphql"), BuiltIn: false},
+	{Name: "exchange.graphql", Input: sourceData("exchange.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2418,6 +2634,18 @@ func (ec *executionContext) childFields_GapEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type GapEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LegalBasis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uri":
+		return ec.fieldContext_LegalBasis_uri(ctx, field)
+	case "label":
+		return ec.fieldContext_LegalBasis_label(ctx, field)
+	case "link":
+		return ec.fieldContext_LegalBasis_link(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LegalBasis", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2584,6 +2812,42 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SpreadsheetImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "applied":
+		return ec.fieldContext_SpreadsheetImport_applied(ctx, field)
+	case "rows":
+		return ec.fieldContext_SpreadsheetImport_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_SpreadsheetImport_created(ctx, field)
+	case "changed":
+		return ec.fieldContext_SpreadsheetImport_changed(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_SpreadsheetImport_unchanged(ctx, field)
+	case "cells":
+		return ec.fieldContext_SpreadsheetImport_cells(ctx, field)
+	case "problems":
+		return ec.fieldContext_SpreadsheetImport_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SpreadsheetImport", field.Name)
+}
+
+func (ec *executionContext) childFields_SpreadsheetProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_SpreadsheetProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_SpreadsheetProblem_column(ctx, field)
+	case "cell":
+		return ec.fieldContext_SpreadsheetProblem_cell(ctx, field)
+	case "code":
+		return ec.fieldContext_SpreadsheetProblem_code(ctx, field)
+	case "message":
+		return ec.fieldContext_SpreadsheetProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SpreadsheetProblem", field.Name)
+}
+
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2658,6 +2922,30 @@ func (ec *executionContext) childFields_UPLEntry(ctx context.Context, field grap
 		return ec.fieldContext_UPLEntry_request(ctx, field)
 	case "sdgCode":
 		return ec.fieldContext_UPLEntry_sdgCode(ctx, field)
+	case "national":
+		return ec.fieldContext_UPLEntry_national(ctx, field)
+	case "provincial":
+		return ec.fieldContext_UPLEntry_provincial(ctx, field)
+	case "waterAuthority":
+		return ec.fieldContext_UPLEntry_waterAuthority(ctx, field)
+	case "servicesDirective":
+		return ec.fieldContext_UPLEntry_servicesDirective(ctx, field)
+	case "autonomous":
+		return ec.fieldContext_UPLEntry_autonomous(ctx, field)
+	case "coGovernance":
+		return ec.fieldContext_UPLEntry_coGovernance(ctx, field)
+	case "subsidy":
+		return ec.fieldContext_UPLEntry_subsidy(ctx, field)
+	case "notification":
+		return ec.fieldContext_UPLEntry_notification(ctx, field)
+	case "obligation":
+		return ec.fieldContext_UPLEntry_obligation(ctx, field)
+	case "digidMandate":
+		return ec.fieldContext_UPLEntry_digidMandate(ctx, field)
+	case "legalBases":
+		return ec.fieldContext_UPLEntry_legalBases(ctx, field)
+	case "inList":
+		return ec.fieldContext_UPLEntry_inList(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UPLEntry", field.Name)
 }
@@ -2859,6 +3147,36 @@ func (ec *executionContext) field_Mutation_createTarget_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importSpreadsheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg2
 	return args, nil
 }
 
@@ -6274,6 +6592,75 @@ func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field
 	return graphql.NewScalarFieldContext("GapEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _LegalBasis_uri(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalBasis_uri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalBasis_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, "String")
+}
+
+func (ec *executionContext) _LegalBasis_label(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalBasis_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalBasis_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, "String")
+}
+
+func (ec *executionContext) _LegalBasis_link(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LegalBasis_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LegalBasis_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, "String")
+}
+
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7280,6 +7667,50 @@ func (ec *executionContext) fieldContext_Mutation_updateTarget(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importSpreadsheet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importSpreadsheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportSpreadsheet(ctx, fc.Args["file"].(graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["municipality"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *csvsheet.Result) graphql.Marshaler {
+			return ec.marshalNSpreadsheetImport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importSpreadsheet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SpreadsheetImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importSpreadsheet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9171,6 +9602,291 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _SpreadsheetImport_applied(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SpreadsheetImport_rows(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpreadsheetImport_created(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpreadsheetImport_changed(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpreadsheetImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpreadsheetImport_cells(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpreadsheetImport_problems(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetImport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
+			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetImport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SpreadsheetImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SpreadsheetProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SpreadsheetProblem_row(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetProblem_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SpreadsheetProblem_column(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _SpreadsheetProblem_cell(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetProblem_cell(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cell, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetProblem_cell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _SpreadsheetProblem_code(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetProblem_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetProblem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _SpreadsheetProblem_message(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SpreadsheetProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SpreadsheetProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+}
+
 func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9868,6 +10584,291 @@ func (ec *executionContext) _UPLEntry_sdgCode(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_UPLEntry_sdgCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _UPLEntry_national(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_national(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.National, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_national(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_provincial(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_provincial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provincial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_provincial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_waterAuthority(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_waterAuthority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WaterAuthority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_waterAuthority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_servicesDirective(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_servicesDirective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServicesDirective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_servicesDirective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_autonomous(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_autonomous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Autonomous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_autonomous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_coGovernance(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_coGovernance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoGovernance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_coGovernance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_subsidy(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_subsidy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subsidy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_subsidy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_notification(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_notification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_notification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_obligation(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_obligation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Obligation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_obligation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_digidMandate(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_digidMandate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DigidMandate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_digidMandate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UPLEntry_legalBases(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_legalBases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalBases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.LegalBasis) graphql.Marshaler {
+			return ec.marshalOLegalBasis2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasisᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_legalBases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UPLEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LegalBasis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UPLEntry_inList(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UPLEntry_inList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InList, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UPLEntry_inList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -17201,7 +18202,7 @@ func (ec *executionContext) unmarshalInputUPLEntryWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "uri", "uriNEQ", "uriIn", "uriNotIn", "uriGT", "uriGTE", "uriLT", "uriLTE", "uriContains", "uriHasPrefix", "uriHasSuffix", "uriEqualFold", "uriContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "municipal", "municipalNEQ", "residents", "residentsNEQ", "businesses", "businessesNEQ", "request", "requestNEQ", "sdgCode", "sdgCodeNEQ", "sdgCodeIn", "sdgCodeNotIn", "sdgCodeGT", "sdgCodeGTE", "sdgCodeLT", "sdgCodeLTE", "sdgCodeContains", "sdgCodeHasPrefix", "sdgCodeHasSuffix", "sdgCodeIsNil", "sdgCodeNotNil", "sdgCodeEqualFold", "sdgCodeContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "uri", "uriNEQ", "uriIn", "uriNotIn", "uriGT", "uriGTE", "uriLT", "uriLTE", "uriContains", "uriHasPrefix", "uriHasSuffix", "uriEqualFold", "uriContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "municipal", "municipalNEQ", "residents", "residentsNEQ", "businesses", "businessesNEQ", "request", "requestNEQ", "sdgCode", "sdgCodeNEQ", "sdgCodeIn", "sdgCodeNotIn", "sdgCodeGT", "sdgCodeGTE", "sdgCodeLT", "sdgCodeLTE", "sdgCodeContains", "sdgCodeHasPrefix", "sdgCodeHasSuffix", "sdgCodeIsNil", "sdgCodeNotNil", "sdgCodeEqualFold", "sdgCodeContainsFold", "national", "nationalNEQ", "provincial", "provincialNEQ", "waterAuthority", "waterAuthorityNEQ", "servicesDirective", "servicesDirectiveNEQ", "autonomous", "autonomousNEQ", "coGovernance", "coGovernanceNEQ", "subsidy", "subsidyNEQ", "notification", "notificationNEQ", "obligation", "obligationNEQ", "digidMandate", "digidMandateNEQ", "inList", "inListNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17628,6 +18629,160 @@ func (ec *executionContext) unmarshalInputUPLEntryWhereInput(ctx context.Context
 				return it, err
 			}
 			it.SdgCodeContainsFold = data
+		case "national":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("national"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.National = data
+		case "nationalNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NationalNEQ = data
+		case "provincial":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provincial"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provincial = data
+		case "provincialNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provincialNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvincialNEQ = data
+		case "waterAuthority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waterAuthority"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaterAuthority = data
+		case "waterAuthorityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waterAuthorityNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaterAuthorityNEQ = data
+		case "servicesDirective":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servicesDirective"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServicesDirective = data
+		case "servicesDirectiveNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servicesDirectiveNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServicesDirectiveNEQ = data
+		case "autonomous":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autonomous"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Autonomous = data
+		case "autonomousNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autonomousNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutonomousNEQ = data
+		case "coGovernance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coGovernance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoGovernance = data
+		case "coGovernanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coGovernanceNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoGovernanceNEQ = data
+		case "subsidy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subsidy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subsidy = data
+		case "subsidyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subsidyNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubsidyNEQ = data
+		case "notification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notification"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notification = data
+		case "notificationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notificationNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotificationNEQ = data
+		case "obligation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("obligation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Obligation = data
+		case "obligationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("obligationNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObligationNEQ = data
+		case "digidMandate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digidMandate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigidMandate = data
+		case "digidMandateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digidMandateNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigidMandateNEQ = data
+		case "inList":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inList"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InList = data
+		case "inListNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inListNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InListNEQ = data
 		}
 	}
 	return it, nil
@@ -19138,6 +20293,49 @@ func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var legalBasisImplementors = []string{"LegalBasis"}
+
+func (ec *executionContext) _LegalBasis(ctx context.Context, sel ast.SelectionSet, obj *catalog.LegalBasis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, legalBasisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LegalBasis")
+		case "uri":
+			out.Values[i] = ec._LegalBasis_uri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._LegalBasis_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._LegalBasis_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var locationImplementors = []string{"Location", "Node"}
 
 func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
@@ -19359,6 +20557,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateTarget":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importSpreadsheet":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importSpreadsheet(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -19933,6 +21138,122 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var spreadsheetImportImplementors = []string{"SpreadsheetImport"}
+
+func (ec *executionContext) _SpreadsheetImport(ctx context.Context, sel ast.SelectionSet, obj *csvsheet.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, spreadsheetImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SpreadsheetImport")
+		case "applied":
+			out.Values[i] = ec._SpreadsheetImport_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._SpreadsheetImport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._SpreadsheetImport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._SpreadsheetImport_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._SpreadsheetImport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._SpreadsheetImport_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._SpreadsheetImport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var spreadsheetProblemImplementors = []string{"SpreadsheetProblem"}
+
+func (ec *executionContext) _SpreadsheetProblem(ctx context.Context, sel ast.SelectionSet, obj *csvsheet.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, spreadsheetProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SpreadsheetProblem")
+		case "row":
+			out.Values[i] = ec._SpreadsheetProblem_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._SpreadsheetProblem_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cell":
+			out.Values[i] = ec._SpreadsheetProblem_cell(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._SpreadsheetProblem_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._SpreadsheetProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var targetImplementors = []string{"Target", "Node"}
 
 func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, obj *ent.Target) graphql.Marshaler {
@@ -20149,6 +21470,66 @@ func (ec *executionContext) _UPLEntry(ctx context.Context, sel ast.SelectionSet,
 		case "sdgCode":
 			out.Values[i] = ec._UPLEntry_sdgCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "national":
+			out.Values[i] = ec._UPLEntry_national(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provincial":
+			out.Values[i] = ec._UPLEntry_provincial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waterAuthority":
+			out.Values[i] = ec._UPLEntry_waterAuthority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "servicesDirective":
+			out.Values[i] = ec._UPLEntry_servicesDirective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "autonomous":
+			out.Values[i] = ec._UPLEntry_autonomous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coGovernance":
+			out.Values[i] = ec._UPLEntry_coGovernance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subsidy":
+			out.Values[i] = ec._UPLEntry_subsidy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notification":
+			out.Values[i] = ec._UPLEntry_notification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "obligation":
+			out.Values[i] = ec._UPLEntry_obligation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digidMandate":
+			out.Values[i] = ec._UPLEntry_digidMandate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legalBases":
+			out.Values[i] = ec._UPLEntry_legalBases(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inList":
+			out.Values[i] = ec._UPLEntry_inList(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20994,6 +22375,10 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLegalBasis2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasis(ctx context.Context, sel ast.SelectionSet, v catalog.LegalBasis) graphql.Marshaler {
+	return ec._LegalBasis(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21262,6 +22647,34 @@ func (ec *executionContext) unmarshalNSetChannelForProductsInput2githubᚗcomᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSpreadsheetImport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐResult(ctx context.Context, sel ast.SelectionSet, v *csvsheet.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SpreadsheetImport!")
+		return graphql.Null
+	}
+	return ec._SpreadsheetImport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblem(ctx context.Context, sel ast.SelectionSet, v csvsheet.Problem) graphql.Marshaler {
+	return ec._SpreadsheetProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21394,6 +22807,20 @@ func (ec *executionContext) unmarshalNUpdateProductInput2githubᚗcomᚋgemeente
 func (ec *executionContext) unmarshalNUpdateTargetInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐUpdateTargetInput(ctx context.Context, v any) (ent.UpdateTargetInput, error) {
 	res, err := ec.unmarshalInputUpdateTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -22039,6 +23466,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOLegalBasis2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasisᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.LegalBasis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLegalBasis2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {

@@ -2,11 +2,18 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/backup"
 	"github.com/gemeente-rotterdam/catalogus/internal/progress"
@@ -17,11 +24,20 @@ var exportCmd = command{
 	name:    "export",
 	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads)")
+		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads) or csv (the products × channels sheet)")
 		output := fs.String("output", "-", "file to write; - writes to standard output")
+		municipality := fs.String("municipality", "", "csv: the municipality's code (default: the only one)")
 		return func(ctx context.Context, e *env) error {
-			if *format != "json" {
-				return fmt.Errorf("--format %q: the only format is json", *format)
+			var export func(ctx context.Context, c *ent.Client, w io.Writer) error
+			switch *format {
+			case "json":
+				export = backup.Export
+			case "csv":
+				export = func(ctx context.Context, c *ent.Client, w io.Writer) error {
+					return csvsheet.Export(auth.System(ctx, "export"), c, w, *municipality)
+				}
+			default:
+				return fmt.Errorf("--format %q: use json or csv", *format)
 			}
 			db, err := openDB(ctx, e, store.Options{})
 			if err != nil {
@@ -30,12 +46,12 @@ var exportCmd = command{
 			defer db.Close()
 			if *output == "-" {
 				w := bufio.NewWriter(e.stdout)
-				if err := backup.Export(ctx, db.Client, w); err != nil {
+				if err := export(ctx, db.Client, w); err != nil {
 					return err
 				}
 				return w.Flush()
 			}
-			return writeAtomically(*output, func(w *bufio.Writer) error { return backup.Export(ctx, db.Client, w) })
+			return writeAtomically(*output, func(w *bufio.Writer) error { return export(ctx, db.Client, w) })
 		}
 	},
 }
@@ -70,24 +86,37 @@ func writeAtomically(name string, write func(*bufio.Writer) error) error {
 var importCmd = command{
 	name:    "import",
 	args:    "FILE",
-	summary: "restore a file that catalogus export wrote into an empty database (all or nothing)",
+	summary: "restore a JSON backup into an empty database, or apply a CSV sheet of products × channels (all or nothing)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+		dryRun := fs.Bool("dry-run", false, "csv: check the sheet and report every problem, change nothing")
+		municipality := fs.String("municipality", "", "csv: the municipality's code (default: the only one)")
 		return func(ctx context.Context, e *env) error {
 			if len(e.args) != 1 {
-				return fmt.Errorf("name the one file to import, e.g. catalogus import backup.json")
+				return fmt.Errorf("name the one file to import, e.g. catalogus import backup.json or catalogus import producten.csv")
 			}
 			f, err := os.Open(e.args[0])
 			if err != nil {
 				return err
 			}
 			defer f.Close()
+			in := bufio.NewReader(f)
+			isJSON, err := looksLikeJSON(e.args[0], in)
+			if err != nil {
+				return err
+			}
+			if isJSON && *dryRun {
+				return fmt.Errorf("%s is a JSON backup; --dry-run is for CSV sheets (a restore checks the backup whole before it commits)", e.args[0])
+			}
 			db, err := openDB(ctx, e, store.Options{})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			if !isJSON {
+				return importSheet(ctx, e, db, in, csvsheet.Options{DryRun: *dryRun, Municipality: *municipality})
+			}
 			var bar *progress.Bar
-			err = backup.Restore(ctx, db.Client, bufio.NewReader(f), backup.Options{Progress: func(done, total int) {
+			err = backup.Restore(ctx, db.Client, in, backup.Options{Progress: func(done, total int) {
 				if bar == nil {
 					bar = progress.New(e.stderr, "restoring", total)
 				}
@@ -100,4 +129,50 @@ var importCmd = command{
 			return nil
 		}
 	},
+}
+
+// looksLikeJSON tells a backup from a sheet: by the name's extension, else by
+// the first character (a backup is a JSON object).
+func looksLikeJSON(name string, r *bufio.Reader) (bool, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return true, nil
+	case ".csv", ".txt":
+		return false, nil
+	}
+	head, err := r.Peek(64)
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\uFEFF")), " \t\r\n")
+	return len(head) > 0 && head[0] == '{', nil
+}
+
+// importSheet applies (or checks) a CSV sheet and prints its report.
+func importSheet(ctx context.Context, e *env, db *store.DB, r io.Reader, opts csvsheet.Options) error {
+	var bar *progress.Bar
+	opts.Progress = func(done, total int) {
+		if bar == nil {
+			bar = progress.New(e.stderr, "checking and writing rows", total)
+		}
+		bar.Set(done)
+	}
+	res, err := csvsheet.Import(auth.System(ctx, "import"), db.Client, r, opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w; nothing was changed", e.args[0], err)
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintln(e.stdout, p.String())
+	}
+	summary := fmt.Sprintf("%d rows: %d new products, %d changed, %d unchanged; %d channel cells changed",
+		res.Rows, res.Created, res.Changed, res.Unchanged, res.Cells)
+	switch {
+	case len(res.Problems) > 0:
+		return fmt.Errorf("%s: %d problems; nothing was changed", e.args[0], len(res.Problems))
+	case opts.DryRun:
+		fmt.Fprintf(e.stdout, "dry run, nothing was changed; the sheet would give %s\n", summary)
+	default:
+		fmt.Fprintf(e.stdout, "imported %s into %s: %s\n", e.args[0], db.Target.Redacted, summary)
+	}
+	return nil
 }

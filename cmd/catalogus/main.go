@@ -4,8 +4,8 @@
 //	catalogus serve     run the GraphQL API (and GraphiQL) over HTTP
 //	catalogus migrate   bring the database schema up to date
 //	catalogus seed      load Rotterdam's 423 products and their history
-//	catalogus export    write the catalogue and its change log to a backup file
-//	catalogus import    restore a backup file into an empty database
+//	catalogus export    write the catalogue and its change log to a backup file, or a CSV sheet
+//	catalogus import    restore a backup file into an empty database, or apply a CSV sheet
 //
 // Every subcommand takes --database (or CATALOGUS_DATABASE_URL):
 // postgres://… for PostgreSQL, sqlite:PATH for an SQLite file; the default is
@@ -35,9 +35,12 @@ Usage:
   catalogus migrate [flags]   bring the database schema up to date
   catalogus seed    [flags]   load Rotterdam's 423 products and their history
   catalogus report  [flags]   print the coverage toward the 2026 target
-  catalogus export  [--output FILE]
-                              write the catalogue and its change log to one JSON file
-  catalogus import  FILE      restore such a file into an empty database
+  catalogus export  [--format json|csv] [--output FILE]
+                              write the catalogue and its change log to one JSON file,
+                              or the products × channels as a CSV sheet for Excel
+  catalogus import  [--dry-run] FILE
+                              restore a JSON backup into an empty database, or check
+                              (--dry-run) and apply a CSV sheet, all or nothing
   catalogus loadtest [flags]  drive a server on this machine and measure it
   catalogus generate [--municipalities 342] [--seed 1]
                               write a national-scale data set into an empty database
@@ -45,6 +48,9 @@ Usage:
                               make an API token (printed once, on the last line)
   catalogus token list        list the API tokens
   catalogus token revoke NAME revoke an API token
+  catalogus upl import FILE   load the national UPL list (names that left it are kept, marked)
+  catalogus upl report        products without a UPL name or with one that left the list,
+                              and municipal UPL names no product covers
   catalogus retention apply   replace people's names in the logs by pseudonyms after the retention period
   catalogus help [command]    explain a command and its flags
 
@@ -63,7 +69,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd, uplImportCmd, uplReportCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
@@ -86,8 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	if (name == "token" || name == "retention") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		// Two-word commands: token create|list|revoke, retention apply.
+	if (name == "token" || name == "retention" || name == "upl") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// Two-word commands: token create|list|revoke, retention apply, upl import|report.
 		name, args = name+" "+args[1], append([]string{name + " " + args[1]}, args[2:]...)
 	}
 	if name == "help" {

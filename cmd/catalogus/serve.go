@@ -39,6 +39,7 @@ var serveCmd = command{
 		fs.IntVar(&limits.MaxAliases, "max-aliases", server.DefaultLimits.MaxAliases, "most aliased fields in a query")
 		fs.IntVar(&limits.MaxTokens, "max-tokens", server.DefaultLimits.MaxTokens, "most tokens in a query document")
 		fs.Int64Var(&limits.MaxBodyBytes, "max-body", server.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
+		fs.Int64Var(&limits.MaxUploadBytes, "max-upload", server.DefaultLimits.MaxUploadBytes, "largest authenticated file upload (a spreadsheet to import), in bytes")
 		return func(ctx context.Context, e *env) error {
 			db, err := openDB(ctx, e, store.Options{MaxConns: *maxConns})
 			if err != nil {

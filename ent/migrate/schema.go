@@ -358,6 +358,18 @@ var (
 		{Name: "businesses", Type: field.TypeBool, Default: false},
 		{Name: "request", Type: field.TypeBool, Default: false},
 		{Name: "sdg_code", Type: field.TypeString, Nullable: true, Size: 10},
+		{Name: "national", Type: field.TypeBool, Default: false},
+		{Name: "provincial", Type: field.TypeBool, Default: false},
+		{Name: "water_authority", Type: field.TypeBool, Default: false},
+		{Name: "services_directive", Type: field.TypeBool, Default: false},
+		{Name: "autonomous", Type: field.TypeBool, Default: false},
+		{Name: "co_governance", Type: field.TypeBool, Default: false},
+		{Name: "subsidy", Type: field.TypeBool, Default: false},
+		{Name: "notification", Type: field.TypeBool, Default: false},
+		{Name: "obligation", Type: field.TypeBool, Default: false},
+		{Name: "digid_mandate", Type: field.TypeBool, Default: false},
+		{Name: "legal_bases", Type: field.TypeJSON, Nullable: true},
+		{Name: "in_list", Type: field.TypeBool, Default: true},
 	}
 	// UplEntriesTable holds the schema information for the "upl_entries" table.
 	UplEntriesTable = &schema.Table{

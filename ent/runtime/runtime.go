@@ -592,6 +592,50 @@ func init() {
 	uplentryDescSdgCode := uplentryFields[6].Descriptor()
 	// uplentry.SdgCodeValidator is a validator for the "sdg_code" field. It is called by the builders before save.
 	uplentry.SdgCodeValidator = uplentryDescSdgCode.Validators[0].(func(string) error)
+	// uplentryDescNational is the schema descriptor for national field.
+	uplentryDescNational := uplentryFields[7].Descriptor()
+	// uplentry.DefaultNational holds the default value on creation for the national field.
+	uplentry.DefaultNational = uplentryDescNational.Default.(bool)
+	// uplentryDescProvincial is the schema descriptor for provincial field.
+	uplentryDescProvincial := uplentryFields[8].Descriptor()
+	// uplentry.DefaultProvincial holds the default value on creation for the provincial field.
+	uplentry.DefaultProvincial = uplentryDescProvincial.Default.(bool)
+	// uplentryDescWaterAuthority is the schema descriptor for water_authority field.
+	uplentryDescWaterAuthority := uplentryFields[9].Descriptor()
+	// uplentry.DefaultWaterAuthority holds the default value on creation for the water_authority field.
+	uplentry.DefaultWaterAuthority = uplentryDescWaterAuthority.Default.(bool)
+	// uplentryDescServicesDirective is the schema descriptor for services_directive field.
+	uplentryDescServicesDirective := uplentryFields[10].Descriptor()
+	// uplentry.DefaultServicesDirective holds the default value on creation for the services_directive field.
+	uplentry.DefaultServicesDirective = uplentryDescServicesDirective.Default.(bool)
+	// uplentryDescAutonomous is the schema descriptor for autonomous field.
+	uplentryDescAutonomous := uplentryFields[11].Descriptor()
+	// uplentry.DefaultAutonomous holds the default value on creation for the autonomous field.
+	uplentry.DefaultAutonomous = uplentryDescAutonomous.Default.(bool)
+	// uplentryDescCoGovernance is the schema descriptor for co_governance field.
+	uplentryDescCoGovernance := uplentryFields[12].Descriptor()
+	// uplentry.DefaultCoGovernance holds the default value on creation for the co_governance field.
+	uplentry.DefaultCoGovernance = uplentryDescCoGovernance.Default.(bool)
+	// uplentryDescSubsidy is the schema descriptor for subsidy field.
+	uplentryDescSubsidy := uplentryFields[13].Descriptor()
+	// uplentry.DefaultSubsidy holds the default value on creation for the subsidy field.
+	uplentry.DefaultSubsidy = uplentryDescSubsidy.Default.(bool)
+	// uplentryDescNotification is the schema descriptor for notification field.
+	uplentryDescNotification := uplentryFields[14].Descriptor()
+	// uplentry.DefaultNotification holds the default value on creation for the notification field.
+	uplentry.DefaultNotification = uplentryDescNotification.Default.(bool)
+	// uplentryDescObligation is the schema descriptor for obligation field.
+	uplentryDescObligation := uplentryFields[15].Descriptor()
+	// uplentry.DefaultObligation holds the default value on creation for the obligation field.
+	uplentry.DefaultObligation = uplentryDescObligation.Default.(bool)
+	// uplentryDescDigidMandate is the schema descriptor for digid_mandate field.
+	uplentryDescDigidMandate := uplentryFields[16].Descriptor()
+	// uplentry.DefaultDigidMandate holds the default value on creation for the digid_mandate field.
+	uplentry.DefaultDigidMandate = uplentryDescDigidMandate.Default.(bool)
+	// uplentryDescInList is the schema descriptor for in_list field.
+	uplentryDescInList := uplentryFields[18].Descriptor()
+	// uplentry.DefaultInList holds the default value on creation for the in_list field.
+	uplentry.DefaultInList = uplentryDescInList.Default.(bool)
 }
 
 const (

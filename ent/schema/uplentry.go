@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // UPLEntry is a name on the national Uniforme Productnamenlijst (UPL), the
@@ -47,6 +48,44 @@ func (UPLEntry) Fields() []ent.Field {
 			Optional().
 			MaxLen(10).
 			Comment("Single Digital Gateway annex code (e.g. D1), where the EU regulation applies."),
+		field.Bool("national").
+			Default(false).
+			Comment("The national government offers this product (Rijk)."),
+		field.Bool("provincial").
+			Default(false).
+			Comment("Provinces offer this product (Provincie)."),
+		field.Bool("water_authority").
+			Default(false).
+			Comment("Water authorities offer this product (Waterschap)."),
+		field.Bool("services_directive").
+			Default(false).
+			Comment("The EU Services Directive applies (Dienstenwet)."),
+		field.Bool("autonomous").
+			Default(false).
+			Comment("The government body sets its own rules for it (Autonomie)."),
+		field.Bool("co_governance").
+			Default(false).
+			Comment("The body carries out rules set higher up (Medebewind)."),
+		field.Bool("subsidy").
+			Default(false).
+			Comment("It is a grant (Subsidie)."),
+		field.Bool("notification").
+			Default(false).
+			Comment("It is something one reports (Melding)."),
+		field.Bool("obligation").
+			Default(false).
+			Comment("It is an obligation (Verplichting)."),
+		field.Bool("digid_mandate").
+			Default(false).
+			Comment("Someone else may act for the resident through DigiD Machtigen (DigiDMacht)."),
+		field.JSON("legal_bases", []catalog.LegalBasis{}).
+			Optional().
+			Annotations(entgql.Type("[LegalBasis!]")).
+			Comment("The laws and articles the product rests on (Grondslag), as the list names and links them."),
+		field.Bool("in_list").
+			Default(true).
+			Comment("Whether the name is on the list as last imported. Names that leave the list are kept, " +
+				"so that products linked to them can be reviewed, and marked false."),
 	}
 }
 

@@ -27,6 +27,30 @@ const (
 	FieldRequest = "request"
 	// FieldSdgCode holds the string denoting the sdg_code field in the database.
 	FieldSdgCode = "sdg_code"
+	// FieldNational holds the string denoting the national field in the database.
+	FieldNational = "national"
+	// FieldProvincial holds the string denoting the provincial field in the database.
+	FieldProvincial = "provincial"
+	// FieldWaterAuthority holds the string denoting the water_authority field in the database.
+	FieldWaterAuthority = "water_authority"
+	// FieldServicesDirective holds the string denoting the services_directive field in the database.
+	FieldServicesDirective = "services_directive"
+	// FieldAutonomous holds the string denoting the autonomous field in the database.
+	FieldAutonomous = "autonomous"
+	// FieldCoGovernance holds the string denoting the co_governance field in the database.
+	FieldCoGovernance = "co_governance"
+	// FieldSubsidy holds the string denoting the subsidy field in the database.
+	FieldSubsidy = "subsidy"
+	// FieldNotification holds the string denoting the notification field in the database.
+	FieldNotification = "notification"
+	// FieldObligation holds the string denoting the obligation field in the database.
+	FieldObligation = "obligation"
+	// FieldDigidMandate holds the string denoting the digid_mandate field in the database.
+	FieldDigidMandate = "digid_mandate"
+	// FieldLegalBases holds the string denoting the legal_bases field in the database.
+	FieldLegalBases = "legal_bases"
+	// FieldInList holds the string denoting the in_list field in the database.
+	FieldInList = "in_list"
 	// EdgeProducts holds the string denoting the products edge name in mutations.
 	EdgeProducts = "products"
 	// Table holds the table name of the uplentry in the database.
@@ -50,6 +74,18 @@ var Columns = []string{
 	FieldBusinesses,
 	FieldRequest,
 	FieldSdgCode,
+	FieldNational,
+	FieldProvincial,
+	FieldWaterAuthority,
+	FieldServicesDirective,
+	FieldAutonomous,
+	FieldCoGovernance,
+	FieldSubsidy,
+	FieldNotification,
+	FieldObligation,
+	FieldDigidMandate,
+	FieldLegalBases,
+	FieldInList,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -84,6 +120,28 @@ var (
 	DefaultRequest bool
 	// SdgCodeValidator is a validator for the "sdg_code" field. It is called by the builders before save.
 	SdgCodeValidator func(string) error
+	// DefaultNational holds the default value on creation for the "national" field.
+	DefaultNational bool
+	// DefaultProvincial holds the default value on creation for the "provincial" field.
+	DefaultProvincial bool
+	// DefaultWaterAuthority holds the default value on creation for the "water_authority" field.
+	DefaultWaterAuthority bool
+	// DefaultServicesDirective holds the default value on creation for the "services_directive" field.
+	DefaultServicesDirective bool
+	// DefaultAutonomous holds the default value on creation for the "autonomous" field.
+	DefaultAutonomous bool
+	// DefaultCoGovernance holds the default value on creation for the "co_governance" field.
+	DefaultCoGovernance bool
+	// DefaultSubsidy holds the default value on creation for the "subsidy" field.
+	DefaultSubsidy bool
+	// DefaultNotification holds the default value on creation for the "notification" field.
+	DefaultNotification bool
+	// DefaultObligation holds the default value on creation for the "obligation" field.
+	DefaultObligation bool
+	// DefaultDigidMandate holds the default value on creation for the "digid_mandate" field.
+	DefaultDigidMandate bool
+	// DefaultInList holds the default value on creation for the "in_list" field.
+	DefaultInList bool
 )
 
 // OrderOption defines the ordering options for the UPLEntry queries.
@@ -127,6 +185,61 @@ func ByRequest(opts ...sql.OrderTermOption) OrderOption {
 // BySdgCode orders the results by the sdg_code field.
 func BySdgCode(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSdgCode, opts...).ToFunc()
+}
+
+// ByNational orders the results by the national field.
+func ByNational(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNational, opts...).ToFunc()
+}
+
+// ByProvincial orders the results by the provincial field.
+func ByProvincial(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProvincial, opts...).ToFunc()
+}
+
+// ByWaterAuthority orders the results by the water_authority field.
+func ByWaterAuthority(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWaterAuthority, opts...).ToFunc()
+}
+
+// ByServicesDirective orders the results by the services_directive field.
+func ByServicesDirective(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldServicesDirective, opts...).ToFunc()
+}
+
+// ByAutonomous orders the results by the autonomous field.
+func ByAutonomous(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAutonomous, opts...).ToFunc()
+}
+
+// ByCoGovernance orders the results by the co_governance field.
+func ByCoGovernance(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCoGovernance, opts...).ToFunc()
+}
+
+// BySubsidy orders the results by the subsidy field.
+func BySubsidy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubsidy, opts...).ToFunc()
+}
+
+// ByNotification orders the results by the notification field.
+func ByNotification(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotification, opts...).ToFunc()
+}
+
+// ByObligation orders the results by the obligation field.
+func ByObligation(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldObligation, opts...).ToFunc()
+}
+
+// ByDigidMandate orders the results by the digid_mandate field.
+func ByDigidMandate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDigidMandate, opts...).ToFunc()
+}
+
+// ByInList orders the results by the in_list field.
+func ByInList(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInList, opts...).ToFunc()
 }
 
 // ByProductsCount orders the results by products count.

@@ -88,6 +88,61 @@ func SdgCode(v string) predicate.UPLEntry {
 	return predicate.UPLEntry(sql.FieldEQ(FieldSdgCode, v))
 }
 
+// National applies equality check predicate on the "national" field. It's identical to NationalEQ.
+func National(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldNational, v))
+}
+
+// Provincial applies equality check predicate on the "provincial" field. It's identical to ProvincialEQ.
+func Provincial(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldProvincial, v))
+}
+
+// WaterAuthority applies equality check predicate on the "water_authority" field. It's identical to WaterAuthorityEQ.
+func WaterAuthority(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldWaterAuthority, v))
+}
+
+// ServicesDirective applies equality check predicate on the "services_directive" field. It's identical to ServicesDirectiveEQ.
+func ServicesDirective(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldServicesDirective, v))
+}
+
+// Autonomous applies equality check predicate on the "autonomous" field. It's identical to AutonomousEQ.
+func Autonomous(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldAutonomous, v))
+}
+
+// CoGovernance applies equality check predicate on the "co_governance" field. It's identical to CoGovernanceEQ.
+func CoGovernance(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldCoGovernance, v))
+}
+
+// Subsidy applies equality check predicate on the "subsidy" field. It's identical to SubsidyEQ.
+func Subsidy(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldSubsidy, v))
+}
+
+// Notification applies equality check predicate on the "notification" field. It's identical to NotificationEQ.
+func Notification(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldNotification, v))
+}
+
+// Obligation applies equality check predicate on the "obligation" field. It's identical to ObligationEQ.
+func Obligation(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldObligation, v))
+}
+
+// DigidMandate applies equality check predicate on the "digid_mandate" field. It's identical to DigidMandateEQ.
+func DigidMandate(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldDigidMandate, v))
+}
+
+// InList applies equality check predicate on the "in_list" field. It's identical to InListEQ.
+func InList(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldInList, v))
+}
+
 // URIEQ applies the EQ predicate on the "uri" field.
 func URIEQ(v string) predicate.UPLEntry {
 	return predicate.UPLEntry(sql.FieldEQ(FieldURI, v))
@@ -331,6 +386,126 @@ func SdgCodeEqualFold(v string) predicate.UPLEntry {
 // SdgCodeContainsFold applies the ContainsFold predicate on the "sdg_code" field.
 func SdgCodeContainsFold(v string) predicate.UPLEntry {
 	return predicate.UPLEntry(sql.FieldContainsFold(FieldSdgCode, v))
+}
+
+// NationalEQ applies the EQ predicate on the "national" field.
+func NationalEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldNational, v))
+}
+
+// NationalNEQ applies the NEQ predicate on the "national" field.
+func NationalNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldNational, v))
+}
+
+// ProvincialEQ applies the EQ predicate on the "provincial" field.
+func ProvincialEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldProvincial, v))
+}
+
+// ProvincialNEQ applies the NEQ predicate on the "provincial" field.
+func ProvincialNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldProvincial, v))
+}
+
+// WaterAuthorityEQ applies the EQ predicate on the "water_authority" field.
+func WaterAuthorityEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldWaterAuthority, v))
+}
+
+// WaterAuthorityNEQ applies the NEQ predicate on the "water_authority" field.
+func WaterAuthorityNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldWaterAuthority, v))
+}
+
+// ServicesDirectiveEQ applies the EQ predicate on the "services_directive" field.
+func ServicesDirectiveEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldServicesDirective, v))
+}
+
+// ServicesDirectiveNEQ applies the NEQ predicate on the "services_directive" field.
+func ServicesDirectiveNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldServicesDirective, v))
+}
+
+// AutonomousEQ applies the EQ predicate on the "autonomous" field.
+func AutonomousEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldAutonomous, v))
+}
+
+// AutonomousNEQ applies the NEQ predicate on the "autonomous" field.
+func AutonomousNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldAutonomous, v))
+}
+
+// CoGovernanceEQ applies the EQ predicate on the "co_governance" field.
+func CoGovernanceEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldCoGovernance, v))
+}
+
+// CoGovernanceNEQ applies the NEQ predicate on the "co_governance" field.
+func CoGovernanceNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldCoGovernance, v))
+}
+
+// SubsidyEQ applies the EQ predicate on the "subsidy" field.
+func SubsidyEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldSubsidy, v))
+}
+
+// SubsidyNEQ applies the NEQ predicate on the "subsidy" field.
+func SubsidyNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldSubsidy, v))
+}
+
+// NotificationEQ applies the EQ predicate on the "notification" field.
+func NotificationEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldNotification, v))
+}
+
+// NotificationNEQ applies the NEQ predicate on the "notification" field.
+func NotificationNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldNotification, v))
+}
+
+// ObligationEQ applies the EQ predicate on the "obligation" field.
+func ObligationEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldObligation, v))
+}
+
+// ObligationNEQ applies the NEQ predicate on the "obligation" field.
+func ObligationNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldObligation, v))
+}
+
+// DigidMandateEQ applies the EQ predicate on the "digid_mandate" field.
+func DigidMandateEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldDigidMandate, v))
+}
+
+// DigidMandateNEQ applies the NEQ predicate on the "digid_mandate" field.
+func DigidMandateNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldDigidMandate, v))
+}
+
+// LegalBasesIsNil applies the IsNil predicate on the "legal_bases" field.
+func LegalBasesIsNil() predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldIsNull(FieldLegalBases))
+}
+
+// LegalBasesNotNil applies the NotNil predicate on the "legal_bases" field.
+func LegalBasesNotNil() predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNotNull(FieldLegalBases))
+}
+
+// InListEQ applies the EQ predicate on the "in_list" field.
+func InListEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldEQ(FieldInList, v))
+}
+
+// InListNEQ applies the NEQ predicate on the "in_list" field.
+func InListNEQ(v bool) predicate.UPLEntry {
+	return predicate.UPLEntry(sql.FieldNEQ(FieldInList, v))
 }
 
 // HasProducts applies the HasEdge predicate on the "products" edge.

@@ -270,6 +270,10 @@ func changer(ctx context.Context) (*Viewer, error) {
 	return v, nil
 }
 
+// RequireAdmin returns the viewer when it is an admin, for the API's
+// admin-only operations that are more than one write (the spreadsheet import).
+func RequireAdmin(ctx context.Context) (*Viewer, error) { return admin(ctx) }
+
 // admin returns the viewer when it is an admin.
 func admin(ctx context.Context) (*Viewer, error) {
 	v, err := changer(ctx)

@@ -31,6 +31,11 @@ import (
 // Format names the file format.
 const Format = "catalogus-backup"
 
+// Version is the format's version. 2: UPL names carry all the list's flags,
+// their legal bases and whether they are still on the list. Version 1 files
+// are read too; every name in them was on the list.
+const Version = 2
+
 // File is a backup.
 type File struct {
 	Format     string    `json:"format"`
@@ -67,7 +72,7 @@ func allow(ctx context.Context) context.Context { return privacy.DecisionContext
 // Export writes the catalogue to w.
 func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
 	ctx = allow(ctx)
-	f := File{Format: Format, Version: 1, ExportedAt: time.Now().UTC()}
+	f := File{Format: Format, Version: Version, ExportedAt: time.Now().UTC()}
 	for _, load := range []func() error{
 		func() (err error) {
 			f.Organizations, err = c.Organization.Query().Order(ent.Asc("id")).All(ctx)
@@ -113,8 +118,13 @@ func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) erro
 	if err := dec.Decode(&f); err != nil {
 		return fmt.Errorf("the file is not a catalogus backup: %w", err)
 	}
-	if f.Format != Format || f.Version != 1 {
-		return fmt.Errorf("the file is not a catalogus backup of version 1 (format %q, version %d)", f.Format, f.Version)
+	if f.Format != Format || f.Version < 1 || f.Version > Version {
+		return fmt.Errorf("the file is not a catalogus backup of version 1 to %d (format %q, version %d)", Version, f.Format, f.Version)
+	}
+	if f.Version == 1 {
+		for _, e := range f.UPLEntries {
+			e.InList = true
+		}
 	}
 	if n, err := c.ChangeEvent.Query().Count(ctx); err != nil {
 		return err
@@ -185,7 +195,14 @@ func (rs *restore) upl(ctx context.Context, c *ent.Client, entries []*ent.UPLEnt
 		builders := make([]*ent.UPLEntryCreate, len(chunk))
 		for i, e := range chunk {
 			builders[i] = c.UPLEntry.Create().SetURI(e.URI).SetName(e.Name).SetMunicipal(e.Municipal).
-				SetResidents(e.Residents).SetBusinesses(e.Businesses).SetRequest(e.Request).SetSdgCode(e.SdgCode)
+				SetResidents(e.Residents).SetBusinesses(e.Businesses).SetRequest(e.Request).SetSdgCode(e.SdgCode).
+				SetNational(e.National).SetProvincial(e.Provincial).SetWaterAuthority(e.WaterAuthority).
+				SetServicesDirective(e.ServicesDirective).SetAutonomous(e.Autonomous).SetCoGovernance(e.CoGovernance).
+				SetSubsidy(e.Subsidy).SetNotification(e.Notification).SetObligation(e.Obligation).
+				SetDigidMandate(e.DigidMandate).SetInList(e.InList)
+			if e.LegalBases != nil {
+				builders[i].SetLegalBases(e.LegalBases)
+			}
 		}
 		created, err := c.UPLEntry.CreateBulk(builders...).Save(ctx)
 		if err != nil {

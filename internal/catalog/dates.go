@@ -1,6 +1,9 @@
 package catalog
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // the municipality's calendar must not depend on the host's zoneinfo
 )
@@ -37,4 +40,29 @@ func ParseDate(s string) (time.Time, error) {
 // IsDate reports whether t is a calendar date in stored form (midnight UTC).
 func IsDate(t time.Time) bool {
 	return t.Equal(Date(t.UTC().Date()))
+}
+
+// ParseDutchDate reads a calendar date as people write it in the Netherlands
+// and as Excel shows it there: day-month-year (1-9-2026, 01-09-2026, also with
+// slashes or dots), or the ISO form 2026-09-01 that the catalogue writes.
+// Spreadsheets round-trip through Excel, which rewrites dates in the user's
+// locale, so both forms must come back in.
+func ParseDutchDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
+	if len(parts) == 3 && len(parts[0]) <= 2 && len(parts[1]) <= 2 && len(parts[2]) == 4 {
+		d, errD := strconv.Atoi(parts[0])
+		m, errM := strconv.Atoi(parts[1])
+		y, errY := strconv.Atoi(parts[2])
+		if errD == nil && errM == nil && errY == nil && m >= 1 && m <= 12 && d >= 1 {
+			t := Date(y, time.Month(m), d)
+			if t.Day() == d { // 31-2-2026 would roll over into March
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date; write day-month-year, e.g. 1-9-2026, or 2026-09-01", clip(s))
 }

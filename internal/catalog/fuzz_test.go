@@ -97,3 +97,27 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseDutchDate(f *testing.F) {
+	for _, s := range []string{"1-9-2026", "01-09-2026", "2026-09-01", "31-2-2026", "1/9/2026", "1.9.2026", "-1-9-2026", "1--9-2026", "+1-9-2026", "１-9-2026"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDutchDate(s)
+		if err != nil {
+			if !strings.Contains(err.Error(), "is not a date") || !utf8.ValidString(err.Error()) && utf8.ValidString(s) {
+				t.Errorf("ParseDutchDate(%q): unclear error %v", s, err)
+			}
+			return
+		}
+		if !IsDate(d) {
+			t.Errorf("ParseDutchDate(%q) = %v, not a calendar date", s, d)
+		}
+		// What it accepts reads back the same, written either way.
+		for _, form := range []string{d.Format(time.DateOnly), d.Format("2-1-2006"), d.Format("02-01-2006")} {
+			if again, err := ParseDutchDate(form); err != nil || !again.Equal(d) {
+				t.Errorf("ParseDutchDate(%q) = %v, but %q gives %v, %v", s, d, form, again, err)
+			}
+		}
+	})
+}

@@ -65,3 +65,18 @@ func TestDates(t *testing.T) {
 		t.Error("noon counted as a calendar date")
 	}
 }
+
+func TestParseDutchDate(t *testing.T) {
+	want := Date(2026, time.September, 1)
+	for _, s := range []string{"1-9-2026", "01-09-2026", "2026-09-01", " 1/9/2026 ", "01.09.2026"} {
+		got, err := ParseDutchDate(s)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseDutchDate(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "9/1/26", "31-2-2026", "0-1-2026", "1-13-2026", "2026-13-01", "morgen", "1-9-2026x", "001-9-2026"} {
+		if got, err := ParseDutchDate(s); err == nil {
+			t.Errorf("ParseDutchDate(%q) = %v, want an error", s, got)
+		}
+	}
+}

@@ -492,6 +492,12 @@ func sameIDs(have []*ent.Location, want []int) bool {
 	return true
 }
 
+// KeepsAChannel is the rule that a published product stays offered
+// somewhere, for other writers of products (the spreadsheet import).
+func KeepsAChannel(ctx context.Context, tx *ent.Client, productID int) error {
+	return keepsAChannel(ctx, tx, productID)
+}
+
 // keepsAChannel refuses to leave a published product with every active
 // channel NOT_APPLICABLE: it would be offered nowhere.
 func keepsAChannel(ctx context.Context, tx *ent.Client, productID int) error {

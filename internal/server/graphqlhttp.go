@@ -15,6 +15,18 @@ func jsonBody(r *http.Request) bool {
 	return strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json")
 }
 
+// upload tells whether a request sends files: a multipart form (the GraphQL
+// multipart request specification) that carries credentials. Browsers send
+// multipart forms across origins without asking first (no CORS preflight), so
+// the API takes them only with an Authorization header, which a browser never
+// adds to a cross-origin request unasked: a page elsewhere cannot make a
+// visitor's browser post one. The one operation that reads a file,
+// importSpreadsheet, is for admins.
+func upload(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.Header.Get("Authorization") != "" &&
+		strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data")
+}
+
 // overHTTP adjusts gqlgen's answers to request errors (a document that does
 // not parse or validate, variables that do not fit) to the GraphQL-over-HTTP
 // specification, which graphql-http's audit checks:
@@ -24,7 +36,7 @@ func jsonBody(r *http.Request) bool {
 // Successful answers pass through untouched; only error answers are buffered.
 func overHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && !jsonBody(r) {
+		if r.Method == http.MethodPost && !jsonBody(r) && !upload(r) {
 			writeGraphQLError(w, http.StatusUnsupportedMediaType, graph.CodeBadRequest,
 				"send queries as POST with Content-Type: application/json, or as GET with query parameters")
 			return

@@ -16,9 +16,14 @@ import (
 	"time"
 )
 
-// limitBody refuses request bodies above max bytes with a clear error.
-func limitBody(max int64, next http.Handler) http.Handler {
+// limitBody refuses request bodies above max bytes with a clear error;
+// uploads (see upload) may reach maxUpload.
+func limitBody(max, maxUpload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := max
+		if upload(r) {
+			max = maxUpload
+		}
 		if r.ContentLength > max {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT",
 				"the request body is "+strconv.FormatInt(r.ContentLength, 10)+" bytes; at most "+strconv.FormatInt(max, 10)+" are allowed")

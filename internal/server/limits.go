@@ -30,6 +30,9 @@ type Limits struct {
 	MaxTokens int
 	// MaxBodyBytes caps a request body.
 	MaxBodyBytes int64
+	// MaxUploadBytes caps an authenticated multipart request, the one way to
+	// send a file (a spreadsheet to import).
+	MaxUploadBytes int64
 }
 
 // DefaultLimits are the limits serve uses unless told otherwise.
@@ -39,6 +42,8 @@ var DefaultLimits = Limits{
 	MaxAliases:    50,
 	MaxTokens:     10000,
 	MaxBodyBytes:  1 << 20,
+	// A sheet of a large municipality with every reason is a few MiB.
+	MaxUploadBytes: 16 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -57,6 +62,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxBodyBytes > 0 {
 		d.MaxBodyBytes = l.MaxBodyBytes
+	}
+	if l.MaxUploadBytes > 0 {
+		d.MaxUploadBytes = l.MaxUploadBytes
 	}
 	return d
 }

@@ -98,7 +98,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		}
 		anonymous.ServeHTTP(w, r)
 	})
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes,
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
 			conditional(cfg.DB.Version, cache, now, m, overHTTP(api))))))
 	mux.Handle("GET /{$}", graphiql.Page())
@@ -135,6 +135,9 @@ func graphQL(cfg Config, limits Limits, log *slog.Logger, m *metrics, hideSugges
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
+	// only authenticated ones through (see upload).
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.SetDisableSuggestion(hideSuggestions)
