@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -115,13 +116,24 @@ func defaultMunicipality(ctx context.Context, db *store.DB, code string) (string
 		if len(roots) == 0 {
 			return "", fmt.Errorf("--municipality %q: the catalogue holds no municipality yet; load the seed first", code)
 		}
-		return "", fmt.Errorf("--municipality %q: no such municipality; the catalogue holds %s", code, strings.Join(roots, ", "))
+		return "", fmt.Errorf("--municipality %q: no such municipality; the catalogue holds %s", code, someOf(roots))
 	case len(roots) == 1:
 		return roots[0], nil
 	case len(roots) > 1:
-		return "", fmt.Errorf("the catalogue holds several municipalities (%s); choose the default with --municipality", strings.Join(roots, ", "))
+		return "", fmt.Errorf("the catalogue holds several municipalities (%s); choose the default with --municipality", someOf(roots))
 	}
 	return "", nil
+}
+
+// someOf names the first few codes, so that a national catalogue's 342 do not
+// fill the screen.
+func someOf(codes []string) string {
+	slices.Sort(codes)
+	const shown = 8
+	if len(codes) <= shown {
+		return strings.Join(codes, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(codes[:shown], ", "), len(codes)-shown)
 }
 
 // list splits a comma-separated flag value.

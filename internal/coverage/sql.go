@@ -129,34 +129,8 @@ type productCount struct {
 // aggregate runs the one statement that counts everything at a moment: four
 // GROUP BY queries over the same reconstructed state, told apart by kind.
 func (s *Service) aggregate(ctx context.Context, sc *scope, at time.Time) (*aggregates, error) {
-	with, args := s.stateAt(sc, at)
-	rows, err := s.Client.QueryContext(ctx, with+`
-SELECT 'channel' AS kind, NULL AS owner_id, NULL AS theme, id AS channel_id, NULL AS status,
-	0 AS n, 0 AS a, 0 AS b, 0 AS c, 0 AS d
-FROM chan
-UNION ALL
-SELECT 'products', owner_id, theme, NULL, NULL, COUNT(*), 0, 0, 0, 0
-FROM scoped GROUP BY owner_id, theme
-UNION ALL
-SELECT 'cells', pr.owner_id, pr.theme, av.channel_id, av.state, COUNT(*), 0, 0, 0, 0
-FROM av JOIN products pr ON pr.id = av.product_id
-GROUP BY pr.owner_id, pr.theme, av.channel_id, av.state
-UNION ALL
-SELECT 'per', pr.owner_id, pr.theme, NULL, NULL,
-	SUM(CASE WHEN per.n_chan - per.na > 0 AND per.avl = per.n_chan - per.na THEN 1 ELSE 0 END),
-	SUM(per.g_assisted), SUM(per.g_other), SUM(per.g_youth), SUM(per.g_digital)
-FROM (
-	SELECT av.product_id, (SELECT COUNT(*) FROM chan) AS n_chan,
-		SUM(CASE WHEN av.state = 'NOT_APPLICABLE' THEN 1 ELSE 0 END) AS na,
-		SUM(CASE WHEN av.state = 'AVAILABLE' THEN 1 ELSE 0 END) AS avl,
-		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.assisted THEN 1 ELSE 0 END) AS g_assisted,
-		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.assisted AND av.other_language THEN 1 ELSE 0 END) AS g_other,
-		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.youth THEN 1 ELSE 0 END) AS g_youth,
-		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.digital THEN 1 ELSE 0 END) AS g_digital
-	FROM av JOIN channels ch ON ch.id = av.channel_id
-	GROUP BY av.product_id
-) per JOIN products pr ON pr.id = per.product_id
-GROUP BY pr.owner_id, pr.theme`, args...)
+	q, args := s.aggregateSQL(sc, at)
+	rows, err := s.Client.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: counting: %w", err)
 	}
@@ -204,4 +178,58 @@ GROUP BY pr.owner_id, pr.theme`, args...)
 		}
 	}
 	return agg, nil
+}
+
+// Statements returns the SQL statements Report runs for f at at, with their
+// arguments: the aggregate at at and, when there is a target, the one twelve
+// weeks earlier for the projection. bench/ measures them on their own, as the
+// floor the API is compared with.
+func (s *Service) Statements(ctx context.Context, f Filter, at time.Time) ([]string, [][]any, error) {
+	ctx = lookups(ctx)
+	at = at.UTC().Truncate(time.Microsecond)
+	sc, err := s.scope(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, args := s.aggregateSQL(sc, at)
+	qs, argss := []string{q}, [][]any{args}
+	if t, err := s.target(ctx, f.Municipality); err != nil {
+		return nil, nil, err
+	} else if t != nil {
+		q, args := s.aggregateSQL(sc, at.Add(-PaceWindow))
+		qs, argss = append(qs, q), append(argss, args)
+	}
+	return qs, argss, nil
+}
+
+// aggregateSQL is the statement aggregate runs.
+func (s *Service) aggregateSQL(sc *scope, at time.Time) (string, []any) {
+	with, args := s.stateAt(sc, at)
+	return with + `
+SELECT 'channel' AS kind, NULL AS owner_id, NULL AS theme, id AS channel_id, NULL AS status,
+	0 AS n, 0 AS a, 0 AS b, 0 AS c, 0 AS d
+FROM chan
+UNION ALL
+SELECT 'products', owner_id, theme, NULL, NULL, COUNT(*), 0, 0, 0, 0
+FROM scoped GROUP BY owner_id, theme
+UNION ALL
+SELECT 'cells', pr.owner_id, pr.theme, av.channel_id, av.state, COUNT(*), 0, 0, 0, 0
+FROM av JOIN products pr ON pr.id = av.product_id
+GROUP BY pr.owner_id, pr.theme, av.channel_id, av.state
+UNION ALL
+SELECT 'per', pr.owner_id, pr.theme, NULL, NULL,
+	SUM(CASE WHEN per.n_chan - per.na > 0 AND per.avl = per.n_chan - per.na THEN 1 ELSE 0 END),
+	SUM(per.g_assisted), SUM(per.g_other), SUM(per.g_youth), SUM(per.g_digital)
+FROM (
+	SELECT av.product_id, (SELECT COUNT(*) FROM chan) AS n_chan,
+		SUM(CASE WHEN av.state = 'NOT_APPLICABLE' THEN 1 ELSE 0 END) AS na,
+		SUM(CASE WHEN av.state = 'AVAILABLE' THEN 1 ELSE 0 END) AS avl,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.assisted THEN 1 ELSE 0 END) AS g_assisted,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.assisted AND av.other_language THEN 1 ELSE 0 END) AS g_other,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.youth THEN 1 ELSE 0 END) AS g_youth,
+		MAX(CASE WHEN av.state = 'AVAILABLE' AND ch.digital THEN 1 ELSE 0 END) AS g_digital
+	FROM av JOIN channels ch ON ch.id = av.channel_id
+	GROUP BY av.product_id
+) per JOIN products pr ON pr.id = per.product_id
+GROUP BY pr.owner_id, pr.theme`, args
 }
