@@ -2194,40 +2194,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex(
-			graphql.NewInputUnmarshaler("AvailabilityOrder", ec.unmarshalInputAvailabilityOrder),
-			graphql.NewInputUnmarshaler("AvailabilityWhereInput", ec.unmarshalInputAvailabilityWhereInput),
-			graphql.NewInputUnmarshaler("CellInput", ec.unmarshalInputCellInput),
-			graphql.NewInputUnmarshaler("ChannelOrder", ec.unmarshalInputChannelOrder),
-			graphql.NewInputUnmarshaler("ChannelWhereInput", ec.unmarshalInputChannelWhereInput),
-			graphql.NewInputUnmarshaler("ClearAvailabilityInput", ec.unmarshalInputClearAvailabilityInput),
-			graphql.NewInputUnmarshaler("CreateChannelInput", ec.unmarshalInputCreateChannelInput),
-			graphql.NewInputUnmarshaler("CreateLocationInput", ec.unmarshalInputCreateLocationInput),
-			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
-			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
-			graphql.NewInputUnmarshaler("CreateTargetInput", ec.unmarshalInputCreateTargetInput),
-			graphql.NewInputUnmarshaler("LocationOrder", ec.unmarshalInputLocationOrder),
-			graphql.NewInputUnmarshaler("LocationWhereInput", ec.unmarshalInputLocationWhereInput),
-			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
-			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
-			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
-			graphql.NewInputUnmarshaler("ProductStatusInput", ec.unmarshalInputProductStatusInput),
-			graphql.NewInputUnmarshaler("ProductVersionInput", ec.unmarshalInputProductVersionInput),
-			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
-			graphql.NewInputUnmarshaler("SetAvailabilitiesInput", ec.unmarshalInputSetAvailabilitiesInput),
-			graphql.NewInputUnmarshaler("SetAvailabilityInput", ec.unmarshalInputSetAvailabilityInput),
-			graphql.NewInputUnmarshaler("SetChannelForProductsInput", ec.unmarshalInputSetChannelForProductsInput),
-			graphql.NewInputUnmarshaler("TargetOrder", ec.unmarshalInputTargetOrder),
-			graphql.NewInputUnmarshaler("TargetWhereInput", ec.unmarshalInputTargetWhereInput),
-			graphql.NewInputUnmarshaler("UPLEntryWhereInput", ec.unmarshalInputUPLEntryWhereInput),
-			graphql.NewInputUnmarshaler("UpdateChannelInput", ec.unmarshalInputUpdateChannelInput),
-			graphql.NewInputUnmarshaler("UpdateLocationInput", ec.unmarshalInputUpdateLocationInput),
-			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
-			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
-			graphql.NewInputUnmarshaler("UpdateTargetInput", ec.unmarshalInputUpdateTargetInput),
-		)
-	}
+	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAvailabilityOrder,
+		ec.unmarshalInputAvailabilityWhereInput,
+		ec.unmarshalInputCellInput,
+		ec.unmarshalInputChannelOrder,
+		ec.unmarshalInputChannelWhereInput,
+		ec.unmarshalInputClearAvailabilityInput,
+		ec.unmarshalInputCreateChannelInput,
+		ec.unmarshalInputCreateLocationInput,
+		ec.unmarshalInputCreateOrganizationInput,
+		ec.unmarshalInputCreateProductInput,
+		ec.unmarshalInputCreateTargetInput,
+		ec.unmarshalInputLocationOrder,
+		ec.unmarshalInputLocationWhereInput,
+		ec.unmarshalInputOrganizationOrder,
+		ec.unmarshalInputOrganizationWhereInput,
+		ec.unmarshalInputProductOrder,
+		ec.unmarshalInputProductStatusInput,
+		ec.unmarshalInputProductVersionInput,
+		ec.unmarshalInputProductWhereInput,
+		ec.unmarshalInputSetAvailabilitiesInput,
+		ec.unmarshalInputSetAvailabilityInput,
+		ec.unmarshalInputSetChannelForProductsInput,
+		ec.unmarshalInputTargetOrder,
+		ec.unmarshalInputTargetWhereInput,
+		ec.unmarshalInputUPLEntryWhereInput,
+		ec.unmarshalInputUpdateChannelInput,
+		ec.unmarshalInputUpdateLocationInput,
+		ec.unmarshalInputUpdateOrganizationInput,
+		ec.unmarshalInputUpdateProductInput,
+		ec.unmarshalInputUpdateTargetInput,
+	)
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -2237,7 +2235,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			var data graphql.Marshaler
 			if first {
 				first = false
-				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+				ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
@@ -2267,7 +2265,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				return nil
 			}
 			first = false
-			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
@@ -3826,8 +3824,8 @@ func (ec *executionContext) field___Directive_args_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (bool, error) {
-			return ec.unmarshalOBoolean2bool(ctx, v)
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3840,8 +3838,8 @@ func (ec *executionContext) field___Field_args_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (bool, error) {
-			return ec.unmarshalOBoolean2bool(ctx, v)
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3865,20 +3863,6 @@ func (ec *executionContext) field___Type_enumValues_args(ctx context.Context, ra
 }
 
 func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (bool, error) {
-			return ec.unmarshalOBoolean2bool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["includeDeprecated"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
@@ -3916,7 +3900,7 @@ func (ec *executionContext) _Availability_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Availability_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -3939,7 +3923,7 @@ func (ec *executionContext) _Availability_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Availability_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -3962,7 +3946,7 @@ func (ec *executionContext) _Availability_updatedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Availability_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_productID(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -3985,7 +3969,7 @@ func (ec *executionContext) _Availability_productID(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Availability_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_channelID(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4008,7 +3992,7 @@ func (ec *executionContext) _Availability_channelID(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Availability_channelID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_status(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4031,7 +4015,7 @@ func (ec *executionContext) _Availability_status(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Availability_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "AvailabilityStatus")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type AvailabilityStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_plannedDate(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4054,7 +4038,7 @@ func (ec *executionContext) _Availability_plannedDate(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Availability_plannedDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_availableSince(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4077,7 +4061,7 @@ func (ec *executionContext) _Availability_availableSince(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Availability_availableSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4100,7 +4084,7 @@ func (ec *executionContext) _Availability_reason(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Availability_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_lastReviewed(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4123,7 +4107,7 @@ func (ec *executionContext) _Availability_lastReviewed(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Availability_lastReviewed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_url(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4146,7 +4130,7 @@ func (ec *executionContext) _Availability_url(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Availability_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4169,7 +4153,7 @@ func (ec *executionContext) _Availability_phone(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Availability_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_instructions(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4192,7 +4176,7 @@ func (ec *executionContext) _Availability_instructions(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Availability_instructions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_processingTime(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4215,7 +4199,7 @@ func (ec *executionContext) _Availability_processingTime(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Availability_processingTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_costCents(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4238,7 +4222,7 @@ func (ec *executionContext) _Availability_costCents(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Availability_costCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_costCurrency(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4261,7 +4245,7 @@ func (ec *executionContext) _Availability_costCurrency(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Availability_costCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_identification(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4284,7 +4268,7 @@ func (ec *executionContext) _Availability_identification(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Availability_identification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "AvailabilityIdentification")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type AvailabilityIdentification does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_languages(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4307,7 +4291,7 @@ func (ec *executionContext) _Availability_languages(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Availability_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Availability_product(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
@@ -4426,7 +4410,7 @@ func (ec *executionContext) _Change_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -4449,7 +4433,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Change_entity(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -4472,7 +4456,7 @@ func (ec *executionContext) _Change_entity(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Change_action(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -4495,7 +4479,7 @@ func (ec *executionContext) _Change_action(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Change_channel(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -4582,7 +4566,7 @@ func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Change_organization(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -4637,7 +4621,7 @@ func (ec *executionContext) _Change_transaction(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Change_transaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ChangeConnection) (ret graphql.Marshaler) {
@@ -4660,7 +4644,7 @@ func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ChangeConnection) (ret graphql.Marshaler) {
@@ -4779,7 +4763,7 @@ func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "Cursor")
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4802,7 +4786,7 @@ func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Channel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4825,7 +4809,7 @@ func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Channel_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4848,7 +4832,7 @@ func (ec *executionContext) _Channel_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Channel_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_code(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4871,7 +4855,7 @@ func (ec *executionContext) _Channel_code(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Channel_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_name(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4894,7 +4878,7 @@ func (ec *executionContext) _Channel_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Channel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_nameEn(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4917,7 +4901,7 @@ func (ec *executionContext) _Channel_nameEn(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Channel_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_description(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4940,7 +4924,7 @@ func (ec *executionContext) _Channel_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Channel_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_digital(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4963,7 +4947,7 @@ func (ec *executionContext) _Channel_digital(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Channel_digital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_assisted(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -4986,7 +4970,7 @@ func (ec *executionContext) _Channel_assisted(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Channel_assisted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_youth(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -5009,7 +4993,7 @@ func (ec *executionContext) _Channel_youth(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Channel_youth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_active(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -5032,7 +5016,7 @@ func (ec *executionContext) _Channel_active(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Channel_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Channel_sortOrder(ctx context.Context, field graphql.CollectedField, obj *ent.Channel) (ret graphql.Marshaler) {
@@ -5055,7 +5039,7 @@ func (ec *executionContext) _Channel_sortOrder(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Channel_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Channel", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Channel", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_channel(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5110,7 +5094,7 @@ func (ec *executionContext) _ChannelCoverage_cells(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5133,7 +5117,7 @@ func (ec *executionContext) _ChannelCoverage_applicable(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_available(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5156,7 +5140,7 @@ func (ec *executionContext) _ChannelCoverage_available(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5179,7 +5163,7 @@ func (ec *executionContext) _ChannelCoverage_partial(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5202,7 +5186,7 @@ func (ec *executionContext) _ChannelCoverage_planned(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_unavailable(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5225,7 +5209,7 @@ func (ec *executionContext) _ChannelCoverage_unavailable(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_unavailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5248,7 +5232,7 @@ func (ec *executionContext) _ChannelCoverage_notApplicable(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_notAssessed(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5271,7 +5255,7 @@ func (ec *executionContext) _ChannelCoverage_notAssessed(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChannelCoverage_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.ChannelCoverage) (ret graphql.Marshaler) {
@@ -5294,7 +5278,7 @@ func (ec *executionContext) _ChannelCoverage_ratio(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ChannelCoverage_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, "Float")
+	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageGroups_personalHelp(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
@@ -5317,7 +5301,7 @@ func (ec *executionContext) _CoverageGroups_personalHelp(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_CoverageGroups_personalHelp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageGroups_otherLanguage(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
@@ -5340,7 +5324,7 @@ func (ec *executionContext) _CoverageGroups_otherLanguage(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_CoverageGroups_otherLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageGroups_youth(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
@@ -5363,7 +5347,7 @@ func (ec *executionContext) _CoverageGroups_youth(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CoverageGroups_youth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageGroups_digital(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
@@ -5386,7 +5370,7 @@ func (ec *executionContext) _CoverageGroups_digital(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CoverageGroups_digital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageGroups", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoveragePoint_at(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
@@ -5409,7 +5393,7 @@ func (ec *executionContext) _CoveragePoint_at(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_CoveragePoint_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _CoveragePoint_applicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
@@ -5432,7 +5416,7 @@ func (ec *executionContext) _CoveragePoint_applicableCells(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_CoveragePoint_applicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoveragePoint_availableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
@@ -5455,7 +5439,7 @@ func (ec *executionContext) _CoveragePoint_availableCells(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_CoveragePoint_availableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoveragePoint_notApplicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
@@ -5478,7 +5462,7 @@ func (ec *executionContext) _CoveragePoint_notApplicableCells(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_CoveragePoint_notApplicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoveragePoint_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
@@ -5501,7 +5485,7 @@ func (ec *executionContext) _CoveragePoint_ratio(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_CoveragePoint_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoveragePoint", field, true, false, "Float")
+	return graphql.NewScalarFieldContext("CoveragePoint", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _CoveragePoint_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.Point) (ret graphql.Marshaler) {
@@ -5524,7 +5508,7 @@ func (ec *executionContext) _CoveragePoint_fullyCoveredProducts(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_CoveragePoint_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageProjection_pacePerWeek(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
@@ -5547,7 +5531,7 @@ func (ec *executionContext) _CoverageProjection_pacePerWeek(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_CoverageProjection_pacePerWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageProjection_requiredPacePerWeek(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
@@ -5570,7 +5554,7 @@ func (ec *executionContext) _CoverageProjection_requiredPacePerWeek(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_CoverageProjection_requiredPacePerWeek(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageProjection_cellsToGo(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
@@ -5593,7 +5577,7 @@ func (ec *executionContext) _CoverageProjection_cellsToGo(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_CoverageProjection_cellsToGo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageProjection_projectedCompletion(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
@@ -5616,7 +5600,7 @@ func (ec *executionContext) _CoverageProjection_projectedCompletion(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_CoverageProjection_projectedCompletion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageProjection_onTrack(ctx context.Context, field graphql.CollectedField, obj *coverage.Projection) (ret graphql.Marshaler) {
@@ -5639,7 +5623,7 @@ func (ec *executionContext) _CoverageProjection_onTrack(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CoverageProjection_onTrack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("CoverageProjection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_asOf(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5662,7 +5646,7 @@ func (ec *executionContext) _CoverageReport_asOf(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_products(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5685,7 +5669,7 @@ func (ec *executionContext) _CoverageReport_products(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5708,7 +5692,7 @@ func (ec *executionContext) _CoverageReport_fullyCoveredProducts(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5731,7 +5715,7 @@ func (ec *executionContext) _CoverageReport_cells(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_applicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5754,7 +5738,7 @@ func (ec *executionContext) _CoverageReport_applicableCells(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_applicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_availableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5777,7 +5761,7 @@ func (ec *executionContext) _CoverageReport_availableCells(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_availableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_partialCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5800,7 +5784,7 @@ func (ec *executionContext) _CoverageReport_partialCells(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_partialCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_plannedCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5823,7 +5807,7 @@ func (ec *executionContext) _CoverageReport_plannedCells(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_plannedCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_unavailableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5846,7 +5830,7 @@ func (ec *executionContext) _CoverageReport_unavailableCells(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_unavailableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_notApplicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5869,7 +5853,7 @@ func (ec *executionContext) _CoverageReport_notApplicableCells(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_notApplicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_notAssessedCells(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5892,7 +5876,7 @@ func (ec *executionContext) _CoverageReport_notAssessedCells(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_notAssessedCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoverageReport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -5915,7 +5899,7 @@ func (ec *executionContext) _CoverageReport_ratio(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CoverageReport_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageReport", field, true, false, "Float")
+	return graphql.NewScalarFieldContext("CoverageReport", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageReport_byChannel(ctx context.Context, field graphql.CollectedField, obj *coverage.Report) (ret graphql.Marshaler) {
@@ -6130,7 +6114,7 @@ func (ec *executionContext) _CoverageTarget_name(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_CoverageTarget_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageTarget_deadline(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
@@ -6153,7 +6137,7 @@ func (ec *executionContext) _CoverageTarget_deadline(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_CoverageTarget_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageTarget_share(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
@@ -6176,7 +6160,7 @@ func (ec *executionContext) _CoverageTarget_share(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CoverageTarget_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
@@ -6199,7 +6183,7 @@ func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
@@ -6222,7 +6206,7 @@ func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_FieldChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
@@ -6245,7 +6229,7 @@ func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_FieldChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_product(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -6332,7 +6316,7 @@ func (ec *executionContext) _Gap_status(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Gap_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Gap", field, false, false, "CellStatus")
+	return graphql.NewScalarFieldContext("Gap", field, false, false, errors.New("field of type CellStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_plannedDate(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -6355,7 +6339,7 @@ func (ec *executionContext) _Gap_plannedDate(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Gap_plannedDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Gap", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Gap", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_overdue(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -6378,7 +6362,7 @@ func (ec *executionContext) _Gap_overdue(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Gap_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Gap", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Gap", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_dataGap(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -6401,7 +6385,7 @@ func (ec *executionContext) _Gap_dataGap(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Gap_dataGap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Gap", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Gap", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_reason(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -6424,7 +6408,7 @@ func (ec *executionContext) _Gap_reason(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Gap_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Gap", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Gap", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_lastReviewed(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -6447,7 +6431,7 @@ func (ec *executionContext) _Gap_lastReviewed(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Gap_lastReviewed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Gap", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Gap", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _GapConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
@@ -6470,7 +6454,7 @@ func (ec *executionContext) _GapConnection_totalCount(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_GapConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GapConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("GapConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _GapConnection_edges(ctx context.Context, field graphql.CollectedField, obj *GapConnection) (ret graphql.Marshaler) {
@@ -6589,7 +6573,7 @@ func (ec *executionContext) _GapEdge_cursor(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GapEdge", field, false, false, "Cursor")
+	return graphql.NewScalarFieldContext("GapEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _LegalBasis_uri(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
@@ -6612,7 +6596,7 @@ func (ec *executionContext) _LegalBasis_uri(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_LegalBasis_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, "String")
+	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _LegalBasis_label(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
@@ -6635,7 +6619,7 @@ func (ec *executionContext) _LegalBasis_label(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_LegalBasis_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, "String")
+	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _LegalBasis_link(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
@@ -6658,7 +6642,7 @@ func (ec *executionContext) _LegalBasis_link(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_LegalBasis_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, "String")
+	return graphql.NewScalarFieldContext("LegalBasis", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6681,7 +6665,7 @@ func (ec *executionContext) _Location_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Location_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6704,7 +6688,7 @@ func (ec *executionContext) _Location_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Location_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6727,7 +6711,7 @@ func (ec *executionContext) _Location_updatedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Location_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Location_code(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6750,7 +6734,7 @@ func (ec *executionContext) _Location_code(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6773,7 +6757,7 @@ func (ec *executionContext) _Location_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6796,7 +6780,7 @@ func (ec *executionContext) _Location_kind(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "LocationKind")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type LocationKind does not have child fields"))
 }
 
 func (ec *executionContext) _Location_street(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6819,7 +6803,7 @@ func (ec *executionContext) _Location_street(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Location_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_postalCode(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6842,7 +6826,7 @@ func (ec *executionContext) _Location_postalCode(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Location_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_city(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6865,7 +6849,7 @@ func (ec *executionContext) _Location_city(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_openingHours(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6888,7 +6872,7 @@ func (ec *executionContext) _Location_openingHours(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Location_openingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Location_visit(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6911,7 +6895,7 @@ func (ec *executionContext) _Location_visit(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Location_visit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "LocationVisit")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type LocationVisit does not have child fields"))
 }
 
 func (ec *executionContext) _Location_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -6934,7 +6918,7 @@ func (ec *executionContext) _Location_municipalityID(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Location_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Location_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -7737,7 +7721,7 @@ func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7760,7 +7744,7 @@ func (ec *executionContext) _Organization_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7783,7 +7767,7 @@ func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_code(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7806,7 +7790,7 @@ func (ec *executionContext) _Organization_code(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organization_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7829,7 +7813,7 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7852,7 +7836,7 @@ func (ec *executionContext) _Organization_kind(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "OrganizationKind")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type OrganizationKind does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_parentID(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7875,7 +7859,7 @@ func (ec *executionContext) _Organization_parentID(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Organization_parentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -7994,7 +7978,7 @@ func (ec *executionContext) _OrganizationCoverage_products(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8017,7 +8001,7 @@ func (ec *executionContext) _OrganizationCoverage_fullyCoveredProducts(ctx conte
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8040,7 +8024,7 @@ func (ec *executionContext) _OrganizationCoverage_cells(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8063,7 +8047,7 @@ func (ec *executionContext) _OrganizationCoverage_applicable(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_available(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8086,7 +8070,7 @@ func (ec *executionContext) _OrganizationCoverage_available(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8109,7 +8093,7 @@ func (ec *executionContext) _OrganizationCoverage_partial(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8132,7 +8116,7 @@ func (ec *executionContext) _OrganizationCoverage_planned(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_unavailable(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8155,7 +8139,7 @@ func (ec *executionContext) _OrganizationCoverage_unavailable(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_unavailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8178,7 +8162,7 @@ func (ec *executionContext) _OrganizationCoverage_notApplicable(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_notAssessed(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8201,7 +8185,7 @@ func (ec *executionContext) _OrganizationCoverage_notAssessed(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _OrganizationCoverage_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.OrganizationCoverage) (ret graphql.Marshaler) {
@@ -8224,7 +8208,7 @@ func (ec *executionContext) _OrganizationCoverage_ratio(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationCoverage_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, "Float")
+	return graphql.NewScalarFieldContext("OrganizationCoverage", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -8247,7 +8231,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -8270,7 +8254,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -8293,7 +8277,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -8316,7 +8300,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8339,7 +8323,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8362,7 +8346,7 @@ func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8385,7 +8369,7 @@ func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Product_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8408,7 +8392,7 @@ func (ec *executionContext) _Product_slug(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Product_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8431,7 +8415,7 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Product_nameEn(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8454,7 +8438,7 @@ func (ec *executionContext) _Product_nameEn(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Product_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Product_summary(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8477,7 +8461,7 @@ func (ec *executionContext) _Product_summary(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Product_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8500,7 +8484,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Product_audiences(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8523,7 +8507,7 @@ func (ec *executionContext) _Product_audiences(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_audiences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Audience")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type Audience does not have child fields"))
 }
 
 func (ec *executionContext) _Product_theme(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8546,7 +8530,7 @@ func (ec *executionContext) _Product_theme(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Product_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Product_status(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8569,7 +8553,7 @@ func (ec *executionContext) _Product_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Product_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductStatus")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type ProductStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Product_version(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8592,7 +8576,7 @@ func (ec *executionContext) _Product_version(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Product_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Product_ownerID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8615,7 +8599,7 @@ func (ec *executionContext) _Product_ownerID(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Product_ownerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Product_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8638,7 +8622,7 @@ func (ec *executionContext) _Product_municipalityID(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Product_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Product_uplEntryID(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8661,7 +8645,7 @@ func (ec *executionContext) _Product_uplEntryID(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Product_uplEntryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Product_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -8876,7 +8860,7 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
@@ -8931,7 +8915,7 @@ func (ec *executionContext) _ProductEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "Cursor")
+	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9583,10 +9567,10 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-			return ec.marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
+			return ec.marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9622,7 +9606,7 @@ func (ec *executionContext) _SpreadsheetImport_applied(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetImport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_rows(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -9645,7 +9629,7 @@ func (ec *executionContext) _SpreadsheetImport_rows(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetImport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_created(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -9668,7 +9652,7 @@ func (ec *executionContext) _SpreadsheetImport_created(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetImport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_changed(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -9691,7 +9675,7 @@ func (ec *executionContext) _SpreadsheetImport_changed(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetImport_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -9714,7 +9698,7 @@ func (ec *executionContext) _SpreadsheetImport_unchanged(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_cells(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -9737,7 +9721,7 @@ func (ec *executionContext) _SpreadsheetImport_cells(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetImport_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SpreadsheetImport", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_problems(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -9792,7 +9776,7 @@ func (ec *executionContext) _SpreadsheetProblem_row(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetProblem_column(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
@@ -9815,7 +9799,7 @@ func (ec *executionContext) _SpreadsheetProblem_column(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetProblem_cell(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
@@ -9838,7 +9822,7 @@ func (ec *executionContext) _SpreadsheetProblem_cell(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetProblem_cell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetProblem_code(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
@@ -9861,7 +9845,7 @@ func (ec *executionContext) _SpreadsheetProblem_code(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetProblem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetProblem_message(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
@@ -9884,7 +9868,7 @@ func (ec *executionContext) _SpreadsheetProblem_message(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_SpreadsheetProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -9907,7 +9891,7 @@ func (ec *executionContext) _Target_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Target_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Target_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -9930,7 +9914,7 @@ func (ec *executionContext) _Target_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Target_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Target_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -9953,7 +9937,7 @@ func (ec *executionContext) _Target_updatedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Target_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Target_name(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -9976,7 +9960,7 @@ func (ec *executionContext) _Target_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Target_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Target_description(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -9999,7 +9983,7 @@ func (ec *executionContext) _Target_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Target_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Target_deadline(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -10022,7 +10006,7 @@ func (ec *executionContext) _Target_deadline(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Target_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Target_share(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -10045,7 +10029,7 @@ func (ec *executionContext) _Target_share(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Target_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _Target_primary(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -10068,7 +10052,7 @@ func (ec *executionContext) _Target_primary(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Target_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Target_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -10091,7 +10075,7 @@ func (ec *executionContext) _Target_municipalityID(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Target_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Target", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Target", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Target_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -10146,7 +10130,7 @@ func (ec *executionContext) _ThemeCoverage_theme(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_products(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10169,7 +10153,7 @@ func (ec *executionContext) _ThemeCoverage_products(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10192,7 +10176,7 @@ func (ec *executionContext) _ThemeCoverage_fullyCoveredProducts(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_cells(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10215,7 +10199,7 @@ func (ec *executionContext) _ThemeCoverage_cells(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10238,7 +10222,7 @@ func (ec *executionContext) _ThemeCoverage_applicable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_available(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10261,7 +10245,7 @@ func (ec *executionContext) _ThemeCoverage_available(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10284,7 +10268,7 @@ func (ec *executionContext) _ThemeCoverage_partial(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10307,7 +10291,7 @@ func (ec *executionContext) _ThemeCoverage_planned(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_unavailable(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10330,7 +10314,7 @@ func (ec *executionContext) _ThemeCoverage_unavailable(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_unavailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10353,7 +10337,7 @@ func (ec *executionContext) _ThemeCoverage_notApplicable(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_notAssessed(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10376,7 +10360,7 @@ func (ec *executionContext) _ThemeCoverage_notAssessed(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ThemeCoverage_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.ThemeCoverage) (ret graphql.Marshaler) {
@@ -10399,7 +10383,7 @@ func (ec *executionContext) _ThemeCoverage_ratio(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ThemeCoverage_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, "Float")
+	return graphql.NewScalarFieldContext("ThemeCoverage", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10422,7 +10406,7 @@ func (ec *executionContext) _UPLEntry_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_uri(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10445,7 +10429,7 @@ func (ec *executionContext) _UPLEntry_uri(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_name(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10468,7 +10452,7 @@ func (ec *executionContext) _UPLEntry_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_municipal(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10491,7 +10475,7 @@ func (ec *executionContext) _UPLEntry_municipal(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_municipal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_residents(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10514,7 +10498,7 @@ func (ec *executionContext) _UPLEntry_residents(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_residents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_businesses(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10537,7 +10521,7 @@ func (ec *executionContext) _UPLEntry_businesses(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_businesses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_request(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10560,7 +10544,7 @@ func (ec *executionContext) _UPLEntry_request(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_sdgCode(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10583,7 +10567,7 @@ func (ec *executionContext) _UPLEntry_sdgCode(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_sdgCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_national(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10606,7 +10590,7 @@ func (ec *executionContext) _UPLEntry_national(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_national(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_provincial(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10629,7 +10613,7 @@ func (ec *executionContext) _UPLEntry_provincial(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_provincial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_waterAuthority(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10652,7 +10636,7 @@ func (ec *executionContext) _UPLEntry_waterAuthority(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_waterAuthority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_servicesDirective(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10675,7 +10659,7 @@ func (ec *executionContext) _UPLEntry_servicesDirective(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_servicesDirective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_autonomous(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10698,7 +10682,7 @@ func (ec *executionContext) _UPLEntry_autonomous(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_autonomous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_coGovernance(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10721,7 +10705,7 @@ func (ec *executionContext) _UPLEntry_coGovernance(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_coGovernance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_subsidy(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10744,7 +10728,7 @@ func (ec *executionContext) _UPLEntry_subsidy(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_subsidy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_notification(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10767,7 +10751,7 @@ func (ec *executionContext) _UPLEntry_notification(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_notification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_obligation(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10790,7 +10774,7 @@ func (ec *executionContext) _UPLEntry_obligation(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_obligation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_digidMandate(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10813,7 +10797,7 @@ func (ec *executionContext) _UPLEntry_digidMandate(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_digidMandate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _UPLEntry_legalBases(ctx context.Context, field graphql.CollectedField, obj *ent.UPLEntry) (ret graphql.Marshaler) {
@@ -10868,7 +10852,7 @@ func (ec *executionContext) _UPLEntry_inList(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UPLEntry_inList(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10891,7 +10875,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10914,7 +10898,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10937,7 +10921,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10960,7 +10944,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10972,8 +10956,7 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 			return ec.fieldContext___Directive_args(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+			return obj.Args, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -10987,7 +10970,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "__Directive",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
@@ -11027,7 +11010,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -11050,7 +11033,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -11073,7 +11056,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -11096,7 +11079,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -11119,7 +11102,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
+	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -11142,7 +11125,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -11154,8 +11137,7 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 			return ec.fieldContext___Field_args(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+			return obj.Args, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -11169,7 +11151,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
-		IsMethod:   true,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
@@ -11241,7 +11223,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -11264,7 +11246,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -11287,7 +11269,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -11310,7 +11292,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -11365,7 +11347,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -11388,7 +11370,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -11411,7 +11393,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -11434,7 +11416,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -11617,7 +11599,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -11640,7 +11622,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -11663,7 +11645,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -11686,7 +11668,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -11850,8 +11832,7 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 			return ec.fieldContext___Type_inputFields(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
+			return obj.InputFields(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -11861,7 +11842,7 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
@@ -11870,17 +11851,6 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
 		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
 	}
 	return fc, nil
 }
@@ -11937,7 +11907,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -11983,18 +11953,6 @@ func (ec *executionContext) unmarshalInputAvailabilityOrder(ctx context.Context,
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalAvailabilityOrder unmarshals raw into the AvailabilityOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalAvailabilityOrder(ctx context.Context, raw any) (ent.AvailabilityOrder, error) {
-	var out ent.AvailabilityOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityOrder", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputAvailabilityWhereInput(ctx context.Context, obj any) (ent.AvailabilityWhereInput, error) {
@@ -13245,18 +13203,6 @@ func (ec *executionContext) unmarshalInputAvailabilityWhereInput(ctx context.Con
 	return it, nil
 }
 
-// UnmarshalAvailabilityWhereInput unmarshals raw into the AvailabilityWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalAvailabilityWhereInput(ctx context.Context, raw any) (ent.AvailabilityWhereInput, error) {
-	var out ent.AvailabilityWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputCellInput(ctx context.Context, obj any) (editing.Cell, error) {
 	var it editing.Cell
 	if obj == nil {
@@ -13378,18 +13324,6 @@ func (ec *executionContext) unmarshalInputCellInput(ctx context.Context, obj any
 	return it, nil
 }
 
-// UnmarshalCellInput unmarshals raw into the CellInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCellInput(ctx context.Context, raw any) (editing.Cell, error) {
-	var out editing.Cell
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CellInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputChannelOrder(ctx context.Context, obj any) (ent.ChannelOrder, error) {
 	var it ent.ChannelOrder
 	if obj == nil {
@@ -13429,18 +13363,6 @@ func (ec *executionContext) unmarshalInputChannelOrder(ctx context.Context, obj 
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalChannelOrder unmarshals raw into the ChannelOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalChannelOrder(ctx context.Context, raw any) (ent.ChannelOrder, error) {
-	var out ent.ChannelOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelOrder", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputChannelWhereInput(ctx context.Context, obj any) (ent.ChannelWhereInput, error) {
@@ -14131,18 +14053,6 @@ func (ec *executionContext) unmarshalInputChannelWhereInput(ctx context.Context,
 	return it, nil
 }
 
-// UnmarshalChannelWhereInput unmarshals raw into the ChannelWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalChannelWhereInput(ctx context.Context, raw any) (ent.ChannelWhereInput, error) {
-	var out ent.ChannelWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputClearAvailabilityInput(ctx context.Context, obj any) (editing.ClearAvailability, error) {
 	var it editing.ClearAvailability
 	if obj == nil {
@@ -14192,18 +14102,6 @@ func (ec *executionContext) unmarshalInputClearAvailabilityInput(ctx context.Con
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalClearAvailabilityInput unmarshals raw into the ClearAvailabilityInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalClearAvailabilityInput(ctx context.Context, raw any) (editing.ClearAvailability, error) {
-	var out editing.ClearAvailability
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClearAvailabilityInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context, obj any) (ent.CreateChannelInput, error) {
@@ -14292,18 +14190,6 @@ func (ec *executionContext) unmarshalInputCreateChannelInput(ctx context.Context
 	return it, nil
 }
 
-// UnmarshalCreateChannelInput unmarshals raw into the CreateChannelInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCreateChannelInput(ctx context.Context, raw any) (ent.CreateChannelInput, error) {
-	var out ent.CreateChannelInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateChannelInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Context, obj any) (ent.CreateLocationInput, error) {
 	var it ent.CreateLocationInput
 	if obj == nil {
@@ -14390,18 +14276,6 @@ func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Contex
 	return it, nil
 }
 
-// UnmarshalCreateLocationInput unmarshals raw into the CreateLocationInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCreateLocationInput(ctx context.Context, raw any) (ent.CreateLocationInput, error) {
-	var out ent.CreateLocationInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLocationInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Context, obj any) (ent.CreateOrganizationInput, error) {
 	var it ent.CreateOrganizationInput
 	if obj == nil {
@@ -14451,18 +14325,6 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalCreateOrganizationInput unmarshals raw into the CreateOrganizationInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCreateOrganizationInput(ctx context.Context, raw any) (ent.CreateOrganizationInput, error) {
-	var out ent.CreateOrganizationInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOrganizationInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context, obj any) (editing.CreateProduct, error) {
@@ -14558,18 +14420,6 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 	return it, nil
 }
 
-// UnmarshalCreateProductInput unmarshals raw into the CreateProductInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCreateProductInput(ctx context.Context, raw any) (editing.CreateProduct, error) {
-	var out editing.CreateProduct
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProductInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputCreateTargetInput(ctx context.Context, obj any) (ent.CreateTargetInput, error) {
 	var it ent.CreateTargetInput
 	if obj == nil {
@@ -14635,18 +14485,6 @@ func (ec *executionContext) unmarshalInputCreateTargetInput(ctx context.Context,
 	return it, nil
 }
 
-// UnmarshalCreateTargetInput unmarshals raw into the CreateTargetInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCreateTargetInput(ctx context.Context, raw any) (ent.CreateTargetInput, error) {
-	var out ent.CreateTargetInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTargetInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputLocationOrder(ctx context.Context, obj any) (ent.LocationOrder, error) {
 	var it ent.LocationOrder
 	if obj == nil {
@@ -14686,18 +14524,6 @@ func (ec *executionContext) unmarshalInputLocationOrder(ctx context.Context, obj
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalLocationOrder unmarshals raw into the LocationOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalLocationOrder(ctx context.Context, raw any) (ent.LocationOrder, error) {
-	var out ent.LocationOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "LocationOrder", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context, obj any) (ent.LocationWhereInput, error) {
@@ -15542,18 +15368,6 @@ func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context
 	return it, nil
 }
 
-// UnmarshalLocationWhereInput unmarshals raw into the LocationWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalLocationWhereInput(ctx context.Context, raw any) (ent.LocationWhereInput, error) {
-	var out ent.LocationWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "LocationWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context, obj any) (ent.OrganizationOrder, error) {
 	var it ent.OrganizationOrder
 	if obj == nil {
@@ -15593,18 +15407,6 @@ func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context,
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalOrganizationOrder unmarshals raw into the OrganizationOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalOrganizationOrder(ctx context.Context, raw any) (ent.OrganizationOrder, error) {
-	var out ent.OrganizationOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationOrder", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Context, obj any) (ent.OrganizationWhereInput, error) {
@@ -16099,18 +15901,6 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 	return it, nil
 }
 
-// UnmarshalOrganizationWhereInput unmarshals raw into the OrganizationWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalOrganizationWhereInput(ctx context.Context, raw any) (ent.OrganizationWhereInput, error) {
-	var out ent.OrganizationWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj any) (ent.ProductOrder, error) {
 	var it ent.ProductOrder
 	if obj == nil {
@@ -16150,18 +15940,6 @@ func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj 
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalProductOrder unmarshals raw into the ProductOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalProductOrder(ctx context.Context, raw any) (ent.ProductOrder, error) {
-	var out ent.ProductOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductOrder", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputProductStatusInput(ctx context.Context, obj any) (editing.ProductRef, error) {
@@ -16208,18 +15986,6 @@ func (ec *executionContext) unmarshalInputProductStatusInput(ctx context.Context
 	return it, nil
 }
 
-// UnmarshalProductStatusInput unmarshals raw into the ProductStatusInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalProductStatusInput(ctx context.Context, raw any) (editing.ProductRef, error) {
-	var out editing.ProductRef
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductStatusInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputProductVersionInput(ctx context.Context, obj any) (editing.ProductVersion, error) {
 	var it editing.ProductVersion
 	if obj == nil {
@@ -16255,18 +16021,6 @@ func (ec *executionContext) unmarshalInputProductVersionInput(ctx context.Contex
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalProductVersionInput unmarshals raw into the ProductVersionInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalProductVersionInput(ctx context.Context, raw any) (editing.ProductVersion, error) {
-	var out editing.ProductVersion
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductVersionInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context, obj any) (ent.ProductWhereInput, error) {
@@ -17265,18 +17019,6 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 	return it, nil
 }
 
-// UnmarshalProductWhereInput unmarshals raw into the ProductWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalProductWhereInput(ctx context.Context, raw any) (ent.ProductWhereInput, error) {
-	var out ent.ProductWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputSetAvailabilitiesInput(ctx context.Context, obj any) (editing.SetAvailabilities, error) {
 	var it editing.SetAvailabilities
 	if obj == nil {
@@ -17326,18 +17068,6 @@ func (ec *executionContext) unmarshalInputSetAvailabilitiesInput(ctx context.Con
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalSetAvailabilitiesInput unmarshals raw into the SetAvailabilitiesInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalSetAvailabilitiesInput(ctx context.Context, raw any) (editing.SetAvailabilities, error) {
-	var out editing.SetAvailabilities
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetAvailabilitiesInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputSetAvailabilityInput(ctx context.Context, obj any) (editing.SetAvailability, error) {
@@ -17482,18 +17212,6 @@ func (ec *executionContext) unmarshalInputSetAvailabilityInput(ctx context.Conte
 	return it, nil
 }
 
-// UnmarshalSetAvailabilityInput unmarshals raw into the SetAvailabilityInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalSetAvailabilityInput(ctx context.Context, raw any) (editing.SetAvailability, error) {
-	var out editing.SetAvailability
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetAvailabilityInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputSetChannelForProductsInput(ctx context.Context, obj any) (editing.SetChannelForProducts, error) {
 	var it editing.SetChannelForProducts
 	if obj == nil {
@@ -17538,18 +17256,6 @@ func (ec *executionContext) unmarshalInputSetChannelForProductsInput(ctx context
 	return it, nil
 }
 
-// UnmarshalSetChannelForProductsInput unmarshals raw into the SetChannelForProductsInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalSetChannelForProductsInput(ctx context.Context, raw any) (editing.SetChannelForProducts, error) {
-	var out editing.SetChannelForProducts
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetChannelForProductsInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputTargetOrder(ctx context.Context, obj any) (ent.TargetOrder, error) {
 	var it ent.TargetOrder
 	if obj == nil {
@@ -17589,18 +17295,6 @@ func (ec *executionContext) unmarshalInputTargetOrder(ctx context.Context, obj a
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalTargetOrder unmarshals raw into the TargetOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalTargetOrder(ctx context.Context, raw any) (ent.TargetOrder, error) {
-	var out ent.TargetOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetOrder", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputTargetWhereInput(ctx context.Context, obj any) (ent.TargetWhereInput, error) {
@@ -18177,18 +17871,6 @@ func (ec *executionContext) unmarshalInputTargetWhereInput(ctx context.Context, 
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalTargetWhereInput unmarshals raw into the TargetWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalTargetWhereInput(ctx context.Context, raw any) (ent.TargetWhereInput, error) {
-	var out ent.TargetWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetWhereInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputUPLEntryWhereInput(ctx context.Context, obj any) (ent.UPLEntryWhereInput, error) {
@@ -18788,18 +18470,6 @@ func (ec *executionContext) unmarshalInputUPLEntryWhereInput(ctx context.Context
 	return it, nil
 }
 
-// UnmarshalUPLEntryWhereInput unmarshals raw into the UPLEntryWhereInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUPLEntryWhereInput(ctx context.Context, raw any) (ent.UPLEntryWhereInput, error) {
-	var out ent.UPLEntryWhereInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UPLEntryWhereInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context, obj any) (ent.UpdateChannelInput, error) {
 	var it ent.UpdateChannelInput
 	if obj == nil {
@@ -18884,18 +18554,6 @@ func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalUpdateChannelInput unmarshals raw into the UpdateChannelInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUpdateChannelInput(ctx context.Context, raw any) (ent.UpdateChannelInput, error) {
-	var out ent.UpdateChannelInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateChannelInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Context, obj any) (ent.UpdateLocationInput, error) {
@@ -18984,18 +18642,6 @@ func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Contex
 	return it, nil
 }
 
-// UnmarshalUpdateLocationInput unmarshals raw into the UpdateLocationInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUpdateLocationInput(ctx context.Context, raw any) (ent.UpdateLocationInput, error) {
-	var out ent.UpdateLocationInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLocationInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Context, obj any) (ent.UpdateOrganizationInput, error) {
 	var it ent.UpdateOrganizationInput
 	if obj == nil {
@@ -19052,18 +18698,6 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 		}
 	}
 	return it, nil
-}
-
-// UnmarshalUpdateOrganizationInput unmarshals raw into the UpdateOrganizationInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUpdateOrganizationInput(ctx context.Context, raw any) (ent.UpdateOrganizationInput, error) {
-	var out ent.UpdateOrganizationInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOrganizationInput", raw, &out)
-	return out, err
 }
 
 func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context, obj any) (editing.UpdateProduct, error) {
@@ -19173,18 +18807,6 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 	return it, nil
 }
 
-// UnmarshalUpdateProductInput unmarshals raw into the UpdateProductInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUpdateProductInput(ctx context.Context, raw any) (editing.UpdateProduct, error) {
-	var out editing.UpdateProduct
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProductInput", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputUpdateTargetInput(ctx context.Context, obj any) (ent.UpdateTargetInput, error) {
 	var it ent.UpdateTargetInput
 	if obj == nil {
@@ -19257,18 +18879,6 @@ func (ec *executionContext) unmarshalInputUpdateTargetInput(ctx context.Context,
 	return it, nil
 }
 
-// UnmarshalUpdateTargetInput unmarshals raw into the UpdateTargetInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUpdateTargetInput(ctx context.Context, raw any) (ent.UpdateTargetInput, error) {
-	var out ent.UpdateTargetInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTargetInput", raw, &out)
-	return out, err
-}
-
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -19331,7 +18941,7 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19427,23 +19037,113 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "product":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Availability_product(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Availability_product(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "channel":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Availability_channel(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Availability_channel(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "locations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Availability_locations(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Availability_locations(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19453,9 +19153,15 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19467,7 +19173,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19526,9 +19232,15 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19540,7 +19252,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19569,9 +19281,15 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19583,7 +19301,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19607,9 +19325,15 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19621,7 +19345,7 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19695,9 +19419,15 @@ func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19709,7 +19439,7 @@ func (ec *executionContext) _ChannelCoverage(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, channelCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19773,9 +19503,15 @@ func (ec *executionContext) _ChannelCoverage(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19787,7 +19523,7 @@ func (ec *executionContext) _CoverageGroups(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGroupsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19821,9 +19557,15 @@ func (ec *executionContext) _CoverageGroups(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19835,7 +19577,7 @@ func (ec *executionContext) _CoveragePoint(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, coveragePointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19879,9 +19621,15 @@ func (ec *executionContext) _CoveragePoint(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19893,7 +19641,7 @@ func (ec *executionContext) _CoverageProjection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageProjectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19932,9 +19680,15 @@ func (ec *executionContext) _CoverageProjection(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -19946,7 +19700,7 @@ func (ec *executionContext) _CoverageReport(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20050,9 +19804,15 @@ func (ec *executionContext) _CoverageReport(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20064,7 +19824,7 @@ func (ec *executionContext) _CoverageTarget(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20093,9 +19853,15 @@ func (ec *executionContext) _CoverageTarget(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20107,7 +19873,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20136,9 +19902,15 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20150,7 +19922,7 @@ func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj 
 	fields := graphql.CollectFields(ec.OperationContext, sel, gapImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20204,9 +19976,15 @@ func (ec *executionContext) _Gap(ctx context.Context, sel ast.SelectionSet, obj 
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20218,7 +19996,7 @@ func (ec *executionContext) _GapConnection(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, gapConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20247,9 +20025,15 @@ func (ec *executionContext) _GapConnection(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20261,7 +20045,7 @@ func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, gapEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20285,9 +20069,15 @@ func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20299,7 +20089,7 @@ func (ec *executionContext) _LegalBasis(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, legalBasisImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20328,9 +20118,15 @@ func (ec *executionContext) _LegalBasis(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20342,7 +20138,7 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20408,11 +20204,41 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "municipality":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Location_municipality(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Location_municipality(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20422,9 +20248,15 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20439,7 +20271,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -20577,9 +20409,15 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20591,7 +20429,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20632,17 +20470,77 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_parent(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Organization_parent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "children":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_children(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Organization_children(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20652,9 +20550,15 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20666,7 +20570,7 @@ func (ec *executionContext) _OrganizationCoverage(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20740,9 +20644,15 @@ func (ec *executionContext) _OrganizationCoverage(ctx context.Context, sel ast.S
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20754,7 +20664,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20788,9 +20698,15 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20802,7 +20718,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20883,29 +20799,149 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_owner(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_owner(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "municipality":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_municipality(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_municipality(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "uplEntry":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_uplEntry(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_uplEntry(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "availabilities":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_availabilities(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_availabilities(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20915,9 +20951,15 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20929,7 +20971,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, productConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20958,9 +21000,15 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -20972,7 +21020,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, productEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -20996,9 +21044,15 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21013,7 +21067,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -21024,89 +21078,313 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
 		case "node":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_node(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_node(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "nodes":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_nodes(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_nodes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "products":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_products(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_products(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "themes":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_themes(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_themes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "locations":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_locations(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_locations(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "product":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_product(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_product(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "channels":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_channels(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_channels(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "organizations":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_organizations(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_organizations(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "coverage":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_coverage(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_coverage(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "countryCoverage":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_countryCoverage(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_countryCoverage(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "coverageHistory":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_coverageHistory(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_coverageHistory(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "gaps":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_gaps(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_gaps(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "notApplicableReview":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_notApplicableReview(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_notApplicableReview(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "changes":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_changes(ctx, field)
-				})
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_changes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -21118,7 +21396,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -21130,9 +21408,15 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21144,7 +21428,7 @@ func (ec *executionContext) _SpreadsheetImport(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, spreadsheetImportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21193,9 +21477,15 @@ func (ec *executionContext) _SpreadsheetImport(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21207,7 +21497,7 @@ func (ec *executionContext) _SpreadsheetProblem(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, spreadsheetProblemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21246,9 +21536,15 @@ func (ec *executionContext) _SpreadsheetProblem(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21260,7 +21556,7 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, targetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21311,11 +21607,41 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "municipality":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Target_municipality(ctx, field, obj)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Target_municipality(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
 				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21325,9 +21651,15 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21339,7 +21671,7 @@ func (ec *executionContext) _ThemeCoverage(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21413,9 +21745,15 @@ func (ec *executionContext) _ThemeCoverage(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21427,7 +21765,7 @@ func (ec *executionContext) _UPLEntry(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, uPLEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21541,9 +21879,15 @@ func (ec *executionContext) _UPLEntry(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21555,7 +21899,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21594,9 +21938,15 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21608,7 +21958,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21642,9 +21992,15 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21656,7 +22012,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21700,9 +22056,15 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21714,7 +22076,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21758,9 +22120,15 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21772,7 +22140,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21816,9 +22184,15 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21830,7 +22204,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := make(map[string]*graphql.FieldSet)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21899,9 +22273,15 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
 	}
 
 	return out
@@ -21922,7 +22302,8 @@ func (ec *executionContext) marshalNAudience2githubᚗcomᚋgemeenteᚑrotterdam
 }
 
 func (ec *executionContext) unmarshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudienceᚄ(ctx context.Context, v any) ([]catalog.Audience, error) {
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]catalog.Audience, len(vSlice))
 	for i := range vSlice {
@@ -21953,7 +22334,9 @@ func (ec *executionContext) marshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrotter
 
 func (ec *executionContext) marshalNAvailability2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAvailability(ctx context.Context, sel ast.SelectionSet, v *ent.Availability) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Availability!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Availability(ctx, sel, v)
@@ -21977,7 +22360,9 @@ func (ec *executionContext) unmarshalNAvailabilityOrderField2ᚖgithubᚗcomᚋg
 
 func (ec *executionContext) marshalNAvailabilityOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAvailabilityOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AvailabilityOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AvailabilityOrderField!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return v
@@ -22007,7 +22392,9 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	_ = sel
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
@@ -22018,7 +22405,8 @@ func (ec *executionContext) unmarshalNCellInput2githubᚗcomᚋgemeenteᚑrotter
 }
 
 func (ec *executionContext) unmarshalNCellInput2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐCellᚄ(ctx context.Context, v any) ([]editing.Cell, error) {
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]editing.Cell, len(vSlice))
 	for i := range vSlice {
@@ -22043,15 +22431,23 @@ func (ec *executionContext) marshalNCellStatus2githubᚗcomᚋgemeenteᚑrotterd
 
 func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐChange(ctx context.Context, sel ast.SelectionSet, v *audit.Change) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Change!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Change(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChangeConnection2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v ChangeConnection) graphql.Marshaler {
+	return ec._ChangeConnection(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ChangeConnection) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._ChangeConnection(ctx, sel, v)
@@ -22075,10 +22471,16 @@ func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑr
 
 func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ChangeEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._ChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChannel2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx context.Context, sel ast.SelectionSet, v ent.Channel) graphql.Marshaler {
+	return ec._Channel(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Channel) graphql.Marshaler {
@@ -22099,7 +22501,9 @@ func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋgemeenteᚑrott
 
 func (ec *executionContext) marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx context.Context, sel ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Channel!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Channel(ctx, sel, v)
@@ -22133,7 +22537,9 @@ func (ec *executionContext) unmarshalNChannelOrderField2ᚖgithubᚗcomᚋgemeen
 
 func (ec *executionContext) marshalNChannelOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ChannelOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ChannelOrderField!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return v
@@ -22181,15 +22587,23 @@ func (ec *executionContext) marshalNCoveragePoint2ᚕᚖgithubᚗcomᚋgemeente�
 
 func (ec *executionContext) marshalNCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPoint(ctx context.Context, sel ast.SelectionSet, v *coverage.Point) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CoveragePoint!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._CoveragePoint(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverageReport2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐReport(ctx context.Context, sel ast.SelectionSet, v coverage.Report) graphql.Marshaler {
+	return ec._CoverageReport(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNCoverageReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐReport(ctx context.Context, sel ast.SelectionSet, v *coverage.Report) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CoverageReport!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._CoverageReport(ctx, sel, v)
@@ -22239,7 +22653,9 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	_ = sel
 	res := scalar.MarshalDate(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
@@ -22273,22 +22689,32 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	_ = sel
 	res := graphql.MarshalFloatContext(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGap(ctx context.Context, sel ast.SelectionSet, v *coverage.Gap) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Gap!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Gap(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGapConnection2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapConnection(ctx context.Context, sel ast.SelectionSet, v GapConnection) graphql.Marshaler {
+	return ec._GapConnection(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNGapConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapConnection(ctx context.Context, sel ast.SelectionSet, v *GapConnection) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GapConnection!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._GapConnection(ctx, sel, v)
@@ -22312,7 +22738,9 @@ func (ec *executionContext) marshalNGapEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrott
 
 func (ec *executionContext) marshalNGapEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdge(ctx context.Context, sel ast.SelectionSet, v *GapEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "GapEdge!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._GapEdge(ctx, sel, v)
@@ -22327,13 +22755,16 @@ func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.Selectio
 	_ = sel
 	res := graphql.MarshalIntID(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
 
 func (ec *executionContext) unmarshalNID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]int, len(vSlice))
 	for i := range vSlice {
@@ -22370,13 +22801,19 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	_ = sel
 	res := graphql.MarshalInt(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
 
 func (ec *executionContext) marshalNLegalBasis2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasis(ctx context.Context, sel ast.SelectionSet, v catalog.LegalBasis) graphql.Marshaler {
 	return ec._LegalBasis(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLocation2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v ent.Location) graphql.Marshaler {
+	return ec._Location(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
@@ -22397,7 +22834,9 @@ func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrot
 
 func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Location!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Location(ctx, sel, v)
@@ -22421,7 +22860,9 @@ func (ec *executionContext) unmarshalNLocationOrderField2ᚖgithubᚗcomᚋgemee
 
 func (ec *executionContext) marshalNLocationOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LocationOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LocationOrderField!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return v
@@ -22462,6 +22903,10 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 	return v
 }
 
+func (ec *executionContext) marshalNOrganization2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx context.Context, sel ast.SelectionSet, v ent.Organization) graphql.Marshaler {
+	return ec._Organization(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Organization) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22480,7 +22925,9 @@ func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋgemeente�
 
 func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Organization!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
@@ -22524,7 +22971,9 @@ func (ec *executionContext) unmarshalNOrganizationOrderField2ᚖgithubᚗcomᚋg
 
 func (ec *executionContext) marshalNOrganizationOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.OrganizationOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OrganizationOrderField!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return v
@@ -22541,10 +22990,16 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 
 func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProduct2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v ent.Product) graphql.Marshaler {
+	return ec._Product(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
@@ -22565,15 +23020,23 @@ func (ec *executionContext) marshalNProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrott
 
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Product!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Product(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProductConnection2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductConnection(ctx context.Context, sel ast.SelectionSet, v ent.ProductConnection) graphql.Marshaler {
+	return ec._ProductConnection(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNProductConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProductConnection) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ProductConnection!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._ProductConnection(ctx, sel, v)
@@ -22587,7 +23050,9 @@ func (ec *executionContext) unmarshalNProductOrderField2ᚖgithubᚗcomᚋgemeen
 
 func (ec *executionContext) marshalNProductOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ProductOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ProductOrderField!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return v
@@ -22614,7 +23079,8 @@ func (ec *executionContext) unmarshalNProductVersionInput2githubᚗcomᚋgemeent
 }
 
 func (ec *executionContext) unmarshalNProductVersionInput2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐProductVersionᚄ(ctx context.Context, v any) ([]editing.ProductVersion, error) {
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]editing.ProductVersion, len(vSlice))
 	for i := range vSlice {
@@ -22647,9 +23113,15 @@ func (ec *executionContext) unmarshalNSetChannelForProductsInput2githubᚗcomᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSpreadsheetImport2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐResult(ctx context.Context, sel ast.SelectionSet, v csvsheet.Result) graphql.Marshaler {
+	return ec._SpreadsheetImport(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNSpreadsheetImport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐResult(ctx context.Context, sel ast.SelectionSet, v *csvsheet.Result) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SpreadsheetImport!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._SpreadsheetImport(ctx, sel, v)
@@ -22684,13 +23156,16 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
 
 func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]string, len(vSlice))
 	for i := range vSlice {
@@ -22718,9 +23193,15 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNTarget2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTarget(ctx context.Context, sel ast.SelectionSet, v ent.Target) graphql.Marshaler {
+	return ec._Target(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTarget(ctx context.Context, sel ast.SelectionSet, v *ent.Target) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Target!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec._Target(ctx, sel, v)
@@ -22734,7 +23215,9 @@ func (ec *executionContext) unmarshalNTargetOrderField2ᚖgithubᚗcomᚋgemeent
 
 func (ec *executionContext) marshalNTargetOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTargetOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TargetOrderField) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TargetOrderField!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return v
@@ -22774,7 +23257,9 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalTime(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
@@ -22818,7 +23303,9 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	_ = sel
 	res := graphql.MarshalUpload(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
@@ -22852,13 +23339,16 @@ func (ec *executionContext) marshalN__DirectiveLocation2string(ctx context.Conte
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "__DirectiveLocation!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
 
 func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]string, len(vSlice))
 	for i := range vSlice {
@@ -22915,14 +23405,6 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	return ret
 }
 
-func (ec *executionContext) marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "__Schema!")
-		return graphql.Null
-	}
-	return ec.___Schema(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v introspection.Type) graphql.Marshaler {
 	return ec.___Type(ctx, sel, &v)
 }
@@ -22945,7 +23427,9 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 
 func (ec *executionContext) marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "__Type!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 		return graphql.Null
 	}
 	return ec.___Type(ctx, sel, v)
@@ -22960,7 +23444,9 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
 	}
 	return res
 }
@@ -22969,7 +23455,8 @@ func (ec *executionContext) unmarshalOAudience2ᚕgithubᚗcomᚋgemeenteᚑrott
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]catalog.Audience, len(vSlice))
 	for i := range vSlice {
@@ -23040,7 +23527,8 @@ func (ec *executionContext) unmarshalOAvailabilityIdentification2ᚕgithubᚗcom
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]availability.Identification, len(vSlice))
 	for i := range vSlice {
@@ -23092,7 +23580,8 @@ func (ec *executionContext) unmarshalOAvailabilityStatus2ᚕgithubᚗcomᚋgemee
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]availability.Status, len(vSlice))
 	for i := range vSlice {
@@ -23144,7 +23633,8 @@ func (ec *executionContext) unmarshalOAvailabilityWhereInput2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.AvailabilityWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -23206,7 +23696,8 @@ func (ec *executionContext) unmarshalOChannelWhereInput2ᚕᚖgithubᚗcomᚋgem
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.ChannelWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -23261,7 +23752,8 @@ func (ec *executionContext) unmarshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]time.Time, len(vSlice))
 	for i := range vSlice {
@@ -23314,7 +23806,8 @@ func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]float64, len(vSlice))
 	for i := range vSlice {
@@ -23366,7 +23859,8 @@ func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) (
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]int, len(vSlice))
 	for i := range vSlice {
@@ -23419,7 +23913,8 @@ func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) 
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]int, len(vSlice))
 	for i := range vSlice {
@@ -23510,7 +24005,8 @@ func (ec *executionContext) unmarshalOLocationKind2ᚕgithubᚗcomᚋgemeenteᚑ
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]location.Kind, len(vSlice))
 	for i := range vSlice {
@@ -23562,7 +24058,8 @@ func (ec *executionContext) unmarshalOLocationVisit2ᚕgithubᚗcomᚋgemeente�
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]location.Visit, len(vSlice))
 	for i := range vSlice {
@@ -23614,7 +24111,8 @@ func (ec *executionContext) unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋge
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.LocationWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -23672,7 +24170,8 @@ func (ec *executionContext) unmarshalOOrganizationKind2ᚕgithubᚗcomᚋgemeent
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]organization.Kind, len(vSlice))
 	for i := range vSlice {
@@ -23724,7 +24223,8 @@ func (ec *executionContext) unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.OrganizationWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -23784,7 +24284,8 @@ func (ec *executionContext) unmarshalOProductStatus2ᚕgithubᚗcomᚋgemeente�
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]product.Status, len(vSlice))
 	for i := range vSlice {
@@ -23836,7 +24337,8 @@ func (ec *executionContext) unmarshalOProductWhereInput2ᚕᚖgithubᚗcomᚋgem
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.ProductWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -23873,7 +24375,8 @@ func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]string, len(vSlice))
 	for i := range vSlice {
@@ -23926,7 +24429,8 @@ func (ec *executionContext) unmarshalOTargetWhereInput2ᚕᚖgithubᚗcomᚋgeme
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.TargetWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -23951,7 +24455,8 @@ func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]time.Time, len(vSlice))
 	for i := range vSlice {
@@ -24011,7 +24516,8 @@ func (ec *executionContext) unmarshalOUPLEntryWhereInput2ᚕᚖgithubᚗcomᚋge
 	if v == nil {
 		return nil, nil
 	}
-	vSlice := graphql.CoerceList(v)
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
 	var err error
 	res := make([]*ent.UPLEntryWhereInput, len(vSlice))
 	for i := range vSlice {
@@ -24087,6 +24593,13 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec.___Schema(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {

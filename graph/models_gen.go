@@ -78,7 +78,7 @@ func (e *CoverageInterval) UnmarshalGQL(v any) error {
 }
 
 func (e CoverageInterval) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 func (e *CoverageInterval) UnmarshalJSON(b []byte) error {
