@@ -29,8 +29,8 @@ const UPLURI = "http://standaarden.overheid.nl/owms/terms/Paspoort"
 //   - concept: a DRAFT with the website AVAILABLE.
 type Catalogue struct {
 	*fixture.Catalogue
-	Chat                                        *ent.Channel
-	Office                                      *ent.Location
+	Chat                                           *ent.Channel
+	Office                                         *ent.Location
 	Paspoort, Parkeervergunning, Afvalpas, Concept *ent.Product
 }
 
