@@ -159,6 +159,28 @@ func (k *Catalogue) OWMSURI() string {
 	return OWMSTerms + strings.ReplaceAll(k.PlaceName(), " ", "_")
 }
 
+// Doelgroep is the audience's value on the OWMS Doelgroep list, which knows
+// residents (particulier) and businesses (ondernemer); organizations such as
+// associations are addressed as ondernemers there.
+func Doelgroep(a catalog.Audience) string {
+	if a == catalog.AudienceResident {
+		return "particulier"
+	}
+	return "ondernemer"
+}
+
+// Doelgroepen returns the product's audiences on the OWMS Doelgroep list,
+// each once, residents first.
+func Doelgroepen(p *ent.Product) []string {
+	var out []string
+	for _, a := range catalog.Audiences {
+		if slices.Contains(p.Audiences, a) && !slices.Contains(out, Doelgroep(a)) {
+			out = append(out, Doelgroep(a))
+		}
+	}
+	return out
+}
+
 // Available returns the product's availabilities that are AVAILABLE: the
 // channels through which it can be requested today.
 func Available(p *ent.Product) []*ent.Availability {

@@ -87,6 +87,22 @@ func (g *Graph) Add(s, p string, o Term) {
 	}
 }
 
+// Remove removes every triple of s and p.
+func (g *Graph) Remove(s, p string) { delete(g.index[s], p) }
+
+// Clone returns a copy of the graph.
+func (g *Graph) Clone() *Graph {
+	c := NewGraph()
+	for _, s := range g.subjects {
+		for p, os := range g.index[s] {
+			for _, o := range os {
+				c.Add(s, p, o)
+			}
+		}
+	}
+	return c
+}
+
 // Objects returns the objects of s and p.
 func (g *Graph) Objects(s, p string) []Term { return g.index[s][p] }
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
-	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 )
 
@@ -99,15 +98,6 @@ type resource struct {
 	Value              string `xml:",chardata"`
 }
 
-// audiences maps the catalogue's audiences on the OWMS Doelgroep list, which
-// knows residents (particulier) and businesses (ondernemer); organizations
-// such as associations are addressed as ondernemers there.
-var audiences = map[catalog.Audience]string{
-	catalog.AudienceResident:     "particulier",
-	catalog.AudienceBusiness:     "ondernemer",
-	catalog.AudienceOrganization: "ondernemer",
-}
-
 // Write writes the catalogue as a feed.
 func Write(w io.Writer, k *publish.Catalogue) error {
 	f := feed{
@@ -150,12 +140,8 @@ func record(k *publish.Catalogue, p *ent.Product) product {
 			SC:     scmeta{ProductID: p.Slug},
 		},
 	}
-	seen := map[string]bool{}
-	for _, a := range catalog.Audiences {
-		if v := audiences[a]; hasAudience(p, a) && !seen[v] {
-			seen[v] = true
-			r.Meta.Mantel.Audience = append(r.Meta.Mantel.Audience, valued{Scheme: "overheid:Doelgroep", Value: v})
-		}
+	for _, v := range publish.Doelgroepen(p) {
+		r.Meta.Mantel.Audience = append(r.Meta.Mantel.Audience, valued{Scheme: "overheid:Doelgroep", Value: v})
 	}
 	online, url := Online(p)
 	r.Meta.SC.OnlineAanvragen = online
@@ -169,15 +155,6 @@ func record(k *publish.Catalogue, p *ent.Product) product {
 		r.Meta.SC.UPL = &resource{Scheme: "overheid:UniformeProductnaam", ResourceIdentifier: u.URI, Value: u.Name}
 	}
 	return r
-}
-
-func hasAudience(p *ent.Product, a catalog.Audience) bool {
-	for _, have := range p.Audiences {
-		if have == a {
-			return true
-		}
-	}
-	return false
 }
 
 // Online says whether the product can be requested online, from its website
