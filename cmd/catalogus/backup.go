@@ -5,23 +5,36 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/internal/backup"
 	"github.com/gemeente-rotterdam/catalogus/internal/progress"
+	"github.com/gemeente-rotterdam/catalogus/internal/publish/cpsvap"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 var exportCmd = command{
 	name:    "export",
-	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database",
+	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database; or, with --format cpsv-ap, the published products in CPSV-AP",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads)")
+		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads) or cpsv-ap (the published products as CPSV-AP JSON-LD)")
 		output := fs.String("output", "-", "file to write; - writes to standard output")
+		published := publishedFlags(fs)
 		return func(ctx context.Context, e *env) error {
-			if *format != "json" {
-				return fmt.Errorf("--format %q: the only format is json", *format)
+			var export func(context.Context, *ent.Client, io.Writer) error
+			switch *format {
+			case "json":
+				export = backup.Export
+			case cpsvap.Format:
+				var err error
+				if export, err = published.cpsvap(); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("--format %q: the formats are json and %s", *format, cpsvap.Format)
 			}
 			db, err := openDB(ctx, e, store.Options{})
 			if err != nil {
@@ -30,12 +43,12 @@ var exportCmd = command{
 			defer db.Close()
 			if *output == "-" {
 				w := bufio.NewWriter(e.stdout)
-				if err := backup.Export(ctx, db.Client, w); err != nil {
+				if err := export(ctx, db.Client, w); err != nil {
 					return err
 				}
 				return w.Flush()
 			}
-			return writeAtomically(*output, func(w *bufio.Writer) error { return backup.Export(ctx, db.Client, w) })
+			return writeAtomically(*output, func(w *bufio.Writer) error { return export(ctx, db.Client, w) })
 		}
 	},
 }
