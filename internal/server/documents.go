@@ -46,7 +46,9 @@ func (d documents) serve(fn render) http.Handler {
 		if code := r.URL.Query().Get("municipality"); code != "" {
 			municipality = code
 		}
-		key := r.Method + " " + r.URL.Path + "\nmunicipality=" + municipality
+		// "document" keeps these keys apart from the GraphQL requests' in the
+		// shared cache.
+		key := "document " + r.URL.Path + "\nmunicipality=" + municipality
 		v, err := d.version(r.Context())
 		if err != nil {
 			d.fail(w, r, err)

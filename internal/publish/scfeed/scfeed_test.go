@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"maps"
 	"testing"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/publishtest"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/scfeed"
@@ -52,21 +56,37 @@ type scheme struct {
 	Value    string `xml:",chardata"`
 }
 
+// feed writes the published catalogue and parses it back.
+func feed(t *testing.T, c *ent.Client) (parsed, string) {
+	t.Helper()
+	k, err := publish.Source{Client: c, SiteURL: "https://example.org/producten"}.Catalogue(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := scfeed.Write(&buf, k); err != nil {
+		t.Fatal(err)
+	}
+	var f parsed
+	if err := xml.Unmarshal(buf.Bytes(), &f); err != nil {
+		t.Fatalf("the feed does not parse: %v\n%s", err, buf.String())
+	}
+	return f, buf.String()
+}
+
+// online returns onlineAanvragen per productID.
+func online(f parsed) map[string]string {
+	out := map[string]string{}
+	for _, p := range f.Products {
+		out[p.Meta.SC.ProductID] = p.Meta.SC.OnlineAanvragen
+	}
+	return out
+}
+
 func TestFeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		publishtest.New(t, db.Client)
-		k, err := publish.Source{Client: db.Client, SiteURL: "https://example.org/producten"}.Catalogue(context.Background(), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := scfeed.Write(&buf, k); err != nil {
-			t.Fatal(err)
-		}
-		var f parsed
-		if err := xml.Unmarshal(buf.Bytes(), &f); err != nil {
-			t.Fatalf("the feed does not parse: %v\n%s", err, buf.String())
-		}
+		k := publishtest.New(t, db.Client)
+		f, text := feed(t, db.Client)
 		if f.SchemaLocation != scfeed.NSProduct+" "+scfeed.SchemaLocation {
 			t.Errorf("schemaLocation %q", f.SchemaLocation)
 		}
@@ -79,7 +99,7 @@ func TestFeed(t *testing.T) {
 			"paspoort":          {online: "digid", url: "https://www.rotterdam.nl/paspoort/aanvragen", upl: publishtest.UPLURI, audiences: []string{"particulier"}},
 		}
 		if len(f.Products) != len(want) {
-			t.Fatalf("%d products in the feed, want the %d published ones:\n%s", len(f.Products), len(want), buf.String())
+			t.Fatalf("%d products in the feed, want the %d published ones:\n%s", len(f.Products), len(want), text)
 		}
 		for _, p := range f.Products {
 			m, kern, sc := p.Meta, p.Meta.Kern, p.Meta.SC
@@ -129,6 +149,45 @@ func TestFeed(t *testing.T) {
 			case w.upl != "" && (sc.UPL == nil || sc.UPL.Resource != w.upl || sc.UPL.Scheme != "overheid:UniformeProductnaam" || sc.UPL.Value != "paspoort"):
 				t.Errorf("%s: UPL %+v, want paspoort <%s>", sc.ProductID, sc.UPL, w.upl)
 			}
+		}
+
+		// onlineAanvragen follows the website channel as it changes: DigiD
+		// added, the website withdrawn, the planned website opened.
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			website := func(p *ent.Product) (*ent.AvailabilityUpdateOne, error) {
+				a, err := tx.Availability.Query().Where(availability.ProductID(p.ID), availability.ChannelID(k.Website.ID)).Only(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return a.Update(), nil
+			}
+			for _, change := range []struct {
+				p   *ent.Product
+				set func(*ent.AvailabilityUpdateOne) *ent.AvailabilityUpdateOne
+			}{
+				{k.Parkeervergunning, func(u *ent.AvailabilityUpdateOne) *ent.AvailabilityUpdateOne {
+					return u.SetIdentification(availability.IdentificationDIGID)
+				}},
+				{k.Paspoort, func(u *ent.AvailabilityUpdateOne) *ent.AvailabilityUpdateOne {
+					return u.SetStatus(availability.StatusUNAVAILABLE).SetReason("Tijdelijk niet online.")
+				}},
+				{k.Afvalpas, func(u *ent.AvailabilityUpdateOne) *ent.AvailabilityUpdateOne {
+					return u.SetStatus(availability.StatusAVAILABLE)
+				}},
+			} {
+				u, err := website(change.p)
+				if err != nil {
+					return err
+				}
+				if err := change.set(u).Exec(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		after, _ := feed(t, db.Client)
+		if got, want := online(after), map[string]string{"parkeervergunning": "digid", "paspoort": "nee", "afvalpas": "ja"}; !maps.Equal(got, want) {
+			t.Errorf("after the website changed: onlineAanvragen %v, want %v", got, want)
 		}
 	})
 }
