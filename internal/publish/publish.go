@@ -52,20 +52,21 @@ type Catalogue struct {
 	siteURL      string
 }
 
-// anonymous is a context with the parent's deadline and cancellation but
-// none of its values: no viewer, no privacy decision, so the policies treat
-// the read as the public's.
-type anonymous struct{ context.Context }
+// public is a context with the parent's deadline and cancellation but none
+// of its values: no viewer and no privacy decision (not even the Allow of the
+// command line's System context), so the policies treat the read as the
+// public's.
+type public struct{ context.Context }
 
-func (anonymous) Value(any) any { return nil }
+func (public) Value(any) any { return nil }
 
-// Anonymous returns ctx as seen by an anonymous caller.
-func Anonymous(ctx context.Context) context.Context { return anonymous{ctx} }
+// anonymous returns ctx as an anonymous caller's.
+func anonymous(ctx context.Context) context.Context { return public{ctx} }
 
 // Catalogue returns the published products of the municipality (its code;
 // empty for the only one), in slug order.
 func (s Source) Catalogue(ctx context.Context, municipality string) (*Catalogue, error) {
-	ctx = Anonymous(ctx)
+	ctx = anonymous(ctx)
 	m, err := orgtree.Municipality(ctx, s.Client, municipality)
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func (s Source) Catalogue(ctx context.Context, municipality string) (*Catalogue,
 // Product returns the catalogue holding only the published product with the
 // slug, or ErrNotPublished.
 func (s Source) Product(ctx context.Context, municipality, slug string) (*Catalogue, error) {
-	ctx = Anonymous(ctx)
+	ctx = anonymous(ctx)
 	m, err := orgtree.Municipality(ctx, s.Client, municipality)
 	if err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ func (s Source) Product(ctx context.Context, municipality, slug string) (*Catalo
 
 // ProductByID is Product for a product's id.
 func (s Source) ProductByID(ctx context.Context, id int) (*Catalogue, error) {
-	ctx = Anonymous(ctx)
+	ctx = anonymous(ctx)
 	p, err := s.query(s.Client.Product.Query().Where(product.ID(id))).WithMunicipality().Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, ErrNotPublished
@@ -143,9 +144,6 @@ func (s Source) catalogue(m *ent.Organization, ps []*ent.Product) *Catalogue {
 
 // PageURL is the address of the product's public page.
 func (k *Catalogue) PageURL(p *ent.Product) string { return k.siteURL + p.Slug }
-
-// SiteURL is the base of the product pages, ending in a slash.
-func (k *Catalogue) SiteURL() string { return k.siteURL }
 
 // PlaceName is the municipality's name without "Gemeente": Rotterdam.
 func (k *Catalogue) PlaceName() string {
