@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/scfeed"
@@ -89,7 +90,8 @@ func (d documents) serve(fn render) http.Handler {
 }
 
 // fail answers an error in plain words: 404 for what is not there (or not
-// public), 400 for a bad argument, 500 (logged) for the rest.
+// public), 400 for a bad argument, 503 while the database cannot be reached,
+// 500 (logged) for the rest.
 func (d documents) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var none errNoDocument
 	var notFound *catalog.NotFoundError
@@ -101,6 +103,9 @@ func (d documents) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, notFound.Message, http.StatusNotFound)
 	case errors.As(err, &bad):
 		http.Error(w, bad.Message, http.StatusBadRequest)
+	case graph.DatabaseDown(err):
+		d.log.Warn("database unreachable", "request_id", RequestID(r.Context()), "err", err)
+		http.Error(w, "the catalogue's database cannot be reached right now; try again in a moment", http.StatusServiceUnavailable)
 	default:
 		d.log.Error("publishing a document", "request_id", RequestID(r.Context()), "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error (request "+RequestID(r.Context())+")", http.StatusInternalServerError)
