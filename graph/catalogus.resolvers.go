@@ -18,6 +18,11 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
+// JSONLd is the resolver for the jsonLd field.
+func (r *productResolver) JSONLd(ctx context.Context, obj *ent.Product) (*string, error) {
+	return r.jsonLd(ctx, obj.ID)
+}
+
 // Products is the resolver for the products field.
 func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) (*ent.ProductConnection, error) {
 	m, err := r.municipality(ctx, municipality)

@@ -106,6 +106,10 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 }
 
 // databaseDown tells a lost or refused database connection from other errors.
+// DatabaseDown reports whether err says the database cannot be reached; the
+// server's other endpoints answer 503 on it, as the API does.
+func DatabaseDown(err error) bool { return databaseDown(err) }
+
 func databaseDown(err error) bool {
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||

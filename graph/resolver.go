@@ -21,6 +21,9 @@ type Resolver struct {
 	// Municipality is the code of the default municipality, used where a query
 	// names none; empty means "the only one in the database".
 	Municipality string
+	// SiteURL is the base of the product pages that published documents link
+	// to; empty means publish.DefaultSiteURL.
+	SiteURL string
 }
 
 // municipality resolves the municipality a query is about: the one named, or

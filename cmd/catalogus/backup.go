@@ -13,31 +13,36 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
-	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
-
 	"github.com/gemeente-rotterdam/catalogus/internal/backup"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/progress"
+	"github.com/gemeente-rotterdam/catalogus/internal/publish/cpsvap"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 var exportCmd = command{
 	name:    "export",
-	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database",
+	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database; with --format csv the products × channels sheet; with --format cpsv-ap the published products in CPSV-AP",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads) or csv (the products × channels sheet)")
+		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads), csv (the products × channels sheet) or cpsv-ap (the published products as CPSV-AP JSON-LD)")
 		output := fs.String("output", "-", "file to write; - writes to standard output")
-		municipality := fs.String("municipality", "", "csv: the municipality's code (default: the only one)")
+		published := publishedFlags(fs)
 		return func(ctx context.Context, e *env) error {
-			var export func(ctx context.Context, c *ent.Client, w io.Writer) error
+			var export func(context.Context, *ent.Client, io.Writer) error
 			switch *format {
 			case "json":
 				export = backup.Export
 			case "csv":
 				export = func(ctx context.Context, c *ent.Client, w io.Writer) error {
-					return csvsheet.Export(auth.System(ctx, "export"), c, w, *municipality)
+					return csvsheet.Export(auth.System(ctx, "export"), c, w, *published.municipality)
+				}
+			case cpsvap.Format:
+				var err error
+				if export, err = published.cpsvap(); err != nil {
+					return err
 				}
 			default:
-				return fmt.Errorf("--format %q: use json or csv", *format)
+				return fmt.Errorf("--format %q: the formats are json, csv and %s", *format, cpsvap.Format)
 			}
 			db, err := openDB(ctx, e, store.Options{})
 			if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,33 @@ func TestExportImport(t *testing.T) {
 	if _, err := os.Stat(broken); !os.IsNotExist(err) {
 		t.Errorf("the failed export left %s behind: %v", broken, err)
 	}
-	for _, args := range [][]string{{"export", "--format", "xml"}, {"import"}, {"import", "a.json", "b.json"}} {
+
+	// The published catalogue in CPSV-AP, to standard output: every
+	// published product a PublicService (internal/publish/cpsvap checks the
+	// document against the shapes).
+	code, out, stderr = runCLI(t, "export", "--database", src, "--format", "cpsv-ap", "--site-url", "https://example.org/")
+	var doc struct {
+		Context map[string]any   `json:"@context"`
+		Graph   []map[string]any `json:"@graph"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil {
+		t.Fatalf("export --format cpsv-ap: %d %s %.300s", code, stderr, out)
+	}
+	services := 0
+	for _, n := range doc.Graph {
+		if n["@type"] == "PublicService" {
+			services++
+			if id, _ := n["@id"].(string); !strings.HasPrefix(id, "https://example.org/") {
+				t.Errorf("a service at %q, not under --site-url", id)
+			}
+		}
+	}
+	if services < 400 || doc.Context["cpsv"] == nil {
+		t.Errorf("the CPSV-AP export holds %d public services, context %v", services, doc.Context["cpsv"])
+	}
+
+	for _, args := range [][]string{{"export", "--format", "xml"}, {"export", "--format", "cpsv-ap", "--site-url", "rotterdam.nl"},
+		{"import"}, {"import", "a.json", "b.json"}} {
 		if code, _, stderr := runCLI(t, args...); code == 0 || stderr == "" {
 			t.Errorf("%v: exit %d, %q", args, code, stderr)
 		}

@@ -33,6 +33,7 @@ var serveCmd = command{
 			"replace people's names in the logs by pseudonyms after this period, checked daily; \"off\" to leave them (env CATALOGUS_RETENTION)")
 		respCache := fs.Bool("response-cache", envOr("CATALOGUS_RESPONSE_CACHE", "true") != "false",
 			"keep the answers to anonymous reads in memory until the catalogue changes (env CATALOGUS_RESPONSE_CACHE)")
+		siteURL := siteURLFlag(fs)
 		respCacheMB := fs.Int("response-cache-mb", 64, "memory of the response cache, in MB")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
@@ -64,8 +65,12 @@ var serveCmd = command{
 			if err != nil {
 				return err
 			}
+			site, err := siteURL()
+			if err != nil {
+				return err
+			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
-				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted)}
+				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site}
 			if *respCache {
 				if *respCacheMB < 1 {
 					return fmt.Errorf("--response-cache-mb %d: give at least 1, or turn the cache off with --response-cache=false", *respCacheMB)

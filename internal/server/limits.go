@@ -69,6 +69,9 @@ func (l Limits) withDefaults() Limits {
 	return d
 }
 
+// JSONLdCost is what Product.jsonLd counts for in the complexity limit.
+const JSONLdCost = 20
+
 // complexity weighs connections by their page size.
 func complexity() graph.ComplexityRoot {
 	var c graph.ComplexityRoot
@@ -94,6 +97,9 @@ func complexity() graph.ComplexityRoot {
 		return 1 + child*page(first, nil)
 	}
 	c.Query.Nodes = func(child int, ids []int) int { return 1 + child*max(len(ids), 1) }
+	// A product's JSON-LD reads the product again with its channels and
+	// locations (a handful of statements), so a page of them weighs more.
+	c.Product.JSONLd = func(int) int { return JSONLdCost }
 	return c
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
+	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -48,6 +49,10 @@ type Config struct {
 	// ResponseCacheBytes is the memory of the cache of anonymous reads' answers;
 	// 0 turns the cache off.
 	ResponseCacheBytes int64
+	// SiteURL is the base of the product pages that the published documents
+	// (schema.org, Samenwerkende Catalogi) link to; empty means
+	// publish.DefaultSiteURL.
+	SiteURL string
 	// Now tells the time; nil means the system clock.
 	Now func() time.Time
 }
@@ -101,6 +106,10 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
 			conditional(cfg.DB.Version, cache, now, m, overHTTP(api))))))
+	docs := documents{src: publish.Source{Client: cfg.DB.Client, SiteURL: cfg.SiteURL}, municipality: cfg.Municipality,
+		version: cfg.DB.Version, cache: cache, m: m, log: log}
+	mux.Handle("GET /products/{file}", docs.serve(docs.productJSONLD))
+	mux.Handle("GET /sc.xml", docs.serve(docs.scFeed))
 	mux.Handle("GET /{$}", graphiql.Page())
 	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
 	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())
@@ -127,8 +136,10 @@ func NewHandler(cfg Config) (http.Handler, error) {
 }
 
 func graphQL(cfg Config, limits Limits, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+	resolver := graph.NewResolver(cfg.DB, cfg.Municipality)
+	resolver.SiteURL = cfg.SiteURL
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
-		Resolvers:  graph.NewResolver(cfg.DB, cfg.Municipality),
+		Resolvers:  resolver,
 		Complexity: complexity(),
 	}))
 	// Explicit transports, no websockets: the API has no subscriptions.
