@@ -42,6 +42,9 @@ type GenerateOptions struct {
 	Municipalities int
 	// Seed picks the data set: the same seed and number give the same rows.
 	Seed uint64
+	// Products, when above 0, keeps only the first so many of the seed's
+	// products in each municipality: tests want the shape, not the size.
+	Products int
 	// Progress, when set, is called after each municipality.
 	Progress func(done, total int)
 }
@@ -67,6 +70,12 @@ func Generate(ctx context.Context, db *store.DB, o GenerateOptions) (GenerateRep
 	ps, err := products()
 	if err != nil {
 		return rep, err
+	}
+	if o.Products < 0 {
+		return rep, fmt.Errorf("products %d: give 0 (all) or more", o.Products)
+	}
+	if o.Products > 0 && o.Products < len(ps) {
+		ps = ps[:o.Products]
 	}
 	upl, err := readCSV("upl-municipal.csv")
 	if err != nil {

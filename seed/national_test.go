@@ -27,13 +27,13 @@ func TestGenerate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := fixture.Ctx()
 		var calls int
-		rep, err := seed.Generate(context.Background(), db, seed.GenerateOptions{Municipalities: 2, Seed: 7,
+		rep, err := seed.Generate(context.Background(), db, seed.GenerateOptions{Municipalities: 2, Seed: 7, Products: 60,
 			Progress: func(done, total int) { calls++ }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := db.Client
-		if rep.Municipalities != 2 || calls != 2 || rep.Products < 800 || rep.Cells < 6000 || rep.Events < 20000 {
+		if rep.Municipalities != 2 || calls != 2 || rep.Products < 100 || rep.Products > 120 || rep.Cells < 800 || rep.Events < 2500 {
 			t.Errorf("report %+v after %d progress calls", rep, calls)
 		}
 		if n := c.Product.Query().CountX(ctx); n != rep.Products {
@@ -106,7 +106,7 @@ func TestGenerate(t *testing.T) {
 func TestGenerateIsDeterministic(t *testing.T) {
 	digest := func(s uint64) string {
 		db := storetest.Open(t, "sqlite")
-		if _, err := seed.Generate(context.Background(), db, seed.GenerateOptions{Municipalities: 1, Seed: s}); err != nil {
+		if _, err := seed.Generate(context.Background(), db, seed.GenerateOptions{Municipalities: 1, Seed: s, Products: 60}); err != nil {
 			t.Fatal(err)
 		}
 		var b strings.Builder
@@ -124,6 +124,9 @@ func TestGenerateIsDeterministic(t *testing.T) {
 		t.Error("another seed gave the same data")
 	}
 	if _, err := seed.Generate(context.Background(), storetest.Open(t, "sqlite"), seed.GenerateOptions{Municipalities: 0}); err == nil {
-		t.Error("zero municipalities were accepted")
+		t.Error("0 municipalities were accepted")
+	}
+	if _, err := seed.Generate(context.Background(), storetest.Open(t, "sqlite"), seed.GenerateOptions{Municipalities: 1, Products: -1}); err == nil {
+		t.Error("a negative number of products was accepted")
 	}
 }

@@ -24,7 +24,7 @@ import (
 // municipality, a retired product and a channel switched off.
 func TestCountryEqualsItsMunicipalities(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if _, err := seed.Generate(context.Background(), db, seed.GenerateOptions{Municipalities: 3, Seed: 11}); err != nil {
+		if _, err := seed.Generate(context.Background(), db, seed.GenerateOptions{Municipalities: 3, Seed: 11, Products: 50}); err != nil {
 			t.Fatal(err)
 		}
 		c := db.Client
