@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
@@ -20,9 +21,10 @@ import (
 //	catalogus generate --database postgres://…/gen342 --municipalities 342
 //	CATALOGUS_BENCH_NATIONAL_URL=postgres://…/gen342 go test -run '^$' -bench National ./internal/server
 //
-// The reads ask about one municipality (gemeente-171) among all; country
-// asks about all of them. The edits change the database (an availability's
-// instructions in gemeente-171): run it on a copy you can throw away.
+// The reads ask about one municipality among all (gemeente-001, or
+// CATALOGUS_BENCH_MUNICIPALITY); country asks about all of them. The edits
+// change the database (an availability's instructions in that municipality):
+// run it on a copy you can throw away.
 func BenchmarkNational(b *testing.B) {
 	url := os.Getenv("CATALOGUS_BENCH_NATIONAL_URL")
 	if url == "" {
@@ -34,7 +36,10 @@ func BenchmarkNational(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	const municipality = "gemeente-171"
+	municipality := os.Getenv("CATALOGUS_BENCH_MUNICIPALITY")
+	if municipality == "" {
+		municipality = "gemeente-001"
+	}
 	h := server.Handler(server.Config{DB: db, Municipality: municipality})
 	for _, bc := range []struct {
 		name, query string
@@ -67,10 +72,12 @@ func BenchmarkNational(b *testing.B) {
 			post(b, h, "", country, nil)
 		}
 	})
-	token, err := auth.Tokens{Client: db.Client}.Create(ctx, "bench-national", auth.Admin, "")
+	name := fmt.Sprintf("bench-national-%d", time.Now().UnixNano())
+	token, err := auth.Tokens{Client: db.Client}.Create(ctx, name, auth.Admin, "")
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { auth.Tokens{Client: db.Client}.Revoke(ctx, name) })
 	edit := editor(b, h, token)
 	// After an edit: one municipality is counted again.
 	b.Run("country-after-an-edit", func(b *testing.B) {
