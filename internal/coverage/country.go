@@ -89,7 +89,7 @@ func (s *Service) Country(ctx context.Context, now time.Time) (*Report, error) {
 		r.ByOrganization = append(r.ByOrganization, OrganizationCoverage{Organization: m, PartCoverage: c.part})
 		r.Products += c.part.Products
 		r.FullyCoveredProducts += c.part.FullyCoveredProducts
-		r.Counts.plus(c.part.Counts)
+		r.Counts.Plus(c.part.Counts)
 		r.Groups.PersonalHelp += c.groups.PersonalHelp
 		r.Groups.OtherLanguage += c.groups.OtherLanguage
 		r.Groups.Youth += c.groups.Youth
@@ -98,7 +98,7 @@ func (s *Service) Country(ctx context.Context, now time.Time) (*Report, error) {
 			if byChannel[ch] == nil {
 				byChannel[ch] = &Counts{}
 			}
-			byChannel[ch].plus(n)
+			byChannel[ch].Plus(n)
 		}
 		for theme, p := range c.byTheme {
 			if byTheme[theme] == nil {
@@ -106,7 +106,7 @@ func (s *Service) Country(ctx context.Context, now time.Time) (*Report, error) {
 			}
 			byTheme[theme].Products += p.Products
 			byTheme[theme].FullyCoveredProducts += p.FullyCoveredProducts
-			byTheme[theme].Counts.plus(p.Counts)
+			byTheme[theme].Counts.Plus(p.Counts)
 		}
 	}
 	for _, ch := range channels {

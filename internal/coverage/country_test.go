@@ -56,19 +56,21 @@ func TestCountryEqualsItsMunicipalities(t *testing.T) {
 				}
 				sum.Products += r.Products
 				sum.FullyCoveredProducts += r.FullyCoveredProducts
-				sum.Counts = addCounts(sum.Counts, r.Counts)
+				sum.Counts.Plus(r.Counts)
 				sum.Groups.PersonalHelp += r.Groups.PersonalHelp
 				sum.Groups.OtherLanguage += r.Groups.OtherLanguage
 				sum.Groups.Youth += r.Groups.Youth
 				sum.Groups.Digital += r.Groups.Digital
 				for _, ch := range r.ByChannel {
-					sumChannel[ch.Channel.Code] = addCounts(sumChannel[ch.Channel.Code], ch.Counts)
+					c := sumChannel[ch.Channel.Code]
+					c.Plus(ch.Counts)
+					sumChannel[ch.Channel.Code] = c
 				}
 				for _, th := range r.ByTheme {
 					p := sumTheme[th.Theme]
 					p.Products += th.Products
 					p.FullyCoveredProducts += th.FullyCoveredProducts
-					p.Counts = addCounts(p.Counts, th.Counts)
+					p.Counts.Plus(th.Counts)
 					sumTheme[th.Theme] = p
 				}
 			}
@@ -125,16 +127,4 @@ func TestCountryEqualsItsMunicipalities(t *testing.T) {
 		})
 		compare("after a channel switched off")
 	})
-}
-
-func addCounts(a, b coverage.Counts) coverage.Counts {
-	a.Cells += b.Cells
-	a.ApplicableCells += b.ApplicableCells
-	a.AvailableCells += b.AvailableCells
-	a.PartialCells += b.PartialCells
-	a.PlannedCells += b.PlannedCells
-	a.UnavailableCells += b.UnavailableCells
-	a.NotApplicableCells += b.NotApplicableCells
-	a.NotAssessedCells += b.NotAssessedCells
-	return a
 }

@@ -106,7 +106,8 @@ func (c *Counts) add(status string, n int) {
 	}
 }
 
-func (c *Counts) plus(o Counts) {
+// Plus adds o's cells to c's.
+func (c *Counts) Plus(o Counts) {
 	c.Cells += o.Cells
 	c.ApplicableCells += o.ApplicableCells
 	c.AvailableCells += o.AvailableCells
@@ -425,7 +426,7 @@ func (sc *scope) rollUp(byOwner map[int]*PartCoverage) []OrganizationCoverage {
 		}
 		units[u].Products += p.Products
 		units[u].FullyCoveredProducts += p.FullyCoveredProducts
-		units[u].Counts.plus(p.Counts)
+		units[u].Counts.Plus(p.Counts)
 	}
 	var out []OrganizationCoverage
 	for _, c := range sc.children {

@@ -41,22 +41,7 @@ func BenchmarkNational(b *testing.B) {
 		municipality = "gemeente-001"
 	}
 	h := server.Handler(server.Config{DB: db, Municipality: municipality})
-	for _, bc := range []struct {
-		name, query string
-		vars        map[string]any
-	}{
-		{"product-by-slug", benchProduct, map[string]any{"slug": "paspoort-aanvragen"}},
-		{"page-of-50", benchPage, nil},
-		{"coverage", benchCoverage, nil},
-		{"history-48-months", benchHistory, nil},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				post(b, h, "", bc.query, bc.vars)
-			}
-		})
-	}
+	benchReads(b, h)
 	const country = `{ countryCoverage { ratio availableCells applicableCells
 		byChannel { channel { code } ratio } byOrganization { organization { code } ratio } groups { digital } } }`
 	// Cold: a fresh server counts every municipality.
