@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,7 +84,7 @@ func crashOnce(t *testing.T, bin, u string) {
 	}
 
 	// One writer per product; each call waits for the previous one's answer.
-	acked := make([]int, len(slugs))
+	acked := make([]atomic.Int64, len(slugs))
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 5 * time.Second}
 	for i, slug := range slugs {
@@ -118,11 +119,22 @@ func crashOnce(t *testing.T, bin, u string) {
 				if r.Data.SetAvailabilities.Version != n+1 {
 					t.Errorf("%s call %d answered version %d", slug, n, r.Data.SetAvailabilities.Version)
 				}
-				acked[i] = n
+				acked[i].Store(int64(n))
 			}
 		}()
 	}
-	time.Sleep(700 * time.Millisecond)
+	// Kill once every writer has been answered a few times (a loaded machine
+	// may take a while to get there), so that the test proves something.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		ready := true
+		for i := range acked {
+			ready = ready && acked[i].Load() >= 3
+		}
+		if ready {
+			break
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown, no flush
 		t.Fatal(err)
 	}
@@ -140,7 +152,8 @@ func crashOnce(t *testing.T, bin, u string) {
 	for i, slug := range slugs {
 		p := c.Product.Query().Where(product.Slug(slug)).OnlyX(rctx)
 		cells := c.Availability.Query().Where(availability.ProductID(p.ID)).AllX(rctx)
-		if acked[i] == 0 {
+		ack := int(acked[i].Load())
+		if ack == 0 {
 			t.Fatalf("%s: no call was acknowledged before the kill; the test proves nothing", slug)
 		}
 		if len(cells) != 2 || cells[0].Instructions == nil || cells[1].Instructions == nil || *cells[0].Instructions != *cells[1].Instructions {
@@ -148,8 +161,8 @@ func crashOnce(t *testing.T, bin, u string) {
 		}
 		var m int
 		fmt.Sscanf(strings.TrimPrefix(*cells[0].Instructions, "call-"), "%d", &m)
-		if m < acked[i] || m > acked[i]+1 {
-			t.Errorf("%s: the data holds call %d, but call %d was acknowledged", slug, m, acked[i])
+		if m < ack || m > ack+1 {
+			t.Errorf("%s: the data holds call %d, but call %d was acknowledged", slug, m, ack)
 		}
 		if p.Version != m+1 {
 			t.Errorf("%s: version %d after %d calls", slug, p.Version, m)
@@ -177,5 +190,9 @@ func crashOnce(t *testing.T, bin, u string) {
 		}
 		total += m
 	}
-	t.Logf("%d calls committed before the kill, %v acknowledged", total, acked)
+	var ackedNow []int64
+	for i := range acked {
+		ackedNow = append(ackedNow, acked[i].Load())
+	}
+	t.Logf("%d calls committed before the kill, %v acknowledged", total, ackedNow)
 }
