@@ -91,29 +91,36 @@ func BenchmarkSetAvailability(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := server.Handler(server.Config{DB: db})
-			var p struct {
-				Data struct{ Product struct{ Version int } }
-			}
-			if err := json.Unmarshal(post(b, h, "", `{ product(slug: "paspoort-aanvragen") { version } }`, nil), &p); err != nil {
-				b.Fatal(err)
-			}
-			version := p.Data.Product.Version
-			const m = `mutation($in: SetAvailabilityInput!) { setAvailability(input: $in) { version } }`
+			edit := editor(b, server.Handler(server.Config{DB: db}), token)
 			b.ReportAllocs()
-			i := 0
 			for b.Loop() {
-				i++
-				in := map[string]any{"product": "paspoort-aanvragen", "expectedVersion": version, "channel": "website",
-					"status": "PARTIAL", "url": "https://www.rotterdam.nl/paspoort", "instructions": fmt.Sprintf("Stap %d", i)}
-				var out struct {
-					Data struct{ SetAvailability struct{ Version int } }
-				}
-				if err := json.Unmarshal(post(b, h, token, m, map[string]any{"in": in}), &out); err != nil {
-					b.Fatal(err)
-				}
-				version = out.Data.SetAvailability.Version
+				edit()
 			}
 		})
+	}
+}
+
+// editor returns a function that changes one cell's instructions through the
+// API, each time to a new text.
+func editor(b *testing.B, h http.Handler, token string) func() {
+	var p struct {
+		Data struct{ Product struct{ Version int } }
+	}
+	if err := json.Unmarshal(post(b, h, "", `{ product(slug: "paspoort-aanvragen") { version } }`, nil), &p); err != nil {
+		b.Fatal(err)
+	}
+	version, i := p.Data.Product.Version, 0
+	const m = `mutation($in: SetAvailabilityInput!) { setAvailability(input: $in) { version } }`
+	return func() {
+		i++
+		in := map[string]any{"product": "paspoort-aanvragen", "expectedVersion": version, "channel": "website",
+			"status": "PARTIAL", "url": "https://www.example.nl/paspoort", "instructions": fmt.Sprintf("Stap %d", i)}
+		var out struct {
+			Data struct{ SetAvailability struct{ Version int } }
+		}
+		if err := json.Unmarshal(post(b, h, token, m, map[string]any{"in": in}), &out); err != nil {
+			b.Fatal(err)
+		}
+		version = out.Data.SetAvailability.Version
 	}
 }

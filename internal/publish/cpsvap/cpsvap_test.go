@@ -3,6 +3,7 @@ package cpsvap_test
 import (
 	"bytes"
 	"context"
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"os"
 	"slices"
 	"strings"
@@ -45,21 +46,7 @@ func TestExportConformsToCPSVAP(t *testing.T) {
 	shapes := shapes(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		publishtest.New(t, db.Client)
-		k, err := publish.Source{Client: db.Client}.Catalogue(context.Background(), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := cpsvap.Write(&buf, k); err != nil {
-			t.Fatal(err)
-		}
-		g, err := expand(buf.Bytes())
-		if err != nil {
-			t.Fatalf("expanding the export: %v", err)
-		}
-		for _, v := range shapes.Validate(g) {
-			t.Error(v)
-		}
+		g, _, doc := exportChecked(t, shapes, db.Client)
 
 		// Every node is of a class the shapes check, so nothing escapes.
 		counts := map[string]int{}
@@ -101,10 +88,10 @@ func TestExportConformsToCPSVAP(t *testing.T) {
 		if got := g.Objects(pas+"#kanaal-website", cv+"processingTime"); len(got) != 1 || got[0].Value != "P5D" {
 			t.Errorf("processing time on the website: %v", got)
 		}
-		if strings.Contains(buf.String(), "rotterdam.nl/concept") {
+		if strings.Contains(string(doc), "rotterdam.nl/concept") {
 			t.Error("the draft product is in the export")
 		}
-		if strings.Contains(buf.String(), "kanaal:chat") {
+		if strings.Contains(string(doc), "kanaal:chat") {
 			t.Error("the inactive chat channel is in the export")
 		}
 	})
@@ -159,4 +146,27 @@ func TestMissingRequiredPropertiesFail(t *testing.T) {
 	if len(shapes.Validate(broken)) == 0 {
 		t.Error("a title without language tag passes the check")
 	}
+}
+
+// exportChecked exports the published catalogue, expands it and reports
+// every violation of the shapes; it returns the graph, the catalogue and the
+// document.
+func exportChecked(t *testing.T, shapes shacl.Shapes, c *ent.Client) (*shacl.Graph, *publish.Catalogue, []byte) {
+	t.Helper()
+	k, err := publish.Source{Client: c}.Catalogue(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := cpsvap.Write(&buf, k); err != nil {
+		t.Fatal(err)
+	}
+	g, err := expand(buf.Bytes())
+	if err != nil {
+		t.Fatalf("expanding the export: %v", err)
+	}
+	for _, v := range shapes.Validate(g) {
+		t.Error(v)
+	}
+	return g, k, buf.Bytes()
 }
