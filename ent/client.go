@@ -15,8 +15,10 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -37,8 +39,12 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIToken is the client for interacting with the APIToken builders.
 	APIToken *APITokenClient
+	// Answer is the client for interacting with the Answer builders.
+	Answer *AnswerClient
 	// Availability is the client for interacting with the Availability builders.
 	Availability *AvailabilityClient
+	// CallbackRequest is the client for interacting with the CallbackRequest builders.
+	CallbackRequest *CallbackRequestClient
 	// ChangeEvent is the client for interacting with the ChangeEvent builders.
 	ChangeEvent *ChangeEventClient
 	// Channel is the client for interacting with the Channel builders.
@@ -67,7 +73,9 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIToken = NewAPITokenClient(c.config)
+	c.Answer = NewAnswerClient(c.config)
 	c.Availability = NewAvailabilityClient(c.config)
+	c.CallbackRequest = NewCallbackRequestClient(c.config)
 	c.ChangeEvent = NewChangeEventClient(c.config)
 	c.Channel = NewChannelClient(c.config)
 	c.Location = NewLocationClient(c.config)
@@ -174,18 +182,20 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		APIToken:      NewAPITokenClient(cfg),
-		Availability:  NewAvailabilityClient(cfg),
-		ChangeEvent:   NewChangeEventClient(cfg),
-		Channel:       NewChannelClient(cfg),
-		Location:      NewLocationClient(cfg),
-		Organization:  NewOrganizationClient(cfg),
-		Product:       NewProductClient(cfg),
-		SecurityEvent: NewSecurityEventClient(cfg),
-		Target:        NewTargetClient(cfg),
-		UPLEntry:      NewUPLEntryClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		APIToken:        NewAPITokenClient(cfg),
+		Answer:          NewAnswerClient(cfg),
+		Availability:    NewAvailabilityClient(cfg),
+		CallbackRequest: NewCallbackRequestClient(cfg),
+		ChangeEvent:     NewChangeEventClient(cfg),
+		Channel:         NewChannelClient(cfg),
+		Location:        NewLocationClient(cfg),
+		Organization:    NewOrganizationClient(cfg),
+		Product:         NewProductClient(cfg),
+		SecurityEvent:   NewSecurityEventClient(cfg),
+		Target:          NewTargetClient(cfg),
+		UPLEntry:        NewUPLEntryClient(cfg),
 	}, nil
 }
 
@@ -203,18 +213,20 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		APIToken:      NewAPITokenClient(cfg),
-		Availability:  NewAvailabilityClient(cfg),
-		ChangeEvent:   NewChangeEventClient(cfg),
-		Channel:       NewChannelClient(cfg),
-		Location:      NewLocationClient(cfg),
-		Organization:  NewOrganizationClient(cfg),
-		Product:       NewProductClient(cfg),
-		SecurityEvent: NewSecurityEventClient(cfg),
-		Target:        NewTargetClient(cfg),
-		UPLEntry:      NewUPLEntryClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		APIToken:        NewAPITokenClient(cfg),
+		Answer:          NewAnswerClient(cfg),
+		Availability:    NewAvailabilityClient(cfg),
+		CallbackRequest: NewCallbackRequestClient(cfg),
+		ChangeEvent:     NewChangeEventClient(cfg),
+		Channel:         NewChannelClient(cfg),
+		Location:        NewLocationClient(cfg),
+		Organization:    NewOrganizationClient(cfg),
+		Product:         NewProductClient(cfg),
+		SecurityEvent:   NewSecurityEventClient(cfg),
+		Target:          NewTargetClient(cfg),
+		UPLEntry:        NewUPLEntryClient(cfg),
 	}, nil
 }
 
@@ -244,8 +256,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Availability, c.ChangeEvent, c.Channel, c.Location,
-		c.Organization, c.Product, c.SecurityEvent, c.Target, c.UPLEntry,
+		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
+		c.Channel, c.Location, c.Organization, c.Product, c.SecurityEvent, c.Target,
+		c.UPLEntry,
 	} {
 		n.Use(hooks...)
 	}
@@ -255,8 +268,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Availability, c.ChangeEvent, c.Channel, c.Location,
-		c.Organization, c.Product, c.SecurityEvent, c.Target, c.UPLEntry,
+		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
+		c.Channel, c.Location, c.Organization, c.Product, c.SecurityEvent, c.Target,
+		c.UPLEntry,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -267,8 +281,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APITokenMutation:
 		return c.APIToken.mutate(ctx, m)
+	case *AnswerMutation:
+		return c.Answer.mutate(ctx, m)
 	case *AvailabilityMutation:
 		return c.Availability.mutate(ctx, m)
+	case *CallbackRequestMutation:
+		return c.CallbackRequest.mutate(ctx, m)
 	case *ChangeEventMutation:
 		return c.ChangeEvent.mutate(ctx, m)
 	case *ChannelMutation:
@@ -437,6 +455,188 @@ func (c *APITokenClient) mutate(ctx context.Context, m *APITokenMutation) (Value
 		return (&APITokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIToken mutation op: %q", m.Op())
+	}
+}
+
+// AnswerClient is a client for the Answer schema.
+type AnswerClient struct {
+	config
+}
+
+// NewAnswerClient returns a client for the Answer from the given config.
+func NewAnswerClient(c config) *AnswerClient {
+	return &AnswerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `answer.Hooks(f(g(h())))`.
+func (c *AnswerClient) Use(hooks ...Hook) {
+	c.hooks.Answer = append(c.hooks.Answer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `answer.Intercept(f(g(h())))`.
+func (c *AnswerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Answer = append(c.inters.Answer, interceptors...)
+}
+
+// Create returns a builder for creating a Answer entity.
+func (c *AnswerClient) Create() *AnswerCreate {
+	mutation := newAnswerMutation(c.config, OpCreate)
+	return &AnswerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Answer entities.
+func (c *AnswerClient) CreateBulk(builders ...*AnswerCreate) *AnswerCreateBulk {
+	return &AnswerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnswerClient) MapCreateBulk(slice any, setFunc func(*AnswerCreate, int)) *AnswerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnswerCreateBulk{err: fmt.Errorf("calling to AnswerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnswerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnswerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Answer.
+func (c *AnswerClient) Update() *AnswerUpdate {
+	mutation := newAnswerMutation(c.config, OpUpdate)
+	return &AnswerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnswerClient) UpdateOne(_m *Answer) *AnswerUpdateOne {
+	mutation := newAnswerMutation(c.config, OpUpdateOne, withAnswer(_m))
+	return &AnswerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnswerClient) UpdateOneID(id int) *AnswerUpdateOne {
+	mutation := newAnswerMutation(c.config, OpUpdateOne, withAnswerID(id))
+	return &AnswerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Answer.
+func (c *AnswerClient) Delete() *AnswerDelete {
+	mutation := newAnswerMutation(c.config, OpDelete)
+	return &AnswerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnswerClient) DeleteOne(_m *Answer) *AnswerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnswerClient) DeleteOneID(id int) *AnswerDeleteOne {
+	builder := c.Delete().Where(answer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnswerDeleteOne{builder}
+}
+
+// Query returns a query builder for Answer.
+func (c *AnswerClient) Query() *AnswerQuery {
+	return &AnswerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnswer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Answer entity by its id.
+func (c *AnswerClient) Get(ctx context.Context, id int) (*Answer, error) {
+	return c.Query().Where(answer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnswerClient) GetX(ctx context.Context, id int) *Answer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a Answer.
+func (c *AnswerClient) QueryOwner(_m *Answer) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(answer.Table, answer.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, answer.OwnerTable, answer.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipality queries the municipality edge of a Answer.
+func (c *AnswerClient) QueryMunicipality(_m *Answer) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(answer.Table, answer.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, answer.MunicipalityTable, answer.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProducts queries the products edge of a Answer.
+func (c *AnswerClient) QueryProducts(_m *Answer) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(answer.Table, answer.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, answer.ProductsTable, answer.ProductsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AnswerClient) Hooks() []Hook {
+	hooks := c.hooks.Answer
+	return append(hooks[:len(hooks):len(hooks)], answer.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnswerClient) Interceptors() []Interceptor {
+	return c.inters.Answer
+}
+
+func (c *AnswerClient) mutate(ctx context.Context, m *AnswerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnswerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnswerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnswerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnswerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Answer mutation op: %q", m.Op())
 	}
 }
 
@@ -619,6 +819,236 @@ func (c *AvailabilityClient) mutate(ctx context.Context, m *AvailabilityMutation
 		return (&AvailabilityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Availability mutation op: %q", m.Op())
+	}
+}
+
+// CallbackRequestClient is a client for the CallbackRequest schema.
+type CallbackRequestClient struct {
+	config
+}
+
+// NewCallbackRequestClient returns a client for the CallbackRequest from the given config.
+func NewCallbackRequestClient(c config) *CallbackRequestClient {
+	return &CallbackRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `callbackrequest.Hooks(f(g(h())))`.
+func (c *CallbackRequestClient) Use(hooks ...Hook) {
+	c.hooks.CallbackRequest = append(c.hooks.CallbackRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `callbackrequest.Intercept(f(g(h())))`.
+func (c *CallbackRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CallbackRequest = append(c.inters.CallbackRequest, interceptors...)
+}
+
+// Create returns a builder for creating a CallbackRequest entity.
+func (c *CallbackRequestClient) Create() *CallbackRequestCreate {
+	mutation := newCallbackRequestMutation(c.config, OpCreate)
+	return &CallbackRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CallbackRequest entities.
+func (c *CallbackRequestClient) CreateBulk(builders ...*CallbackRequestCreate) *CallbackRequestCreateBulk {
+	return &CallbackRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallbackRequestClient) MapCreateBulk(slice any, setFunc func(*CallbackRequestCreate, int)) *CallbackRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallbackRequestCreateBulk{err: fmt.Errorf("calling to CallbackRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallbackRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallbackRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CallbackRequest.
+func (c *CallbackRequestClient) Update() *CallbackRequestUpdate {
+	mutation := newCallbackRequestMutation(c.config, OpUpdate)
+	return &CallbackRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallbackRequestClient) UpdateOne(_m *CallbackRequest) *CallbackRequestUpdateOne {
+	mutation := newCallbackRequestMutation(c.config, OpUpdateOne, withCallbackRequest(_m))
+	return &CallbackRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallbackRequestClient) UpdateOneID(id int) *CallbackRequestUpdateOne {
+	mutation := newCallbackRequestMutation(c.config, OpUpdateOne, withCallbackRequestID(id))
+	return &CallbackRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CallbackRequest.
+func (c *CallbackRequestClient) Delete() *CallbackRequestDelete {
+	mutation := newCallbackRequestMutation(c.config, OpDelete)
+	return &CallbackRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallbackRequestClient) DeleteOne(_m *CallbackRequest) *CallbackRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallbackRequestClient) DeleteOneID(id int) *CallbackRequestDeleteOne {
+	builder := c.Delete().Where(callbackrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallbackRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for CallbackRequest.
+func (c *CallbackRequestClient) Query() *CallbackRequestQuery {
+	return &CallbackRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCallbackRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CallbackRequest entity by its id.
+func (c *CallbackRequestClient) Get(ctx context.Context, id int) (*CallbackRequest, error) {
+	return c.Query().Where(callbackrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallbackRequestClient) GetX(ctx context.Context, id int) *CallbackRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProduct queries the product edge of a CallbackRequest.
+func (c *CallbackRequestClient) QueryProduct(_m *CallbackRequest) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callbackrequest.Table, callbackrequest.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callbackrequest.ProductTable, callbackrequest.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChannel queries the channel edge of a CallbackRequest.
+func (c *CallbackRequestClient) QueryChannel(_m *CallbackRequest) *ChannelQuery {
+	query := (&ChannelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callbackrequest.Table, callbackrequest.FieldID, id),
+			sqlgraph.To(channel.Table, channel.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callbackrequest.ChannelTable, callbackrequest.ChannelColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReplyChannel queries the reply_channel edge of a CallbackRequest.
+func (c *CallbackRequestClient) QueryReplyChannel(_m *CallbackRequest) *ChannelQuery {
+	query := (&ChannelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callbackrequest.Table, callbackrequest.FieldID, id),
+			sqlgraph.To(channel.Table, channel.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callbackrequest.ReplyChannelTable, callbackrequest.ReplyChannelColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganization queries the organization edge of a CallbackRequest.
+func (c *CallbackRequestClient) QueryOrganization(_m *CallbackRequest) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callbackrequest.Table, callbackrequest.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callbackrequest.OrganizationTable, callbackrequest.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipality queries the municipality edge of a CallbackRequest.
+func (c *CallbackRequestClient) QueryMunicipality(_m *CallbackRequest) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callbackrequest.Table, callbackrequest.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callbackrequest.MunicipalityTable, callbackrequest.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAnswer queries the answer edge of a CallbackRequest.
+func (c *CallbackRequestClient) QueryAnswer(_m *CallbackRequest) *AnswerQuery {
+	query := (&AnswerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(callbackrequest.Table, callbackrequest.FieldID, id),
+			sqlgraph.To(answer.Table, answer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, callbackrequest.AnswerTable, callbackrequest.AnswerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallbackRequestClient) Hooks() []Hook {
+	hooks := c.hooks.CallbackRequest
+	return append(hooks[:len(hooks):len(hooks)], callbackrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallbackRequestClient) Interceptors() []Interceptor {
+	return c.inters.CallbackRequest
+}
+
+func (c *CallbackRequestClient) mutate(ctx context.Context, m *CallbackRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallbackRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallbackRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallbackRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallbackRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CallbackRequest mutation op: %q", m.Op())
 	}
 }
 
@@ -1426,6 +1856,22 @@ func (c *ProductClient) QueryAvailabilities(_m *Product) *AvailabilityQuery {
 	return query
 }
 
+// QueryAnswers queries the answers edge of a Product.
+func (c *ProductClient) QueryAnswers(_m *Product) *AnswerQuery {
+	query := (&AnswerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(product.Table, product.FieldID, id),
+			sqlgraph.To(answer.Table, answer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, product.AnswersTable, product.AnswersPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ProductClient) Hooks() []Hook {
 	hooks := c.hooks.Product
@@ -1889,12 +2335,12 @@ func (c *UPLEntryClient) mutate(ctx context.Context, m *UPLEntryMutation) (Value
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Availability, ChangeEvent, Channel, Location, Organization, Product,
-		SecurityEvent, Target, UPLEntry []ent.Hook
+		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel, Location,
+		Organization, Product, SecurityEvent, Target, UPLEntry []ent.Hook
 	}
 	inters struct {
-		APIToken, Availability, ChangeEvent, Channel, Location, Organization, Product,
-		SecurityEvent, Target, UPLEntry []ent.Interceptor
+		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel, Location,
+		Organization, Product, SecurityEvent, Target, UPLEntry []ent.Interceptor
 	}
 )
 

@@ -12,8 +12,10 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -82,16 +84,18 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:      apitoken.ValidColumn,
-			availability.Table:  availability.ValidColumn,
-			changeevent.Table:   changeevent.ValidColumn,
-			channel.Table:       channel.ValidColumn,
-			location.Table:      location.ValidColumn,
-			organization.Table:  organization.ValidColumn,
-			product.Table:       product.ValidColumn,
-			securityevent.Table: securityevent.ValidColumn,
-			target.Table:        target.ValidColumn,
-			uplentry.Table:      uplentry.ValidColumn,
+			apitoken.Table:        apitoken.ValidColumn,
+			answer.Table:          answer.ValidColumn,
+			availability.Table:    availability.ValidColumn,
+			callbackrequest.Table: callbackrequest.ValidColumn,
+			changeevent.Table:     changeevent.ValidColumn,
+			channel.Table:         channel.ValidColumn,
+			location.Table:        location.ValidColumn,
+			organization.Table:    organization.ValidColumn,
+			product.Table:         product.ValidColumn,
+			securityevent.Table:   securityevent.ValidColumn,
+			target.Table:          target.ValidColumn,
+			uplentry.Table:        uplentry.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -3,8 +3,10 @@
 package ent
 
 import (
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -23,7 +25,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -44,6 +46,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   answer.Table,
+			Columns: answer.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: answer.FieldID,
+			},
+		},
+		Type: "Answer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			answer.FieldCreatedAt:          {Type: field.TypeTime, Column: answer.FieldCreatedAt},
+			answer.FieldUpdatedAt:          {Type: field.TypeTime, Column: answer.FieldUpdatedAt},
+			answer.FieldQuestion:           {Type: field.TypeString, Column: answer.FieldQuestion},
+			answer.FieldText:               {Type: field.TypeString, Column: answer.FieldText},
+			answer.FieldVariants:           {Type: field.TypeJSON, Column: answer.FieldVariants},
+			answer.FieldVisibility:         {Type: field.TypeEnum, Column: answer.FieldVisibility},
+			answer.FieldStatus:             {Type: field.TypeEnum, Column: answer.FieldStatus},
+			answer.FieldKeywords:           {Type: field.TypeJSON, Column: answer.FieldKeywords},
+			answer.FieldLastReviewed:       {Type: field.TypeTime, Column: answer.FieldLastReviewed},
+			answer.FieldReviewIntervalDays: {Type: field.TypeInt, Column: answer.FieldReviewIntervalDays},
+			answer.FieldOwnerID:            {Type: field.TypeInt, Column: answer.FieldOwnerID},
+			answer.FieldMunicipalityID:     {Type: field.TypeInt, Column: answer.FieldMunicipalityID},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   availability.Table,
 			Columns: availability.Columns,
@@ -73,7 +100,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			availability.FieldLanguages:      {Type: field.TypeJSON, Column: availability.FieldLanguages},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   callbackrequest.Table,
+			Columns: callbackrequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: callbackrequest.FieldID,
+			},
+		},
+		Type: "CallbackRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			callbackrequest.FieldCreatedAt:      {Type: field.TypeTime, Column: callbackrequest.FieldCreatedAt},
+			callbackrequest.FieldUpdatedAt:      {Type: field.TypeTime, Column: callbackrequest.FieldUpdatedAt},
+			callbackrequest.FieldQuestion:       {Type: field.TypeString, Column: callbackrequest.FieldQuestion},
+			callbackrequest.FieldStatus:         {Type: field.TypeEnum, Column: callbackrequest.FieldStatus},
+			callbackrequest.FieldContactName:    {Type: field.TypeString, Column: callbackrequest.FieldContactName},
+			callbackrequest.FieldContact:        {Type: field.TypeString, Column: callbackrequest.FieldContact},
+			callbackrequest.FieldAssignee:       {Type: field.TypeString, Column: callbackrequest.FieldAssignee},
+			callbackrequest.FieldClosedAt:       {Type: field.TypeTime, Column: callbackrequest.FieldClosedAt},
+			callbackrequest.FieldRequestedBy:    {Type: field.TypeString, Column: callbackrequest.FieldRequestedBy},
+			callbackrequest.FieldProductID:      {Type: field.TypeInt, Column: callbackrequest.FieldProductID},
+			callbackrequest.FieldChannelID:      {Type: field.TypeInt, Column: callbackrequest.FieldChannelID},
+			callbackrequest.FieldReplyChannelID: {Type: field.TypeInt, Column: callbackrequest.FieldReplyChannelID},
+			callbackrequest.FieldOrganizationID: {Type: field.TypeInt, Column: callbackrequest.FieldOrganizationID},
+			callbackrequest.FieldMunicipalityID: {Type: field.TypeInt, Column: callbackrequest.FieldMunicipalityID},
+			callbackrequest.FieldAnswerID:       {Type: field.TypeInt, Column: callbackrequest.FieldAnswerID},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   changeevent.Table,
 			Columns: changeevent.Columns,
@@ -99,7 +154,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			changeevent.FieldTxID:                {Type: field.TypeString, Column: changeevent.FieldTxID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   channel.Table,
 			Columns: channel.Columns,
@@ -123,7 +178,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			channel.FieldSortOrder:   {Type: field.TypeInt, Column: channel.FieldSortOrder},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
@@ -147,7 +202,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldMunicipalityID: {Type: field.TypeInt, Column: location.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -166,7 +221,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldParentID:  {Type: field.TypeInt, Column: organization.FieldParentID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -193,7 +248,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldUplEntryID:     {Type: field.TypeInt, Column: product.FieldUplEntryID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   securityevent.Table,
 			Columns: securityevent.Columns,
@@ -211,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			securityevent.FieldOccurredAt: {Type: field.TypeTime, Column: securityevent.FieldOccurredAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -232,7 +287,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldMunicipalityID: {Type: field.TypeInt, Column: target.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   uplentry.Table,
 			Columns: uplentry.Columns,
@@ -277,6 +332,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Organization",
 	)
 	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   answer.OwnerTable,
+			Columns: []string{answer.OwnerColumn},
+			Bidi:    false,
+		},
+		"Answer",
+		"Organization",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   answer.MunicipalityTable,
+			Columns: []string{answer.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"Answer",
+		"Organization",
+	)
+	graph.MustAddE(
+		"products",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   answer.ProductsTable,
+			Columns: answer.ProductsPrimaryKey,
+			Bidi:    false,
+		},
+		"Answer",
+		"Product",
+	)
+	graph.MustAddE(
 		"product",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -311,6 +402,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Availability",
 		"Location",
+	)
+	graph.MustAddE(
+		"product",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callbackrequest.ProductTable,
+			Columns: []string{callbackrequest.ProductColumn},
+			Bidi:    false,
+		},
+		"CallbackRequest",
+		"Product",
+	)
+	graph.MustAddE(
+		"channel",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callbackrequest.ChannelTable,
+			Columns: []string{callbackrequest.ChannelColumn},
+			Bidi:    false,
+		},
+		"CallbackRequest",
+		"Channel",
+	)
+	graph.MustAddE(
+		"reply_channel",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callbackrequest.ReplyChannelTable,
+			Columns: []string{callbackrequest.ReplyChannelColumn},
+			Bidi:    false,
+		},
+		"CallbackRequest",
+		"Channel",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callbackrequest.OrganizationTable,
+			Columns: []string{callbackrequest.OrganizationColumn},
+			Bidi:    false,
+		},
+		"CallbackRequest",
+		"Organization",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callbackrequest.MunicipalityTable,
+			Columns: []string{callbackrequest.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"CallbackRequest",
+		"Organization",
+	)
+	graph.MustAddE(
+		"answer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   callbackrequest.AnswerTable,
+			Columns: []string{callbackrequest.AnswerColumn},
+			Bidi:    false,
+		},
+		"CallbackRequest",
+		"Answer",
 	)
 	graph.MustAddE(
 		"availabilities",
@@ -433,6 +596,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Availability",
 	)
 	graph.MustAddE(
+		"answers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+		},
+		"Product",
+		"Answer",
+	)
+	graph.MustAddE(
 		"municipality",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -550,6 +725,148 @@ func (f *APITokenFilter) WhereHasOrganizationWith(preds ...predicate.Organizatio
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AnswerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AnswerQuery builder.
+func (_q *AnswerQuery) Filter() *AnswerFilter {
+	return &AnswerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AnswerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AnswerMutation builder.
+func (m *AnswerMutation) Filter() *AnswerFilter {
+	return &AnswerFilter{config: m.config, predicateAdder: m}
+}
+
+// AnswerFilter provides a generic filtering capability at runtime for AnswerQuery.
+type AnswerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AnswerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AnswerFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(answer.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AnswerFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(answer.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AnswerFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(answer.FieldUpdatedAt))
+}
+
+// WhereQuestion applies the entql string predicate on the question field.
+func (f *AnswerFilter) WhereQuestion(p entql.StringP) {
+	f.Where(p.Field(answer.FieldQuestion))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *AnswerFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(answer.FieldText))
+}
+
+// WhereVariants applies the entql json.RawMessage predicate on the variants field.
+func (f *AnswerFilter) WhereVariants(p entql.BytesP) {
+	f.Where(p.Field(answer.FieldVariants))
+}
+
+// WhereVisibility applies the entql string predicate on the visibility field.
+func (f *AnswerFilter) WhereVisibility(p entql.StringP) {
+	f.Where(p.Field(answer.FieldVisibility))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AnswerFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(answer.FieldStatus))
+}
+
+// WhereKeywords applies the entql json.RawMessage predicate on the keywords field.
+func (f *AnswerFilter) WhereKeywords(p entql.BytesP) {
+	f.Where(p.Field(answer.FieldKeywords))
+}
+
+// WhereLastReviewed applies the entql time.Time predicate on the last_reviewed field.
+func (f *AnswerFilter) WhereLastReviewed(p entql.TimeP) {
+	f.Where(p.Field(answer.FieldLastReviewed))
+}
+
+// WhereReviewIntervalDays applies the entql int predicate on the review_interval_days field.
+func (f *AnswerFilter) WhereReviewIntervalDays(p entql.IntP) {
+	f.Where(p.Field(answer.FieldReviewIntervalDays))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *AnswerFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(answer.FieldOwnerID))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *AnswerFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(answer.FieldMunicipalityID))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *AnswerFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *AnswerFilter) WhereHasOwnerWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *AnswerFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *AnswerFilter) WhereHasMunicipalityWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProducts applies a predicate to check if query has an edge products.
+func (f *AnswerFilter) WhereHasProducts() {
+	f.Where(entql.HasEdge("products"))
+}
+
+// WhereHasProductsWith applies a predicate to check if query has an edge products with a given conditions (other predicates).
+func (f *AnswerFilter) WhereHasProductsWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("products", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AvailabilityQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -578,7 +895,7 @@ type AvailabilityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AvailabilityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -717,6 +1034,205 @@ func (f *AvailabilityFilter) WhereHasLocationsWith(preds ...predicate.Location) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CallbackRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallbackRequestQuery builder.
+func (_q *CallbackRequestQuery) Filter() *CallbackRequestFilter {
+	return &CallbackRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallbackRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallbackRequestMutation builder.
+func (m *CallbackRequestMutation) Filter() *CallbackRequestFilter {
+	return &CallbackRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// CallbackRequestFilter provides a generic filtering capability at runtime for CallbackRequestQuery.
+type CallbackRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallbackRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CallbackRequestFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CallbackRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(callbackrequest.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CallbackRequestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(callbackrequest.FieldUpdatedAt))
+}
+
+// WhereQuestion applies the entql string predicate on the question field.
+func (f *CallbackRequestFilter) WhereQuestion(p entql.StringP) {
+	f.Where(p.Field(callbackrequest.FieldQuestion))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CallbackRequestFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(callbackrequest.FieldStatus))
+}
+
+// WhereContactName applies the entql string predicate on the contact_name field.
+func (f *CallbackRequestFilter) WhereContactName(p entql.StringP) {
+	f.Where(p.Field(callbackrequest.FieldContactName))
+}
+
+// WhereContact applies the entql string predicate on the contact field.
+func (f *CallbackRequestFilter) WhereContact(p entql.StringP) {
+	f.Where(p.Field(callbackrequest.FieldContact))
+}
+
+// WhereAssignee applies the entql string predicate on the assignee field.
+func (f *CallbackRequestFilter) WhereAssignee(p entql.StringP) {
+	f.Where(p.Field(callbackrequest.FieldAssignee))
+}
+
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *CallbackRequestFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(callbackrequest.FieldClosedAt))
+}
+
+// WhereRequestedBy applies the entql string predicate on the requested_by field.
+func (f *CallbackRequestFilter) WhereRequestedBy(p entql.StringP) {
+	f.Where(p.Field(callbackrequest.FieldRequestedBy))
+}
+
+// WhereProductID applies the entql int predicate on the product_id field.
+func (f *CallbackRequestFilter) WhereProductID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldProductID))
+}
+
+// WhereChannelID applies the entql int predicate on the channel_id field.
+func (f *CallbackRequestFilter) WhereChannelID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldChannelID))
+}
+
+// WhereReplyChannelID applies the entql int predicate on the reply_channel_id field.
+func (f *CallbackRequestFilter) WhereReplyChannelID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldReplyChannelID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *CallbackRequestFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldOrganizationID))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *CallbackRequestFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldMunicipalityID))
+}
+
+// WhereAnswerID applies the entql int predicate on the answer_id field.
+func (f *CallbackRequestFilter) WhereAnswerID(p entql.IntP) {
+	f.Where(p.Field(callbackrequest.FieldAnswerID))
+}
+
+// WhereHasProduct applies a predicate to check if query has an edge product.
+func (f *CallbackRequestFilter) WhereHasProduct() {
+	f.Where(entql.HasEdge("product"))
+}
+
+// WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
+func (f *CallbackRequestFilter) WhereHasProductWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChannel applies a predicate to check if query has an edge channel.
+func (f *CallbackRequestFilter) WhereHasChannel() {
+	f.Where(entql.HasEdge("channel"))
+}
+
+// WhereHasChannelWith applies a predicate to check if query has an edge channel with a given conditions (other predicates).
+func (f *CallbackRequestFilter) WhereHasChannelWith(preds ...predicate.Channel) {
+	f.Where(entql.HasEdgeWith("channel", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReplyChannel applies a predicate to check if query has an edge reply_channel.
+func (f *CallbackRequestFilter) WhereHasReplyChannel() {
+	f.Where(entql.HasEdge("reply_channel"))
+}
+
+// WhereHasReplyChannelWith applies a predicate to check if query has an edge reply_channel with a given conditions (other predicates).
+func (f *CallbackRequestFilter) WhereHasReplyChannelWith(preds ...predicate.Channel) {
+	f.Where(entql.HasEdgeWith("reply_channel", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *CallbackRequestFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *CallbackRequestFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *CallbackRequestFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *CallbackRequestFilter) WhereHasMunicipalityWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAnswer applies a predicate to check if query has an edge answer.
+func (f *CallbackRequestFilter) WhereHasAnswer() {
+	f.Where(entql.HasEdge("answer"))
+}
+
+// WhereHasAnswerWith applies a predicate to check if query has an edge answer with a given conditions (other predicates).
+func (f *CallbackRequestFilter) WhereHasAnswerWith(preds ...predicate.Answer) {
+	f.Where(entql.HasEdgeWith("answer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ChangeEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -745,7 +1261,7 @@ type ChangeEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ChangeEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -850,7 +1366,7 @@ type ChannelFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ChannelFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -959,7 +1475,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1082,7 +1598,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1194,7 +1710,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1331,6 +1847,20 @@ func (f *ProductFilter) WhereHasAvailabilitiesWith(preds ...predicate.Availabili
 	})))
 }
 
+// WhereHasAnswers applies a predicate to check if query has an edge answers.
+func (f *ProductFilter) WhereHasAnswers() {
+	f.Where(entql.HasEdge("answers"))
+}
+
+// WhereHasAnswersWith applies a predicate to check if query has an edge answers with a given conditions (other predicates).
+func (f *ProductFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
+	f.Where(entql.HasEdgeWith("answers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *SecurityEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1360,7 +1890,7 @@ type SecurityEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SecurityEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1425,7 +1955,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1519,7 +2049,7 @@ type UPLEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UPLEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -7,7 +7,9 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
@@ -15,6 +17,178 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AnswerQuery) CollectFields(ctx context.Context, satisfies ...string) (*AnswerQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AnswerQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(answer.Columns))
+		selectedFields = []string{answer.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "owner":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOwner = query
+			if _, ok := fieldSeen[answer.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, answer.FieldOwnerID)
+				fieldSeen[answer.FieldOwnerID] = struct{}{}
+			}
+
+		case "products":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProducts(alias, func(wq *ProductQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[answer.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, answer.FieldCreatedAt)
+				fieldSeen[answer.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[answer.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, answer.FieldUpdatedAt)
+				fieldSeen[answer.FieldUpdatedAt] = struct{}{}
+			}
+		case "question":
+			if _, ok := fieldSeen[answer.FieldQuestion]; !ok {
+				selectedFields = append(selectedFields, answer.FieldQuestion)
+				fieldSeen[answer.FieldQuestion] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[answer.FieldText]; !ok {
+				selectedFields = append(selectedFields, answer.FieldText)
+				fieldSeen[answer.FieldText] = struct{}{}
+			}
+		case "variants":
+			if _, ok := fieldSeen[answer.FieldVariants]; !ok {
+				selectedFields = append(selectedFields, answer.FieldVariants)
+				fieldSeen[answer.FieldVariants] = struct{}{}
+			}
+		case "visibility":
+			if _, ok := fieldSeen[answer.FieldVisibility]; !ok {
+				selectedFields = append(selectedFields, answer.FieldVisibility)
+				fieldSeen[answer.FieldVisibility] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[answer.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, answer.FieldStatus)
+				fieldSeen[answer.FieldStatus] = struct{}{}
+			}
+		case "keywords":
+			if _, ok := fieldSeen[answer.FieldKeywords]; !ok {
+				selectedFields = append(selectedFields, answer.FieldKeywords)
+				fieldSeen[answer.FieldKeywords] = struct{}{}
+			}
+		case "lastReviewed":
+			if _, ok := fieldSeen[answer.FieldLastReviewed]; !ok {
+				selectedFields = append(selectedFields, answer.FieldLastReviewed)
+				fieldSeen[answer.FieldLastReviewed] = struct{}{}
+			}
+		case "reviewIntervalDays":
+			if _, ok := fieldSeen[answer.FieldReviewIntervalDays]; !ok {
+				selectedFields = append(selectedFields, answer.FieldReviewIntervalDays)
+				fieldSeen[answer.FieldReviewIntervalDays] = struct{}{}
+			}
+		case "ownerID":
+			if _, ok := fieldSeen[answer.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, answer.FieldOwnerID)
+				fieldSeen[answer.FieldOwnerID] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[answer.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, answer.FieldMunicipalityID)
+				fieldSeen[answer.FieldMunicipalityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type answerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AnswerPaginateOption
+}
+
+func newAnswerPaginateArgs(rv map[string]any) *answerPaginateArgs {
+	args := &answerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AnswerOrder{Field: &AnswerOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAnswerOrder(order))
+			}
+		case *AnswerOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAnswerOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AnswerWhereInput); ok {
+		args.opts = append(args.opts, WithAnswerFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AvailabilityQuery) CollectFields(ctx context.Context, satisfies ...string) (*AvailabilityQuery, error) {
@@ -224,6 +398,237 @@ func newAvailabilityPaginateArgs(rv map[string]any) *availabilityPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AvailabilityWhereInput); ok {
 		args.opts = append(args.opts, WithAvailabilityFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CallbackRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*CallbackRequestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CallbackRequestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(callbackrequest.Columns))
+		selectedFields = []string{callbackrequest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "product":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
+				return err
+			}
+			_q.withProduct = query
+			if _, ok := fieldSeen[callbackrequest.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldProductID)
+				fieldSeen[callbackrequest.FieldProductID] = struct{}{}
+			}
+
+		case "channel":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ChannelClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, channelImplementors)...); err != nil {
+				return err
+			}
+			_q.withChannel = query
+			if _, ok := fieldSeen[callbackrequest.FieldChannelID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldChannelID)
+				fieldSeen[callbackrequest.FieldChannelID] = struct{}{}
+			}
+
+		case "replyChannel":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ChannelClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, channelImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplyChannel = query
+			if _, ok := fieldSeen[callbackrequest.FieldReplyChannelID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldReplyChannelID)
+				fieldSeen[callbackrequest.FieldReplyChannelID] = struct{}{}
+			}
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[callbackrequest.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldOrganizationID)
+				fieldSeen[callbackrequest.FieldOrganizationID] = struct{}{}
+			}
+
+		case "answer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AnswerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, answerImplementors)...); err != nil {
+				return err
+			}
+			_q.withAnswer = query
+			if _, ok := fieldSeen[callbackrequest.FieldAnswerID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldAnswerID)
+				fieldSeen[callbackrequest.FieldAnswerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[callbackrequest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldCreatedAt)
+				fieldSeen[callbackrequest.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[callbackrequest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldUpdatedAt)
+				fieldSeen[callbackrequest.FieldUpdatedAt] = struct{}{}
+			}
+		case "question":
+			if _, ok := fieldSeen[callbackrequest.FieldQuestion]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldQuestion)
+				fieldSeen[callbackrequest.FieldQuestion] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[callbackrequest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldStatus)
+				fieldSeen[callbackrequest.FieldStatus] = struct{}{}
+			}
+		case "contactName":
+			if _, ok := fieldSeen[callbackrequest.FieldContactName]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldContactName)
+				fieldSeen[callbackrequest.FieldContactName] = struct{}{}
+			}
+		case "contact":
+			if _, ok := fieldSeen[callbackrequest.FieldContact]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldContact)
+				fieldSeen[callbackrequest.FieldContact] = struct{}{}
+			}
+		case "assignee":
+			if _, ok := fieldSeen[callbackrequest.FieldAssignee]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldAssignee)
+				fieldSeen[callbackrequest.FieldAssignee] = struct{}{}
+			}
+		case "closedAt":
+			if _, ok := fieldSeen[callbackrequest.FieldClosedAt]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldClosedAt)
+				fieldSeen[callbackrequest.FieldClosedAt] = struct{}{}
+			}
+		case "requestedBy":
+			if _, ok := fieldSeen[callbackrequest.FieldRequestedBy]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldRequestedBy)
+				fieldSeen[callbackrequest.FieldRequestedBy] = struct{}{}
+			}
+		case "productID":
+			if _, ok := fieldSeen[callbackrequest.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldProductID)
+				fieldSeen[callbackrequest.FieldProductID] = struct{}{}
+			}
+		case "channelID":
+			if _, ok := fieldSeen[callbackrequest.FieldChannelID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldChannelID)
+				fieldSeen[callbackrequest.FieldChannelID] = struct{}{}
+			}
+		case "replyChannelID":
+			if _, ok := fieldSeen[callbackrequest.FieldReplyChannelID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldReplyChannelID)
+				fieldSeen[callbackrequest.FieldReplyChannelID] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[callbackrequest.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldOrganizationID)
+				fieldSeen[callbackrequest.FieldOrganizationID] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[callbackrequest.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldMunicipalityID)
+				fieldSeen[callbackrequest.FieldMunicipalityID] = struct{}{}
+			}
+		case "answerID":
+			if _, ok := fieldSeen[callbackrequest.FieldAnswerID]; !ok {
+				selectedFields = append(selectedFields, callbackrequest.FieldAnswerID)
+				fieldSeen[callbackrequest.FieldAnswerID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type callbackrequestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CallbackRequestPaginateOption
+}
+
+func newCallbackRequestPaginateArgs(rv map[string]any) *callbackrequestPaginateArgs {
+	args := &callbackrequestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CallbackRequestOrder{Field: &CallbackRequestOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCallbackRequestOrder(order))
+			}
+		case *CallbackRequestOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCallbackRequestOrder(v))
+			}
+		}
 	}
 	return args
 }
@@ -740,6 +1145,19 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				return err
 			}
 			_q.WithNamedAvailabilities(alias, func(wq *AvailabilityQuery) {
+				*wq = *query
+			})
+
+		case "answers":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AnswerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, answerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAnswers(alias, func(wq *AnswerQuery) {
 				*wq = *query
 			})
 		case "createdAt":

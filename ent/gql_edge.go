@@ -8,6 +8,26 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Answer) Owner(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OwnerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOwner().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Answer) Products(ctx context.Context) (result []*Product, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProducts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProductsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProducts().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Availability) Product(ctx context.Context) (*Product, error) {
 	result, err := _m.Edges.ProductOrErr()
 	if IsNotLoaded(err) {
@@ -34,6 +54,46 @@ func (_m *Availability) Locations(ctx context.Context) (result []*Location, err 
 		result, err = _m.QueryLocations().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *CallbackRequest) Product(ctx context.Context) (*Product, error) {
+	result, err := _m.Edges.ProductOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProduct().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CallbackRequest) Channel(ctx context.Context) (*Channel, error) {
+	result, err := _m.Edges.ChannelOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryChannel().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CallbackRequest) ReplyChannel(ctx context.Context) (*Channel, error) {
+	result, err := _m.Edges.ReplyChannelOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReplyChannel().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CallbackRequest) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CallbackRequest) Answer(ctx context.Context) (*Answer, error) {
+	result, err := _m.Edges.AnswerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAnswer().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Location) Municipality(ctx context.Context) (*Organization, error) {
@@ -96,6 +156,18 @@ func (_m *Product) Availabilities(ctx context.Context) (result []*Availability, 
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAvailabilities().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Product) Answers(ctx context.Context) (result []*Answer, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAnswers(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AnswersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAnswers().All(ctx)
 	}
 	return result, err
 }

@@ -9,7 +9,9 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/internal"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -25,10 +27,20 @@ type Noder interface {
 	IsNode()
 }
 
+var answerImplementors = []string{"Answer", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Answer) IsNode() {}
+
 var availabilityImplementors = []string{"Availability", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Availability) IsNode() {}
+
+var callbackrequestImplementors = []string{"CallbackRequest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CallbackRequest) IsNode() {}
 
 var channelImplementors = []string{"Channel", "Node"}
 
@@ -137,11 +149,29 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case answer.Table:
+		query := c.Answer.Query().
+			Where(answer.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, answerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case availability.Table:
 		query := c.Availability.Query().
 			Where(availability.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, availabilityImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case callbackrequest.Table:
+		query := c.CallbackRequest.Query().
+			Where(callbackrequest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, callbackrequestImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -273,10 +303,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case answer.Table:
+		query := c.Answer.Query().
+			Where(answer.IDIn(ids...))
+		query, err := query.CollectFields(ctx, answerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case availability.Table:
 		query := c.Availability.Query().
 			Where(availability.IDIn(ids...))
 		query, err := query.CollectFields(ctx, availabilityImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case callbackrequest.Table:
+		query := c.CallbackRequest.Query().
+			Where(callbackrequest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, callbackrequestImplementors...)
 		if err != nil {
 			return nil, err
 		}

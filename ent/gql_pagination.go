@@ -14,7 +14,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
@@ -102,6 +104,302 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AnswerEdge is the edge representation of Answer.
+type AnswerEdge struct {
+	Node   *Answer `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// AnswerConnection is the connection containing edges to Answer.
+type AnswerConnection struct {
+	Edges      []*AnswerEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *AnswerConnection) build(nodes []*Answer, pager *answerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Answer
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Answer {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Answer {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AnswerEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AnswerEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AnswerPaginateOption enables pagination customization.
+type AnswerPaginateOption func(*answerPager) error
+
+// WithAnswerOrder configures pagination ordering.
+func WithAnswerOrder(order *AnswerOrder) AnswerPaginateOption {
+	if order == nil {
+		order = DefaultAnswerOrder
+	}
+	o := *order
+	return func(pager *answerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAnswerOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAnswerFilter configures pagination filter.
+func WithAnswerFilter(filter func(*AnswerQuery) (*AnswerQuery, error)) AnswerPaginateOption {
+	return func(pager *answerPager) error {
+		if filter == nil {
+			return errors.New("AnswerQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type answerPager struct {
+	reverse bool
+	order   *AnswerOrder
+	filter  func(*AnswerQuery) (*AnswerQuery, error)
+}
+
+func newAnswerPager(opts []AnswerPaginateOption, reverse bool) (*answerPager, error) {
+	pager := &answerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAnswerOrder
+	}
+	return pager, nil
+}
+
+func (p *answerPager) applyFilter(query *AnswerQuery) (*AnswerQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *answerPager) toCursor(_m *Answer) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *answerPager) applyCursors(query *AnswerQuery, after, before *Cursor) (*AnswerQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAnswerOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *answerPager) applyOrder(query *AnswerQuery) *AnswerQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAnswerOrder.Field {
+		query = query.Order(DefaultAnswerOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *answerPager) orderExpr(query *AnswerQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAnswerOrder.Field {
+			b.Comma().Ident(DefaultAnswerOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Answer.
+func (_m *AnswerQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AnswerPaginateOption,
+) (*AnswerConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAnswerPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AnswerConnection{Edges: []*AnswerEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AnswerOrderFieldUpdatedAt orders Answer by updated_at.
+	AnswerOrderFieldUpdatedAt = &AnswerOrderField{
+		Value: func(_m *Answer) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: answer.FieldUpdatedAt,
+		toTerm: answer.ByUpdatedAt,
+		toCursor: func(_m *Answer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AnswerOrderField) String() string {
+	var str string
+	switch f.column {
+	case AnswerOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AnswerOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AnswerOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AnswerOrderField %T must be a string", v)
+	}
+	switch str {
+	case "UPDATED_AT":
+		*f = *AnswerOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AnswerOrderField", str)
+	}
+	return nil
+}
+
+// AnswerOrderField defines the ordering field of Answer.
+type AnswerOrderField struct {
+	// Value extracts the ordering value from the given Answer.
+	Value    func(*Answer) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) answer.OrderOption
+	toCursor func(*Answer) Cursor
+}
+
+// AnswerOrder defines the ordering of Answer.
+type AnswerOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *AnswerOrderField `json:"field"`
+}
+
+// DefaultAnswerOrder is the default ordering of Answer.
+var DefaultAnswerOrder = &AnswerOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AnswerOrderField{
+		Value: func(_m *Answer) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: answer.FieldID,
+		toTerm: answer.ByID,
+		toCursor: func(_m *Answer) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Answer into AnswerEdge.
+func (_m *Answer) ToEdge(order *AnswerOrder) *AnswerEdge {
+	if order == nil {
+		order = DefaultAnswerOrder
+	}
+	return &AnswerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // AvailabilityEdge is the edge representation of Availability.
@@ -395,6 +693,302 @@ func (_m *Availability) ToEdge(order *AvailabilityOrder) *AvailabilityEdge {
 		order = DefaultAvailabilityOrder
 	}
 	return &AvailabilityEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CallbackRequestEdge is the edge representation of CallbackRequest.
+type CallbackRequestEdge struct {
+	Node   *CallbackRequest `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// CallbackRequestConnection is the connection containing edges to CallbackRequest.
+type CallbackRequestConnection struct {
+	Edges      []*CallbackRequestEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *CallbackRequestConnection) build(nodes []*CallbackRequest, pager *callbackrequestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CallbackRequest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CallbackRequest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CallbackRequest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CallbackRequestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CallbackRequestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CallbackRequestPaginateOption enables pagination customization.
+type CallbackRequestPaginateOption func(*callbackrequestPager) error
+
+// WithCallbackRequestOrder configures pagination ordering.
+func WithCallbackRequestOrder(order *CallbackRequestOrder) CallbackRequestPaginateOption {
+	if order == nil {
+		order = DefaultCallbackRequestOrder
+	}
+	o := *order
+	return func(pager *callbackrequestPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCallbackRequestOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCallbackRequestFilter configures pagination filter.
+func WithCallbackRequestFilter(filter func(*CallbackRequestQuery) (*CallbackRequestQuery, error)) CallbackRequestPaginateOption {
+	return func(pager *callbackrequestPager) error {
+		if filter == nil {
+			return errors.New("CallbackRequestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type callbackrequestPager struct {
+	reverse bool
+	order   *CallbackRequestOrder
+	filter  func(*CallbackRequestQuery) (*CallbackRequestQuery, error)
+}
+
+func newCallbackRequestPager(opts []CallbackRequestPaginateOption, reverse bool) (*callbackrequestPager, error) {
+	pager := &callbackrequestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCallbackRequestOrder
+	}
+	return pager, nil
+}
+
+func (p *callbackrequestPager) applyFilter(query *CallbackRequestQuery) (*CallbackRequestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *callbackrequestPager) toCursor(_m *CallbackRequest) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *callbackrequestPager) applyCursors(query *CallbackRequestQuery, after, before *Cursor) (*CallbackRequestQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCallbackRequestOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *callbackrequestPager) applyOrder(query *CallbackRequestQuery) *CallbackRequestQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCallbackRequestOrder.Field {
+		query = query.Order(DefaultCallbackRequestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *callbackrequestPager) orderExpr(query *CallbackRequestQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCallbackRequestOrder.Field {
+			b.Comma().Ident(DefaultCallbackRequestOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CallbackRequest.
+func (_m *CallbackRequestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CallbackRequestPaginateOption,
+) (*CallbackRequestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCallbackRequestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CallbackRequestConnection{Edges: []*CallbackRequestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CallbackRequestOrderFieldUpdatedAt orders CallbackRequest by updated_at.
+	CallbackRequestOrderFieldUpdatedAt = &CallbackRequestOrderField{
+		Value: func(_m *CallbackRequest) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: callbackrequest.FieldUpdatedAt,
+		toTerm: callbackrequest.ByUpdatedAt,
+		toCursor: func(_m *CallbackRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CallbackRequestOrderField) String() string {
+	var str string
+	switch f.column {
+	case CallbackRequestOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CallbackRequestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CallbackRequestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CallbackRequestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "UPDATED_AT":
+		*f = *CallbackRequestOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CallbackRequestOrderField", str)
+	}
+	return nil
+}
+
+// CallbackRequestOrderField defines the ordering field of CallbackRequest.
+type CallbackRequestOrderField struct {
+	// Value extracts the ordering value from the given CallbackRequest.
+	Value    func(*CallbackRequest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) callbackrequest.OrderOption
+	toCursor func(*CallbackRequest) Cursor
+}
+
+// CallbackRequestOrder defines the ordering of CallbackRequest.
+type CallbackRequestOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *CallbackRequestOrderField `json:"field"`
+}
+
+// DefaultCallbackRequestOrder is the default ordering of CallbackRequest.
+var DefaultCallbackRequestOrder = &CallbackRequestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CallbackRequestOrderField{
+		Value: func(_m *CallbackRequest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: callbackrequest.FieldID,
+		toTerm: callbackrequest.ByID,
+		toCursor: func(_m *CallbackRequest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CallbackRequest into CallbackRequestEdge.
+func (_m *CallbackRequest) ToEdge(order *CallbackRequestOrder) *CallbackRequestEdge {
+	if order == nil {
+		order = DefaultCallbackRequestOrder
+	}
+	return &CallbackRequestEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -16,6 +17,446 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
+
+// AnswerWhereInput represents a where input for filtering Answer queries.
+type AnswerWhereInput struct {
+	Predicates []predicate.Answer  `json:"-"`
+	Not        *AnswerWhereInput   `json:"not,omitempty"`
+	Or         []*AnswerWhereInput `json:"or,omitempty"`
+	And        []*AnswerWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "question" field predicates.
+	Question             *string  `json:"question,omitempty"`
+	QuestionNEQ          *string  `json:"questionNEQ,omitempty"`
+	QuestionIn           []string `json:"questionIn,omitempty"`
+	QuestionNotIn        []string `json:"questionNotIn,omitempty"`
+	QuestionGT           *string  `json:"questionGT,omitempty"`
+	QuestionGTE          *string  `json:"questionGTE,omitempty"`
+	QuestionLT           *string  `json:"questionLT,omitempty"`
+	QuestionLTE          *string  `json:"questionLTE,omitempty"`
+	QuestionContains     *string  `json:"questionContains,omitempty"`
+	QuestionHasPrefix    *string  `json:"questionHasPrefix,omitempty"`
+	QuestionHasSuffix    *string  `json:"questionHasSuffix,omitempty"`
+	QuestionEqualFold    *string  `json:"questionEqualFold,omitempty"`
+	QuestionContainsFold *string  `json:"questionContainsFold,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "visibility" field predicates.
+	Visibility      *answer.Visibility  `json:"visibility,omitempty"`
+	VisibilityNEQ   *answer.Visibility  `json:"visibilityNEQ,omitempty"`
+	VisibilityIn    []answer.Visibility `json:"visibilityIn,omitempty"`
+	VisibilityNotIn []answer.Visibility `json:"visibilityNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *answer.Status  `json:"status,omitempty"`
+	StatusNEQ   *answer.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []answer.Status `json:"statusIn,omitempty"`
+	StatusNotIn []answer.Status `json:"statusNotIn,omitempty"`
+
+	// "last_reviewed" field predicates.
+	LastReviewed      *time.Time  `json:"lastReviewed,omitempty"`
+	LastReviewedNEQ   *time.Time  `json:"lastReviewedNEQ,omitempty"`
+	LastReviewedIn    []time.Time `json:"lastReviewedIn,omitempty"`
+	LastReviewedNotIn []time.Time `json:"lastReviewedNotIn,omitempty"`
+	LastReviewedGT    *time.Time  `json:"lastReviewedGT,omitempty"`
+	LastReviewedGTE   *time.Time  `json:"lastReviewedGTE,omitempty"`
+	LastReviewedLT    *time.Time  `json:"lastReviewedLT,omitempty"`
+	LastReviewedLTE   *time.Time  `json:"lastReviewedLTE,omitempty"`
+
+	// "review_interval_days" field predicates.
+	ReviewIntervalDays      *int  `json:"reviewIntervalDays,omitempty"`
+	ReviewIntervalDaysNEQ   *int  `json:"reviewIntervalDaysNEQ,omitempty"`
+	ReviewIntervalDaysIn    []int `json:"reviewIntervalDaysIn,omitempty"`
+	ReviewIntervalDaysNotIn []int `json:"reviewIntervalDaysNotIn,omitempty"`
+	ReviewIntervalDaysGT    *int  `json:"reviewIntervalDaysGT,omitempty"`
+	ReviewIntervalDaysGTE   *int  `json:"reviewIntervalDaysGTE,omitempty"`
+	ReviewIntervalDaysLT    *int  `json:"reviewIntervalDaysLT,omitempty"`
+	ReviewIntervalDaysLTE   *int  `json:"reviewIntervalDaysLTE,omitempty"`
+
+	// "owner_id" field predicates.
+	OwnerID      *int  `json:"ownerID,omitempty"`
+	OwnerIDNEQ   *int  `json:"ownerIDNEQ,omitempty"`
+	OwnerIDIn    []int `json:"ownerIDIn,omitempty"`
+	OwnerIDNotIn []int `json:"ownerIDNotIn,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AnswerWhereInput) AddPredicates(predicates ...predicate.Answer) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AnswerWhereInput filter on the AnswerQuery builder.
+func (i *AnswerWhereInput) Filter(q *AnswerQuery) (*AnswerQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAnswerWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAnswerWhereInput is returned in case the AnswerWhereInput is empty.
+var ErrEmptyAnswerWhereInput = errors.New("ent: empty predicate AnswerWhereInput")
+
+// P returns a predicate for filtering answers.
+// An error is returned if the input is empty or invalid.
+func (i *AnswerWhereInput) P() (predicate.Answer, error) {
+	var predicates []predicate.Answer
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, answer.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Answer, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, answer.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Answer, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, answer.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, answer.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, answer.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, answer.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, answer.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, answer.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, answer.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, answer.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, answer.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, answer.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, answer.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, answer.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, answer.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, answer.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, answer.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, answer.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, answer.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, answer.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, answer.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, answer.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, answer.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, answer.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, answer.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, answer.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, answer.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Question != nil {
+		predicates = append(predicates, answer.QuestionEQ(*i.Question))
+	}
+	if i.QuestionNEQ != nil {
+		predicates = append(predicates, answer.QuestionNEQ(*i.QuestionNEQ))
+	}
+	if len(i.QuestionIn) > 0 {
+		predicates = append(predicates, answer.QuestionIn(i.QuestionIn...))
+	}
+	if len(i.QuestionNotIn) > 0 {
+		predicates = append(predicates, answer.QuestionNotIn(i.QuestionNotIn...))
+	}
+	if i.QuestionGT != nil {
+		predicates = append(predicates, answer.QuestionGT(*i.QuestionGT))
+	}
+	if i.QuestionGTE != nil {
+		predicates = append(predicates, answer.QuestionGTE(*i.QuestionGTE))
+	}
+	if i.QuestionLT != nil {
+		predicates = append(predicates, answer.QuestionLT(*i.QuestionLT))
+	}
+	if i.QuestionLTE != nil {
+		predicates = append(predicates, answer.QuestionLTE(*i.QuestionLTE))
+	}
+	if i.QuestionContains != nil {
+		predicates = append(predicates, answer.QuestionContains(*i.QuestionContains))
+	}
+	if i.QuestionHasPrefix != nil {
+		predicates = append(predicates, answer.QuestionHasPrefix(*i.QuestionHasPrefix))
+	}
+	if i.QuestionHasSuffix != nil {
+		predicates = append(predicates, answer.QuestionHasSuffix(*i.QuestionHasSuffix))
+	}
+	if i.QuestionEqualFold != nil {
+		predicates = append(predicates, answer.QuestionEqualFold(*i.QuestionEqualFold))
+	}
+	if i.QuestionContainsFold != nil {
+		predicates = append(predicates, answer.QuestionContainsFold(*i.QuestionContainsFold))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, answer.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, answer.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, answer.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, answer.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, answer.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, answer.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, answer.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, answer.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, answer.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, answer.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, answer.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, answer.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, answer.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.Visibility != nil {
+		predicates = append(predicates, answer.VisibilityEQ(*i.Visibility))
+	}
+	if i.VisibilityNEQ != nil {
+		predicates = append(predicates, answer.VisibilityNEQ(*i.VisibilityNEQ))
+	}
+	if len(i.VisibilityIn) > 0 {
+		predicates = append(predicates, answer.VisibilityIn(i.VisibilityIn...))
+	}
+	if len(i.VisibilityNotIn) > 0 {
+		predicates = append(predicates, answer.VisibilityNotIn(i.VisibilityNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, answer.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, answer.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, answer.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, answer.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.LastReviewed != nil {
+		predicates = append(predicates, answer.LastReviewedEQ(*i.LastReviewed))
+	}
+	if i.LastReviewedNEQ != nil {
+		predicates = append(predicates, answer.LastReviewedNEQ(*i.LastReviewedNEQ))
+	}
+	if len(i.LastReviewedIn) > 0 {
+		predicates = append(predicates, answer.LastReviewedIn(i.LastReviewedIn...))
+	}
+	if len(i.LastReviewedNotIn) > 0 {
+		predicates = append(predicates, answer.LastReviewedNotIn(i.LastReviewedNotIn...))
+	}
+	if i.LastReviewedGT != nil {
+		predicates = append(predicates, answer.LastReviewedGT(*i.LastReviewedGT))
+	}
+	if i.LastReviewedGTE != nil {
+		predicates = append(predicates, answer.LastReviewedGTE(*i.LastReviewedGTE))
+	}
+	if i.LastReviewedLT != nil {
+		predicates = append(predicates, answer.LastReviewedLT(*i.LastReviewedLT))
+	}
+	if i.LastReviewedLTE != nil {
+		predicates = append(predicates, answer.LastReviewedLTE(*i.LastReviewedLTE))
+	}
+	if i.ReviewIntervalDays != nil {
+		predicates = append(predicates, answer.ReviewIntervalDaysEQ(*i.ReviewIntervalDays))
+	}
+	if i.ReviewIntervalDaysNEQ != nil {
+		predicates = append(predicates, answer.ReviewIntervalDaysNEQ(*i.ReviewIntervalDaysNEQ))
+	}
+	if len(i.ReviewIntervalDaysIn) > 0 {
+		predicates = append(predicates, answer.ReviewIntervalDaysIn(i.ReviewIntervalDaysIn...))
+	}
+	if len(i.ReviewIntervalDaysNotIn) > 0 {
+		predicates = append(predicates, answer.ReviewIntervalDaysNotIn(i.ReviewIntervalDaysNotIn...))
+	}
+	if i.ReviewIntervalDaysGT != nil {
+		predicates = append(predicates, answer.ReviewIntervalDaysGT(*i.ReviewIntervalDaysGT))
+	}
+	if i.ReviewIntervalDaysGTE != nil {
+		predicates = append(predicates, answer.ReviewIntervalDaysGTE(*i.ReviewIntervalDaysGTE))
+	}
+	if i.ReviewIntervalDaysLT != nil {
+		predicates = append(predicates, answer.ReviewIntervalDaysLT(*i.ReviewIntervalDaysLT))
+	}
+	if i.ReviewIntervalDaysLTE != nil {
+		predicates = append(predicates, answer.ReviewIntervalDaysLTE(*i.ReviewIntervalDaysLTE))
+	}
+	if i.OwnerID != nil {
+		predicates = append(predicates, answer.OwnerIDEQ(*i.OwnerID))
+	}
+	if i.OwnerIDNEQ != nil {
+		predicates = append(predicates, answer.OwnerIDNEQ(*i.OwnerIDNEQ))
+	}
+	if len(i.OwnerIDIn) > 0 {
+		predicates = append(predicates, answer.OwnerIDIn(i.OwnerIDIn...))
+	}
+	if len(i.OwnerIDNotIn) > 0 {
+		predicates = append(predicates, answer.OwnerIDNotIn(i.OwnerIDNotIn...))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, answer.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, answer.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, answer.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, answer.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAnswerWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return answer.And(predicates...), nil
+	}
+}
 
 // AvailabilityWhereInput represents a where input for filtering Availability queries.
 type AvailabilityWhereInput struct {

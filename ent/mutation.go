@@ -11,8 +11,10 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -34,16 +36,18 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIToken      = "APIToken"
-	TypeAvailability  = "Availability"
-	TypeChangeEvent   = "ChangeEvent"
-	TypeChannel       = "Channel"
-	TypeLocation      = "Location"
-	TypeOrganization  = "Organization"
-	TypeProduct       = "Product"
-	TypeSecurityEvent = "SecurityEvent"
-	TypeTarget        = "Target"
-	TypeUPLEntry      = "UPLEntry"
+	TypeAPIToken        = "APIToken"
+	TypeAnswer          = "Answer"
+	TypeAvailability    = "Availability"
+	TypeCallbackRequest = "CallbackRequest"
+	TypeChangeEvent     = "ChangeEvent"
+	TypeChannel         = "Channel"
+	TypeLocation        = "Location"
+	TypeOrganization    = "Organization"
+	TypeProduct         = "Product"
+	TypeSecurityEvent   = "SecurityEvent"
+	TypeTarget          = "Target"
+	TypeUPLEntry        = "UPLEntry"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -738,6 +742,1222 @@ func (m *APITokenMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown APIToken edge %s", name)
+}
+
+// AnswerMutation represents an operation that mutates the Answer nodes in the graph.
+type AnswerMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	question                *string
+	text                    *string
+	variants                *[]catalog.AnswerVariant
+	appendvariants          []catalog.AnswerVariant
+	visibility              *answer.Visibility
+	status                  *answer.Status
+	keywords                *[]string
+	appendkeywords          []string
+	last_reviewed           *time.Time
+	review_interval_days    *int
+	addreview_interval_days *int
+	clearedFields           map[string]struct{}
+	owner                   *int
+	clearedowner            bool
+	municipality            *int
+	clearedmunicipality     bool
+	products                map[int]struct{}
+	removedproducts         map[int]struct{}
+	clearedproducts         bool
+	done                    bool
+	oldValue                func(context.Context) (*Answer, error)
+	predicates              []predicate.Answer
+}
+
+var _ ent.Mutation = (*AnswerMutation)(nil)
+
+// answerOption allows management of the mutation configuration using functional options.
+type answerOption func(*AnswerMutation)
+
+// newAnswerMutation creates new mutation for the Answer entity.
+func newAnswerMutation(c config, op Op, opts ...answerOption) *AnswerMutation {
+	m := &AnswerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnswer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnswerID sets the ID field of the mutation.
+func withAnswerID(id int) answerOption {
+	return func(m *AnswerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Answer
+		)
+		m.oldValue = func(ctx context.Context) (*Answer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Answer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnswer sets the old Answer of the mutation.
+func withAnswer(node *Answer) answerOption {
+	return func(m *AnswerMutation) {
+		m.oldValue = func(context.Context) (*Answer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnswerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnswerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnswerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnswerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Answer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AnswerMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AnswerMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AnswerMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AnswerMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AnswerMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AnswerMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetQuestion sets the "question" field.
+func (m *AnswerMutation) SetQuestion(s string) {
+	m.question = &s
+}
+
+// Question returns the value of the "question" field in the mutation.
+func (m *AnswerMutation) Question() (r string, exists bool) {
+	v := m.question
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestion returns the old "question" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldQuestion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestion: %w", err)
+	}
+	return oldValue.Question, nil
+}
+
+// ResetQuestion resets all changes to the "question" field.
+func (m *AnswerMutation) ResetQuestion() {
+	m.question = nil
+}
+
+// SetText sets the "text" field.
+func (m *AnswerMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *AnswerMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *AnswerMutation) ResetText() {
+	m.text = nil
+}
+
+// SetVariants sets the "variants" field.
+func (m *AnswerMutation) SetVariants(cv []catalog.AnswerVariant) {
+	m.variants = &cv
+	m.appendvariants = nil
+}
+
+// Variants returns the value of the "variants" field in the mutation.
+func (m *AnswerMutation) Variants() (r []catalog.AnswerVariant, exists bool) {
+	v := m.variants
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariants returns the old "variants" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldVariants(ctx context.Context) (v []catalog.AnswerVariant, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariants is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariants requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariants: %w", err)
+	}
+	return oldValue.Variants, nil
+}
+
+// AppendVariants adds cv to the "variants" field.
+func (m *AnswerMutation) AppendVariants(cv []catalog.AnswerVariant) {
+	m.appendvariants = append(m.appendvariants, cv...)
+}
+
+// AppendedVariants returns the list of values that were appended to the "variants" field in this mutation.
+func (m *AnswerMutation) AppendedVariants() ([]catalog.AnswerVariant, bool) {
+	if len(m.appendvariants) == 0 {
+		return nil, false
+	}
+	return m.appendvariants, true
+}
+
+// ClearVariants clears the value of the "variants" field.
+func (m *AnswerMutation) ClearVariants() {
+	m.variants = nil
+	m.appendvariants = nil
+	m.clearedFields[answer.FieldVariants] = struct{}{}
+}
+
+// VariantsCleared returns if the "variants" field was cleared in this mutation.
+func (m *AnswerMutation) VariantsCleared() bool {
+	_, ok := m.clearedFields[answer.FieldVariants]
+	return ok
+}
+
+// ResetVariants resets all changes to the "variants" field.
+func (m *AnswerMutation) ResetVariants() {
+	m.variants = nil
+	m.appendvariants = nil
+	delete(m.clearedFields, answer.FieldVariants)
+}
+
+// SetVisibility sets the "visibility" field.
+func (m *AnswerMutation) SetVisibility(a answer.Visibility) {
+	m.visibility = &a
+}
+
+// Visibility returns the value of the "visibility" field in the mutation.
+func (m *AnswerMutation) Visibility() (r answer.Visibility, exists bool) {
+	v := m.visibility
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVisibility returns the old "visibility" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldVisibility(ctx context.Context) (v answer.Visibility, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVisibility is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVisibility requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVisibility: %w", err)
+	}
+	return oldValue.Visibility, nil
+}
+
+// ResetVisibility resets all changes to the "visibility" field.
+func (m *AnswerMutation) ResetVisibility() {
+	m.visibility = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *AnswerMutation) SetStatus(a answer.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AnswerMutation) Status() (r answer.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldStatus(ctx context.Context) (v answer.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AnswerMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetKeywords sets the "keywords" field.
+func (m *AnswerMutation) SetKeywords(s []string) {
+	m.keywords = &s
+	m.appendkeywords = nil
+}
+
+// Keywords returns the value of the "keywords" field in the mutation.
+func (m *AnswerMutation) Keywords() (r []string, exists bool) {
+	v := m.keywords
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeywords returns the old "keywords" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldKeywords(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeywords is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeywords requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeywords: %w", err)
+	}
+	return oldValue.Keywords, nil
+}
+
+// AppendKeywords adds s to the "keywords" field.
+func (m *AnswerMutation) AppendKeywords(s []string) {
+	m.appendkeywords = append(m.appendkeywords, s...)
+}
+
+// AppendedKeywords returns the list of values that were appended to the "keywords" field in this mutation.
+func (m *AnswerMutation) AppendedKeywords() ([]string, bool) {
+	if len(m.appendkeywords) == 0 {
+		return nil, false
+	}
+	return m.appendkeywords, true
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (m *AnswerMutation) ClearKeywords() {
+	m.keywords = nil
+	m.appendkeywords = nil
+	m.clearedFields[answer.FieldKeywords] = struct{}{}
+}
+
+// KeywordsCleared returns if the "keywords" field was cleared in this mutation.
+func (m *AnswerMutation) KeywordsCleared() bool {
+	_, ok := m.clearedFields[answer.FieldKeywords]
+	return ok
+}
+
+// ResetKeywords resets all changes to the "keywords" field.
+func (m *AnswerMutation) ResetKeywords() {
+	m.keywords = nil
+	m.appendkeywords = nil
+	delete(m.clearedFields, answer.FieldKeywords)
+}
+
+// SetLastReviewed sets the "last_reviewed" field.
+func (m *AnswerMutation) SetLastReviewed(t time.Time) {
+	m.last_reviewed = &t
+}
+
+// LastReviewed returns the value of the "last_reviewed" field in the mutation.
+func (m *AnswerMutation) LastReviewed() (r time.Time, exists bool) {
+	v := m.last_reviewed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastReviewed returns the old "last_reviewed" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldLastReviewed(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastReviewed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastReviewed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastReviewed: %w", err)
+	}
+	return oldValue.LastReviewed, nil
+}
+
+// ResetLastReviewed resets all changes to the "last_reviewed" field.
+func (m *AnswerMutation) ResetLastReviewed() {
+	m.last_reviewed = nil
+}
+
+// SetReviewIntervalDays sets the "review_interval_days" field.
+func (m *AnswerMutation) SetReviewIntervalDays(i int) {
+	m.review_interval_days = &i
+	m.addreview_interval_days = nil
+}
+
+// ReviewIntervalDays returns the value of the "review_interval_days" field in the mutation.
+func (m *AnswerMutation) ReviewIntervalDays() (r int, exists bool) {
+	v := m.review_interval_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewIntervalDays returns the old "review_interval_days" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldReviewIntervalDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewIntervalDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewIntervalDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewIntervalDays: %w", err)
+	}
+	return oldValue.ReviewIntervalDays, nil
+}
+
+// AddReviewIntervalDays adds i to the "review_interval_days" field.
+func (m *AnswerMutation) AddReviewIntervalDays(i int) {
+	if m.addreview_interval_days != nil {
+		*m.addreview_interval_days += i
+	} else {
+		m.addreview_interval_days = &i
+	}
+}
+
+// AddedReviewIntervalDays returns the value that was added to the "review_interval_days" field in this mutation.
+func (m *AnswerMutation) AddedReviewIntervalDays() (r int, exists bool) {
+	v := m.addreview_interval_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReviewIntervalDays resets all changes to the "review_interval_days" field.
+func (m *AnswerMutation) ResetReviewIntervalDays() {
+	m.review_interval_days = nil
+	m.addreview_interval_days = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *AnswerMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *AnswerMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *AnswerMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *AnswerMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *AnswerMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *AnswerMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// ClearOwner clears the "owner" edge to the Organization entity.
+func (m *AnswerMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[answer.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the Organization entity was cleared.
+func (m *AnswerMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *AnswerMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *AnswerMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearMunicipality clears the "municipality" edge to the Organization entity.
+func (m *AnswerMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[answer.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Organization entity was cleared.
+func (m *AnswerMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *AnswerMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *AnswerMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by ids.
+func (m *AnswerMutation) AddProductIDs(ids ...int) {
+	if m.products == nil {
+		m.products = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.products[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProducts clears the "products" edge to the Product entity.
+func (m *AnswerMutation) ClearProducts() {
+	m.clearedproducts = true
+}
+
+// ProductsCleared reports if the "products" edge to the Product entity was cleared.
+func (m *AnswerMutation) ProductsCleared() bool {
+	return m.clearedproducts
+}
+
+// RemoveProductIDs removes the "products" edge to the Product entity by IDs.
+func (m *AnswerMutation) RemoveProductIDs(ids ...int) {
+	if m.removedproducts == nil {
+		m.removedproducts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.products, ids[i])
+		m.removedproducts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProducts returns the removed IDs of the "products" edge to the Product entity.
+func (m *AnswerMutation) RemovedProductsIDs() (ids []int) {
+	for id := range m.removedproducts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProductsIDs returns the "products" edge IDs in the mutation.
+func (m *AnswerMutation) ProductsIDs() (ids []int) {
+	for id := range m.products {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProducts resets all changes to the "products" edge.
+func (m *AnswerMutation) ResetProducts() {
+	m.products = nil
+	m.clearedproducts = false
+	m.removedproducts = nil
+}
+
+// Where appends a list predicates to the AnswerMutation builder.
+func (m *AnswerMutation) Where(ps ...predicate.Answer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnswerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnswerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Answer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnswerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnswerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Answer).
+func (m *AnswerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnswerMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, answer.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, answer.FieldUpdatedAt)
+	}
+	if m.question != nil {
+		fields = append(fields, answer.FieldQuestion)
+	}
+	if m.text != nil {
+		fields = append(fields, answer.FieldText)
+	}
+	if m.variants != nil {
+		fields = append(fields, answer.FieldVariants)
+	}
+	if m.visibility != nil {
+		fields = append(fields, answer.FieldVisibility)
+	}
+	if m.status != nil {
+		fields = append(fields, answer.FieldStatus)
+	}
+	if m.keywords != nil {
+		fields = append(fields, answer.FieldKeywords)
+	}
+	if m.last_reviewed != nil {
+		fields = append(fields, answer.FieldLastReviewed)
+	}
+	if m.review_interval_days != nil {
+		fields = append(fields, answer.FieldReviewIntervalDays)
+	}
+	if m.owner != nil {
+		fields = append(fields, answer.FieldOwnerID)
+	}
+	if m.municipality != nil {
+		fields = append(fields, answer.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnswerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case answer.FieldCreatedAt:
+		return m.CreatedAt()
+	case answer.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case answer.FieldQuestion:
+		return m.Question()
+	case answer.FieldText:
+		return m.Text()
+	case answer.FieldVariants:
+		return m.Variants()
+	case answer.FieldVisibility:
+		return m.Visibility()
+	case answer.FieldStatus:
+		return m.Status()
+	case answer.FieldKeywords:
+		return m.Keywords()
+	case answer.FieldLastReviewed:
+		return m.LastReviewed()
+	case answer.FieldReviewIntervalDays:
+		return m.ReviewIntervalDays()
+	case answer.FieldOwnerID:
+		return m.OwnerID()
+	case answer.FieldMunicipalityID:
+		return m.MunicipalityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnswerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case answer.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case answer.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case answer.FieldQuestion:
+		return m.OldQuestion(ctx)
+	case answer.FieldText:
+		return m.OldText(ctx)
+	case answer.FieldVariants:
+		return m.OldVariants(ctx)
+	case answer.FieldVisibility:
+		return m.OldVisibility(ctx)
+	case answer.FieldStatus:
+		return m.OldStatus(ctx)
+	case answer.FieldKeywords:
+		return m.OldKeywords(ctx)
+	case answer.FieldLastReviewed:
+		return m.OldLastReviewed(ctx)
+	case answer.FieldReviewIntervalDays:
+		return m.OldReviewIntervalDays(ctx)
+	case answer.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case answer.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Answer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnswerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case answer.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case answer.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case answer.FieldQuestion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestion(v)
+		return nil
+	case answer.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case answer.FieldVariants:
+		v, ok := value.([]catalog.AnswerVariant)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariants(v)
+		return nil
+	case answer.FieldVisibility:
+		v, ok := value.(answer.Visibility)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVisibility(v)
+		return nil
+	case answer.FieldStatus:
+		v, ok := value.(answer.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case answer.FieldKeywords:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeywords(v)
+		return nil
+	case answer.FieldLastReviewed:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastReviewed(v)
+		return nil
+	case answer.FieldReviewIntervalDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewIntervalDays(v)
+		return nil
+	case answer.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case answer.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Answer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnswerMutation) AddedFields() []string {
+	var fields []string
+	if m.addreview_interval_days != nil {
+		fields = append(fields, answer.FieldReviewIntervalDays)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnswerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case answer.FieldReviewIntervalDays:
+		return m.AddedReviewIntervalDays()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnswerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case answer.FieldReviewIntervalDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReviewIntervalDays(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Answer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnswerMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(answer.FieldVariants) {
+		fields = append(fields, answer.FieldVariants)
+	}
+	if m.FieldCleared(answer.FieldKeywords) {
+		fields = append(fields, answer.FieldKeywords)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnswerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnswerMutation) ClearField(name string) error {
+	switch name {
+	case answer.FieldVariants:
+		m.ClearVariants()
+		return nil
+	case answer.FieldKeywords:
+		m.ClearKeywords()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnswerMutation) ResetField(name string) error {
+	switch name {
+	case answer.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case answer.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case answer.FieldQuestion:
+		m.ResetQuestion()
+		return nil
+	case answer.FieldText:
+		m.ResetText()
+		return nil
+	case answer.FieldVariants:
+		m.ResetVariants()
+		return nil
+	case answer.FieldVisibility:
+		m.ResetVisibility()
+		return nil
+	case answer.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case answer.FieldKeywords:
+		m.ResetKeywords()
+		return nil
+	case answer.FieldLastReviewed:
+		m.ResetLastReviewed()
+		return nil
+	case answer.FieldReviewIntervalDays:
+		m.ResetReviewIntervalDays()
+		return nil
+	case answer.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case answer.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnswerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.owner != nil {
+		edges = append(edges, answer.EdgeOwner)
+	}
+	if m.municipality != nil {
+		edges = append(edges, answer.EdgeMunicipality)
+	}
+	if m.products != nil {
+		edges = append(edges, answer.EdgeProducts)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnswerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case answer.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case answer.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case answer.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.products))
+		for id := range m.products {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnswerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedproducts != nil {
+		edges = append(edges, answer.EdgeProducts)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnswerMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case answer.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.removedproducts))
+		for id := range m.removedproducts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnswerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedowner {
+		edges = append(edges, answer.EdgeOwner)
+	}
+	if m.clearedmunicipality {
+		edges = append(edges, answer.EdgeMunicipality)
+	}
+	if m.clearedproducts {
+		edges = append(edges, answer.EdgeProducts)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnswerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case answer.EdgeOwner:
+		return m.clearedowner
+	case answer.EdgeMunicipality:
+		return m.clearedmunicipality
+	case answer.EdgeProducts:
+		return m.clearedproducts
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnswerMutation) ClearEdge(name string) error {
+	switch name {
+	case answer.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case answer.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnswerMutation) ResetEdge(name string) error {
+	switch name {
+	case answer.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case answer.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	case answer.EdgeProducts:
+		m.ResetProducts()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer edge %s", name)
 }
 
 // AvailabilityMutation represents an operation that mutates the Availability nodes in the graph.
@@ -2341,6 +3561,1473 @@ func (m *AvailabilityMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Availability edge %s", name)
+}
+
+// CallbackRequestMutation represents an operation that mutates the CallbackRequest nodes in the graph.
+type CallbackRequestMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	question             *string
+	status               *callbackrequest.Status
+	contact_name         *string
+	contact              *string
+	assignee             *string
+	closed_at            *time.Time
+	requested_by         *string
+	clearedFields        map[string]struct{}
+	product              *int
+	clearedproduct       bool
+	channel              *int
+	clearedchannel       bool
+	reply_channel        *int
+	clearedreply_channel bool
+	organization         *int
+	clearedorganization  bool
+	municipality         *int
+	clearedmunicipality  bool
+	answer               *int
+	clearedanswer        bool
+	done                 bool
+	oldValue             func(context.Context) (*CallbackRequest, error)
+	predicates           []predicate.CallbackRequest
+}
+
+var _ ent.Mutation = (*CallbackRequestMutation)(nil)
+
+// callbackrequestOption allows management of the mutation configuration using functional options.
+type callbackrequestOption func(*CallbackRequestMutation)
+
+// newCallbackRequestMutation creates new mutation for the CallbackRequest entity.
+func newCallbackRequestMutation(c config, op Op, opts ...callbackrequestOption) *CallbackRequestMutation {
+	m := &CallbackRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCallbackRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCallbackRequestID sets the ID field of the mutation.
+func withCallbackRequestID(id int) callbackrequestOption {
+	return func(m *CallbackRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CallbackRequest
+		)
+		m.oldValue = func(ctx context.Context) (*CallbackRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CallbackRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCallbackRequest sets the old CallbackRequest of the mutation.
+func withCallbackRequest(node *CallbackRequest) callbackrequestOption {
+	return func(m *CallbackRequestMutation) {
+		m.oldValue = func(context.Context) (*CallbackRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CallbackRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CallbackRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CallbackRequestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CallbackRequestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CallbackRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CallbackRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CallbackRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CallbackRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CallbackRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CallbackRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CallbackRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetQuestion sets the "question" field.
+func (m *CallbackRequestMutation) SetQuestion(s string) {
+	m.question = &s
+}
+
+// Question returns the value of the "question" field in the mutation.
+func (m *CallbackRequestMutation) Question() (r string, exists bool) {
+	v := m.question
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestion returns the old "question" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldQuestion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestion: %w", err)
+	}
+	return oldValue.Question, nil
+}
+
+// ResetQuestion resets all changes to the "question" field.
+func (m *CallbackRequestMutation) ResetQuestion() {
+	m.question = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CallbackRequestMutation) SetStatus(c callbackrequest.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CallbackRequestMutation) Status() (r callbackrequest.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldStatus(ctx context.Context) (v callbackrequest.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CallbackRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetContactName sets the "contact_name" field.
+func (m *CallbackRequestMutation) SetContactName(s string) {
+	m.contact_name = &s
+}
+
+// ContactName returns the value of the "contact_name" field in the mutation.
+func (m *CallbackRequestMutation) ContactName() (r string, exists bool) {
+	v := m.contact_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactName returns the old "contact_name" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldContactName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactName: %w", err)
+	}
+	return oldValue.ContactName, nil
+}
+
+// ClearContactName clears the value of the "contact_name" field.
+func (m *CallbackRequestMutation) ClearContactName() {
+	m.contact_name = nil
+	m.clearedFields[callbackrequest.FieldContactName] = struct{}{}
+}
+
+// ContactNameCleared returns if the "contact_name" field was cleared in this mutation.
+func (m *CallbackRequestMutation) ContactNameCleared() bool {
+	_, ok := m.clearedFields[callbackrequest.FieldContactName]
+	return ok
+}
+
+// ResetContactName resets all changes to the "contact_name" field.
+func (m *CallbackRequestMutation) ResetContactName() {
+	m.contact_name = nil
+	delete(m.clearedFields, callbackrequest.FieldContactName)
+}
+
+// SetContact sets the "contact" field.
+func (m *CallbackRequestMutation) SetContact(s string) {
+	m.contact = &s
+}
+
+// Contact returns the value of the "contact" field in the mutation.
+func (m *CallbackRequestMutation) Contact() (r string, exists bool) {
+	v := m.contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContact returns the old "contact" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldContact(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContact is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContact requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContact: %w", err)
+	}
+	return oldValue.Contact, nil
+}
+
+// ClearContact clears the value of the "contact" field.
+func (m *CallbackRequestMutation) ClearContact() {
+	m.contact = nil
+	m.clearedFields[callbackrequest.FieldContact] = struct{}{}
+}
+
+// ContactCleared returns if the "contact" field was cleared in this mutation.
+func (m *CallbackRequestMutation) ContactCleared() bool {
+	_, ok := m.clearedFields[callbackrequest.FieldContact]
+	return ok
+}
+
+// ResetContact resets all changes to the "contact" field.
+func (m *CallbackRequestMutation) ResetContact() {
+	m.contact = nil
+	delete(m.clearedFields, callbackrequest.FieldContact)
+}
+
+// SetAssignee sets the "assignee" field.
+func (m *CallbackRequestMutation) SetAssignee(s string) {
+	m.assignee = &s
+}
+
+// Assignee returns the value of the "assignee" field in the mutation.
+func (m *CallbackRequestMutation) Assignee() (r string, exists bool) {
+	v := m.assignee
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignee returns the old "assignee" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldAssignee(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignee is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignee requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignee: %w", err)
+	}
+	return oldValue.Assignee, nil
+}
+
+// ClearAssignee clears the value of the "assignee" field.
+func (m *CallbackRequestMutation) ClearAssignee() {
+	m.assignee = nil
+	m.clearedFields[callbackrequest.FieldAssignee] = struct{}{}
+}
+
+// AssigneeCleared returns if the "assignee" field was cleared in this mutation.
+func (m *CallbackRequestMutation) AssigneeCleared() bool {
+	_, ok := m.clearedFields[callbackrequest.FieldAssignee]
+	return ok
+}
+
+// ResetAssignee resets all changes to the "assignee" field.
+func (m *CallbackRequestMutation) ResetAssignee() {
+	m.assignee = nil
+	delete(m.clearedFields, callbackrequest.FieldAssignee)
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (m *CallbackRequestMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
+}
+
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *CallbackRequestMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAt returns the old "closed_at" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldClosedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
+	}
+	return oldValue.ClosedAt, nil
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (m *CallbackRequestMutation) ClearClosedAt() {
+	m.closed_at = nil
+	m.clearedFields[callbackrequest.FieldClosedAt] = struct{}{}
+}
+
+// ClosedAtCleared returns if the "closed_at" field was cleared in this mutation.
+func (m *CallbackRequestMutation) ClosedAtCleared() bool {
+	_, ok := m.clearedFields[callbackrequest.FieldClosedAt]
+	return ok
+}
+
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *CallbackRequestMutation) ResetClosedAt() {
+	m.closed_at = nil
+	delete(m.clearedFields, callbackrequest.FieldClosedAt)
+}
+
+// SetRequestedBy sets the "requested_by" field.
+func (m *CallbackRequestMutation) SetRequestedBy(s string) {
+	m.requested_by = &s
+}
+
+// RequestedBy returns the value of the "requested_by" field in the mutation.
+func (m *CallbackRequestMutation) RequestedBy() (r string, exists bool) {
+	v := m.requested_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedBy returns the old "requested_by" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldRequestedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedBy: %w", err)
+	}
+	return oldValue.RequestedBy, nil
+}
+
+// ResetRequestedBy resets all changes to the "requested_by" field.
+func (m *CallbackRequestMutation) ResetRequestedBy() {
+	m.requested_by = nil
+}
+
+// SetProductID sets the "product_id" field.
+func (m *CallbackRequestMutation) SetProductID(i int) {
+	m.product = &i
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *CallbackRequestMutation) ProductID() (r int, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldProductID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *CallbackRequestMutation) ResetProductID() {
+	m.product = nil
+}
+
+// SetChannelID sets the "channel_id" field.
+func (m *CallbackRequestMutation) SetChannelID(i int) {
+	m.channel = &i
+}
+
+// ChannelID returns the value of the "channel_id" field in the mutation.
+func (m *CallbackRequestMutation) ChannelID() (r int, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannelID returns the old "channel_id" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldChannelID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannelID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannelID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannelID: %w", err)
+	}
+	return oldValue.ChannelID, nil
+}
+
+// ResetChannelID resets all changes to the "channel_id" field.
+func (m *CallbackRequestMutation) ResetChannelID() {
+	m.channel = nil
+}
+
+// SetReplyChannelID sets the "reply_channel_id" field.
+func (m *CallbackRequestMutation) SetReplyChannelID(i int) {
+	m.reply_channel = &i
+}
+
+// ReplyChannelID returns the value of the "reply_channel_id" field in the mutation.
+func (m *CallbackRequestMutation) ReplyChannelID() (r int, exists bool) {
+	v := m.reply_channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplyChannelID returns the old "reply_channel_id" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldReplyChannelID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplyChannelID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplyChannelID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplyChannelID: %w", err)
+	}
+	return oldValue.ReplyChannelID, nil
+}
+
+// ResetReplyChannelID resets all changes to the "reply_channel_id" field.
+func (m *CallbackRequestMutation) ResetReplyChannelID() {
+	m.reply_channel = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *CallbackRequestMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *CallbackRequestMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *CallbackRequestMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *CallbackRequestMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *CallbackRequestMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *CallbackRequestMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetAnswerID sets the "answer_id" field.
+func (m *CallbackRequestMutation) SetAnswerID(i int) {
+	m.answer = &i
+}
+
+// AnswerID returns the value of the "answer_id" field in the mutation.
+func (m *CallbackRequestMutation) AnswerID() (r int, exists bool) {
+	v := m.answer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswerID returns the old "answer_id" field's value of the CallbackRequest entity.
+// If the CallbackRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallbackRequestMutation) OldAnswerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswerID: %w", err)
+	}
+	return oldValue.AnswerID, nil
+}
+
+// ClearAnswerID clears the value of the "answer_id" field.
+func (m *CallbackRequestMutation) ClearAnswerID() {
+	m.answer = nil
+	m.clearedFields[callbackrequest.FieldAnswerID] = struct{}{}
+}
+
+// AnswerIDCleared returns if the "answer_id" field was cleared in this mutation.
+func (m *CallbackRequestMutation) AnswerIDCleared() bool {
+	_, ok := m.clearedFields[callbackrequest.FieldAnswerID]
+	return ok
+}
+
+// ResetAnswerID resets all changes to the "answer_id" field.
+func (m *CallbackRequestMutation) ResetAnswerID() {
+	m.answer = nil
+	delete(m.clearedFields, callbackrequest.FieldAnswerID)
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (m *CallbackRequestMutation) ClearProduct() {
+	m.clearedproduct = true
+	m.clearedFields[callbackrequest.FieldProductID] = struct{}{}
+}
+
+// ProductCleared reports if the "product" edge to the Product entity was cleared.
+func (m *CallbackRequestMutation) ProductCleared() bool {
+	return m.clearedproduct
+}
+
+// ProductIDs returns the "product" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProductID instead. It exists only for internal usage by the builders.
+func (m *CallbackRequestMutation) ProductIDs() (ids []int) {
+	if id := m.product; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProduct resets all changes to the "product" edge.
+func (m *CallbackRequestMutation) ResetProduct() {
+	m.product = nil
+	m.clearedproduct = false
+}
+
+// ClearChannel clears the "channel" edge to the Channel entity.
+func (m *CallbackRequestMutation) ClearChannel() {
+	m.clearedchannel = true
+	m.clearedFields[callbackrequest.FieldChannelID] = struct{}{}
+}
+
+// ChannelCleared reports if the "channel" edge to the Channel entity was cleared.
+func (m *CallbackRequestMutation) ChannelCleared() bool {
+	return m.clearedchannel
+}
+
+// ChannelIDs returns the "channel" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChannelID instead. It exists only for internal usage by the builders.
+func (m *CallbackRequestMutation) ChannelIDs() (ids []int) {
+	if id := m.channel; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChannel resets all changes to the "channel" edge.
+func (m *CallbackRequestMutation) ResetChannel() {
+	m.channel = nil
+	m.clearedchannel = false
+}
+
+// ClearReplyChannel clears the "reply_channel" edge to the Channel entity.
+func (m *CallbackRequestMutation) ClearReplyChannel() {
+	m.clearedreply_channel = true
+	m.clearedFields[callbackrequest.FieldReplyChannelID] = struct{}{}
+}
+
+// ReplyChannelCleared reports if the "reply_channel" edge to the Channel entity was cleared.
+func (m *CallbackRequestMutation) ReplyChannelCleared() bool {
+	return m.clearedreply_channel
+}
+
+// ReplyChannelIDs returns the "reply_channel" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplyChannelID instead. It exists only for internal usage by the builders.
+func (m *CallbackRequestMutation) ReplyChannelIDs() (ids []int) {
+	if id := m.reply_channel; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplyChannel resets all changes to the "reply_channel" edge.
+func (m *CallbackRequestMutation) ResetReplyChannel() {
+	m.reply_channel = nil
+	m.clearedreply_channel = false
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *CallbackRequestMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[callbackrequest.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *CallbackRequestMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *CallbackRequestMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *CallbackRequestMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearMunicipality clears the "municipality" edge to the Organization entity.
+func (m *CallbackRequestMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[callbackrequest.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Organization entity was cleared.
+func (m *CallbackRequestMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *CallbackRequestMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *CallbackRequestMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// ClearAnswer clears the "answer" edge to the Answer entity.
+func (m *CallbackRequestMutation) ClearAnswer() {
+	m.clearedanswer = true
+	m.clearedFields[callbackrequest.FieldAnswerID] = struct{}{}
+}
+
+// AnswerCleared reports if the "answer" edge to the Answer entity was cleared.
+func (m *CallbackRequestMutation) AnswerCleared() bool {
+	return m.AnswerIDCleared() || m.clearedanswer
+}
+
+// AnswerIDs returns the "answer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AnswerID instead. It exists only for internal usage by the builders.
+func (m *CallbackRequestMutation) AnswerIDs() (ids []int) {
+	if id := m.answer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAnswer resets all changes to the "answer" edge.
+func (m *CallbackRequestMutation) ResetAnswer() {
+	m.answer = nil
+	m.clearedanswer = false
+}
+
+// Where appends a list predicates to the CallbackRequestMutation builder.
+func (m *CallbackRequestMutation) Where(ps ...predicate.CallbackRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CallbackRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CallbackRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CallbackRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CallbackRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CallbackRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CallbackRequest).
+func (m *CallbackRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CallbackRequestMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, callbackrequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, callbackrequest.FieldUpdatedAt)
+	}
+	if m.question != nil {
+		fields = append(fields, callbackrequest.FieldQuestion)
+	}
+	if m.status != nil {
+		fields = append(fields, callbackrequest.FieldStatus)
+	}
+	if m.contact_name != nil {
+		fields = append(fields, callbackrequest.FieldContactName)
+	}
+	if m.contact != nil {
+		fields = append(fields, callbackrequest.FieldContact)
+	}
+	if m.assignee != nil {
+		fields = append(fields, callbackrequest.FieldAssignee)
+	}
+	if m.closed_at != nil {
+		fields = append(fields, callbackrequest.FieldClosedAt)
+	}
+	if m.requested_by != nil {
+		fields = append(fields, callbackrequest.FieldRequestedBy)
+	}
+	if m.product != nil {
+		fields = append(fields, callbackrequest.FieldProductID)
+	}
+	if m.channel != nil {
+		fields = append(fields, callbackrequest.FieldChannelID)
+	}
+	if m.reply_channel != nil {
+		fields = append(fields, callbackrequest.FieldReplyChannelID)
+	}
+	if m.organization != nil {
+		fields = append(fields, callbackrequest.FieldOrganizationID)
+	}
+	if m.municipality != nil {
+		fields = append(fields, callbackrequest.FieldMunicipalityID)
+	}
+	if m.answer != nil {
+		fields = append(fields, callbackrequest.FieldAnswerID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CallbackRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case callbackrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case callbackrequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case callbackrequest.FieldQuestion:
+		return m.Question()
+	case callbackrequest.FieldStatus:
+		return m.Status()
+	case callbackrequest.FieldContactName:
+		return m.ContactName()
+	case callbackrequest.FieldContact:
+		return m.Contact()
+	case callbackrequest.FieldAssignee:
+		return m.Assignee()
+	case callbackrequest.FieldClosedAt:
+		return m.ClosedAt()
+	case callbackrequest.FieldRequestedBy:
+		return m.RequestedBy()
+	case callbackrequest.FieldProductID:
+		return m.ProductID()
+	case callbackrequest.FieldChannelID:
+		return m.ChannelID()
+	case callbackrequest.FieldReplyChannelID:
+		return m.ReplyChannelID()
+	case callbackrequest.FieldOrganizationID:
+		return m.OrganizationID()
+	case callbackrequest.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case callbackrequest.FieldAnswerID:
+		return m.AnswerID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CallbackRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case callbackrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case callbackrequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case callbackrequest.FieldQuestion:
+		return m.OldQuestion(ctx)
+	case callbackrequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case callbackrequest.FieldContactName:
+		return m.OldContactName(ctx)
+	case callbackrequest.FieldContact:
+		return m.OldContact(ctx)
+	case callbackrequest.FieldAssignee:
+		return m.OldAssignee(ctx)
+	case callbackrequest.FieldClosedAt:
+		return m.OldClosedAt(ctx)
+	case callbackrequest.FieldRequestedBy:
+		return m.OldRequestedBy(ctx)
+	case callbackrequest.FieldProductID:
+		return m.OldProductID(ctx)
+	case callbackrequest.FieldChannelID:
+		return m.OldChannelID(ctx)
+	case callbackrequest.FieldReplyChannelID:
+		return m.OldReplyChannelID(ctx)
+	case callbackrequest.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case callbackrequest.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case callbackrequest.FieldAnswerID:
+		return m.OldAnswerID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CallbackRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallbackRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case callbackrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case callbackrequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case callbackrequest.FieldQuestion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestion(v)
+		return nil
+	case callbackrequest.FieldStatus:
+		v, ok := value.(callbackrequest.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case callbackrequest.FieldContactName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactName(v)
+		return nil
+	case callbackrequest.FieldContact:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContact(v)
+		return nil
+	case callbackrequest.FieldAssignee:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignee(v)
+		return nil
+	case callbackrequest.FieldClosedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAt(v)
+		return nil
+	case callbackrequest.FieldRequestedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedBy(v)
+		return nil
+	case callbackrequest.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case callbackrequest.FieldChannelID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannelID(v)
+		return nil
+	case callbackrequest.FieldReplyChannelID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplyChannelID(v)
+		return nil
+	case callbackrequest.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case callbackrequest.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case callbackrequest.FieldAnswerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CallbackRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CallbackRequestMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CallbackRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallbackRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CallbackRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CallbackRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(callbackrequest.FieldContactName) {
+		fields = append(fields, callbackrequest.FieldContactName)
+	}
+	if m.FieldCleared(callbackrequest.FieldContact) {
+		fields = append(fields, callbackrequest.FieldContact)
+	}
+	if m.FieldCleared(callbackrequest.FieldAssignee) {
+		fields = append(fields, callbackrequest.FieldAssignee)
+	}
+	if m.FieldCleared(callbackrequest.FieldClosedAt) {
+		fields = append(fields, callbackrequest.FieldClosedAt)
+	}
+	if m.FieldCleared(callbackrequest.FieldAnswerID) {
+		fields = append(fields, callbackrequest.FieldAnswerID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CallbackRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CallbackRequestMutation) ClearField(name string) error {
+	switch name {
+	case callbackrequest.FieldContactName:
+		m.ClearContactName()
+		return nil
+	case callbackrequest.FieldContact:
+		m.ClearContact()
+		return nil
+	case callbackrequest.FieldAssignee:
+		m.ClearAssignee()
+		return nil
+	case callbackrequest.FieldClosedAt:
+		m.ClearClosedAt()
+		return nil
+	case callbackrequest.FieldAnswerID:
+		m.ClearAnswerID()
+		return nil
+	}
+	return fmt.Errorf("unknown CallbackRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CallbackRequestMutation) ResetField(name string) error {
+	switch name {
+	case callbackrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case callbackrequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case callbackrequest.FieldQuestion:
+		m.ResetQuestion()
+		return nil
+	case callbackrequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case callbackrequest.FieldContactName:
+		m.ResetContactName()
+		return nil
+	case callbackrequest.FieldContact:
+		m.ResetContact()
+		return nil
+	case callbackrequest.FieldAssignee:
+		m.ResetAssignee()
+		return nil
+	case callbackrequest.FieldClosedAt:
+		m.ResetClosedAt()
+		return nil
+	case callbackrequest.FieldRequestedBy:
+		m.ResetRequestedBy()
+		return nil
+	case callbackrequest.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case callbackrequest.FieldChannelID:
+		m.ResetChannelID()
+		return nil
+	case callbackrequest.FieldReplyChannelID:
+		m.ResetReplyChannelID()
+		return nil
+	case callbackrequest.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case callbackrequest.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case callbackrequest.FieldAnswerID:
+		m.ResetAnswerID()
+		return nil
+	}
+	return fmt.Errorf("unknown CallbackRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CallbackRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.product != nil {
+		edges = append(edges, callbackrequest.EdgeProduct)
+	}
+	if m.channel != nil {
+		edges = append(edges, callbackrequest.EdgeChannel)
+	}
+	if m.reply_channel != nil {
+		edges = append(edges, callbackrequest.EdgeReplyChannel)
+	}
+	if m.organization != nil {
+		edges = append(edges, callbackrequest.EdgeOrganization)
+	}
+	if m.municipality != nil {
+		edges = append(edges, callbackrequest.EdgeMunicipality)
+	}
+	if m.answer != nil {
+		edges = append(edges, callbackrequest.EdgeAnswer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CallbackRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case callbackrequest.EdgeProduct:
+		if id := m.product; id != nil {
+			return []ent.Value{*id}
+		}
+	case callbackrequest.EdgeChannel:
+		if id := m.channel; id != nil {
+			return []ent.Value{*id}
+		}
+	case callbackrequest.EdgeReplyChannel:
+		if id := m.reply_channel; id != nil {
+			return []ent.Value{*id}
+		}
+	case callbackrequest.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case callbackrequest.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case callbackrequest.EdgeAnswer:
+		if id := m.answer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CallbackRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 6)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CallbackRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CallbackRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.clearedproduct {
+		edges = append(edges, callbackrequest.EdgeProduct)
+	}
+	if m.clearedchannel {
+		edges = append(edges, callbackrequest.EdgeChannel)
+	}
+	if m.clearedreply_channel {
+		edges = append(edges, callbackrequest.EdgeReplyChannel)
+	}
+	if m.clearedorganization {
+		edges = append(edges, callbackrequest.EdgeOrganization)
+	}
+	if m.clearedmunicipality {
+		edges = append(edges, callbackrequest.EdgeMunicipality)
+	}
+	if m.clearedanswer {
+		edges = append(edges, callbackrequest.EdgeAnswer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CallbackRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case callbackrequest.EdgeProduct:
+		return m.clearedproduct
+	case callbackrequest.EdgeChannel:
+		return m.clearedchannel
+	case callbackrequest.EdgeReplyChannel:
+		return m.clearedreply_channel
+	case callbackrequest.EdgeOrganization:
+		return m.clearedorganization
+	case callbackrequest.EdgeMunicipality:
+		return m.clearedmunicipality
+	case callbackrequest.EdgeAnswer:
+		return m.clearedanswer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CallbackRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case callbackrequest.EdgeProduct:
+		m.ClearProduct()
+		return nil
+	case callbackrequest.EdgeChannel:
+		m.ClearChannel()
+		return nil
+	case callbackrequest.EdgeReplyChannel:
+		m.ClearReplyChannel()
+		return nil
+	case callbackrequest.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case callbackrequest.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	case callbackrequest.EdgeAnswer:
+		m.ClearAnswer()
+		return nil
+	}
+	return fmt.Errorf("unknown CallbackRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CallbackRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case callbackrequest.EdgeProduct:
+		m.ResetProduct()
+		return nil
+	case callbackrequest.EdgeChannel:
+		m.ResetChannel()
+		return nil
+	case callbackrequest.EdgeReplyChannel:
+		m.ResetReplyChannel()
+		return nil
+	case callbackrequest.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case callbackrequest.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	case callbackrequest.EdgeAnswer:
+		m.ResetAnswer()
+		return nil
+	}
+	return fmt.Errorf("unknown CallbackRequest edge %s", name)
 }
 
 // ChangeEventMutation represents an operation that mutates the ChangeEvent nodes in the graph.
@@ -6497,6 +9184,9 @@ type ProductMutation struct {
 	availabilities        map[int]struct{}
 	removedavailabilities map[int]struct{}
 	clearedavailabilities bool
+	answers               map[int]struct{}
+	removedanswers        map[int]struct{}
+	clearedanswers        bool
 	done                  bool
 	oldValue              func(context.Context) (*Product, error)
 	predicates            []predicate.Product
@@ -7300,6 +9990,60 @@ func (m *ProductMutation) ResetAvailabilities() {
 	m.removedavailabilities = nil
 }
 
+// AddAnswerIDs adds the "answers" edge to the Answer entity by ids.
+func (m *ProductMutation) AddAnswerIDs(ids ...int) {
+	if m.answers == nil {
+		m.answers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.answers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAnswers clears the "answers" edge to the Answer entity.
+func (m *ProductMutation) ClearAnswers() {
+	m.clearedanswers = true
+}
+
+// AnswersCleared reports if the "answers" edge to the Answer entity was cleared.
+func (m *ProductMutation) AnswersCleared() bool {
+	return m.clearedanswers
+}
+
+// RemoveAnswerIDs removes the "answers" edge to the Answer entity by IDs.
+func (m *ProductMutation) RemoveAnswerIDs(ids ...int) {
+	if m.removedanswers == nil {
+		m.removedanswers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.answers, ids[i])
+		m.removedanswers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAnswers returns the removed IDs of the "answers" edge to the Answer entity.
+func (m *ProductMutation) RemovedAnswersIDs() (ids []int) {
+	for id := range m.removedanswers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AnswersIDs returns the "answers" edge IDs in the mutation.
+func (m *ProductMutation) AnswersIDs() (ids []int) {
+	for id := range m.answers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAnswers resets all changes to the "answers" edge.
+func (m *ProductMutation) ResetAnswers() {
+	m.answers = nil
+	m.clearedanswers = false
+	m.removedanswers = nil
+}
+
 // Where appends a list predicates to the ProductMutation builder.
 func (m *ProductMutation) Where(ps ...predicate.Product) {
 	m.predicates = append(m.predicates, ps...)
@@ -7684,7 +10428,7 @@ func (m *ProductMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProductMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.owner != nil {
 		edges = append(edges, product.EdgeOwner)
 	}
@@ -7696,6 +10440,9 @@ func (m *ProductMutation) AddedEdges() []string {
 	}
 	if m.availabilities != nil {
 		edges = append(edges, product.EdgeAvailabilities)
+	}
+	if m.answers != nil {
+		edges = append(edges, product.EdgeAnswers)
 	}
 	return edges
 }
@@ -7722,15 +10469,24 @@ func (m *ProductMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case product.EdgeAnswers:
+		ids := make([]ent.Value, 0, len(m.answers))
+		for id := range m.answers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProductMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedavailabilities != nil {
 		edges = append(edges, product.EdgeAvailabilities)
+	}
+	if m.removedanswers != nil {
+		edges = append(edges, product.EdgeAnswers)
 	}
 	return edges
 }
@@ -7745,13 +10501,19 @@ func (m *ProductMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case product.EdgeAnswers:
+		ids := make([]ent.Value, 0, len(m.removedanswers))
+		for id := range m.removedanswers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProductMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedowner {
 		edges = append(edges, product.EdgeOwner)
 	}
@@ -7763,6 +10525,9 @@ func (m *ProductMutation) ClearedEdges() []string {
 	}
 	if m.clearedavailabilities {
 		edges = append(edges, product.EdgeAvailabilities)
+	}
+	if m.clearedanswers {
+		edges = append(edges, product.EdgeAnswers)
 	}
 	return edges
 }
@@ -7779,6 +10544,8 @@ func (m *ProductMutation) EdgeCleared(name string) bool {
 		return m.clearedupl_entry
 	case product.EdgeAvailabilities:
 		return m.clearedavailabilities
+	case product.EdgeAnswers:
+		return m.clearedanswers
 	}
 	return false
 }
@@ -7815,6 +10582,9 @@ func (m *ProductMutation) ResetEdge(name string) error {
 		return nil
 	case product.EdgeAvailabilities:
 		m.ResetAvailabilities()
+		return nil
+	case product.EdgeAnswers:
+		m.ResetAnswers()
 		return nil
 	}
 	return fmt.Errorf("unknown Product edge %s", name)

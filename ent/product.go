@@ -65,13 +65,16 @@ type ProductEdges struct {
 	UplEntry *UPLEntry `json:"upl_entry,omitempty"`
 	// Per channel, whether and how the product can be requested there.
 	Availabilities []*Availability `json:"availabilities,omitempty"`
+	// The answers of the question-and-answer base about this product; changed from the answer's side.
+	Answers []*Answer `json:"answers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedAvailabilities map[string][]*Availability
+	namedAnswers        map[string][]*Answer
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -114,6 +117,15 @@ func (e ProductEdges) AvailabilitiesOrErr() ([]*Availability, error) {
 		return e.Availabilities, nil
 	}
 	return nil, &NotLoadedError{edge: "availabilities"}
+}
+
+// AnswersOrErr returns the Answers value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProductEdges) AnswersOrErr() ([]*Answer, error) {
+	if e.loadedTypes[4] {
+		return e.Answers, nil
+	}
+	return nil, &NotLoadedError{edge: "answers"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -271,6 +283,11 @@ func (_m *Product) QueryAvailabilities() *AvailabilityQuery {
 	return NewProductClient(_m.config).QueryAvailabilities(_m)
 }
 
+// QueryAnswers queries the "answers" edge of the Product entity.
+func (_m *Product) QueryAnswers() *AnswerQuery {
+	return NewProductClient(_m.config).QueryAnswers(_m)
+}
+
 // Update returns a builder for updating this Product.
 // Note that you need to call Product.Unwrap() before calling this method if this Product
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -364,6 +381,30 @@ func (_m *Product) appendNamedAvailabilities(name string, edges ...*Availability
 		_m.Edges.namedAvailabilities[name] = []*Availability{}
 	} else {
 		_m.Edges.namedAvailabilities[name] = append(_m.Edges.namedAvailabilities[name], edges...)
+	}
+}
+
+// NamedAnswers returns the Answers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Product) NamedAnswers(name string) ([]*Answer, error) {
+	if _m.Edges.namedAnswers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAnswers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Product) appendNamedAnswers(name string, edges ...*Answer) {
+	if _m.Edges.namedAnswers == nil {
+		_m.Edges.namedAnswers = make(map[string][]*Answer)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAnswers[name] = []*Answer{}
+	} else {
+		_m.Edges.namedAnswers[name] = append(_m.Edges.namedAnswers[name], edges...)
 	}
 }
 

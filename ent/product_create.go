@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -186,6 +187,21 @@ func (_c *ProductCreate) AddAvailabilities(v ...*Availability) *ProductCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAvailabilityIDs(ids...)
+}
+
+// AddAnswerIDs adds the "answers" edge to the Answer entity by IDs.
+func (_c *ProductCreate) AddAnswerIDs(ids ...int) *ProductCreate {
+	_c.mutation.AddAnswerIDs(ids...)
+	return _c
+}
+
+// AddAnswers adds the "answers" edges to the Answer entity.
+func (_c *ProductCreate) AddAnswers(v ...*Answer) *ProductCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAnswerIDs(ids...)
 }
 
 // Mutation returns the ProductMutation object of the builder.
@@ -444,6 +460,22 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(availability.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
@@ -32,9 +33,11 @@ type ProductQuery struct {
 	withMunicipality        *OrganizationQuery
 	withUplEntry            *UPLEntryQuery
 	withAvailabilities      *AvailabilityQuery
+	withAnswers             *AnswerQuery
 	loadTotal               []func(context.Context, []*Product) error
 	modifiers               []func(*sql.Selector)
 	withNamedAvailabilities map[string]*AvailabilityQuery
+	withNamedAnswers        map[string]*AnswerQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -152,6 +155,28 @@ func (_q *ProductQuery) QueryAvailabilities() *AvailabilityQuery {
 			sqlgraph.From(product.Table, product.FieldID, selector),
 			sqlgraph.To(availability.Table, availability.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, product.AvailabilitiesTable, product.AvailabilitiesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAnswers chains the current query on the "answers" edge.
+func (_q *ProductQuery) QueryAnswers() *AnswerQuery {
+	query := (&AnswerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(product.Table, product.FieldID, selector),
+			sqlgraph.To(answer.Table, answer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, product.AnswersTable, product.AnswersPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +380,7 @@ func (_q *ProductQuery) Clone() *ProductQuery {
 		withMunicipality:   _q.withMunicipality.Clone(),
 		withUplEntry:       _q.withUplEntry.Clone(),
 		withAvailabilities: _q.withAvailabilities.Clone(),
+		withAnswers:        _q.withAnswers.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -403,6 +429,17 @@ func (_q *ProductQuery) WithAvailabilities(opts ...func(*AvailabilityQuery)) *Pr
 		opt(query)
 	}
 	_q.withAvailabilities = query
+	return _q
+}
+
+// WithAnswers tells the query-builder to eager-load the nodes that are connected to
+// the "answers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductQuery) WithAnswers(opts ...func(*AnswerQuery)) *ProductQuery {
+	query := (&AnswerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAnswers = query
 	return _q
 }
 
@@ -490,11 +527,12 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 	var (
 		nodes       = []*Product{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOwner != nil,
 			_q.withMunicipality != nil,
 			_q.withUplEntry != nil,
 			_q.withAvailabilities != nil,
+			_q.withAnswers != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -543,10 +581,24 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 			return nil, err
 		}
 	}
+	if query := _q.withAnswers; query != nil {
+		if err := _q.loadAnswers(ctx, query, nodes,
+			func(n *Product) { n.Edges.Answers = []*Answer{} },
+			func(n *Product, e *Answer) { n.Edges.Answers = append(n.Edges.Answers, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAvailabilities {
 		if err := _q.loadAvailabilities(ctx, query, nodes,
 			func(n *Product) { n.appendNamedAvailabilities(name) },
 			func(n *Product, e *Availability) { n.appendNamedAvailabilities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAnswers {
+		if err := _q.loadAnswers(ctx, query, nodes,
+			func(n *Product) { n.appendNamedAnswers(name) },
+			func(n *Product, e *Answer) { n.appendNamedAnswers(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -675,6 +727,67 @@ func (_q *ProductQuery) loadAvailabilities(ctx context.Context, query *Availabil
 			return fmt.Errorf(`unexpected referenced foreign-key "product_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *ProductQuery) loadAnswers(ctx context.Context, query *AnswerQuery, nodes []*Product, init func(*Product), assign func(*Product, *Answer)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Product)
+	nids := make(map[int]map[*Product]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(product.AnswersTable)
+		s.Join(joinT).On(s.C(answer.FieldID), joinT.C(product.AnswersPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(product.AnswersPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(product.AnswersPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Product]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Answer](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "answers" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -818,6 +931,20 @@ func (_q *ProductQuery) WithNamedAvailabilities(name string, opts ...func(*Avail
 		_q.withNamedAvailabilities = make(map[string]*AvailabilityQuery)
 	}
 	_q.withNamedAvailabilities[name] = query
+	return _q
+}
+
+// WithNamedAnswers tells the query-builder to eager-load the nodes that are connected to the "answers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductQuery) WithNamedAnswers(name string, opts ...func(*AnswerQuery)) *ProductQuery {
+	query := (&AnswerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAnswers == nil {
+		_q.withNamedAnswers = make(map[string]*AnswerQuery)
+	}
+	_q.withNamedAnswers[name] = query
 	return _q
 }
 

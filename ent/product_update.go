@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
@@ -263,6 +264,21 @@ func (_u *ProductUpdate) AddAvailabilities(v ...*Availability) *ProductUpdate {
 	return _u.AddAvailabilityIDs(ids...)
 }
 
+// AddAnswerIDs adds the "answers" edge to the Answer entity by IDs.
+func (_u *ProductUpdate) AddAnswerIDs(ids ...int) *ProductUpdate {
+	_u.mutation.AddAnswerIDs(ids...)
+	return _u
+}
+
+// AddAnswers adds the "answers" edges to the Answer entity.
+func (_u *ProductUpdate) AddAnswers(v ...*Answer) *ProductUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAnswerIDs(ids...)
+}
+
 // Mutation returns the ProductMutation object of the builder.
 func (_u *ProductUpdate) Mutation() *ProductMutation {
 	return _u.mutation
@@ -305,6 +321,27 @@ func (_u *ProductUpdate) RemoveAvailabilities(v ...*Availability) *ProductUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAvailabilityIDs(ids...)
+}
+
+// ClearAnswers clears all "answers" edges to the Answer entity.
+func (_u *ProductUpdate) ClearAnswers() *ProductUpdate {
+	_u.mutation.ClearAnswers()
+	return _u
+}
+
+// RemoveAnswerIDs removes the "answers" edge to Answer entities by IDs.
+func (_u *ProductUpdate) RemoveAnswerIDs(ids ...int) *ProductUpdate {
+	_u.mutation.RemoveAnswerIDs(ids...)
+	return _u
+}
+
+// RemoveAnswers removes "answers" edges to Answer entities.
+func (_u *ProductUpdate) RemoveAnswers(v ...*Answer) *ProductUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAnswerIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -554,6 +591,51 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(availability.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAnswersIDs(); len(nodes) > 0 && !_u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -812,6 +894,21 @@ func (_u *ProductUpdateOne) AddAvailabilities(v ...*Availability) *ProductUpdate
 	return _u.AddAvailabilityIDs(ids...)
 }
 
+// AddAnswerIDs adds the "answers" edge to the Answer entity by IDs.
+func (_u *ProductUpdateOne) AddAnswerIDs(ids ...int) *ProductUpdateOne {
+	_u.mutation.AddAnswerIDs(ids...)
+	return _u
+}
+
+// AddAnswers adds the "answers" edges to the Answer entity.
+func (_u *ProductUpdateOne) AddAnswers(v ...*Answer) *ProductUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAnswerIDs(ids...)
+}
+
 // Mutation returns the ProductMutation object of the builder.
 func (_u *ProductUpdateOne) Mutation() *ProductMutation {
 	return _u.mutation
@@ -854,6 +951,27 @@ func (_u *ProductUpdateOne) RemoveAvailabilities(v ...*Availability) *ProductUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAvailabilityIDs(ids...)
+}
+
+// ClearAnswers clears all "answers" edges to the Answer entity.
+func (_u *ProductUpdateOne) ClearAnswers() *ProductUpdateOne {
+	_u.mutation.ClearAnswers()
+	return _u
+}
+
+// RemoveAnswerIDs removes the "answers" edge to Answer entities by IDs.
+func (_u *ProductUpdateOne) RemoveAnswerIDs(ids ...int) *ProductUpdateOne {
+	_u.mutation.RemoveAnswerIDs(ids...)
+	return _u
+}
+
+// RemoveAnswers removes "answers" edges to Answer entities.
+func (_u *ProductUpdateOne) RemoveAnswers(v ...*Answer) *ProductUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAnswerIDs(ids...)
 }
 
 // Where appends a list predicates to the ProductUpdate builder.
@@ -1133,6 +1251,51 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(availability.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAnswersIDs(); len(nodes) > 0 && !_u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.AnswersTable,
+			Columns: product.AnswersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

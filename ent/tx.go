@@ -16,8 +16,12 @@ type Tx struct {
 	config
 	// APIToken is the client for interacting with the APIToken builders.
 	APIToken *APITokenClient
+	// Answer is the client for interacting with the Answer builders.
+	Answer *AnswerClient
 	// Availability is the client for interacting with the Availability builders.
 	Availability *AvailabilityClient
+	// CallbackRequest is the client for interacting with the CallbackRequest builders.
+	CallbackRequest *CallbackRequestClient
 	// ChangeEvent is the client for interacting with the ChangeEvent builders.
 	ChangeEvent *ChangeEventClient
 	// Channel is the client for interacting with the Channel builders.
@@ -166,7 +170,9 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIToken = NewAPITokenClient(tx.config)
+	tx.Answer = NewAnswerClient(tx.config)
 	tx.Availability = NewAvailabilityClient(tx.config)
+	tx.CallbackRequest = NewCallbackRequestClient(tx.config)
 	tx.ChangeEvent = NewChangeEventClient(tx.config)
 	tx.Channel = NewChannelClient(tx.config)
 	tx.Location = NewLocationClient(tx.config)

@@ -17,7 +17,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -27,6 +29,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
+	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -41,6 +44,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Answer() AnswerResolver
+	CallbackRequest() CallbackRequestResolver
 	Mutation() MutationResolver
 	Product() ProductResolver
 	Query() QueryResolver
@@ -50,6 +55,56 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Answer struct {
+		CreatedAt          func(childComplexity int) int
+		Current            func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Keywords           func(childComplexity int) int
+		LastReviewed       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Owner              func(childComplexity int) int
+		OwnerID            func(childComplexity int) int
+		Products           func(childComplexity int) int
+		Question           func(childComplexity int) int
+		ReviewDue          func(childComplexity int) int
+		ReviewIntervalDays func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Text               func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Variant            func(childComplexity int, channel string) int
+		Variants           func(childComplexity int) int
+		Visibility         func(childComplexity int) int
+	}
+
+	AnswerConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AnswerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AnswerHit struct {
+		ChannelText func(childComplexity int) int
+		Cursor      func(childComplexity int) int
+		Node        func(childComplexity int) int
+		Variant     func(childComplexity int) int
+	}
+
+	AnswerHitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AnswerVariant struct {
+		Channel func(childComplexity int) int
+		Text    func(childComplexity int) int
+	}
+
 	Availability struct {
 		AvailableSince func(childComplexity int) int
 		Channel        func(childComplexity int) int
@@ -72,6 +127,42 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 		URL            func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+	}
+
+	CallbackRequest struct {
+		AgeHours       func(childComplexity int) int
+		Answer         func(childComplexity int) int
+		AnswerID       func(childComplexity int) int
+		Assignee       func(childComplexity int) int
+		Channel        func(childComplexity int) int
+		ChannelID      func(childComplexity int) int
+		ClosedAt       func(childComplexity int) int
+		Contact        func(childComplexity int) int
+		ContactName    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Product        func(childComplexity int) int
+		ProductID      func(childComplexity int) int
+		Question       func(childComplexity int) int
+		ReplyChannel   func(childComplexity int) int
+		ReplyChannelID func(childComplexity int) int
+		RequestedBy    func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	CallbackRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CallbackRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Change struct {
@@ -204,6 +295,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	KnowledgeReport struct {
+		AsOf                      func(childComplexity int) int
+		AssignedCallbacks         func(childComplexity int) int
+		AverageOpenCallbackHours  func(childComplexity int) int
+		ClosedCallbacks           func(childComplexity int) int
+		CurrentAnswers            func(childComplexity int) int
+		OldestOpenCallbackHours   func(childComplexity int) int
+		OpenCallbacks             func(childComplexity int) int
+		OverdueAnswers            func(childComplexity int) int
+		Products                  func(childComplexity int) int
+		ProductsWithCurrentAnswer func(childComplexity int) int
+		PublishedAnswers          func(childComplexity int) int
+		Share                     func(childComplexity int) int
+		TopUnansweredQuestions    func(childComplexity int) int
+	}
+
 	LegalBasis struct {
 		Label func(childComplexity int) int
 		Link  func(childComplexity int) int
@@ -227,7 +334,11 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AssignCallbackRequest func(childComplexity int, id int, assignee string) int
 		ClearAvailability     func(childComplexity int, input editing.ClearAvailability) int
+		CloseCallbackRequest  func(childComplexity int, id int, answer *int) int
+		CreateAnswer          func(childComplexity int, input knowledge.CreateAnswer) int
+		CreateCallbackRequest func(childComplexity int, input knowledge.CreateCallback) int
 		CreateChannel         func(childComplexity int, input ent.CreateChannelInput) int
 		CreateLocation        func(childComplexity int, input ent.CreateLocationInput) int
 		CreateOrganization    func(childComplexity int, input ent.CreateOrganizationInput) int
@@ -239,6 +350,7 @@ type ComplexityRoot struct {
 		SetAvailabilities     func(childComplexity int, input editing.SetAvailabilities) int
 		SetAvailability       func(childComplexity int, input editing.SetAvailability) int
 		SetChannelForProducts func(childComplexity int, input editing.SetChannelForProducts) int
+		UpdateAnswer          func(childComplexity int, input knowledge.UpdateAnswer) int
 		UpdateChannel         func(childComplexity int, id int, input ent.UpdateChannelInput) int
 		UpdateLocation        func(childComplexity int, id int, input ent.UpdateLocationInput) int
 		UpdateOrganization    func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
@@ -281,6 +393,7 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
+		Answers        func(childComplexity int) int
 		Audiences      func(childComplexity int) int
 		Availabilities func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -315,12 +428,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Answers             func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		CallbackRequests    func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
 		Changes             func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
 		Channels            func(childComplexity int) int
 		CountryCoverage     func(childComplexity int) int
 		Coverage            func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
 		CoverageHistory     func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
 		Gaps                func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Knowledge           func(childComplexity int, municipality *string, organization *string) int
 		Locations           func(childComplexity int, municipality *string) int
 		Node                func(childComplexity int, id int) int
 		Nodes               func(childComplexity int, ids []int) int
@@ -399,12 +515,26 @@ type ComplexityRoot struct {
 		URI               func(childComplexity int) int
 		WaterAuthority    func(childComplexity int) int
 	}
+
+	UnansweredQuestion struct {
+		Count    func(childComplexity int) int
+		Product  func(childComplexity int) int
+		Question func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AnswerResolver interface {
+	Current(ctx context.Context, obj *ent.Answer) (bool, error)
+	ReviewDue(ctx context.Context, obj *ent.Answer) (*time.Time, error)
+	Variant(ctx context.Context, obj *ent.Answer, channel string) (*catalog.AnswerVariant, error)
+}
+type CallbackRequestResolver interface {
+	AgeHours(ctx context.Context, obj *ent.CallbackRequest) (int, error)
+}
 type MutationResolver interface {
 	CreateProduct(ctx context.Context, input editing.CreateProduct) (*ent.Product, error)
 	UpdateProduct(ctx context.Context, input editing.UpdateProduct) (*ent.Product, error)
@@ -423,6 +553,11 @@ type MutationResolver interface {
 	CreateTarget(ctx context.Context, input ent.CreateTargetInput) (*ent.Target, error)
 	UpdateTarget(ctx context.Context, id int, input ent.UpdateTargetInput) (*ent.Target, error)
 	ImportSpreadsheet(ctx context.Context, file graphql.Upload, dryRun *bool, municipality *string) (*csvsheet.Result, error)
+	CreateAnswer(ctx context.Context, input knowledge.CreateAnswer) (*ent.Answer, error)
+	UpdateAnswer(ctx context.Context, input knowledge.UpdateAnswer) (*ent.Answer, error)
+	CreateCallbackRequest(ctx context.Context, input knowledge.CreateCallback) (*ent.CallbackRequest, error)
+	AssignCallbackRequest(ctx context.Context, id int, assignee string) (*ent.CallbackRequest, error)
+	CloseCallbackRequest(ctx context.Context, id int, answer *int) (*ent.CallbackRequest, error)
 }
 type ProductResolver interface {
 	JSONLd(ctx context.Context, obj *ent.Product) (*string, error)
@@ -442,6 +577,9 @@ type QueryResolver interface {
 	Gaps(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
 	NotApplicableReview(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
 	Changes(ctx context.Context, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) (*ChangeConnection, error)
+	Answers(ctx context.Context, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) (*knowledge.HitConnection, error)
+	CallbackRequests(ctx context.Context, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) (*ent.CallbackRequestConnection, error)
+	Knowledge(ctx context.Context, municipality *string, organization *string) (*knowledge.Report, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -461,6 +599,209 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Answer.createdAt":
+		if e.ComplexityRoot.Answer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.CreatedAt(childComplexity), true
+	case "Answer.current":
+		if e.ComplexityRoot.Answer.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Current(childComplexity), true
+	case "Answer.id":
+		if e.ComplexityRoot.Answer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.ID(childComplexity), true
+	case "Answer.keywords":
+		if e.ComplexityRoot.Answer.Keywords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Keywords(childComplexity), true
+	case "Answer.lastReviewed":
+		if e.ComplexityRoot.Answer.LastReviewed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.LastReviewed(childComplexity), true
+	case "Answer.municipalityID":
+		if e.ComplexityRoot.Answer.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.MunicipalityID(childComplexity), true
+	case "Answer.owner":
+		if e.ComplexityRoot.Answer.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Owner(childComplexity), true
+	case "Answer.ownerID":
+		if e.ComplexityRoot.Answer.OwnerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.OwnerID(childComplexity), true
+	case "Answer.products":
+		if e.ComplexityRoot.Answer.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Products(childComplexity), true
+	case "Answer.question":
+		if e.ComplexityRoot.Answer.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Question(childComplexity), true
+	case "Answer.reviewDue":
+		if e.ComplexityRoot.Answer.ReviewDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.ReviewDue(childComplexity), true
+	case "Answer.reviewIntervalDays":
+		if e.ComplexityRoot.Answer.ReviewIntervalDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.ReviewIntervalDays(childComplexity), true
+	case "Answer.status":
+		if e.ComplexityRoot.Answer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Status(childComplexity), true
+	case "Answer.text":
+		if e.ComplexityRoot.Answer.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Text(childComplexity), true
+	case "Answer.updatedAt":
+		if e.ComplexityRoot.Answer.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.UpdatedAt(childComplexity), true
+	case "Answer.variant":
+		if e.ComplexityRoot.Answer.Variant == nil {
+			break
+		}
+
+		args, err := ec.field_Answer_variant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Answer.Variant(childComplexity, args["channel"].(string)), true
+	case "Answer.variants":
+		if e.ComplexityRoot.Answer.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Variants(childComplexity), true
+	case "Answer.visibility":
+		if e.ComplexityRoot.Answer.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Visibility(childComplexity), true
+
+	case "AnswerConnection.edges":
+		if e.ComplexityRoot.AnswerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerConnection.Edges(childComplexity), true
+	case "AnswerConnection.pageInfo":
+		if e.ComplexityRoot.AnswerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerConnection.PageInfo(childComplexity), true
+	case "AnswerConnection.totalCount":
+		if e.ComplexityRoot.AnswerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerConnection.TotalCount(childComplexity), true
+
+	case "AnswerEdge.cursor":
+		if e.ComplexityRoot.AnswerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEdge.Cursor(childComplexity), true
+	case "AnswerEdge.node":
+		if e.ComplexityRoot.AnswerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerEdge.Node(childComplexity), true
+
+	case "AnswerHit.channelText":
+		if e.ComplexityRoot.AnswerHit.ChannelText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHit.ChannelText(childComplexity), true
+	case "AnswerHit.cursor":
+		if e.ComplexityRoot.AnswerHit.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHit.Cursor(childComplexity), true
+	case "AnswerHit.node":
+		if e.ComplexityRoot.AnswerHit.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHit.Node(childComplexity), true
+	case "AnswerHit.variant":
+		if e.ComplexityRoot.AnswerHit.Variant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHit.Variant(childComplexity), true
+
+	case "AnswerHitConnection.edges":
+		if e.ComplexityRoot.AnswerHitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHitConnection.Edges(childComplexity), true
+	case "AnswerHitConnection.pageInfo":
+		if e.ComplexityRoot.AnswerHitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHitConnection.PageInfo(childComplexity), true
+	case "AnswerHitConnection.totalCount":
+		if e.ComplexityRoot.AnswerHitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHitConnection.TotalCount(childComplexity), true
+
+	case "AnswerVariant.channel":
+		if e.ComplexityRoot.AnswerVariant.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerVariant.Channel(childComplexity), true
+	case "AnswerVariant.text":
+		if e.ComplexityRoot.AnswerVariant.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerVariant.Text(childComplexity), true
 
 	case "Availability.availableSince":
 		if e.ComplexityRoot.Availability.AvailableSince == nil {
@@ -588,6 +929,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Availability.UpdatedAt(childComplexity), true
+
+	case "CallbackRequest.ageHours":
+		if e.ComplexityRoot.CallbackRequest.AgeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.AgeHours(childComplexity), true
+	case "CallbackRequest.answer":
+		if e.ComplexityRoot.CallbackRequest.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Answer(childComplexity), true
+	case "CallbackRequest.answerID":
+		if e.ComplexityRoot.CallbackRequest.AnswerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.AnswerID(childComplexity), true
+	case "CallbackRequest.assignee":
+		if e.ComplexityRoot.CallbackRequest.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Assignee(childComplexity), true
+	case "CallbackRequest.channel":
+		if e.ComplexityRoot.CallbackRequest.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Channel(childComplexity), true
+	case "CallbackRequest.channelID":
+		if e.ComplexityRoot.CallbackRequest.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ChannelID(childComplexity), true
+	case "CallbackRequest.closedAt":
+		if e.ComplexityRoot.CallbackRequest.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ClosedAt(childComplexity), true
+	case "CallbackRequest.contact":
+		if e.ComplexityRoot.CallbackRequest.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Contact(childComplexity), true
+	case "CallbackRequest.contactName":
+		if e.ComplexityRoot.CallbackRequest.ContactName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ContactName(childComplexity), true
+	case "CallbackRequest.createdAt":
+		if e.ComplexityRoot.CallbackRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.CreatedAt(childComplexity), true
+	case "CallbackRequest.id":
+		if e.ComplexityRoot.CallbackRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ID(childComplexity), true
+	case "CallbackRequest.municipalityID":
+		if e.ComplexityRoot.CallbackRequest.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.MunicipalityID(childComplexity), true
+	case "CallbackRequest.organization":
+		if e.ComplexityRoot.CallbackRequest.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Organization(childComplexity), true
+	case "CallbackRequest.organizationID":
+		if e.ComplexityRoot.CallbackRequest.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.OrganizationID(childComplexity), true
+	case "CallbackRequest.product":
+		if e.ComplexityRoot.CallbackRequest.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Product(childComplexity), true
+	case "CallbackRequest.productID":
+		if e.ComplexityRoot.CallbackRequest.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ProductID(childComplexity), true
+	case "CallbackRequest.question":
+		if e.ComplexityRoot.CallbackRequest.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Question(childComplexity), true
+	case "CallbackRequest.replyChannel":
+		if e.ComplexityRoot.CallbackRequest.ReplyChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ReplyChannel(childComplexity), true
+	case "CallbackRequest.replyChannelID":
+		if e.ComplexityRoot.CallbackRequest.ReplyChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.ReplyChannelID(childComplexity), true
+	case "CallbackRequest.requestedBy":
+		if e.ComplexityRoot.CallbackRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.RequestedBy(childComplexity), true
+	case "CallbackRequest.status":
+		if e.ComplexityRoot.CallbackRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.Status(childComplexity), true
+	case "CallbackRequest.updatedAt":
+		if e.ComplexityRoot.CallbackRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequest.UpdatedAt(childComplexity), true
+
+	case "CallbackRequestConnection.edges":
+		if e.ComplexityRoot.CallbackRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequestConnection.Edges(childComplexity), true
+	case "CallbackRequestConnection.pageInfo":
+		if e.ComplexityRoot.CallbackRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequestConnection.PageInfo(childComplexity), true
+	case "CallbackRequestConnection.totalCount":
+		if e.ComplexityRoot.CallbackRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequestConnection.TotalCount(childComplexity), true
+
+	case "CallbackRequestEdge.cursor":
+		if e.ComplexityRoot.CallbackRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequestEdge.Cursor(childComplexity), true
+	case "CallbackRequestEdge.node":
+		if e.ComplexityRoot.CallbackRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallbackRequestEdge.Node(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.Action == nil {
@@ -1131,6 +1637,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GapEdge.Node(childComplexity), true
 
+	case "KnowledgeReport.asOf":
+		if e.ComplexityRoot.KnowledgeReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.AsOf(childComplexity), true
+	case "KnowledgeReport.assignedCallbacks":
+		if e.ComplexityRoot.KnowledgeReport.AssignedCallbacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.AssignedCallbacks(childComplexity), true
+	case "KnowledgeReport.averageOpenCallbackHours":
+		if e.ComplexityRoot.KnowledgeReport.AverageOpenCallbackHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.AverageOpenCallbackHours(childComplexity), true
+	case "KnowledgeReport.closedCallbacks":
+		if e.ComplexityRoot.KnowledgeReport.ClosedCallbacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.ClosedCallbacks(childComplexity), true
+	case "KnowledgeReport.currentAnswers":
+		if e.ComplexityRoot.KnowledgeReport.CurrentAnswers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.CurrentAnswers(childComplexity), true
+	case "KnowledgeReport.oldestOpenCallbackHours":
+		if e.ComplexityRoot.KnowledgeReport.OldestOpenCallbackHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.OldestOpenCallbackHours(childComplexity), true
+	case "KnowledgeReport.openCallbacks":
+		if e.ComplexityRoot.KnowledgeReport.OpenCallbacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.OpenCallbacks(childComplexity), true
+	case "KnowledgeReport.overdueAnswers":
+		if e.ComplexityRoot.KnowledgeReport.OverdueAnswers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.OverdueAnswers(childComplexity), true
+	case "KnowledgeReport.products":
+		if e.ComplexityRoot.KnowledgeReport.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.Products(childComplexity), true
+	case "KnowledgeReport.productsWithCurrentAnswer":
+		if e.ComplexityRoot.KnowledgeReport.ProductsWithCurrentAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.ProductsWithCurrentAnswer(childComplexity), true
+	case "KnowledgeReport.publishedAnswers":
+		if e.ComplexityRoot.KnowledgeReport.PublishedAnswers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.PublishedAnswers(childComplexity), true
+	case "KnowledgeReport.share":
+		if e.ComplexityRoot.KnowledgeReport.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.Share(childComplexity), true
+	case "KnowledgeReport.topUnansweredQuestions":
+		if e.ComplexityRoot.KnowledgeReport.TopUnansweredQuestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeReport.TopUnansweredQuestions(childComplexity), true
+
 	case "LegalBasis.label":
 		if e.ComplexityRoot.LegalBasis.Label == nil {
 			break
@@ -1229,6 +1814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.Visit(childComplexity), true
 
+	case "Mutation.assignCallbackRequest":
+		if e.ComplexityRoot.Mutation.AssignCallbackRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignCallbackRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignCallbackRequest(childComplexity, args["id"].(int), args["assignee"].(string)), true
 	case "Mutation.clearAvailability":
 		if e.ComplexityRoot.Mutation.ClearAvailability == nil {
 			break
@@ -1240,6 +1836,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ClearAvailability(childComplexity, args["input"].(editing.ClearAvailability)), true
+	case "Mutation.closeCallbackRequest":
+		if e.ComplexityRoot.Mutation.CloseCallbackRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeCallbackRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseCallbackRequest(childComplexity, args["id"].(int), args["answer"].(*int)), true
+	case "Mutation.createAnswer":
+		if e.ComplexityRoot.Mutation.CreateAnswer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAnswer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAnswer(childComplexity, args["input"].(knowledge.CreateAnswer)), true
+	case "Mutation.createCallbackRequest":
+		if e.ComplexityRoot.Mutation.CreateCallbackRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCallbackRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCallbackRequest(childComplexity, args["input"].(knowledge.CreateCallback)), true
 	case "Mutation.createChannel":
 		if e.ComplexityRoot.Mutation.CreateChannel == nil {
 			break
@@ -1361,6 +1990,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetChannelForProducts(childComplexity, args["input"].(editing.SetChannelForProducts)), true
+	case "Mutation.updateAnswer":
+		if e.ComplexityRoot.Mutation.UpdateAnswer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAnswer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAnswer(childComplexity, args["input"].(knowledge.UpdateAnswer)), true
 	case "Mutation.updateChannel":
 		if e.ComplexityRoot.Mutation.UpdateChannel == nil {
 			break
@@ -1570,6 +2210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Product.answers":
+		if e.ComplexityRoot.Product.Answers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Answers(childComplexity), true
 	case "Product.audiences":
 		if e.ComplexityRoot.Product.Audiences == nil {
 			break
@@ -1723,6 +2369,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
 
+	case "Query.answers":
+		if e.ComplexityRoot.Query.Answers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_answers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Answers(childComplexity, args["municipality"].(*string), args["search"].(*string), args["product"].(*string), args["channel"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.callbackRequests":
+		if e.ComplexityRoot.Query.CallbackRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callbackRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallbackRequests(childComplexity, args["municipality"].(*string), args["organization"].(*string), args["status"].(*callbackrequest.Status), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -1780,6 +2448,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Gaps(childComplexity, args["municipality"].(*string), args["organization"].(*string), args["channel"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 
+	case "Query.knowledge":
+		if e.ComplexityRoot.Query.Knowledge == nil {
+			break
+		}
+
+		args, err := ec.field_Query_knowledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Knowledge(childComplexity, args["municipality"].(*string), args["organization"].(*string)), true
 	case "Query.locations":
 		if e.ComplexityRoot.Query.Locations == nil {
 			break
@@ -2198,6 +2877,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UPLEntry.WaterAuthority(childComplexity), true
 
+	case "UnansweredQuestion.count":
+		if e.ComplexityRoot.UnansweredQuestion.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredQuestion.Count(childComplexity), true
+	case "UnansweredQuestion.product":
+		if e.ComplexityRoot.UnansweredQuestion.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredQuestion.Product(childComplexity), true
+	case "UnansweredQuestion.question":
+		if e.ComplexityRoot.UnansweredQuestion.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnansweredQuestion.Question(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2206,12 +2904,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAnswerOrder,
+		ec.unmarshalInputAnswerVariantInput,
+		ec.unmarshalInputAnswerWhereInput,
 		ec.unmarshalInputAvailabilityOrder,
 		ec.unmarshalInputAvailabilityWhereInput,
 		ec.unmarshalInputCellInput,
 		ec.unmarshalInputChannelOrder,
 		ec.unmarshalInputChannelWhereInput,
 		ec.unmarshalInputClearAvailabilityInput,
+		ec.unmarshalInputCreateAnswerInput,
+		ec.unmarshalInputCreateCallbackRequestInput,
 		ec.unmarshalInputCreateChannelInput,
 		ec.unmarshalInputCreateLocationInput,
 		ec.unmarshalInputCreateOrganizationInput,
@@ -2231,6 +2934,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputTargetOrder,
 		ec.unmarshalInputTargetWhereInput,
 		ec.unmarshalInputUPLEntryWhereInput,
+		ec.unmarshalInputUpdateAnswerInput,
 		ec.unmarshalInputUpdateChannelInput,
 		ec.unmarshalInputUpdateLocationInput,
 		ec.unmarshalInputUpdateOrganizationInput,
@@ -2310,7 +3014,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "knowledge.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2328,12 +3032,101 @@ var sources = []*ast.Source{
 	{Name: "editing.graphql", Input: sourceData("editing.graphql"), BuiltIn: false},
 	{Name: "audit.graphql", Input: sourceData("audit.graphql"), BuiltIn: false},
 	{Name: "exchange.graphql", Input: sourceData("exchange.graphql"), BuiltIn: false},
+	{Name: "knowledge.graphql", Input: sourceData("knowledge.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Answer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Answer_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Answer_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Answer_updatedAt(ctx, field)
+	case "question":
+		return ec.fieldContext_Answer_question(ctx, field)
+	case "text":
+		return ec.fieldContext_Answer_text(ctx, field)
+	case "variants":
+		return ec.fieldContext_Answer_variants(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Answer_visibility(ctx, field)
+	case "status":
+		return ec.fieldContext_Answer_status(ctx, field)
+	case "keywords":
+		return ec.fieldContext_Answer_keywords(ctx, field)
+	case "lastReviewed":
+		return ec.fieldContext_Answer_lastReviewed(ctx, field)
+	case "reviewIntervalDays":
+		return ec.fieldContext_Answer_reviewIntervalDays(ctx, field)
+	case "ownerID":
+		return ec.fieldContext_Answer_ownerID(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_Answer_municipalityID(ctx, field)
+	case "owner":
+		return ec.fieldContext_Answer_owner(ctx, field)
+	case "products":
+		return ec.fieldContext_Answer_products(ctx, field)
+	case "current":
+		return ec.fieldContext_Answer_current(ctx, field)
+	case "reviewDue":
+		return ec.fieldContext_Answer_reviewDue(ctx, field)
+	case "variant":
+		return ec.fieldContext_Answer_variant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Answer", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AnswerEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AnswerEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AnswerHit_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AnswerHit_cursor(ctx, field)
+	case "channelText":
+		return ec.fieldContext_AnswerHit_channelText(ctx, field)
+	case "variant":
+		return ec.fieldContext_AnswerHit_variant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerHit", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerHitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AnswerHitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AnswerHitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AnswerHitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerHitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerVariant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_AnswerVariant_channel(ctx, field)
+	case "text":
+		return ec.fieldContext_AnswerVariant_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerVariant", field.Name)
+}
 
 func (ec *executionContext) childFields_Availability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2381,6 +3174,78 @@ func (ec *executionContext) childFields_Availability(ctx context.Context, field 
 		return ec.fieldContext_Availability_locations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
+}
+
+func (ec *executionContext) childFields_CallbackRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CallbackRequest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CallbackRequest_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CallbackRequest_updatedAt(ctx, field)
+	case "question":
+		return ec.fieldContext_CallbackRequest_question(ctx, field)
+	case "status":
+		return ec.fieldContext_CallbackRequest_status(ctx, field)
+	case "contactName":
+		return ec.fieldContext_CallbackRequest_contactName(ctx, field)
+	case "contact":
+		return ec.fieldContext_CallbackRequest_contact(ctx, field)
+	case "assignee":
+		return ec.fieldContext_CallbackRequest_assignee(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_CallbackRequest_closedAt(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_CallbackRequest_requestedBy(ctx, field)
+	case "productID":
+		return ec.fieldContext_CallbackRequest_productID(ctx, field)
+	case "channelID":
+		return ec.fieldContext_CallbackRequest_channelID(ctx, field)
+	case "replyChannelID":
+		return ec.fieldContext_CallbackRequest_replyChannelID(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_CallbackRequest_organizationID(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_CallbackRequest_municipalityID(ctx, field)
+	case "answerID":
+		return ec.fieldContext_CallbackRequest_answerID(ctx, field)
+	case "product":
+		return ec.fieldContext_CallbackRequest_product(ctx, field)
+	case "channel":
+		return ec.fieldContext_CallbackRequest_channel(ctx, field)
+	case "replyChannel":
+		return ec.fieldContext_CallbackRequest_replyChannel(ctx, field)
+	case "organization":
+		return ec.fieldContext_CallbackRequest_organization(ctx, field)
+	case "answer":
+		return ec.fieldContext_CallbackRequest_answer(ctx, field)
+	case "ageHours":
+		return ec.fieldContext_CallbackRequest_ageHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallbackRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_CallbackRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CallbackRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CallbackRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CallbackRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallbackRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CallbackRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CallbackRequestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CallbackRequestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallbackRequestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2643,6 +3508,38 @@ func (ec *executionContext) childFields_GapEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type GapEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_KnowledgeReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_KnowledgeReport_asOf(ctx, field)
+	case "products":
+		return ec.fieldContext_KnowledgeReport_products(ctx, field)
+	case "productsWithCurrentAnswer":
+		return ec.fieldContext_KnowledgeReport_productsWithCurrentAnswer(ctx, field)
+	case "share":
+		return ec.fieldContext_KnowledgeReport_share(ctx, field)
+	case "publishedAnswers":
+		return ec.fieldContext_KnowledgeReport_publishedAnswers(ctx, field)
+	case "currentAnswers":
+		return ec.fieldContext_KnowledgeReport_currentAnswers(ctx, field)
+	case "overdueAnswers":
+		return ec.fieldContext_KnowledgeReport_overdueAnswers(ctx, field)
+	case "openCallbacks":
+		return ec.fieldContext_KnowledgeReport_openCallbacks(ctx, field)
+	case "assignedCallbacks":
+		return ec.fieldContext_KnowledgeReport_assignedCallbacks(ctx, field)
+	case "closedCallbacks":
+		return ec.fieldContext_KnowledgeReport_closedCallbacks(ctx, field)
+	case "oldestOpenCallbackHours":
+		return ec.fieldContext_KnowledgeReport_oldestOpenCallbackHours(ctx, field)
+	case "averageOpenCallbackHours":
+		return ec.fieldContext_KnowledgeReport_averageOpenCallbackHours(ctx, field)
+	case "topUnansweredQuestions":
+		return ec.fieldContext_KnowledgeReport_topUnansweredQuestions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KnowledgeReport", field.Name)
+}
+
 func (ec *executionContext) childFields_LegalBasis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "uri":
@@ -2795,6 +3692,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_uplEntry(ctx, field)
 	case "availabilities":
 		return ec.fieldContext_Product_availabilities(ctx, field)
+	case "answers":
+		return ec.fieldContext_Product_answers(ctx, field)
 	case "jsonLd":
 		return ec.fieldContext_Product_jsonLd(ctx, field)
 	}
@@ -2961,6 +3860,18 @@ func (ec *executionContext) childFields_UPLEntry(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type UPLEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_UnansweredQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "question":
+		return ec.fieldContext_UnansweredQuestion_question(ctx, field)
+	case "product":
+		return ec.fieldContext_UnansweredQuestion_product(ctx, field)
+	case "count":
+		return ec.fieldContext_UnansweredQuestion_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnansweredQuestion", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3077,12 +3988,98 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Answer_variant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignCallbackRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "assignee",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignee"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_clearAvailability_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (editing.ClearAvailability, error) {
 			return ec.unmarshalNClearAvailabilityInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐClearAvailability(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeCallbackRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "answer",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answer"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAnswer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (knowledge.CreateAnswer, error) {
+			return ec.unmarshalNCreateAnswerInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐCreateAnswer(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCallbackRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (knowledge.CreateCallback, error) {
+			return ec.unmarshalNCreateCallbackRequestInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐCreateCallback(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3261,6 +4258,20 @@ func (ec *executionContext) field_Mutation_setChannelForProducts_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAnswer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (knowledge.UpdateAnswer, error) {
+			return ec.unmarshalNUpdateAnswerInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐUpdateAnswer(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3374,6 +4385,106 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_answers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "product",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["product"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_callbackRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*callbackrequest.Status, error) {
+			return ec.unmarshalOCallbackRequestStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -3590,6 +4701,28 @@ func (ec *executionContext) field_Query_gaps_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_knowledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg1
 	return args, nil
 }
 
@@ -3892,6 +5025,853 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Answer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_question(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_text(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_variants(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.AnswerVariant) graphql.Marshaler {
+			return ec.marshalOAnswerVariant2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariantᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Answer_visibility(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v answer.Visibility) graphql.Marshaler {
+			return ec.marshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type AnswerVisibility does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_status(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v answer.Status) graphql.Marshaler {
+			return ec.marshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type AnswerStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_keywords(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_keywords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keywords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_keywords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_lastReviewed(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_lastReviewed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastReviewed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_lastReviewed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_reviewIntervalDays(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_reviewIntervalDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewIntervalDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_reviewIntervalDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_ownerID(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_ownerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_ownerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Answer_products(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Answer_current(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Answer().Current(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_reviewDue(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_reviewDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Answer().ReviewDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_reviewDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, true, true, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_variant(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Answer().Variant(ctx, obj, fc.Args["channel"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.AnswerVariant) graphql.Marshaler {
+			return ec.marshalOAnswerVariant2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_variant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerVariant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Answer_variant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AnswerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AnswerEdge) graphql.Marshaler {
+			return ec.marshalOAnswerEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AnswerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AnswerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AnswerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+			return ec.marshalOAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AnswerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerHit_node(ctx context.Context, field graphql.CollectedField, obj *knowledge.Hit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHit_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+			return ec.marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerHit_cursor(ctx context.Context, field graphql.CollectedField, obj *knowledge.Hit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHit_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHit_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerHit", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerHit_channelText(ctx context.Context, field graphql.CollectedField, obj *knowledge.Hit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHit_channelText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHit_channelText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerHit", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerHit_variant(ctx context.Context, field graphql.CollectedField, obj *knowledge.Hit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHit_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.AnswerVariant) graphql.Marshaler {
+			return ec.marshalOAnswerVariant2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHit_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerHitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *knowledge.HitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*knowledge.Hit) graphql.Marshaler {
+			return ec.marshalNAnswerHit2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerHitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerHitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *knowledge.HitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerHitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnswerHitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *knowledge.HitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerHitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerVariant_channel(ctx context.Context, field graphql.CollectedField, obj *catalog.AnswerVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerVariant_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerVariant_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerVariant", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerVariant_text(ctx context.Context, field graphql.CollectedField, obj *catalog.AnswerVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerVariant_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerVariant_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerVariant", field, false, false, errors.New("field of type String does not have child fields"))
+}
 
 func (ec *executionContext) _Availability_id(ctx context.Context, field graphql.CollectedField, obj *ent.Availability) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4401,6 +6381,699 @@ func (ec *executionContext) fieldContext_Availability_locations(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_question(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v callbackrequest.Status) graphql.Marshaler {
+			return ec.marshalNCallbackRequestStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type CallbackRequestStatus does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_contactName(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_contactName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_contactName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_contact(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_assignee(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_requestedBy(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_productID(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_channelID(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_channelID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_channelID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_replyChannelID(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_replyChannelID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_replyChannelID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_answerID(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_answerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_answerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequest_product(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequest_channel(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequest_replyChannel(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_replyChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyChannel(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_replyChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequest_organization(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequest_answer(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+			return ec.marshalOAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequest_ageHours(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequest_ageHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CallbackRequest().AgeHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequest_ageHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequest", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CallbackRequestEdge) graphql.Marshaler {
+			return ec.marshalOCallbackRequestEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallbackRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequestConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallbackRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CallbackRequest) graphql.Marshaler {
+			return ec.marshalOCallbackRequest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallbackRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallbackRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallbackRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallbackRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallbackRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallbackRequestEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -6589,6 +9262,314 @@ func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field
 	return graphql.NewScalarFieldContext("GapEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _KnowledgeReport_asOf(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_products(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_productsWithCurrentAnswer(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_productsWithCurrentAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductsWithCurrentAnswer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_productsWithCurrentAnswer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_share(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_publishedAnswers(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_publishedAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAnswers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_publishedAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_currentAnswers(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_currentAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentAnswers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_currentAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_overdueAnswers(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_overdueAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueAnswers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_overdueAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_openCallbacks(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_openCallbacks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenCallbacks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_openCallbacks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_assignedCallbacks(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_assignedCallbacks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignedCallbacks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_assignedCallbacks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_closedCallbacks(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_closedCallbacks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedCallbacks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_closedCallbacks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_oldestOpenCallbackHours(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_oldestOpenCallbackHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldestOpenCallbackHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_oldestOpenCallbackHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_averageOpenCallbackHours(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_averageOpenCallbackHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageOpenCallbackHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_averageOpenCallbackHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeReport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _KnowledgeReport_topUnansweredQuestions(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeReport_topUnansweredQuestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopUnansweredQuestions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []knowledge.Question) graphql.Marshaler {
+			return ec.marshalNUnansweredQuestion2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeReport_topUnansweredQuestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnowledgeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnansweredQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LegalBasis_uri(ctx context.Context, field graphql.CollectedField, obj *catalog.LegalBasis) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7714,6 +10695,226 @@ func (ec *executionContext) fieldContext_Mutation_importSpreadsheet(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createAnswer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAnswer(ctx, fc.Args["input"].(knowledge.CreateAnswer))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+			return ec.marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAnswer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAnswer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAnswer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAnswer(ctx, fc.Args["input"].(knowledge.UpdateAnswer))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+			return ec.marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAnswer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAnswer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCallbackRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCallbackRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCallbackRequest(ctx, fc.Args["input"].(knowledge.CreateCallback))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CallbackRequest) graphql.Marshaler {
+			return ec.marshalNCallbackRequest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCallbackRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallbackRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCallbackRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignCallbackRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignCallbackRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignCallbackRequest(ctx, fc.Args["id"].(int), fc.Args["assignee"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CallbackRequest) graphql.Marshaler {
+			return ec.marshalNCallbackRequest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignCallbackRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallbackRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignCallbackRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeCallbackRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeCallbackRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseCallbackRequest(ctx, fc.Args["id"].(int), fc.Args["answer"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CallbackRequest) graphql.Marshaler {
+			return ec.marshalNCallbackRequest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeCallbackRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallbackRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeCallbackRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8789,6 +11990,38 @@ func (ec *executionContext) fieldContext_Product_availabilities(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Product_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_answers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Answer) graphql.Marshaler {
+			return ec.marshalOAnswer2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_answers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Product_jsonLd(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9540,6 +12773,138 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_answers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_answers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Answers(ctx, fc.Args["municipality"].(*string), fc.Args["search"].(*string), fc.Args["product"].(*string), fc.Args["channel"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *knowledge.HitConnection) graphql.Marshaler {
+			return ec.marshalNAnswerHitConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_answers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerHitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_answers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_callbackRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_callbackRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CallbackRequests(ctx, fc.Args["municipality"].(*string), fc.Args["organization"].(*string), fc.Args["status"].(*callbackrequest.Status), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CallbackRequestConnection) graphql.Marshaler {
+			return ec.marshalNCallbackRequestConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_callbackRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallbackRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_callbackRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_knowledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_knowledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Knowledge(ctx, fc.Args["municipality"].(*string), fc.Args["organization"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *knowledge.Report) graphql.Marshaler {
+			return ec.marshalNKnowledgeReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_knowledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KnowledgeReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_knowledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10891,6 +14256,75 @@ func (ec *executionContext) fieldContext_UPLEntry_inList(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("UPLEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _UnansweredQuestion_question(ctx context.Context, field graphql.CollectedField, obj *knowledge.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredQuestion_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredQuestion_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UnansweredQuestion_product(ctx context.Context, field graphql.CollectedField, obj *knowledge.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredQuestion_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredQuestion_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredQuestion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UnansweredQuestion_count(ctx context.Context, field graphql.CollectedField, obj *knowledge.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnansweredQuestion_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnansweredQuestion_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnansweredQuestion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11949,6 +15383,702 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAnswerOrder(ctx context.Context, obj any) (ent.AnswerOrder, error) {
+	var it ent.AnswerOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAnswerOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAnswerVariantInput(ctx context.Context, obj any) (catalog.AnswerVariant, error) {
+	var it catalog.AnswerVariant
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channel", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAnswerWhereInput(ctx context.Context, obj any) (ent.AnswerWhereInput, error) {
+	var it ent.AnswerWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "question", "questionNEQ", "questionIn", "questionNotIn", "questionGT", "questionGTE", "questionLT", "questionLTE", "questionContains", "questionHasPrefix", "questionHasSuffix", "questionEqualFold", "questionContainsFold", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "lastReviewed", "lastReviewedNEQ", "lastReviewedIn", "lastReviewedNotIn", "lastReviewedGT", "lastReviewedGTE", "lastReviewedLT", "lastReviewedLTE", "reviewIntervalDays", "reviewIntervalDaysNEQ", "reviewIntervalDaysIn", "reviewIntervalDaysNotIn", "reviewIntervalDaysGT", "reviewIntervalDaysGTE", "reviewIntervalDaysLT", "reviewIntervalDaysLTE", "ownerID", "ownerIDNEQ", "ownerIDIn", "ownerIDNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAnswerWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAnswerWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAnswerWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "question":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("question"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Question = data
+		case "questionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionNEQ = data
+		case "questionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionIn = data
+		case "questionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionNotIn = data
+		case "questionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionGT = data
+		case "questionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionGTE = data
+		case "questionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionLT = data
+		case "questionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionLTE = data
+		case "questionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionContains = data
+		case "questionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionHasPrefix = data
+		case "questionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionHasSuffix = data
+		case "questionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionEqualFold = data
+		case "questionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionContainsFold = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOAnswerVisibility2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "visibilityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibilityNEQ"))
+			data, err := ec.unmarshalOAnswerVisibility2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VisibilityNEQ = data
+		case "visibilityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibilityIn"))
+			data, err := ec.unmarshalOAnswerVisibility2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibilityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VisibilityIn = data
+		case "visibilityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibilityNotIn"))
+			data, err := ec.unmarshalOAnswerVisibility2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibilityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VisibilityNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAnswerStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOAnswerStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOAnswerStatus2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOAnswerStatus2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "lastReviewed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewed"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewed = data
+		case "lastReviewedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedNEQ = data
+		case "lastReviewedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedIn = data
+		case "lastReviewedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedNotIn = data
+		case "lastReviewedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedGT = data
+		case "lastReviewedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedGTE = data
+		case "lastReviewedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedLT = data
+		case "lastReviewedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastReviewedLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastReviewedLTE = data
+		case "reviewIntervalDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDays = data
+		case "reviewIntervalDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysNEQ = data
+		case "reviewIntervalDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysIn = data
+		case "reviewIntervalDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysNotIn = data
+		case "reviewIntervalDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysGT = data
+		case "reviewIntervalDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysGTE = data
+		case "reviewIntervalDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysLT = data
+		case "reviewIntervalDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDaysLTE = data
+		case "ownerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "ownerIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerIDNEQ = data
+		case "ownerIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerIDIn = data
+		case "ownerIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerIDNotIn = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		}
+	}
+	return it, nil
+}
 
 func (ec *executionContext) unmarshalInputAvailabilityOrder(ctx context.Context, obj any) (ent.AvailabilityOrder, error) {
 	var it ent.AvailabilityOrder
@@ -14135,6 +18265,171 @@ func (ec *executionContext) unmarshalInputClearAvailabilityInput(ctx context.Con
 				return it, err
 			}
 			it.Channel = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateAnswerInput(ctx context.Context, obj any) (knowledge.CreateAnswer, error) {
+	var it knowledge.CreateAnswer
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipality", "owner", "products", "question", "text", "variants", "visibility", "status", "keywords", "reviewIntervalDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Municipality = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Owner = data
+		case "products":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("products"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Products = data
+		case "question":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("question"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Question = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "variants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variants"))
+			data, err := ec.unmarshalOAnswerVariantInput2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariantᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variants = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOAnswerVisibility2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAnswerStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "keywords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keywords"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Keywords = data
+		case "reviewIntervalDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDays = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateCallbackRequestInput(ctx context.Context, obj any) (knowledge.CreateCallback, error) {
+	var it knowledge.CreateCallback
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipality", "product", "question", "channel", "replyChannel", "contactName", "contact"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Municipality = data
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "question":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("question"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Question = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "replyChannel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyChannel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplyChannel = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
 		}
 	}
 	return it, nil
@@ -18506,6 +22801,106 @@ func (ec *executionContext) unmarshalInputUPLEntryWhereInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateAnswerInput(ctx context.Context, obj any) (knowledge.UpdateAnswer, error) {
+	var it knowledge.UpdateAnswer
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "owner", "products", "question", "text", "variants", "visibility", "status", "keywords", "reviewIntervalDays", "reviewed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Owner = data
+		case "products":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("products"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Products = data
+		case "question":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("question"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Question = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "variants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variants"))
+			data, err := ec.unmarshalOAnswerVariantInput2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariantᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variants = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOAnswerVisibility2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAnswerStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "keywords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keywords"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Keywords = data
+		case "reviewIntervalDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewIntervalDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewIntervalDays = data
+		case "reviewed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reviewed = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateChannelInput(ctx context.Context, obj any) (ent.UpdateChannelInput, error) {
 	var it ent.UpdateChannelInput
 	if obj == nil {
@@ -18953,11 +23348,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Channel(ctx, sel, obj)
+	case *ent.CallbackRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CallbackRequest(ctx, sel, obj)
 	case *ent.Availability:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Availability(ctx, sel, obj)
+	case *ent.Answer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Answer(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -18970,6 +23375,525 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var answerImplementors = []string{"Answer", "Node"}
+
+func (ec *executionContext) _Answer(ctx context.Context, sel ast.SelectionSet, obj *ent.Answer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Answer")
+		case "id":
+			out.Values[i] = ec._Answer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Answer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Answer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "question":
+			out.Values[i] = ec._Answer_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Answer_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._Answer_variants(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "visibility":
+			out.Values[i] = ec._Answer_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Answer_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "keywords":
+			out.Values[i] = ec._Answer_keywords(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastReviewed":
+			out.Values[i] = ec._Answer_lastReviewed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewIntervalDays":
+			out.Values[i] = ec._Answer_reviewIntervalDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownerID":
+			out.Values[i] = ec._Answer_ownerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._Answer_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_owner(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "products":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_products(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "current":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_current(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reviewDue":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_reviewDue(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "variant":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_variant(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var answerConnectionImplementors = []string{"AnswerConnection"}
+
+func (ec *executionContext) _AnswerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AnswerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerConnection")
+		case "edges":
+			out.Values[i] = ec._AnswerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AnswerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AnswerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var answerEdgeImplementors = []string{"AnswerEdge"}
+
+func (ec *executionContext) _AnswerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AnswerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerEdge")
+		case "node":
+			out.Values[i] = ec._AnswerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AnswerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var answerHitImplementors = []string{"AnswerHit"}
+
+func (ec *executionContext) _AnswerHit(ctx context.Context, sel ast.SelectionSet, obj *knowledge.Hit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerHit")
+		case "node":
+			out.Values[i] = ec._AnswerHit_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AnswerHit_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channelText":
+			out.Values[i] = ec._AnswerHit_channelText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "variant":
+			out.Values[i] = ec._AnswerHit_variant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var answerHitConnectionImplementors = []string{"AnswerHitConnection"}
+
+func (ec *executionContext) _AnswerHitConnection(ctx context.Context, sel ast.SelectionSet, obj *knowledge.HitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerHitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerHitConnection")
+		case "edges":
+			out.Values[i] = ec._AnswerHitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AnswerHitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AnswerHitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var answerVariantImplementors = []string{"AnswerVariant"}
+
+func (ec *executionContext) _AnswerVariant(ctx context.Context, sel ast.SelectionSet, obj *catalog.AnswerVariant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerVariantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerVariant")
+		case "channel":
+			out.Values[i] = ec._AnswerVariant_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._AnswerVariant_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
 
 var availabilityImplementors = []string{"Availability", "Node"}
 
@@ -19180,6 +24104,429 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var callbackRequestImplementors = []string{"CallbackRequest", "Node"}
+
+func (ec *executionContext) _CallbackRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.CallbackRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callbackRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallbackRequest")
+		case "id":
+			out.Values[i] = ec._CallbackRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CallbackRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CallbackRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "question":
+			out.Values[i] = ec._CallbackRequest_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._CallbackRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactName":
+			out.Values[i] = ec._CallbackRequest_contactName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contact":
+			out.Values[i] = ec._CallbackRequest_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignee":
+			out.Values[i] = ec._CallbackRequest_assignee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._CallbackRequest_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedBy":
+			out.Values[i] = ec._CallbackRequest_requestedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "productID":
+			out.Values[i] = ec._CallbackRequest_productID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channelID":
+			out.Values[i] = ec._CallbackRequest_channelID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replyChannelID":
+			out.Values[i] = ec._CallbackRequest_replyChannelID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._CallbackRequest_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._CallbackRequest_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answerID":
+			out.Values[i] = ec._CallbackRequest_answerID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallbackRequest_product(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "channel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallbackRequest_channel(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "replyChannel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallbackRequest_replyChannel(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "organization":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallbackRequest_organization(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "answer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallbackRequest_answer(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ageHours":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallbackRequest_ageHours(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var callbackRequestConnectionImplementors = []string{"CallbackRequestConnection"}
+
+func (ec *executionContext) _CallbackRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CallbackRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callbackRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallbackRequestConnection")
+		case "edges":
+			out.Values[i] = ec._CallbackRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CallbackRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CallbackRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var callbackRequestEdgeImplementors = []string{"CallbackRequestEdge"}
+
+func (ec *executionContext) _CallbackRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CallbackRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callbackRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallbackRequestEdge")
+		case "node":
+			out.Values[i] = ec._CallbackRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CallbackRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20119,6 +25466,105 @@ func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var knowledgeReportImplementors = []string{"KnowledgeReport"}
+
+func (ec *executionContext) _KnowledgeReport(ctx context.Context, sel ast.SelectionSet, obj *knowledge.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, knowledgeReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KnowledgeReport")
+		case "asOf":
+			out.Values[i] = ec._KnowledgeReport_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._KnowledgeReport_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productsWithCurrentAnswer":
+			out.Values[i] = ec._KnowledgeReport_productsWithCurrentAnswer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._KnowledgeReport_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedAnswers":
+			out.Values[i] = ec._KnowledgeReport_publishedAnswers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentAnswers":
+			out.Values[i] = ec._KnowledgeReport_currentAnswers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdueAnswers":
+			out.Values[i] = ec._KnowledgeReport_overdueAnswers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openCallbacks":
+			out.Values[i] = ec._KnowledgeReport_openCallbacks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignedCallbacks":
+			out.Values[i] = ec._KnowledgeReport_assignedCallbacks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closedCallbacks":
+			out.Values[i] = ec._KnowledgeReport_closedCallbacks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oldestOpenCallbackHours":
+			out.Values[i] = ec._KnowledgeReport_oldestOpenCallbackHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageOpenCallbackHours":
+			out.Values[i] = ec._KnowledgeReport_averageOpenCallbackHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "topUnansweredQuestions":
+			out.Values[i] = ec._KnowledgeReport_topUnansweredQuestions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var legalBasisImplementors = []string{"LegalBasis"}
 
 func (ec *executionContext) _LegalBasis(ctx context.Context, sel ast.SelectionSet, obj *catalog.LegalBasis) graphql.Marshaler {
@@ -20432,6 +25878,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importSpreadsheet":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importSpreadsheet(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAnswer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAnswer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAnswer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAnswer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCallbackRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCallbackRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignCallbackRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignCallbackRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeCallbackRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeCallbackRequest(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -20978,6 +26459,42 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "answers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_answers(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "jsonLd":
 			field := field
 
@@ -21445,6 +26962,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_changes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "answers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_answers(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "callbackRequests":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_callbackRequests(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "knowledge":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_knowledge(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -21965,6 +27548,55 @@ func (ec *executionContext) _UPLEntry(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var unansweredQuestionImplementors = []string{"UnansweredQuestion"}
+
+func (ec *executionContext) _UnansweredQuestion(ctx context.Context, sel ast.SelectionSet, obj *knowledge.Question) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unansweredQuestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnansweredQuestion")
+		case "question":
+			out.Values[i] = ec._UnansweredQuestion_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "product":
+			out.Values[i] = ec._UnansweredQuestion_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._UnansweredQuestion_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -22363,6 +27995,110 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAnswer2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx context.Context, sel ast.SelectionSet, v ent.Answer) graphql.Marshaler {
+	return ec._Answer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx context.Context, sel ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Answer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnswerHit2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*knowledge.Hit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswerHit2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAnswerHit2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHit(ctx context.Context, sel ast.SelectionSet, v *knowledge.Hit) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AnswerHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnswerHitConnection2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitConnection(ctx context.Context, sel ast.SelectionSet, v knowledge.HitConnection) graphql.Marshaler {
+	return ec._AnswerHitConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAnswerHitConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitConnection(ctx context.Context, sel ast.SelectionSet, v *knowledge.HitConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AnswerHitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnswerOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerOrderField(ctx context.Context, v any) (*ent.AnswerOrderField, error) {
+	var res = new(ent.AnswerOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AnswerOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx context.Context, v any) (answer.Status, error) {
+	var res answer.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx context.Context, sel ast.SelectionSet, v answer.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAnswerVariant2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx context.Context, sel ast.SelectionSet, v catalog.AnswerVariant) graphql.Marshaler {
+	return ec._AnswerVariant(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNAnswerVariantInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx context.Context, v any) (catalog.AnswerVariant, error) {
+	res, err := ec.unmarshalInputAnswerVariantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx context.Context, v any) (answer.Visibility, error) {
+	var res answer.Visibility
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx context.Context, sel ast.SelectionSet, v answer.Visibility) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAnswerWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInput(ctx context.Context, v any) (*ent.AnswerWhereInput, error) {
+	res, err := ec.unmarshalInputAnswerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAudience2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx context.Context, v any) (catalog.Audience, error) {
 	var res catalog.Audience
 	err := res.UnmarshalGQL(v)
@@ -22469,6 +28205,44 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCallbackRequest2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx context.Context, sel ast.SelectionSet, v ent.CallbackRequest) graphql.Marshaler {
+	return ec._CallbackRequest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCallbackRequest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx context.Context, sel ast.SelectionSet, v *ent.CallbackRequest) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallbackRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallbackRequestConnection2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestConnection(ctx context.Context, sel ast.SelectionSet, v ent.CallbackRequestConnection) graphql.Marshaler {
+	return ec._CallbackRequestConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCallbackRequestConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CallbackRequestConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallbackRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallbackRequestStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx context.Context, v any) (callbackrequest.Status, error) {
+	var res callbackrequest.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallbackRequestStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v callbackrequest.Status) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCellInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐCell(ctx context.Context, v any) (editing.Cell, error) {
@@ -22681,6 +28455,16 @@ func (ec *executionContext) marshalNCoverageReport2ᚖgithubᚗcomᚋgemeenteᚑ
 	return ec._CoverageReport(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateAnswerInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐCreateAnswer(ctx context.Context, v any) (knowledge.CreateAnswer, error) {
+	res, err := ec.unmarshalInputCreateAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCallbackRequestInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐCreateCallback(ctx context.Context, v any) (knowledge.CreateCallback, error) {
+	res, err := ec.unmarshalInputCreateCallbackRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateChannelInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCreateChannelInput(ctx context.Context, v any) (ent.CreateChannelInput, error) {
 	res, err := ec.unmarshalInputCreateChannelInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22724,6 +28508,28 @@ func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v an
 func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalDate(*v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -22878,6 +28684,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKnowledgeReport2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐReport(ctx context.Context, sel ast.SelectionSet, v knowledge.Report) graphql.Marshaler {
+	return ec._KnowledgeReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKnowledgeReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐReport(ctx context.Context, sel ast.SelectionSet, v *knowledge.Report) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._KnowledgeReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLegalBasis2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasis(ctx context.Context, sel ast.SelectionSet, v catalog.LegalBasis) graphql.Marshaler {
@@ -23341,6 +29161,31 @@ func (ec *executionContext) unmarshalNUPLEntryWhereInput2ᚖgithubᚗcomᚋgemee
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNUnansweredQuestion2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestion(ctx context.Context, sel ast.SelectionSet, v knowledge.Question) graphql.Marshaler {
+	return ec._UnansweredQuestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnansweredQuestion2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []knowledge.Question) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnansweredQuestion2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUpdateAnswerInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐUpdateAnswer(ctx context.Context, v any) (knowledge.UpdateAnswer, error) {
+	res, err := ec.unmarshalInputUpdateAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateChannelInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐUpdateChannelInput(ctx context.Context, v any) (ent.UpdateChannelInput, error) {
 	res, err := ec.unmarshalInputUpdateChannelInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23521,6 +29366,228 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAnswer2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Answer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx context.Context, sel ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Answer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAnswerEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AnswerEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAnswerEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAnswerEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AnswerEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AnswerEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAnswerStatus2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatusᚄ(ctx context.Context, v any) ([]answer.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]answer.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAnswerStatus2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []answer.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAnswerStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx context.Context, v any) (*answer.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(answer.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAnswerStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx context.Context, sel ast.SelectionSet, v *answer.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAnswerVariant2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariantᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.AnswerVariant) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswerVariant2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAnswerVariant2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx context.Context, sel ast.SelectionSet, v *catalog.AnswerVariant) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AnswerVariant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAnswerVariantInput2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariantᚄ(ctx context.Context, v any) ([]catalog.AnswerVariant, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]catalog.AnswerVariant, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnswerVariantInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAnswerVisibility2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibilityᚄ(ctx context.Context, v any) ([]answer.Visibility, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]answer.Visibility, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAnswerVisibility2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibilityᚄ(ctx context.Context, sel ast.SelectionSet, v []answer.Visibility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAnswerVisibility2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx context.Context, v any) (*answer.Visibility, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(answer.Visibility)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAnswerVisibility2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx context.Context, sel ast.SelectionSet, v *answer.Visibility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAnswerWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInputᚄ(ctx context.Context, v any) ([]*ent.AnswerWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AnswerWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnswerWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAnswerWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerWhereInput(ctx context.Context, v any) (*ent.AnswerWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAnswerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAudience2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudienceᚄ(ctx context.Context, v any) ([]catalog.Audience, error) {
@@ -23755,6 +29822,49 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCallbackRequest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx context.Context, sel ast.SelectionSet, v *ent.CallbackRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CallbackRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCallbackRequestEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CallbackRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCallbackRequestEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCallbackRequestEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CallbackRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CallbackRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCallbackRequestStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx context.Context, v any) (*callbackrequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(callbackrequest.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallbackRequestStatus2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v *callbackrequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx context.Context, sel ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
@@ -24315,6 +30425,25 @@ func (ec *executionContext) unmarshalOOrganizationWhereInput2ᚖgithubᚗcomᚋg
 	}
 	res, err := ec.unmarshalInputOrganizationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {

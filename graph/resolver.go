@@ -7,6 +7,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -16,6 +17,7 @@ type Resolver struct {
 	Client          *ent.Client
 	CoverageService *coverage.Service
 	Editing         *editing.Service
+	KnowledgeBase   *knowledge.Service
 	// Dialect is the database's, for the few queries written by hand.
 	Dialect string
 	// Municipality is the code of the default municipality, used where a query
@@ -67,6 +69,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 		Client:          db.Client,
 		CoverageService: &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect},
 		Editing:         &editing.Service{Client: db.Client, Municipality: municipality},
+		KnowledgeBase:   &knowledge.Service{Client: db.Client, Dialect: db.Target.Dialect, Municipality: municipality},
 		Dialect:         db.Target.Dialect,
 		Municipality:    municipality,
 	}

@@ -92,12 +92,14 @@ type Entity string
 
 // Entity values.
 const (
-	EntityPRODUCT      Entity = "PRODUCT"
-	EntityAVAILABILITY Entity = "AVAILABILITY"
-	EntityCHANNEL      Entity = "CHANNEL"
-	EntityORGANIZATION Entity = "ORGANIZATION"
-	EntityLOCATION     Entity = "LOCATION"
-	EntityTARGET       Entity = "TARGET"
+	EntityPRODUCT          Entity = "PRODUCT"
+	EntityAVAILABILITY     Entity = "AVAILABILITY"
+	EntityCHANNEL          Entity = "CHANNEL"
+	EntityORGANIZATION     Entity = "ORGANIZATION"
+	EntityLOCATION         Entity = "LOCATION"
+	EntityTARGET           Entity = "TARGET"
+	EntityANSWER           Entity = "ANSWER"
+	EntityCALLBACK_REQUEST Entity = "CALLBACK_REQUEST"
 )
 
 func (e Entity) String() string {
@@ -107,7 +109,7 @@ func (e Entity) String() string {
 // EntityValidator is a validator for the "entity" field enum values. It is called by the builders before save.
 func EntityValidator(e Entity) error {
 	switch e {
-	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET:
+	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntityANSWER, EntityCALLBACK_REQUEST:
 		return nil
 	default:
 		return fmt.Errorf("changeevent: invalid enum value for entity field: %q", e)

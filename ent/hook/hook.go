@@ -21,6 +21,18 @@ func (f APITokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.APITokenMutation", m)
 }
 
+// The AnswerFunc type is an adapter to allow the use of ordinary
+// function as Answer mutator.
+type AnswerFunc func(context.Context, *ent.AnswerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnswerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnswerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnswerMutation", m)
+}
+
 // The AvailabilityFunc type is an adapter to allow the use of ordinary
 // function as Availability mutator.
 type AvailabilityFunc func(context.Context, *ent.AvailabilityMutation) (ent.Value, error)
@@ -31,6 +43,18 @@ func (f AvailabilityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AvailabilityMutation", m)
+}
+
+// The CallbackRequestFunc type is an adapter to allow the use of ordinary
+// function as CallbackRequest mutator.
+type CallbackRequestFunc func(context.Context, *ent.CallbackRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CallbackRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CallbackRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CallbackRequestMutation", m)
 }
 
 // The ChangeEventFunc type is an adapter to allow the use of ordinary

@@ -8,8 +8,10 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -104,6 +106,33 @@ func (f TraverseAPIToken) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.APITokenQuery", q)
 }
 
+// The AnswerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnswerFunc func(context.Context, *ent.AnswerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnswerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnswerQuery", q)
+}
+
+// The TraverseAnswer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnswer func(context.Context, *ent.AnswerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnswer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnswer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnswerQuery", q)
+}
+
 // The AvailabilityFunc type is an adapter to allow the use of ordinary function as a Querier.
 type AvailabilityFunc func(context.Context, *ent.AvailabilityQuery) (ent.Value, error)
 
@@ -129,6 +158,33 @@ func (f TraverseAvailability) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AvailabilityQuery", q)
+}
+
+// The CallbackRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CallbackRequestFunc func(context.Context, *ent.CallbackRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CallbackRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CallbackRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CallbackRequestQuery", q)
+}
+
+// The TraverseCallbackRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCallbackRequest func(context.Context, *ent.CallbackRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCallbackRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCallbackRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallbackRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CallbackRequestQuery", q)
 }
 
 // The ChangeEventFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -352,8 +408,12 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.APITokenQuery:
 		return &query[*ent.APITokenQuery, predicate.APIToken, apitoken.OrderOption]{typ: ent.TypeAPIToken, tq: q}, nil
+	case *ent.AnswerQuery:
+		return &query[*ent.AnswerQuery, predicate.Answer, answer.OrderOption]{typ: ent.TypeAnswer, tq: q}, nil
 	case *ent.AvailabilityQuery:
 		return &query[*ent.AvailabilityQuery, predicate.Availability, availability.OrderOption]{typ: ent.TypeAvailability, tq: q}, nil
+	case *ent.CallbackRequestQuery:
+		return &query[*ent.CallbackRequestQuery, predicate.CallbackRequest, callbackrequest.OrderOption]{typ: ent.TypeCallbackRequest, tq: q}, nil
 	case *ent.ChangeEventQuery:
 		return &query[*ent.ChangeEventQuery, predicate.ChangeEvent, changeevent.OrderOption]{typ: ent.TypeChangeEvent, tq: q}, nil
 	case *ent.ChannelQuery:

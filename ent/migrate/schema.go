@@ -33,6 +33,54 @@ var (
 			},
 		},
 	}
+	// AnswersColumns holds the columns for the "answers" table.
+	AnswersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "question", Type: field.TypeString, Size: 500},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "variants", Type: field.TypeJSON, Nullable: true},
+		{Name: "visibility", Type: field.TypeEnum, Enums: []string{"PUBLIC", "INTERNAL"}, Default: "PUBLIC"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED", "ARCHIVED"}, Default: "DRAFT"},
+		{Name: "keywords", Type: field.TypeJSON, Nullable: true},
+		{Name: "last_reviewed", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "review_interval_days", Type: field.TypeInt, Default: 365},
+		{Name: "owner_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// AnswersTable holds the schema information for the "answers" table.
+	AnswersTable = &schema.Table{
+		Name:       "answers",
+		Columns:    AnswersColumns,
+		PrimaryKey: []*schema.Column{AnswersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "answers_organizations_owner",
+				Columns:    []*schema.Column{AnswersColumns[11]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "answers_organizations_municipality",
+				Columns:    []*schema.Column{AnswersColumns[12]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "answer_municipality_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{AnswersColumns[12], AnswersColumns[7]},
+			},
+			{
+				Name:    "answer_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{AnswersColumns[11]},
+			},
+		},
+	}
 	// AvailabilitiesColumns holds the columns for the "availabilities" table.
 	AvailabilitiesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -86,10 +134,85 @@ var (
 			},
 		},
 	}
+	// CallbackRequestsColumns holds the columns for the "callback_requests" table.
+	CallbackRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "question", Type: field.TypeString, Size: 500},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "ASSIGNED", "CLOSED"}, Default: "OPEN"},
+		{Name: "contact_name", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "contact", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "assignee", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "requested_by", Type: field.TypeString},
+		{Name: "product_id", Type: field.TypeInt},
+		{Name: "channel_id", Type: field.TypeInt},
+		{Name: "reply_channel_id", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+		{Name: "answer_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CallbackRequestsTable holds the schema information for the "callback_requests" table.
+	CallbackRequestsTable = &schema.Table{
+		Name:       "callback_requests",
+		Columns:    CallbackRequestsColumns,
+		PrimaryKey: []*schema.Column{CallbackRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "callback_requests_products_product",
+				Columns:    []*schema.Column{CallbackRequestsColumns[10]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "callback_requests_channels_channel",
+				Columns:    []*schema.Column{CallbackRequestsColumns[11]},
+				RefColumns: []*schema.Column{ChannelsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "callback_requests_channels_reply_channel",
+				Columns:    []*schema.Column{CallbackRequestsColumns[12]},
+				RefColumns: []*schema.Column{ChannelsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "callback_requests_organizations_organization",
+				Columns:    []*schema.Column{CallbackRequestsColumns[13]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "callback_requests_organizations_municipality",
+				Columns:    []*schema.Column{CallbackRequestsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "callback_requests_answers_answer",
+				Columns:    []*schema.Column{CallbackRequestsColumns[15]},
+				RefColumns: []*schema.Column{AnswersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "callbackrequest_organization_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{CallbackRequestsColumns[13], CallbackRequestsColumns[4]},
+			},
+			{
+				Name:    "callbackrequest_municipality_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{CallbackRequestsColumns[14], CallbackRequestsColumns[4]},
+			},
+		},
+	}
 	// ChangeEventsColumns holds the columns for the "change_events" table.
 	ChangeEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET"}},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "ANSWER", "CALLBACK_REQUEST"}},
 		{Name: "entity_id", Type: field.TypeInt},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "product_id", Type: field.TypeInt, Nullable: true},
@@ -377,6 +500,31 @@ var (
 		Columns:    UplEntriesColumns,
 		PrimaryKey: []*schema.Column{UplEntriesColumns[0]},
 	}
+	// AnswerProductsColumns holds the columns for the "answer_products" table.
+	AnswerProductsColumns = []*schema.Column{
+		{Name: "answer_id", Type: field.TypeInt},
+		{Name: "product_id", Type: field.TypeInt},
+	}
+	// AnswerProductsTable holds the schema information for the "answer_products" table.
+	AnswerProductsTable = &schema.Table{
+		Name:       "answer_products",
+		Columns:    AnswerProductsColumns,
+		PrimaryKey: []*schema.Column{AnswerProductsColumns[0], AnswerProductsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "answer_products_answer_id",
+				Columns:    []*schema.Column{AnswerProductsColumns[0]},
+				RefColumns: []*schema.Column{AnswersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "answer_products_product_id",
+				Columns:    []*schema.Column{AnswerProductsColumns[1]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// AvailabilityLocationsColumns holds the columns for the "availability_locations" table.
 	AvailabilityLocationsColumns = []*schema.Column{
 		{Name: "availability_id", Type: field.TypeInt},
@@ -405,7 +553,9 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
+		AnswersTable,
 		AvailabilitiesTable,
+		CallbackRequestsTable,
 		ChangeEventsTable,
 		ChannelsTable,
 		LocationsTable,
@@ -414,6 +564,7 @@ var (
 		SecurityEventsTable,
 		TargetsTable,
 		UplEntriesTable,
+		AnswerProductsTable,
 		AvailabilityLocationsTable,
 	}
 )
@@ -423,10 +574,24 @@ func init() {
 	APITokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
+	AnswersTable.ForeignKeys[0].RefTable = OrganizationsTable
+	AnswersTable.ForeignKeys[1].RefTable = OrganizationsTable
+	AnswersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
 	AvailabilitiesTable.ForeignKeys[0].RefTable = ChannelsTable
 	AvailabilitiesTable.ForeignKeys[1].RefTable = ProductsTable
 	AvailabilitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	CallbackRequestsTable.ForeignKeys[0].RefTable = ProductsTable
+	CallbackRequestsTable.ForeignKeys[1].RefTable = ChannelsTable
+	CallbackRequestsTable.ForeignKeys[2].RefTable = ChannelsTable
+	CallbackRequestsTable.ForeignKeys[3].RefTable = OrganizationsTable
+	CallbackRequestsTable.ForeignKeys[4].RefTable = OrganizationsTable
+	CallbackRequestsTable.ForeignKeys[5].RefTable = AnswersTable
+	CallbackRequestsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	ChangeEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
@@ -458,6 +623,8 @@ func init() {
 	UplEntriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
+	AnswerProductsTable.ForeignKeys[0].RefTable = AnswersTable
+	AnswerProductsTable.ForeignKeys[1].RefTable = ProductsTable
 	AvailabilityLocationsTable.ForeignKeys[0].RefTable = AvailabilitiesTable
 	AvailabilityLocationsTable.ForeignKeys[1].RefTable = LocationsTable
 }

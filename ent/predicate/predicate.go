@@ -9,8 +9,14 @@ import (
 // APIToken is the predicate function for apitoken builders.
 type APIToken func(*sql.Selector)
 
+// Answer is the predicate function for answer builders.
+type Answer func(*sql.Selector)
+
 // Availability is the predicate function for availability builders.
 type Availability func(*sql.Selector)
+
+// CallbackRequest is the predicate function for callbackrequest builders.
+type CallbackRequest func(*sql.Selector)
 
 // ChangeEvent is the predicate function for changeevent builders.
 type ChangeEvent func(*sql.Selector)

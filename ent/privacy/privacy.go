@@ -135,6 +135,30 @@ func (f APITokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.APITokenMutation", m)
 }
 
+// The AnswerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AnswerQueryRuleFunc func(context.Context, *ent.AnswerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AnswerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AnswerQuery", q)
+}
+
+// The AnswerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AnswerMutationRuleFunc func(context.Context, *ent.AnswerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AnswerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AnswerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AnswerMutation", m)
+}
+
 // The AvailabilityQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AvailabilityQueryRuleFunc func(context.Context, *ent.AvailabilityQuery) error
@@ -157,6 +181,30 @@ func (f AvailabilityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AvailabilityMutation", m)
+}
+
+// The CallbackRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallbackRequestQueryRuleFunc func(context.Context, *ent.CallbackRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallbackRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallbackRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallbackRequestQuery", q)
+}
+
+// The CallbackRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallbackRequestMutationRuleFunc func(context.Context, *ent.CallbackRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallbackRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallbackRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallbackRequestMutation", m)
 }
 
 // The ChangeEventQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -388,7 +436,11 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.APITokenQuery:
 		return q.Filter(), nil
+	case *ent.AnswerQuery:
+		return q.Filter(), nil
 	case *ent.AvailabilityQuery:
+		return q.Filter(), nil
+	case *ent.CallbackRequestQuery:
 		return q.Filter(), nil
 	case *ent.ChangeEventQuery:
 		return q.Filter(), nil
@@ -415,7 +467,11 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.APITokenMutation:
 		return m.Filter(), nil
+	case *ent.AnswerMutation:
+		return m.Filter(), nil
 	case *ent.AvailabilityMutation:
+		return m.Filter(), nil
+	case *ent.CallbackRequestMutation:
 		return m.Filter(), nil
 	case *ent.ChangeEventMutation:
 		return m.Filter(), nil

@@ -53,6 +53,8 @@ const (
 	EdgeUplEntry = "upl_entry"
 	// EdgeAvailabilities holds the string denoting the availabilities edge name in mutations.
 	EdgeAvailabilities = "availabilities"
+	// EdgeAnswers holds the string denoting the answers edge name in mutations.
+	EdgeAnswers = "answers"
 	// Table holds the table name of the product in the database.
 	Table = "products"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -83,6 +85,11 @@ const (
 	AvailabilitiesInverseTable = "availabilities"
 	// AvailabilitiesColumn is the table column denoting the availabilities relation/edge.
 	AvailabilitiesColumn = "product_id"
+	// AnswersTable is the table that holds the answers relation/edge. The primary key declared below.
+	AnswersTable = "answer_products"
+	// AnswersInverseTable is the table name for the Answer entity.
+	// It exists in this package in order to avoid circular dependency with the "answer" package.
+	AnswersInverseTable = "answers"
 )
 
 // Columns holds all SQL columns for product fields.
@@ -103,6 +110,12 @@ var Columns = []string{
 	FieldMunicipalityID,
 	FieldUplEntryID,
 }
+
+var (
+	// AnswersPrimaryKey and AnswersColumn2 are the table columns denoting the
+	// primary key for the answers relation (M2M).
+	AnswersPrimaryKey = []string{"answer_id", "product_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -272,6 +285,20 @@ func ByAvailabilities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAvailabilitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByAnswersCount orders the results by answers count.
+func ByAnswersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAnswersStep(), opts...)
+	}
+}
+
+// ByAnswers orders the results by answers terms.
+func ByAnswers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAnswersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -298,6 +325,13 @@ func newAvailabilitiesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AvailabilitiesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, AvailabilitiesTable, AvailabilitiesColumn),
+	)
+}
+func newAnswersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AnswersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, AnswersTable, AnswersPrimaryKey...),
 	)
 }
 

@@ -5,8 +5,10 @@ package runtime
 import (
 	"context"
 
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/apitoken"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
@@ -54,6 +56,64 @@ func init() {
 			return nil
 		}
 	}()
+	answer.Policy = privacy.NewPolicies(schema.Answer{})
+	answer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := answer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	answerHooks := schema.Answer{}.Hooks()
+
+	answer.Hooks[1] = answerHooks[0]
+
+	answer.Hooks[2] = answerHooks[1]
+	answerFields := schema.Answer{}.Fields()
+	_ = answerFields
+	// answerDescQuestion is the schema descriptor for question field.
+	answerDescQuestion := answerFields[0].Descriptor()
+	// answer.QuestionValidator is a validator for the "question" field. It is called by the builders before save.
+	answer.QuestionValidator = func() func(string) error {
+		validators := answerDescQuestion.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(question string) error {
+			for _, fn := range fns {
+				if err := fn(question); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// answerDescText is the schema descriptor for text field.
+	answerDescText := answerFields[1].Descriptor()
+	// answer.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	answer.TextValidator = answerDescText.Validators[0].(func(string) error)
+	// answerDescReviewIntervalDays is the schema descriptor for review_interval_days field.
+	answerDescReviewIntervalDays := answerFields[7].Descriptor()
+	// answer.DefaultReviewIntervalDays holds the default value on creation for the review_interval_days field.
+	answer.DefaultReviewIntervalDays = answerDescReviewIntervalDays.Default.(int)
+	// answer.ReviewIntervalDaysValidator is a validator for the "review_interval_days" field. It is called by the builders before save.
+	answer.ReviewIntervalDaysValidator = func() func(int) error {
+		validators := answerDescReviewIntervalDays.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(review_interval_days int) error {
+			for _, fn := range fns {
+				if err := fn(review_interval_days); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	availability.Policy = privacy.NewPolicies(schema.Availability{})
 	availability.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -92,6 +152,52 @@ func init() {
 	availability.DefaultCostCurrency = availabilityDescCostCurrency.Default.(string)
 	// availability.CostCurrencyValidator is a validator for the "cost_currency" field. It is called by the builders before save.
 	availability.CostCurrencyValidator = availabilityDescCostCurrency.Validators[0].(func(string) error)
+	callbackrequest.Policy = privacy.NewPolicies(schema.CallbackRequest{})
+	callbackrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := callbackrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callbackrequestHooks := schema.CallbackRequest{}.Hooks()
+
+	callbackrequest.Hooks[1] = callbackrequestHooks[0]
+
+	callbackrequest.Hooks[2] = callbackrequestHooks[1]
+	callbackrequestFields := schema.CallbackRequest{}.Fields()
+	_ = callbackrequestFields
+	// callbackrequestDescQuestion is the schema descriptor for question field.
+	callbackrequestDescQuestion := callbackrequestFields[0].Descriptor()
+	// callbackrequest.QuestionValidator is a validator for the "question" field. It is called by the builders before save.
+	callbackrequest.QuestionValidator = func() func(string) error {
+		validators := callbackrequestDescQuestion.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(question string) error {
+			for _, fn := range fns {
+				if err := fn(question); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// callbackrequestDescContactName is the schema descriptor for contact_name field.
+	callbackrequestDescContactName := callbackrequestFields[2].Descriptor()
+	// callbackrequest.ContactNameValidator is a validator for the "contact_name" field. It is called by the builders before save.
+	callbackrequest.ContactNameValidator = callbackrequestDescContactName.Validators[0].(func(string) error)
+	// callbackrequestDescContact is the schema descriptor for contact field.
+	callbackrequestDescContact := callbackrequestFields[3].Descriptor()
+	// callbackrequest.ContactValidator is a validator for the "contact" field. It is called by the builders before save.
+	callbackrequest.ContactValidator = callbackrequestDescContact.Validators[0].(func(string) error)
+	// callbackrequestDescAssignee is the schema descriptor for assignee field.
+	callbackrequestDescAssignee := callbackrequestFields[4].Descriptor()
+	// callbackrequest.AssigneeValidator is a validator for the "assignee" field. It is called by the builders before save.
+	callbackrequest.AssigneeValidator = callbackrequestDescAssignee.Validators[0].(func(string) error)
 	changeeventHooks := schema.ChangeEvent{}.Hooks()
 	changeevent.Hooks[0] = changeeventHooks[0]
 	changeeventFields := schema.ChangeEvent{}.Fields()

@@ -96,6 +96,10 @@ func (Product) Edges() []ent.Edge {
 			Field("upl_entry_id"),
 		edge.To("availabilities", Availability.Type).
 			Comment("Per channel, whether and how the product can be requested there."),
+		edge.From("answers", Answer.Type).
+			Ref("products").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)).
+			Comment("The answers of the question-and-answer base about this product; changed from the answer's side."),
 	}
 }
 

@@ -100,7 +100,16 @@ func Changes(ctx context.Context, m ent.Mutation) ([]FieldChange, error) {
 			out = append(out, *c)
 		}
 	}
-	return out, nil
+	if am, ok := m.(*gen.AnswerMutation); ok {
+		c, err := answerProductsChange(ctx, am)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			out = append(out, *c)
+		}
+	}
+	return mask(m.Type(), out), nil
 }
 
 // locationChange reports the change of an availability's locations as the
@@ -189,7 +198,7 @@ func (w *write) deletedFields(old ent.Value, id int) ([]FieldChange, error) {
 			out = append(out, FieldChange{Field: "locations", Old: oj, New: json.RawMessage("null")})
 		}
 	}
-	return out, nil
+	return mask(w.m.Type(), out), nil
 }
 
 // onlyBookkeeping reports whether a mutation touches nothing but bookkeeping

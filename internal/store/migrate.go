@@ -162,20 +162,24 @@ func applyExtras(ctx context.Context, conn *sql.Conn, d string) error {
 		return err
 	}
 	defer tx.Rollback()
-	fresh := false
+	var fresh []string
 	if d == dialect.SQLite {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'product_search'").Scan(&n); err != nil {
-			return err
+		for _, index := range []string{"product_search", "answer_search"} {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = $1", index).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				fresh = append(fresh, index)
+			}
 		}
-		fresh = n == 0
 	}
 	if _, err := tx.ExecContext(ctx, string(b)); err != nil {
 		return fmt.Errorf("applying %s: %w", name, err)
 	}
-	if fresh {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO product_search (product_search) VALUES ('rebuild')"); err != nil {
-			return fmt.Errorf("filling the search index: %w", err)
+	for _, index := range fresh {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+index+" ("+index+") VALUES ('rebuild')"); err != nil {
+			return fmt.Errorf("filling the search index %s: %w", index, err)
 		}
 	}
 	return tx.Commit()

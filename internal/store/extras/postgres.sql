@@ -25,3 +25,11 @@ INSERT INTO catalogue_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NO
 -- channel's). The country's coverage keeps each municipality's counts under
 -- its version and recounts only those that changed.
 CREATE TABLE IF NOT EXISTS municipality_version (municipality_id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
+
+-- Full-text search over the answer base (internal/knowledge): the question
+-- weighs most, then the keywords, then the answer; folded as for products.
+CREATE INDEX IF NOT EXISTS answer_search ON answers USING gin ((
+	setweight(to_tsvector('dutch', translate(lower(question), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn')), 'A') ||
+	setweight(to_tsvector('dutch', translate(lower(coalesce(keywords::text, '')), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn')), 'B') ||
+	setweight(to_tsvector('dutch', translate(lower(text), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn')), 'C')
+));

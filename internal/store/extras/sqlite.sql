@@ -36,3 +36,22 @@ INSERT OR IGNORE INTO catalogue_version (id, version) VALUES (1, 0);
 -- channel's). The country's coverage keeps each municipality's counts under
 -- its version and recounts only those that changed.
 CREATE TABLE IF NOT EXISTS municipality_version (municipality_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+
+-- Full-text search over the answer base (internal/knowledge): question,
+-- keywords (their JSON text: the tokenizer drops the brackets and quotes) and
+-- answer, kept in step with the answers table by triggers.
+CREATE VIRTUAL TABLE IF NOT EXISTS answer_search USING fts5(
+	question, keywords, text,
+	content = 'answers', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS answer_search_insert AFTER INSERT ON answers BEGIN
+	INSERT INTO answer_search (rowid, question, keywords, text) VALUES (new.id, new.question, new.keywords, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS answer_search_delete AFTER DELETE ON answers BEGIN
+	INSERT INTO answer_search (answer_search, rowid, question, keywords, text) VALUES ('delete', old.id, old.question, old.keywords, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS answer_search_update AFTER UPDATE OF question, keywords, text ON answers BEGIN
+	INSERT INTO answer_search (answer_search, rowid, question, keywords, text) VALUES ('delete', old.id, old.question, old.keywords, old.text);
+	INSERT INTO answer_search (rowid, question, keywords, text) VALUES (new.id, new.question, new.keywords, new.text);
+END;

@@ -1,0 +1,113 @@
+package knowledge
+
+import (
+	"context"
+
+	"entgo.io/contrib/entgql"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/answer"
+	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
+)
+
+// Lookup is a look-up in the answer base.
+type Lookup struct {
+	Municipality *string
+	// Search holds the words to find; empty: every answer, by question.
+	Search *string
+	// Product narrows to the answers about one product (its slug).
+	Product *string
+	// Channel (its code) picks the wording of each hit.
+	Channel *string
+	First   int
+	After   *entgql.Cursor[int]
+}
+
+// Find looks answers up as the viewer may see them: with words, best match
+// first; without, by question. A hit's cursor is its position in that order.
+func (s *Service) Find(ctx context.Context, l Lookup) (*HitConnection, error) {
+	m, err := s.municipality(ctx, s.Client, l.Municipality)
+	if err != nil {
+		return nil, err
+	}
+	var channelCode string
+	if l.Channel != nil {
+		ch, err := channelByCode(ctx, s.Client, *l.Channel, "channel")
+		if err != nil {
+			return nil, err
+		}
+		channelCode = ch.Code
+	}
+	q := s.Client.Answer.Query().Where(answer.MunicipalityID(m.ID))
+	if l.Product != nil {
+		p, err := s.Client.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(*l.Product)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, catalog.NotFound("product", "there is no product %q in municipality %q", *l.Product, m.Code)
+		}
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where(answer.HasProductsWith(product.ID(p.ID)))
+	}
+	var order []int
+	if l.Search != nil {
+		ranked, err := search.Answers(ctx, s.Client, s.Dialect, m.ID, *l.Search)
+		if err != nil {
+			return nil, err
+		}
+		visible, err := q.Clone().Where(answer.IDIn(ranked...)).IDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keep := map[int]bool{}
+		for _, id := range visible {
+			keep[id] = true
+		}
+		for _, id := range ranked {
+			if keep[id] {
+				order = append(order, id)
+			}
+		}
+	} else {
+		if order, err = q.Clone().Order(answer.ByQuestion(), answer.ByID()).IDs(ctx); err != nil {
+			return nil, err
+		}
+	}
+	start := 0
+	if l.After != nil {
+		start = l.After.ID + 1
+	}
+	conn := &HitConnection{TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
+	if start >= len(order) {
+		return conn, nil
+	}
+	end := min(start+l.First, len(order))
+	conn.PageInfo.HasNextPage = end < len(order)
+	page := order[start:end]
+	answers, err := q.Where(answer.IDIn(page...)).WithProducts().WithOwner().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int]*ent.Answer{}
+	for _, a := range answers {
+		byID[a.ID] = a
+	}
+	for i, id := range page {
+		a, ok := byID[id]
+		if !ok {
+			continue
+		}
+		h := &Hit{Node: a, Cursor: entgql.Cursor[int]{ID: start + i}, ChannelText: a.Text}
+		if v := Variant(a, channelCode); v != nil {
+			h.Variant, h.ChannelText = v, v.Text
+		}
+		conn.Edges = append(conn.Edges, h)
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
