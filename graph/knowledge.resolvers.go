@@ -88,4 +88,3 @@ func (r *queryResolver) CallbackRequests(ctx context.Context, municipality *stri
 func (r *queryResolver) Knowledge(ctx context.Context, municipality *string, organization *string) (*knowledge.Report, error) {
 	return r.KnowledgeBase.Report(ctx, municipality, organization)
 }
-

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -57,7 +56,7 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 	if scope != nil {
 		pq = pq.Where(product.OwnerIDIn(scope...))
 	}
-	products, err := pq.Select(product.FieldID).IDs(all)
+	products, err := pq.IDs(all)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +64,7 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 
 	answers, err := s.Client.Answer.Query().
 		Where(answer.MunicipalityID(m.ID), answer.StatusEQ(answer.StatusPUBLISHED)).
-		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
+		WithProducts().
 		All(all)
 	if err != nil {
 		return nil, err
