@@ -21,9 +21,11 @@ import (
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
+	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
@@ -32,9 +34,10 @@ import (
 const Format = "catalogus-backup"
 
 // Version is the format's version. 2: UPL names carry all the list's flags,
-// their legal bases and whether they are still on the list. Version 1 files
-// are read too; every name in them was on the list.
-const Version = 2
+// their legal bases and whether they are still on the list. 3: the answer
+// base (answers, call-back requests) and its events. Versions 1 and 2 are
+// read too; every name in a version 1 file was on the list.
+const Version = 3
 
 // File is a backup.
 type File struct {
@@ -50,6 +53,11 @@ type File struct {
 	Locations      []*ent.Location     `json:"locations"`
 	Availabilities []*ent.Availability `json:"availabilities"`
 	Targets        []*ent.Target       `json:"targets"`
+	// The answer base (since the knowledge base; older files have none).
+	// Open call-back requests carry the resident's contact details, which
+	// the change log does not: the restore takes them from here.
+	Answers          []*ent.Answer          `json:"answers,omitempty"`
+	CallbackRequests []*ent.CallbackRequest `json:"callbackRequests,omitempty"`
 	// Events is the change log, oldest first: the restore replays it.
 	Events []Event `json:"events"`
 }
@@ -87,6 +95,14 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
 			return
 		},
 		func() (err error) { f.Targets, err = c.Target.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) {
+			f.Answers, err = c.Answer.Query().WithProducts().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) {
+			f.CallbackRequests, err = c.CallbackRequest.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
 	} {
 		if err := load(); err != nil {
 			return err
@@ -131,7 +147,10 @@ func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) erro
 	} else if n > 0 {
 		return fmt.Errorf("a backup is restored into an empty database; this one holds %d changes already", n)
 	}
-	rs := &restore{ids: map[int]int{}}
+	rs := &restore{ids: map[int]int{}, callbacks: map[int]*ent.CallbackRequest{}}
+	for _, r := range f.CallbackRequests {
+		rs.callbacks[r.ID] = r
+	}
 	steps := rs.steps(f)
 	return changelog.Import(ctx, c, steps, changelog.ImportOptions{
 		Progress: opts.Progress,
@@ -143,6 +162,9 @@ type restore struct {
 	// ids maps the backup's ids to the restored records' ids. Ids are
 	// globally unique, so one map serves every type.
 	ids map[int]int
+	// callbacks are the file's call-back requests by id, for the personal
+	// fields that the change log masks.
+	callbacks map[int]*ent.CallbackRequest
 }
 
 // steps turns the log into history steps: one per original write.
@@ -218,17 +240,20 @@ func (rs *restore) upl(ctx context.Context, c *ent.Client, entries []*ent.UPLEnt
 // models gives, per logged type, the struct whose JSON tags and field types
 // say how to read a changed field's value.
 var models = map[string]reflect.Type{
-	"PRODUCT":      reflect.TypeFor[ent.Product](),
-	"AVAILABILITY": reflect.TypeFor[ent.Availability](),
-	"CHANNEL":      reflect.TypeFor[ent.Channel](),
-	"ORGANIZATION": reflect.TypeFor[ent.Organization](),
-	"LOCATION":     reflect.TypeFor[ent.Location](),
-	"TARGET":       reflect.TypeFor[ent.Target](),
+	"PRODUCT":          reflect.TypeFor[ent.Product](),
+	"AVAILABILITY":     reflect.TypeFor[ent.Availability](),
+	"CHANNEL":          reflect.TypeFor[ent.Channel](),
+	"ORGANIZATION":     reflect.TypeFor[ent.Organization](),
+	"LOCATION":         reflect.TypeFor[ent.Location](),
+	"TARGET":           reflect.TypeFor[ent.Target](),
+	"ANSWER":           reflect.TypeFor[ent.Answer](),
+	"CALLBACK_REQUEST": reflect.TypeFor[ent.CallbackRequest](),
 }
 
 // references are the fields that hold another record's id.
 var references = map[string]bool{
 	"owner_id": true, "municipality_id": true, "parent_id": true, "upl_entry_id": true, "product_id": true, "channel_id": true,
+	"reply_channel_id": true, "organization_id": true, "answer_id": true,
 }
 
 func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
@@ -270,6 +295,24 @@ func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
 				return err
 			}
 			continue
+		}
+		if ch.Field == "products" {
+			if err := rs.answerProducts(ctx, c, m, ch.New); err != nil {
+				return err
+			}
+			continue
+		}
+		if string(ch.New) == string(changelog.Masked) {
+			// A resident's detail the log does not hold: the file's record
+			// has it while the request is open. Once closed it is gone, and a
+			// placeholder stands in until the replayed close clears it.
+			raw := json.RawMessage(`"(niet bewaard)"`)
+			if r := rs.callbacks[e.EntityID]; r != nil {
+				if v, ok := personal(r, ch.Field); ok {
+					raw, _ = json.Marshal(v)
+				}
+			}
+			ch.New = raw
 		}
 		if string(ch.New) == "null" {
 			if err := m.ClearField(ch.Field); err != nil {
@@ -327,6 +370,55 @@ func (rs *restore) locations(ctx context.Context, c *ent.Client, m ent.Mutation,
 	return nil
 }
 
+// answerProducts sets an answer's products from their slugs, within the
+// answer's municipality.
+func (rs *restore) answerProducts(ctx context.Context, c *ent.Client, m ent.Mutation, raw json.RawMessage) error {
+	var slugs []string
+	if err := json.Unmarshal(raw, &slugs); err != nil {
+		return err
+	}
+	am, ok := m.(*ent.AnswerMutation)
+	if !ok {
+		return fmt.Errorf("products on %s", m.Type())
+	}
+	mid, ok := am.MunicipalityID()
+	if !ok {
+		old, err := am.OldMunicipalityID(ctx)
+		if err != nil {
+			return err
+		}
+		mid = old
+	}
+	am.ClearProducts()
+	if len(slugs) == 0 {
+		return nil
+	}
+	ids, err := c.Product.Query().Where(product.MunicipalityID(mid), product.SlugIn(slugs...)).IDs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ids) != len(slugs) {
+		return fmt.Errorf("products %v are not all there", slugs)
+	}
+	am.AddProductIDs(ids...)
+	return nil
+}
+
+// personal reads a call-back request's personal field as the file holds it.
+func personal(r *ent.CallbackRequest, field string) (string, bool) {
+	var v *string
+	switch field {
+	case callbackrequest.FieldContactName:
+		v = r.ContactName
+	case callbackrequest.FieldContact:
+		v = r.Contact
+	}
+	if v == nil {
+		return "", false
+	}
+	return *v, true
+}
+
 // valueOf reads a JSON value as the Go type of the model's field, the way
 // the mutation's SetField wants it: the value itself, not a pointer.
 func valueOf(model reflect.Type, field string, raw json.RawMessage) (any, error) {
@@ -369,6 +461,12 @@ func creator(c *ent.Client, entity string) (ent.Mutation, saver) {
 	case "LOCATION":
 		b := c.Location.Create()
 		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "ANSWER":
+		b := c.Answer.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "CALLBACK_REQUEST":
+		b := c.CallbackRequest.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
 	}
 	b := c.Target.Create()
 	return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
@@ -392,6 +490,12 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 	case "LOCATION":
 		b := c.Location.UpdateOneID(id)
 		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "ANSWER":
+		b := c.Answer.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "CALLBACK_REQUEST":
+		b := c.CallbackRequest.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
 	}
 	b := c.Target.UpdateOneID(id)
 	return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
@@ -399,7 +503,8 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 
 // identified is every generated entity: each has an int ID.
 type identified interface {
-	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target
+	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target |
+		*ent.Answer | *ent.CallbackRequest
 }
 
 func idOf[T identified](v T, err error) (int, error) {
@@ -424,6 +529,8 @@ func (rs *restore) verify(ctx context.Context, c *ent.Client, f File) error {
 		{"location", f.Locations, func() (any, error) { return c.Location.Query().All(ctx) }},
 		{"availability", f.Availabilities, func() (any, error) { return c.Availability.Query().WithLocations().All(ctx) }},
 		{"target", f.Targets, func() (any, error) { return c.Target.Query().All(ctx) }},
+		{"answer", f.Answers, func() (any, error) { return c.Answer.Query().WithProducts().All(ctx) }},
+		{"call-back request", f.CallbackRequests, func() (any, error) { return c.CallbackRequest.Query().All(ctx) }},
 	}
 	for _, k := range kinds {
 		got, err := k.got()
@@ -490,7 +597,7 @@ func (rs *restore) differs(w, r map[string]any) string {
 		case k == "id":
 			continue
 		case k == "edges":
-			wv, rv = locationCodes(wv), locationCodes(rv)
+			wv, rv = edgeKeys(wv), edgeKeys(rv)
 		case strings.HasSuffix(k, "_id") && wv != nil:
 			wv = float64(rs.ids[intOf(wv)])
 		}
@@ -501,18 +608,21 @@ func (rs *restore) differs(w, r map[string]any) string {
 	return ""
 }
 
-// locationCodes reads the codes of an availability's loaded locations.
-func locationCodes(edges any) []string {
+// edgeKeys reads the loaded edges that the backup compares: an
+// availability's locations by code, an answer's products by slug.
+func edgeKeys(edges any) []string {
 	e, _ := edges.(map[string]any)
-	list, _ := e["locations"].([]any)
-	codes := make([]string, 0, len(list))
-	for _, l := range list {
-		if m, ok := l.(map[string]any); ok {
-			codes = append(codes, fmt.Sprint(m["code"]))
+	var keys []string
+	for _, edge := range []struct{ name, key string }{{"locations", "code"}, {"products", "slug"}} {
+		list, _ := e[edge.name].([]any)
+		for _, l := range list {
+			if m, ok := l.(map[string]any); ok {
+				keys = append(keys, edge.name+":"+fmt.Sprint(m[edge.key]))
+			}
 		}
 	}
-	slices.Sort(codes)
-	return codes
+	slices.Sort(keys)
+	return keys
 }
 
 // sameValue compares JSON values; moments compare as instants, since the two
