@@ -71,8 +71,9 @@ func cors(origins []string, next http.Handler) http.Handler {
 }
 
 // timeDependent matches queries whose answer changes with the clock, not
-// only with the catalogue: coverage "now", today's gaps.
-var timeDependent = regexp.MustCompile(`\b(coverage|coverageHistory|gaps|notApplicableReview)\b`)
+// only with the catalogue: coverage "now", today's gaps, and the answer
+// base's figures, answers' currency and call-back ages.
+var timeDependent = regexp.MustCompile(`\b(coverage|coverageHistory|gaps|notApplicableReview|knowledge|current|ageHours)\b`)
 
 // isMutation matches a document that holds a mutation; those are never cached.
 var isMutation = regexp.MustCompile(`(^|[\s}])mutation\b`)

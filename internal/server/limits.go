@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
@@ -97,6 +98,12 @@ func complexity() graph.ComplexityRoot {
 		return 1 + child*page(first, nil)
 	}
 	c.Query.Nodes = func(child int, ids []int) int { return 1 + child*max(len(ids), 1) }
+	c.Query.Answers = func(child int, _, _, _, _ *string, first *int, _ *entgql.Cursor[int]) int {
+		return 1 + child*page(first, nil)
+	}
+	c.Query.CallbackRequests = func(child int, _, _ *string, _ *callbackrequest.Status, first *int, _ *entgql.Cursor[int]) int {
+		return 1 + child*page(first, nil)
+	}
 	// A product's JSON-LD reads the product again with its channels and
 	// locations (a handful of statements), so a page of them weighs more.
 	c.Product.JSONLd = func(int) int { return JSONLdCost }
