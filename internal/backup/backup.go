@@ -303,9 +303,10 @@ func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
 			continue
 		}
 		if string(ch.New) == string(changelog.Masked) {
-			// A resident's detail the log does not hold: the file's record
-			// has it while the request is open. Once closed it is gone, and a
-			// placeholder stands in until the replayed close clears it.
+			// Personal data the log does not hold: the file's record has it
+			// (a resident's details only while the request is open). Once
+			// removed, a placeholder stands in until the replayed close
+			// clears it.
 			raw := json.RawMessage(`"(niet bewaard)"`)
 			if r := rs.callbacks[e.EntityID]; r != nil {
 				if v, ok := personal(r, ch.Field); ok {
@@ -404,7 +405,9 @@ func (rs *restore) answerProducts(ctx context.Context, c *ent.Client, m ent.Muta
 	return nil
 }
 
-// personal reads a call-back request's personal field as the file holds it.
+// personal reads a call-back request's personal field as the file holds it:
+// its value at export, which the replay writes wherever the log has a mask
+// (earlier values are not kept anywhere).
 func personal(r *ent.CallbackRequest, field string) (string, bool) {
 	var v *string
 	switch field {
@@ -412,6 +415,10 @@ func personal(r *ent.CallbackRequest, field string) (string, bool) {
 		v = r.ContactName
 	case callbackrequest.FieldContact:
 		v = r.Contact
+	case callbackrequest.FieldAssignee:
+		v = r.Assignee
+	case callbackrequest.FieldRequestedBy:
+		v = &r.RequestedBy
 	}
 	if v == nil {
 		return "", false

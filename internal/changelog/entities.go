@@ -35,8 +35,9 @@ type entitySpec struct {
 	bumpsProduct bool
 	// noDelete, when set, explains why records of this type are never deleted.
 	noDelete string
-	// personal fields hold a resident's personal data: the log records that
-	// they changed, never their values (see Masked).
+	// personal fields hold personal data (a resident's contact details, a
+	// colleague's name): the log records that they changed, never their
+	// values (see Masked).
 	personal map[string]bool
 	// describe tells which product, channel and municipality a record is
 	// about, and its status after the change; municipality is passed in when

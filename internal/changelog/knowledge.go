@@ -17,7 +17,8 @@ import (
 
 // The answer base's types: answers (vraag-antwoord) and call-back requests
 // (terugbelverzoeken). A call-back request holds a resident's contact details
-// while it is open; the log records that they changed, never what they were.
+// while it is open, and colleagues' names; the log records that they changed,
+// never what they were.
 func init() {
 	entities[gen.TypeAnswer] = entitySpec{
 		entity:   changeevent.EntityANSWER,
@@ -38,7 +39,11 @@ func init() {
 		edges: []string{callbackrequest.EdgeProduct, callbackrequest.EdgeChannel, callbackrequest.EdgeReplyChannel,
 			callbackrequest.EdgeOrganization, callbackrequest.EdgeMunicipality, callbackrequest.EdgeAnswer},
 		noDelete: "call-back requests are closed, not deleted: closing removes the contact details and keeps the counts",
-		personal: map[string]bool{callbackrequest.FieldContactName: true, callbackrequest.FieldContact: true},
+		// The resident's contact details, and the names of the colleagues who
+		// filed and handle the request (the actor column names them already,
+		// and the retention job pseudonymises that one).
+		personal: map[string]bool{callbackrequest.FieldContactName: true, callbackrequest.FieldContact: true,
+			callbackrequest.FieldRequestedBy: true, callbackrequest.FieldAssignee: true},
 		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			r, ok := v.(*gen.CallbackRequest)
 			if !ok {
