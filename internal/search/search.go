@@ -1,7 +1,8 @@
 // Package search finds products by words in their name, summary and
-// description, best matches first: PostgreSQL's full-text search with the
-// Dutch configuration, SQLite's FTS5. Both fold case and accents, and match
-// word beginnings, so "paspoort" finds "Paspoort aanvragen".
+// description, and answers of the answer base by words in their question,
+// keywords and text (answers.go), best matches first: PostgreSQL's full-text
+// search with the Dutch configuration, SQLite's FTS5. Both fold case and
+// accents, and match word beginnings, so "paspoort" finds "Paspoort aanvragen".
 package search
 
 import (
