@@ -31,10 +31,11 @@ import (
 // Format names the file format.
 const Format = "catalogus-backup"
 
-// Version is the format's version. 2: UPL names carry all the list's flags,
+// Version is the format's version. 3: survey results, contact volumes and
+// the satisfaction target. 2: UPL names carry all the list's flags,
 // their legal bases and whether they are still on the list. Version 1 files
 // are read too; every name in them was on the list.
-const Version = 2
+const Version = 3
 
 // File is a backup.
 type File struct {
@@ -50,6 +51,10 @@ type File struct {
 	Locations      []*ent.Location     `json:"locations"`
 	Availabilities []*ent.Availability `json:"availabilities"`
 	Targets        []*ent.Target       `json:"targets"`
+	// Measurements (version 3).
+	SurveyResults       []*ent.SurveyResult       `json:"surveyResults"`
+	ContactVolumes      []*ent.ContactVolume      `json:"contactVolumes"`
+	SatisfactionTargets []*ent.SatisfactionTarget `json:"satisfactionTargets"`
 	// Events is the change log, oldest first: the restore replays it.
 	Events []Event `json:"events"`
 }
@@ -87,6 +92,18 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
 			return
 		},
 		func() (err error) { f.Targets, err = c.Target.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) {
+			f.SurveyResults, err = c.SurveyResult.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) {
+			f.ContactVolumes, err = c.ContactVolume.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) {
+			f.SatisfactionTargets, err = c.SatisfactionTarget.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
 	} {
 		if err := load(); err != nil {
 			return err
@@ -218,17 +235,21 @@ func (rs *restore) upl(ctx context.Context, c *ent.Client, entries []*ent.UPLEnt
 // models gives, per logged type, the struct whose JSON tags and field types
 // say how to read a changed field's value.
 var models = map[string]reflect.Type{
-	"PRODUCT":      reflect.TypeFor[ent.Product](),
-	"AVAILABILITY": reflect.TypeFor[ent.Availability](),
-	"CHANNEL":      reflect.TypeFor[ent.Channel](),
-	"ORGANIZATION": reflect.TypeFor[ent.Organization](),
-	"LOCATION":     reflect.TypeFor[ent.Location](),
-	"TARGET":       reflect.TypeFor[ent.Target](),
+	"PRODUCT":             reflect.TypeFor[ent.Product](),
+	"AVAILABILITY":        reflect.TypeFor[ent.Availability](),
+	"CHANNEL":             reflect.TypeFor[ent.Channel](),
+	"ORGANIZATION":        reflect.TypeFor[ent.Organization](),
+	"LOCATION":            reflect.TypeFor[ent.Location](),
+	"TARGET":              reflect.TypeFor[ent.Target](),
+	"SURVEY_RESULT":       reflect.TypeFor[ent.SurveyResult](),
+	"CONTACT_VOLUME":      reflect.TypeFor[ent.ContactVolume](),
+	"SATISFACTION_TARGET": reflect.TypeFor[ent.SatisfactionTarget](),
 }
 
 // references are the fields that hold another record's id.
 var references = map[string]bool{
 	"owner_id": true, "municipality_id": true, "parent_id": true, "upl_entry_id": true, "product_id": true, "channel_id": true,
+	"organization_id": true,
 }
 
 func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
@@ -248,6 +269,12 @@ func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
 			return c.Location.DeleteOneID(id).Exec(ctx)
 		case "TARGET":
 			return c.Target.DeleteOneID(id).Exec(ctx)
+		case "SURVEY_RESULT":
+			return c.SurveyResult.DeleteOneID(id).Exec(ctx)
+		case "CONTACT_VOLUME":
+			return c.ContactVolume.DeleteOneID(id).Exec(ctx)
+		case "SATISFACTION_TARGET":
+			return c.SatisfactionTarget.DeleteOneID(id).Exec(ctx)
 		}
 		return fmt.Errorf("%s records are not deleted", strings.ToLower(e.Entity))
 	}
@@ -369,6 +396,15 @@ func creator(c *ent.Client, entity string) (ent.Mutation, saver) {
 	case "LOCATION":
 		b := c.Location.Create()
 		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "SURVEY_RESULT":
+		b := c.SurveyResult.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "CONTACT_VOLUME":
+		b := c.ContactVolume.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "SATISFACTION_TARGET":
+		b := c.SatisfactionTarget.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
 	}
 	b := c.Target.Create()
 	return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
@@ -392,6 +428,15 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 	case "LOCATION":
 		b := c.Location.UpdateOneID(id)
 		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "SURVEY_RESULT":
+		b := c.SurveyResult.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "CONTACT_VOLUME":
+		b := c.ContactVolume.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "SATISFACTION_TARGET":
+		b := c.SatisfactionTarget.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
 	}
 	b := c.Target.UpdateOneID(id)
 	return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
@@ -399,7 +444,8 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 
 // identified is every generated entity: each has an int ID.
 type identified interface {
-	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target
+	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target |
+		*ent.SurveyResult | *ent.ContactVolume | *ent.SatisfactionTarget
 }
 
 func idOf[T identified](v T, err error) (int, error) {
@@ -424,6 +470,9 @@ func (rs *restore) verify(ctx context.Context, c *ent.Client, f File) error {
 		{"location", f.Locations, func() (any, error) { return c.Location.Query().All(ctx) }},
 		{"availability", f.Availabilities, func() (any, error) { return c.Availability.Query().WithLocations().All(ctx) }},
 		{"target", f.Targets, func() (any, error) { return c.Target.Query().All(ctx) }},
+		{"survey result", f.SurveyResults, func() (any, error) { return c.SurveyResult.Query().All(ctx) }},
+		{"contact volume", f.ContactVolumes, func() (any, error) { return c.ContactVolume.Query().All(ctx) }},
+		{"satisfaction target", f.SatisfactionTargets, func() (any, error) { return c.SatisfactionTarget.Query().All(ctx) }},
 	}
 	for _, k := range kinds {
 		got, err := k.got()

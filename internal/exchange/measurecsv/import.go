@@ -332,7 +332,7 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 		v := im.cell(rec, col)
 		if v == "" {
 			if required {
-				im.problem(line, col, "required", fmt.Sprintf("%s is empty", col))
+				im.problem(line, col, "required", fmt.Sprintf("%s is empty; write 0 if nobody was", im.header[im.cols[col]]))
 			}
 			return nil
 		}
