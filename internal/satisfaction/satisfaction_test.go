@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/clock"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction/satisfactiontest"
@@ -283,4 +285,59 @@ func Compare(t *testing.T, name string, got satisfaction.Point, shift satisfacti
 			t.Errorf("%s %s: %d contacts; want %d", at, cv.Channel.Code, cv.Contacts, w.ByChannelContacts[cv.Channel.ID])
 		}
 	}
+}
+
+// TestOpeningsAreChannelsBecomingAvailable: a cell written with the product
+// is where its record starts, not an opening; a cell that turns AVAILABLE
+// later, or is created AVAILABLE later, is.
+func TestOpeningsAreChannelsBecomingAvailable(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, time.March, 2, 9, 0, 0, 0, catalog.Amsterdam))
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		clk.Set(time.Date(2026, time.March, 2, 9, 0, 0, 0, catalog.Amsterdam))
+		c := db.Client
+		k := fixture.New(t, c)
+		var p *ent.Product
+		fixture.Tx(t, c, func(ctx context.Context, tx *ent.Client) error {
+			var err error
+			if p, err = fixture.ProductCreate(tx, "p", k.ClusterA).Save(ctx); err != nil {
+				return err
+			}
+			return tx.Availability.Create().SetProductID(p.ID).SetChannelID(k.Website.ID).SetStatus("AVAILABLE").Exec(ctx)
+		})
+		open := func() []string {
+			t.Helper()
+			today := catalog.DateOf(clk.Now())
+			s, err := satisfaction.ChannelShift(context.Background(), c, satisfaction.Filter{Municipality: k.Municipality.ID, Product: &p.ID},
+				today.AddDate(0, -1, 0), today, satisfaction.Month)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, o := range s.Openings {
+				out = append(out, o.Channel.Code)
+			}
+			return out
+		}
+		if got := open(); len(got) != 0 {
+			t.Fatalf("openings %v right after the product was created with its website", got)
+		}
+		clk.Advance(24 * time.Hour)
+		fixture.Tx(t, c, func(ctx context.Context, tx *ent.Client) error {
+			return tx.Availability.Create().SetProductID(p.ID).SetChannelID(k.Balie.ID).SetStatus("AVAILABLE").Exec(ctx)
+		})
+		if got := open(); fmt.Sprint(got) != "[balie]" {
+			t.Fatalf("openings %v after the counter opened; want [balie]", got)
+		}
+		fixture.Tx(t, c, func(ctx context.Context, tx *ent.Client) error {
+			a := tx.Availability.Query().Where(availability.ChannelID(k.Website.ID)).OnlyX(ctx)
+			return a.Update().SetStatus("UNAVAILABLE").SetReason("Onderhoud aan de website.").Exec(ctx)
+		})
+		fixture.Tx(t, c, func(ctx context.Context, tx *ent.Client) error {
+			a := tx.Availability.Query().Where(availability.ChannelID(k.Website.ID)).OnlyX(ctx)
+			return a.Update().SetStatus("AVAILABLE").Exec(ctx)
+		})
+		if got := open(); fmt.Sprint(got) != "[balie website]" {
+			t.Errorf("openings %v after the website came back; want [balie website]", got)
+		}
+	}, storetest.WithStoreOptions(store.Options{Clock: clk}))
 }

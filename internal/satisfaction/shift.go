@@ -159,10 +159,13 @@ func ChannelShift(ctx context.Context, c *ent.Client, f Filter, from, to time.Ti
 }
 
 // openings reads from the change log when the product's cells became
-// AVAILABLE (from any other status, or from nothing) within the span.
+// AVAILABLE within the span: from another status, or created AVAILABLE on a
+// later day than the product itself (cells written the day the product's
+// record starts are where it starts, not a channel opening).
 func openings(ctx context.Context, c *ent.Client, productID int, channelID *int, span Period) ([]Opening, error) {
 	evs, err := c.ChangeEvent.Query().
-		Where(changeevent.ProductID(productID), changeevent.EntityEQ(changeevent.EntityAVAILABILITY),
+		Where(changeevent.ProductID(productID),
+			changeevent.EntityIn(changeevent.EntityPRODUCT, changeevent.EntityAVAILABILITY),
 			changeevent.RecordedAtLT(span.After)).
 		Order(ent.Asc(changeevent.FieldRecordedAt), ent.Asc(changeevent.FieldID)).
 		All(auth.Allow(ctx))
@@ -174,18 +177,23 @@ func openings(ctx context.Context, c *ent.Client, productID int, channelID *int,
 		channel int
 		date    time.Time
 	}
+	var firstDay time.Time
 	for _, e := range evs {
-		if e.ChannelID == nil || (channelID != nil && *e.ChannelID != *channelID) {
+		if firstDay.IsZero() {
+			firstDay = catalog.DateOf(e.RecordedAt)
+		}
+		if e.Entity != changeevent.EntityAVAILABILITY || e.ChannelID == nil || (channelID != nil && *e.ChannelID != *channelID) {
 			continue
 		}
 		state := ""
 		if e.State != nil {
 			state = *e.State
 		}
-		was := last[*e.ChannelID]
+		was, known := last[*e.ChannelID]
 		last[*e.ChannelID] = state
 		d := catalog.DateOf(e.RecordedAt)
-		if state == availability.StatusAVAILABLE.String() && was != state && !d.Before(span.Start) {
+		opened := state == availability.StatusAVAILABLE.String() && was != state && (known || d.After(firstDay))
+		if opened && !d.Before(span.Start) {
 			found = append(found, struct {
 				channel int
 				date    time.Time
