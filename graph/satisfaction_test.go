@@ -37,7 +37,7 @@ func TestSatisfactionOfTheSeed(t *testing.T) {
 		}
 		m := db.Client.Organization.Query().Where(organization.Code("rotterdam")).OnlyX(ctx)
 		phone := db.Client.Channel.Query().Where(channel.Code("telefoon")).OnlyX(ctx)
-		passport := db.Client.Product.Query().Where(product.Slug("paspoort-aanvragen")).OnlyX(ctx)
+		moving := db.Client.Product.Query().Where(product.Slug("verhuizing-doorgeven")).OnlyX(ctx)
 		cases := []struct {
 			args   string
 			months int
@@ -45,7 +45,7 @@ func TestSatisfactionOfTheSeed(t *testing.T) {
 		}{
 			{`from: "2022-01-01", to: "2026-10-31", interval: QUARTER`, 3, satisfactiontest.Query{}},
 			{`from: "2024-05-10", to: "2025-02-01", interval: MONTH, channel: "telefoon"`, 1, satisfactiontest.Query{Channel: &phone.ID}},
-			{`from: "2022-01-01", to: "2026-12-31", interval: YEAR, product: "paspoort-aanvragen"`, 12, satisfactiontest.Query{Product: &passport.ID}},
+			{`from: "2022-01-01", to: "2026-12-31", interval: YEAR, product: "verhuizing-doorgeven"`, 12, satisfactiontest.Query{Product: &moving.ID}},
 		}
 		for _, tc := range cases {
 			var out struct {
@@ -132,7 +132,7 @@ func TestSatisfactionOfTheSeed(t *testing.T) {
 				}
 			}
 			if tc.q.Product != nil && len(out.ChannelShift.Openings) == 0 {
-				t.Errorf("the passport's channel openings are missing")
+				t.Errorf("the channel openings of verhuizing-doorgeven are missing")
 			}
 			if tc.q.Channel == nil && tc.q.Product == nil {
 				if len(out.Satisfaction.Progress) != 4 || out.Satisfaction.Progress[0].TargetShare == nil ||

@@ -58,7 +58,7 @@ const Q = {
   }`,
 };
 
-const data = { report: null, names: [], product: 'paspoort-aanvragen', volumes: null };
+const data = { report: null, names: [], product: 'verhuizing-doorgeven', volumes: null };
 const $ = (id) => document.getElementById(id);
 const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'nl');
 const t = (key, ...args) => {
