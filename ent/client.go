@@ -21,10 +21,13 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/clock"
@@ -49,14 +52,20 @@ type Client struct {
 	ChangeEvent *ChangeEventClient
 	// Channel is the client for interacting with the Channel builders.
 	Channel *ChannelClient
+	// ContactVolume is the client for interacting with the ContactVolume builders.
+	ContactVolume *ContactVolumeClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
+	// SatisfactionTarget is the client for interacting with the SatisfactionTarget builders.
+	SatisfactionTarget *SatisfactionTargetClient
 	// SecurityEvent is the client for interacting with the SecurityEvent builders.
 	SecurityEvent *SecurityEventClient
+	// SurveyResult is the client for interacting with the SurveyResult builders.
+	SurveyResult *SurveyResultClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
@@ -78,10 +87,13 @@ func (c *Client) init() {
 	c.CallbackRequest = NewCallbackRequestClient(c.config)
 	c.ChangeEvent = NewChangeEventClient(c.config)
 	c.Channel = NewChannelClient(c.config)
+	c.ContactVolume = NewContactVolumeClient(c.config)
 	c.Location = NewLocationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Product = NewProductClient(c.config)
+	c.SatisfactionTarget = NewSatisfactionTargetClient(c.config)
 	c.SecurityEvent = NewSecurityEventClient(c.config)
+	c.SurveyResult = NewSurveyResultClient(c.config)
 	c.Target = NewTargetClient(c.config)
 	c.UPLEntry = NewUPLEntryClient(c.config)
 }
@@ -182,20 +194,23 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		APIToken:        NewAPITokenClient(cfg),
-		Answer:          NewAnswerClient(cfg),
-		Availability:    NewAvailabilityClient(cfg),
-		CallbackRequest: NewCallbackRequestClient(cfg),
-		ChangeEvent:     NewChangeEventClient(cfg),
-		Channel:         NewChannelClient(cfg),
-		Location:        NewLocationClient(cfg),
-		Organization:    NewOrganizationClient(cfg),
-		Product:         NewProductClient(cfg),
-		SecurityEvent:   NewSecurityEventClient(cfg),
-		Target:          NewTargetClient(cfg),
-		UPLEntry:        NewUPLEntryClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIToken:           NewAPITokenClient(cfg),
+		Answer:             NewAnswerClient(cfg),
+		Availability:       NewAvailabilityClient(cfg),
+		CallbackRequest:    NewCallbackRequestClient(cfg),
+		ChangeEvent:        NewChangeEventClient(cfg),
+		Channel:            NewChannelClient(cfg),
+		ContactVolume:      NewContactVolumeClient(cfg),
+		Location:           NewLocationClient(cfg),
+		Organization:       NewOrganizationClient(cfg),
+		Product:            NewProductClient(cfg),
+		SatisfactionTarget: NewSatisfactionTargetClient(cfg),
+		SecurityEvent:      NewSecurityEventClient(cfg),
+		SurveyResult:       NewSurveyResultClient(cfg),
+		Target:             NewTargetClient(cfg),
+		UPLEntry:           NewUPLEntryClient(cfg),
 	}, nil
 }
 
@@ -213,20 +228,23 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		APIToken:        NewAPITokenClient(cfg),
-		Answer:          NewAnswerClient(cfg),
-		Availability:    NewAvailabilityClient(cfg),
-		CallbackRequest: NewCallbackRequestClient(cfg),
-		ChangeEvent:     NewChangeEventClient(cfg),
-		Channel:         NewChannelClient(cfg),
-		Location:        NewLocationClient(cfg),
-		Organization:    NewOrganizationClient(cfg),
-		Product:         NewProductClient(cfg),
-		SecurityEvent:   NewSecurityEventClient(cfg),
-		Target:          NewTargetClient(cfg),
-		UPLEntry:        NewUPLEntryClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIToken:           NewAPITokenClient(cfg),
+		Answer:             NewAnswerClient(cfg),
+		Availability:       NewAvailabilityClient(cfg),
+		CallbackRequest:    NewCallbackRequestClient(cfg),
+		ChangeEvent:        NewChangeEventClient(cfg),
+		Channel:            NewChannelClient(cfg),
+		ContactVolume:      NewContactVolumeClient(cfg),
+		Location:           NewLocationClient(cfg),
+		Organization:       NewOrganizationClient(cfg),
+		Product:            NewProductClient(cfg),
+		SatisfactionTarget: NewSatisfactionTargetClient(cfg),
+		SecurityEvent:      NewSecurityEventClient(cfg),
+		SurveyResult:       NewSurveyResultClient(cfg),
+		Target:             NewTargetClient(cfg),
+		UPLEntry:           NewUPLEntryClient(cfg),
 	}, nil
 }
 
@@ -257,8 +275,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
-		c.Channel, c.Location, c.Organization, c.Product, c.SecurityEvent, c.Target,
-		c.UPLEntry,
+		c.Channel, c.ContactVolume, c.Location, c.Organization, c.Product,
+		c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target, c.UPLEntry,
 	} {
 		n.Use(hooks...)
 	}
@@ -269,8 +287,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
-		c.Channel, c.Location, c.Organization, c.Product, c.SecurityEvent, c.Target,
-		c.UPLEntry,
+		c.Channel, c.ContactVolume, c.Location, c.Organization, c.Product,
+		c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target, c.UPLEntry,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -291,14 +309,20 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ChangeEvent.mutate(ctx, m)
 	case *ChannelMutation:
 		return c.Channel.mutate(ctx, m)
+	case *ContactVolumeMutation:
+		return c.ContactVolume.mutate(ctx, m)
 	case *LocationMutation:
 		return c.Location.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
+	case *SatisfactionTargetMutation:
+		return c.SatisfactionTarget.mutate(ctx, m)
 	case *SecurityEventMutation:
 		return c.SecurityEvent.mutate(ctx, m)
+	case *SurveyResultMutation:
+		return c.SurveyResult.mutate(ctx, m)
 	case *TargetMutation:
 		return c.Target.mutate(ctx, m)
 	case *UPLEntryMutation:
@@ -1336,6 +1360,204 @@ func (c *ChannelClient) mutate(ctx context.Context, m *ChannelMutation) (Value, 
 	}
 }
 
+// ContactVolumeClient is a client for the ContactVolume schema.
+type ContactVolumeClient struct {
+	config
+}
+
+// NewContactVolumeClient returns a client for the ContactVolume from the given config.
+func NewContactVolumeClient(c config) *ContactVolumeClient {
+	return &ContactVolumeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contactvolume.Hooks(f(g(h())))`.
+func (c *ContactVolumeClient) Use(hooks ...Hook) {
+	c.hooks.ContactVolume = append(c.hooks.ContactVolume, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contactvolume.Intercept(f(g(h())))`.
+func (c *ContactVolumeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ContactVolume = append(c.inters.ContactVolume, interceptors...)
+}
+
+// Create returns a builder for creating a ContactVolume entity.
+func (c *ContactVolumeClient) Create() *ContactVolumeCreate {
+	mutation := newContactVolumeMutation(c.config, OpCreate)
+	return &ContactVolumeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ContactVolume entities.
+func (c *ContactVolumeClient) CreateBulk(builders ...*ContactVolumeCreate) *ContactVolumeCreateBulk {
+	return &ContactVolumeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContactVolumeClient) MapCreateBulk(slice any, setFunc func(*ContactVolumeCreate, int)) *ContactVolumeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContactVolumeCreateBulk{err: fmt.Errorf("calling to ContactVolumeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContactVolumeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContactVolumeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ContactVolume.
+func (c *ContactVolumeClient) Update() *ContactVolumeUpdate {
+	mutation := newContactVolumeMutation(c.config, OpUpdate)
+	return &ContactVolumeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContactVolumeClient) UpdateOne(_m *ContactVolume) *ContactVolumeUpdateOne {
+	mutation := newContactVolumeMutation(c.config, OpUpdateOne, withContactVolume(_m))
+	return &ContactVolumeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContactVolumeClient) UpdateOneID(id int) *ContactVolumeUpdateOne {
+	mutation := newContactVolumeMutation(c.config, OpUpdateOne, withContactVolumeID(id))
+	return &ContactVolumeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ContactVolume.
+func (c *ContactVolumeClient) Delete() *ContactVolumeDelete {
+	mutation := newContactVolumeMutation(c.config, OpDelete)
+	return &ContactVolumeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContactVolumeClient) DeleteOne(_m *ContactVolume) *ContactVolumeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContactVolumeClient) DeleteOneID(id int) *ContactVolumeDeleteOne {
+	builder := c.Delete().Where(contactvolume.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContactVolumeDeleteOne{builder}
+}
+
+// Query returns a query builder for ContactVolume.
+func (c *ContactVolumeClient) Query() *ContactVolumeQuery {
+	return &ContactVolumeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContactVolume},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ContactVolume entity by its id.
+func (c *ContactVolumeClient) Get(ctx context.Context, id int) (*ContactVolume, error) {
+	return c.Query().Where(contactvolume.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContactVolumeClient) GetX(ctx context.Context, id int) *ContactVolume {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a ContactVolume.
+func (c *ContactVolumeClient) QueryMunicipality(_m *ContactVolume) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contactvolume.Table, contactvolume.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contactvolume.MunicipalityTable, contactvolume.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChannel queries the channel edge of a ContactVolume.
+func (c *ContactVolumeClient) QueryChannel(_m *ContactVolume) *ChannelQuery {
+	query := (&ChannelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contactvolume.Table, contactvolume.FieldID, id),
+			sqlgraph.To(channel.Table, channel.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contactvolume.ChannelTable, contactvolume.ChannelColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProduct queries the product edge of a ContactVolume.
+func (c *ContactVolumeClient) QueryProduct(_m *ContactVolume) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contactvolume.Table, contactvolume.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contactvolume.ProductTable, contactvolume.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganization queries the organization edge of a ContactVolume.
+func (c *ContactVolumeClient) QueryOrganization(_m *ContactVolume) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contactvolume.Table, contactvolume.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contactvolume.OrganizationTable, contactvolume.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ContactVolumeClient) Hooks() []Hook {
+	hooks := c.hooks.ContactVolume
+	return append(hooks[:len(hooks):len(hooks)], contactvolume.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContactVolumeClient) Interceptors() []Interceptor {
+	return c.inters.ContactVolume
+}
+
+func (c *ContactVolumeClient) mutate(ctx context.Context, m *ContactVolumeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContactVolumeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContactVolumeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContactVolumeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContactVolumeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ContactVolume mutation op: %q", m.Op())
+	}
+}
+
 // LocationClient is a client for the Location schema.
 type LocationClient struct {
 	config
@@ -1898,6 +2120,156 @@ func (c *ProductClient) mutate(ctx context.Context, m *ProductMutation) (Value, 
 	}
 }
 
+// SatisfactionTargetClient is a client for the SatisfactionTarget schema.
+type SatisfactionTargetClient struct {
+	config
+}
+
+// NewSatisfactionTargetClient returns a client for the SatisfactionTarget from the given config.
+func NewSatisfactionTargetClient(c config) *SatisfactionTargetClient {
+	return &SatisfactionTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `satisfactiontarget.Hooks(f(g(h())))`.
+func (c *SatisfactionTargetClient) Use(hooks ...Hook) {
+	c.hooks.SatisfactionTarget = append(c.hooks.SatisfactionTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `satisfactiontarget.Intercept(f(g(h())))`.
+func (c *SatisfactionTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SatisfactionTarget = append(c.inters.SatisfactionTarget, interceptors...)
+}
+
+// Create returns a builder for creating a SatisfactionTarget entity.
+func (c *SatisfactionTargetClient) Create() *SatisfactionTargetCreate {
+	mutation := newSatisfactionTargetMutation(c.config, OpCreate)
+	return &SatisfactionTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SatisfactionTarget entities.
+func (c *SatisfactionTargetClient) CreateBulk(builders ...*SatisfactionTargetCreate) *SatisfactionTargetCreateBulk {
+	return &SatisfactionTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SatisfactionTargetClient) MapCreateBulk(slice any, setFunc func(*SatisfactionTargetCreate, int)) *SatisfactionTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SatisfactionTargetCreateBulk{err: fmt.Errorf("calling to SatisfactionTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SatisfactionTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SatisfactionTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SatisfactionTarget.
+func (c *SatisfactionTargetClient) Update() *SatisfactionTargetUpdate {
+	mutation := newSatisfactionTargetMutation(c.config, OpUpdate)
+	return &SatisfactionTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SatisfactionTargetClient) UpdateOne(_m *SatisfactionTarget) *SatisfactionTargetUpdateOne {
+	mutation := newSatisfactionTargetMutation(c.config, OpUpdateOne, withSatisfactionTarget(_m))
+	return &SatisfactionTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SatisfactionTargetClient) UpdateOneID(id int) *SatisfactionTargetUpdateOne {
+	mutation := newSatisfactionTargetMutation(c.config, OpUpdateOne, withSatisfactionTargetID(id))
+	return &SatisfactionTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SatisfactionTarget.
+func (c *SatisfactionTargetClient) Delete() *SatisfactionTargetDelete {
+	mutation := newSatisfactionTargetMutation(c.config, OpDelete)
+	return &SatisfactionTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SatisfactionTargetClient) DeleteOne(_m *SatisfactionTarget) *SatisfactionTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SatisfactionTargetClient) DeleteOneID(id int) *SatisfactionTargetDeleteOne {
+	builder := c.Delete().Where(satisfactiontarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SatisfactionTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for SatisfactionTarget.
+func (c *SatisfactionTargetClient) Query() *SatisfactionTargetQuery {
+	return &SatisfactionTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSatisfactionTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SatisfactionTarget entity by its id.
+func (c *SatisfactionTargetClient) Get(ctx context.Context, id int) (*SatisfactionTarget, error) {
+	return c.Query().Where(satisfactiontarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SatisfactionTargetClient) GetX(ctx context.Context, id int) *SatisfactionTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a SatisfactionTarget.
+func (c *SatisfactionTargetClient) QueryMunicipality(_m *SatisfactionTarget) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(satisfactiontarget.Table, satisfactiontarget.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, satisfactiontarget.MunicipalityTable, satisfactiontarget.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SatisfactionTargetClient) Hooks() []Hook {
+	hooks := c.hooks.SatisfactionTarget
+	return append(hooks[:len(hooks):len(hooks)], satisfactiontarget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SatisfactionTargetClient) Interceptors() []Interceptor {
+	return c.inters.SatisfactionTarget
+}
+
+func (c *SatisfactionTargetClient) mutate(ctx context.Context, m *SatisfactionTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SatisfactionTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SatisfactionTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SatisfactionTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SatisfactionTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SatisfactionTarget mutation op: %q", m.Op())
+	}
+}
+
 // SecurityEventClient is a client for the SecurityEvent schema.
 type SecurityEventClient struct {
 	config
@@ -2029,6 +2401,204 @@ func (c *SecurityEventClient) mutate(ctx context.Context, m *SecurityEventMutati
 		return (&SecurityEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown SecurityEvent mutation op: %q", m.Op())
+	}
+}
+
+// SurveyResultClient is a client for the SurveyResult schema.
+type SurveyResultClient struct {
+	config
+}
+
+// NewSurveyResultClient returns a client for the SurveyResult from the given config.
+func NewSurveyResultClient(c config) *SurveyResultClient {
+	return &SurveyResultClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `surveyresult.Hooks(f(g(h())))`.
+func (c *SurveyResultClient) Use(hooks ...Hook) {
+	c.hooks.SurveyResult = append(c.hooks.SurveyResult, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `surveyresult.Intercept(f(g(h())))`.
+func (c *SurveyResultClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SurveyResult = append(c.inters.SurveyResult, interceptors...)
+}
+
+// Create returns a builder for creating a SurveyResult entity.
+func (c *SurveyResultClient) Create() *SurveyResultCreate {
+	mutation := newSurveyResultMutation(c.config, OpCreate)
+	return &SurveyResultCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SurveyResult entities.
+func (c *SurveyResultClient) CreateBulk(builders ...*SurveyResultCreate) *SurveyResultCreateBulk {
+	return &SurveyResultCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SurveyResultClient) MapCreateBulk(slice any, setFunc func(*SurveyResultCreate, int)) *SurveyResultCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SurveyResultCreateBulk{err: fmt.Errorf("calling to SurveyResultClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SurveyResultCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SurveyResultCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SurveyResult.
+func (c *SurveyResultClient) Update() *SurveyResultUpdate {
+	mutation := newSurveyResultMutation(c.config, OpUpdate)
+	return &SurveyResultUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SurveyResultClient) UpdateOne(_m *SurveyResult) *SurveyResultUpdateOne {
+	mutation := newSurveyResultMutation(c.config, OpUpdateOne, withSurveyResult(_m))
+	return &SurveyResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SurveyResultClient) UpdateOneID(id int) *SurveyResultUpdateOne {
+	mutation := newSurveyResultMutation(c.config, OpUpdateOne, withSurveyResultID(id))
+	return &SurveyResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SurveyResult.
+func (c *SurveyResultClient) Delete() *SurveyResultDelete {
+	mutation := newSurveyResultMutation(c.config, OpDelete)
+	return &SurveyResultDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SurveyResultClient) DeleteOne(_m *SurveyResult) *SurveyResultDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SurveyResultClient) DeleteOneID(id int) *SurveyResultDeleteOne {
+	builder := c.Delete().Where(surveyresult.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SurveyResultDeleteOne{builder}
+}
+
+// Query returns a query builder for SurveyResult.
+func (c *SurveyResultClient) Query() *SurveyResultQuery {
+	return &SurveyResultQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSurveyResult},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SurveyResult entity by its id.
+func (c *SurveyResultClient) Get(ctx context.Context, id int) (*SurveyResult, error) {
+	return c.Query().Where(surveyresult.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SurveyResultClient) GetX(ctx context.Context, id int) *SurveyResult {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a SurveyResult.
+func (c *SurveyResultClient) QueryMunicipality(_m *SurveyResult) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(surveyresult.Table, surveyresult.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, surveyresult.MunicipalityTable, surveyresult.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChannel queries the channel edge of a SurveyResult.
+func (c *SurveyResultClient) QueryChannel(_m *SurveyResult) *ChannelQuery {
+	query := (&ChannelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(surveyresult.Table, surveyresult.FieldID, id),
+			sqlgraph.To(channel.Table, channel.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, surveyresult.ChannelTable, surveyresult.ChannelColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProduct queries the product edge of a SurveyResult.
+func (c *SurveyResultClient) QueryProduct(_m *SurveyResult) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(surveyresult.Table, surveyresult.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, surveyresult.ProductTable, surveyresult.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganization queries the organization edge of a SurveyResult.
+func (c *SurveyResultClient) QueryOrganization(_m *SurveyResult) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(surveyresult.Table, surveyresult.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, surveyresult.OrganizationTable, surveyresult.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SurveyResultClient) Hooks() []Hook {
+	hooks := c.hooks.SurveyResult
+	return append(hooks[:len(hooks):len(hooks)], surveyresult.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SurveyResultClient) Interceptors() []Interceptor {
+	return c.inters.SurveyResult
+}
+
+func (c *SurveyResultClient) mutate(ctx context.Context, m *SurveyResultMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SurveyResultCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SurveyResultUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SurveyResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SurveyResultDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SurveyResult mutation op: %q", m.Op())
 	}
 }
 
@@ -2335,12 +2905,14 @@ func (c *UPLEntryClient) mutate(ctx context.Context, m *UPLEntryMutation) (Value
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel, Location,
-		Organization, Product, SecurityEvent, Target, UPLEntry []ent.Hook
+		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
+		ContactVolume, Location, Organization, Product, SatisfactionTarget,
+		SecurityEvent, SurveyResult, Target, UPLEntry []ent.Hook
 	}
 	inters struct {
-		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel, Location,
-		Organization, Product, SecurityEvent, Target, UPLEntry []ent.Interceptor
+		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
+		ContactVolume, Location, Organization, Product, SatisfactionTarget,
+		SecurityEvent, SurveyResult, Target, UPLEntry []ent.Interceptor
 	}
 )
 

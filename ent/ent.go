@@ -18,10 +18,13 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -84,18 +87,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:        apitoken.ValidColumn,
-			answer.Table:          answer.ValidColumn,
-			availability.Table:    availability.ValidColumn,
-			callbackrequest.Table: callbackrequest.ValidColumn,
-			changeevent.Table:     changeevent.ValidColumn,
-			channel.Table:         channel.ValidColumn,
-			location.Table:        location.ValidColumn,
-			organization.Table:    organization.ValidColumn,
-			product.Table:         product.ValidColumn,
-			securityevent.Table:   securityevent.ValidColumn,
-			target.Table:          target.ValidColumn,
-			uplentry.Table:        uplentry.ValidColumn,
+			apitoken.Table:           apitoken.ValidColumn,
+			answer.Table:             answer.ValidColumn,
+			availability.Table:       availability.ValidColumn,
+			callbackrequest.Table:    callbackrequest.ValidColumn,
+			changeevent.Table:        changeevent.ValidColumn,
+			channel.Table:            channel.ValidColumn,
+			contactvolume.Table:      contactvolume.ValidColumn,
+			location.Table:           location.ValidColumn,
+			organization.Table:       organization.ValidColumn,
+			product.Table:            product.ValidColumn,
+			satisfactiontarget.Table: satisfactiontarget.ValidColumn,
+			securityevent.Table:      securityevent.ValidColumn,
+			surveyresult.Table:       surveyresult.ValidColumn,
+			target.Table:             target.ValidColumn,
+			uplentry.Table:           uplentry.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -9,11 +9,14 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -25,7 +28,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -180,6 +183,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   contactvolume.Table,
+			Columns: contactvolume.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: contactvolume.FieldID,
+			},
+		},
+		Type: "ContactVolume",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			contactvolume.FieldCreatedAt:      {Type: field.TypeTime, Column: contactvolume.FieldCreatedAt},
+			contactvolume.FieldUpdatedAt:      {Type: field.TypeTime, Column: contactvolume.FieldUpdatedAt},
+			contactvolume.FieldMunicipalityID: {Type: field.TypeInt, Column: contactvolume.FieldMunicipalityID},
+			contactvolume.FieldChannelID:      {Type: field.TypeInt, Column: contactvolume.FieldChannelID},
+			contactvolume.FieldProductID:      {Type: field.TypeInt, Column: contactvolume.FieldProductID},
+			contactvolume.FieldOrganizationID: {Type: field.TypeInt, Column: contactvolume.FieldOrganizationID},
+			contactvolume.FieldPeriod:         {Type: field.TypeEnum, Column: contactvolume.FieldPeriod},
+			contactvolume.FieldPeriodStart:    {Type: field.TypeTime, Column: contactvolume.FieldPeriodStart},
+			contactvolume.FieldContacts:       {Type: field.TypeInt, Column: contactvolume.FieldContacts},
+			contactvolume.FieldRequests:       {Type: field.TypeInt, Column: contactvolume.FieldRequests},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -202,7 +228,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldMunicipalityID: {Type: field.TypeInt, Column: location.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -221,7 +247,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldParentID:  {Type: field.TypeInt, Column: organization.FieldParentID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -248,7 +274,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldUplEntryID:     {Type: field.TypeInt, Column: product.FieldUplEntryID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   satisfactiontarget.Table,
+			Columns: satisfactiontarget.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: satisfactiontarget.FieldID,
+			},
+		},
+		Type: "SatisfactionTarget",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			satisfactiontarget.FieldCreatedAt:      {Type: field.TypeTime, Column: satisfactiontarget.FieldCreatedAt},
+			satisfactiontarget.FieldUpdatedAt:      {Type: field.TypeTime, Column: satisfactiontarget.FieldUpdatedAt},
+			satisfactiontarget.FieldName:           {Type: field.TypeString, Column: satisfactiontarget.FieldName},
+			satisfactiontarget.FieldBaselineFrom:   {Type: field.TypeTime, Column: satisfactiontarget.FieldBaselineFrom},
+			satisfactiontarget.FieldBaselineTo:     {Type: field.TypeTime, Column: satisfactiontarget.FieldBaselineTo},
+			satisfactiontarget.FieldReduction:      {Type: field.TypeFloat64, Column: satisfactiontarget.FieldReduction},
+			satisfactiontarget.FieldDeadline:       {Type: field.TypeTime, Column: satisfactiontarget.FieldDeadline},
+			satisfactiontarget.FieldMunicipalityID: {Type: field.TypeInt, Column: satisfactiontarget.FieldMunicipalityID},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   securityevent.Table,
 			Columns: securityevent.Columns,
@@ -266,7 +313,36 @@ var schemaGraph = func() *sqlgraph.Schema {
 			securityevent.FieldOccurredAt: {Type: field.TypeTime, Column: securityevent.FieldOccurredAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   surveyresult.Table,
+			Columns: surveyresult.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: surveyresult.FieldID,
+			},
+		},
+		Type: "SurveyResult",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			surveyresult.FieldCreatedAt:                {Type: field.TypeTime, Column: surveyresult.FieldCreatedAt},
+			surveyresult.FieldUpdatedAt:                {Type: field.TypeTime, Column: surveyresult.FieldUpdatedAt},
+			surveyresult.FieldMunicipalityID:           {Type: field.TypeInt, Column: surveyresult.FieldMunicipalityID},
+			surveyresult.FieldChannelID:                {Type: field.TypeInt, Column: surveyresult.FieldChannelID},
+			surveyresult.FieldProductID:                {Type: field.TypeInt, Column: surveyresult.FieldProductID},
+			surveyresult.FieldOrganizationID:           {Type: field.TypeInt, Column: surveyresult.FieldOrganizationID},
+			surveyresult.FieldPeriod:                   {Type: field.TypeEnum, Column: surveyresult.FieldPeriod},
+			surveyresult.FieldPeriodStart:              {Type: field.TypeTime, Column: surveyresult.FieldPeriodStart},
+			surveyresult.FieldRespondents:              {Type: field.TypeInt, Column: surveyresult.FieldRespondents},
+			surveyresult.FieldDissatisfiedGeneral:      {Type: field.TypeInt, Column: surveyresult.FieldDissatisfiedGeneral},
+			surveyresult.FieldDissatisfiedClarity:      {Type: field.TypeInt, Column: surveyresult.FieldDissatisfiedClarity},
+			surveyresult.FieldDissatisfiedFriendliness: {Type: field.TypeInt, Column: surveyresult.FieldDissatisfiedFriendliness},
+			surveyresult.FieldDissatisfiedTimeliness:   {Type: field.TypeInt, Column: surveyresult.FieldDissatisfiedTimeliness},
+			surveyresult.FieldNpsPromoters:             {Type: field.TypeInt, Column: surveyresult.FieldNpsPromoters},
+			surveyresult.FieldNpsPassives:              {Type: field.TypeInt, Column: surveyresult.FieldNpsPassives},
+			surveyresult.FieldNpsDetractors:            {Type: field.TypeInt, Column: surveyresult.FieldNpsDetractors},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -287,7 +363,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldMunicipalityID: {Type: field.TypeInt, Column: target.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   uplentry.Table,
 			Columns: uplentry.Columns,
@@ -492,6 +568,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   contactvolume.MunicipalityTable,
+			Columns: []string{contactvolume.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"ContactVolume",
+		"Organization",
+	)
+	graph.MustAddE(
+		"channel",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contactvolume.ChannelTable,
+			Columns: []string{contactvolume.ChannelColumn},
+			Bidi:    false,
+		},
+		"ContactVolume",
+		"Channel",
+	)
+	graph.MustAddE(
+		"product",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contactvolume.ProductTable,
+			Columns: []string{contactvolume.ProductColumn},
+			Bidi:    false,
+		},
+		"ContactVolume",
+		"Product",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contactvolume.OrganizationTable,
+			Columns: []string{contactvolume.OrganizationColumn},
+			Bidi:    false,
+		},
+		"ContactVolume",
+		"Organization",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   location.MunicipalityTable,
 			Columns: []string{location.MunicipalityColumn},
 			Bidi:    false,
@@ -606,6 +730,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Product",
 		"Answer",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   satisfactiontarget.MunicipalityTable,
+			Columns: []string{satisfactiontarget.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"SatisfactionTarget",
+		"Organization",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   surveyresult.MunicipalityTable,
+			Columns: []string{surveyresult.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"SurveyResult",
+		"Organization",
+	)
+	graph.MustAddE(
+		"channel",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   surveyresult.ChannelTable,
+			Columns: []string{surveyresult.ChannelColumn},
+			Bidi:    false,
+		},
+		"SurveyResult",
+		"Channel",
+	)
+	graph.MustAddE(
+		"product",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   surveyresult.ProductTable,
+			Columns: []string{surveyresult.ProductColumn},
+			Bidi:    false,
+		},
+		"SurveyResult",
+		"Product",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   surveyresult.OrganizationTable,
+			Columns: []string{surveyresult.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SurveyResult",
+		"Organization",
 	)
 	graph.MustAddE(
 		"municipality",
@@ -1447,6 +1631,152 @@ func (f *ChannelFilter) WhereHasAvailabilitiesWith(preds ...predicate.Availabili
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ContactVolumeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ContactVolumeQuery builder.
+func (_q *ContactVolumeQuery) Filter() *ContactVolumeFilter {
+	return &ContactVolumeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ContactVolumeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ContactVolumeMutation builder.
+func (m *ContactVolumeMutation) Filter() *ContactVolumeFilter {
+	return &ContactVolumeFilter{config: m.config, predicateAdder: m}
+}
+
+// ContactVolumeFilter provides a generic filtering capability at runtime for ContactVolumeQuery.
+type ContactVolumeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ContactVolumeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ContactVolumeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ContactVolumeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(contactvolume.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ContactVolumeFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(contactvolume.FieldUpdatedAt))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *ContactVolumeFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldMunicipalityID))
+}
+
+// WhereChannelID applies the entql int predicate on the channel_id field.
+func (f *ContactVolumeFilter) WhereChannelID(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldChannelID))
+}
+
+// WhereProductID applies the entql int predicate on the product_id field.
+func (f *ContactVolumeFilter) WhereProductID(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldProductID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *ContactVolumeFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldOrganizationID))
+}
+
+// WherePeriod applies the entql string predicate on the period field.
+func (f *ContactVolumeFilter) WherePeriod(p entql.StringP) {
+	f.Where(p.Field(contactvolume.FieldPeriod))
+}
+
+// WherePeriodStart applies the entql time.Time predicate on the period_start field.
+func (f *ContactVolumeFilter) WherePeriodStart(p entql.TimeP) {
+	f.Where(p.Field(contactvolume.FieldPeriodStart))
+}
+
+// WhereContacts applies the entql int predicate on the contacts field.
+func (f *ContactVolumeFilter) WhereContacts(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldContacts))
+}
+
+// WhereRequests applies the entql int predicate on the requests field.
+func (f *ContactVolumeFilter) WhereRequests(p entql.IntP) {
+	f.Where(p.Field(contactvolume.FieldRequests))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *ContactVolumeFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *ContactVolumeFilter) WhereHasMunicipalityWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChannel applies a predicate to check if query has an edge channel.
+func (f *ContactVolumeFilter) WhereHasChannel() {
+	f.Where(entql.HasEdge("channel"))
+}
+
+// WhereHasChannelWith applies a predicate to check if query has an edge channel with a given conditions (other predicates).
+func (f *ContactVolumeFilter) WhereHasChannelWith(preds ...predicate.Channel) {
+	f.Where(entql.HasEdgeWith("channel", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProduct applies a predicate to check if query has an edge product.
+func (f *ContactVolumeFilter) WhereHasProduct() {
+	f.Where(entql.HasEdge("product"))
+}
+
+// WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
+func (f *ContactVolumeFilter) WhereHasProductWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ContactVolumeFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ContactVolumeFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LocationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1475,7 +1805,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1598,7 +1928,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1710,7 +2040,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1862,6 +2192,100 @@ func (f *ProductFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SatisfactionTargetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SatisfactionTargetQuery builder.
+func (_q *SatisfactionTargetQuery) Filter() *SatisfactionTargetFilter {
+	return &SatisfactionTargetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SatisfactionTargetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SatisfactionTargetMutation builder.
+func (m *SatisfactionTargetMutation) Filter() *SatisfactionTargetFilter {
+	return &SatisfactionTargetFilter{config: m.config, predicateAdder: m}
+}
+
+// SatisfactionTargetFilter provides a generic filtering capability at runtime for SatisfactionTargetQuery.
+type SatisfactionTargetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SatisfactionTargetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SatisfactionTargetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(satisfactiontarget.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SatisfactionTargetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(satisfactiontarget.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SatisfactionTargetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(satisfactiontarget.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *SatisfactionTargetFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(satisfactiontarget.FieldName))
+}
+
+// WhereBaselineFrom applies the entql time.Time predicate on the baseline_from field.
+func (f *SatisfactionTargetFilter) WhereBaselineFrom(p entql.TimeP) {
+	f.Where(p.Field(satisfactiontarget.FieldBaselineFrom))
+}
+
+// WhereBaselineTo applies the entql time.Time predicate on the baseline_to field.
+func (f *SatisfactionTargetFilter) WhereBaselineTo(p entql.TimeP) {
+	f.Where(p.Field(satisfactiontarget.FieldBaselineTo))
+}
+
+// WhereReduction applies the entql float64 predicate on the reduction field.
+func (f *SatisfactionTargetFilter) WhereReduction(p entql.Float64P) {
+	f.Where(p.Field(satisfactiontarget.FieldReduction))
+}
+
+// WhereDeadline applies the entql time.Time predicate on the deadline field.
+func (f *SatisfactionTargetFilter) WhereDeadline(p entql.TimeP) {
+	f.Where(p.Field(satisfactiontarget.FieldDeadline))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *SatisfactionTargetFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(satisfactiontarget.FieldMunicipalityID))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *SatisfactionTargetFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *SatisfactionTargetFilter) WhereHasMunicipalityWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SecurityEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1890,7 +2314,7 @@ type SecurityEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SecurityEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1927,6 +2351,182 @@ func (f *SecurityEventFilter) WhereOccurredAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SurveyResultQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SurveyResultQuery builder.
+func (_q *SurveyResultQuery) Filter() *SurveyResultFilter {
+	return &SurveyResultFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SurveyResultMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SurveyResultMutation builder.
+func (m *SurveyResultMutation) Filter() *SurveyResultFilter {
+	return &SurveyResultFilter{config: m.config, predicateAdder: m}
+}
+
+// SurveyResultFilter provides a generic filtering capability at runtime for SurveyResultQuery.
+type SurveyResultFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SurveyResultFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SurveyResultFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SurveyResultFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(surveyresult.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SurveyResultFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(surveyresult.FieldUpdatedAt))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *SurveyResultFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldMunicipalityID))
+}
+
+// WhereChannelID applies the entql int predicate on the channel_id field.
+func (f *SurveyResultFilter) WhereChannelID(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldChannelID))
+}
+
+// WhereProductID applies the entql int predicate on the product_id field.
+func (f *SurveyResultFilter) WhereProductID(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldProductID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *SurveyResultFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldOrganizationID))
+}
+
+// WherePeriod applies the entql string predicate on the period field.
+func (f *SurveyResultFilter) WherePeriod(p entql.StringP) {
+	f.Where(p.Field(surveyresult.FieldPeriod))
+}
+
+// WherePeriodStart applies the entql time.Time predicate on the period_start field.
+func (f *SurveyResultFilter) WherePeriodStart(p entql.TimeP) {
+	f.Where(p.Field(surveyresult.FieldPeriodStart))
+}
+
+// WhereRespondents applies the entql int predicate on the respondents field.
+func (f *SurveyResultFilter) WhereRespondents(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldRespondents))
+}
+
+// WhereDissatisfiedGeneral applies the entql int predicate on the dissatisfied_general field.
+func (f *SurveyResultFilter) WhereDissatisfiedGeneral(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldDissatisfiedGeneral))
+}
+
+// WhereDissatisfiedClarity applies the entql int predicate on the dissatisfied_clarity field.
+func (f *SurveyResultFilter) WhereDissatisfiedClarity(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldDissatisfiedClarity))
+}
+
+// WhereDissatisfiedFriendliness applies the entql int predicate on the dissatisfied_friendliness field.
+func (f *SurveyResultFilter) WhereDissatisfiedFriendliness(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldDissatisfiedFriendliness))
+}
+
+// WhereDissatisfiedTimeliness applies the entql int predicate on the dissatisfied_timeliness field.
+func (f *SurveyResultFilter) WhereDissatisfiedTimeliness(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldDissatisfiedTimeliness))
+}
+
+// WhereNpsPromoters applies the entql int predicate on the nps_promoters field.
+func (f *SurveyResultFilter) WhereNpsPromoters(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldNpsPromoters))
+}
+
+// WhereNpsPassives applies the entql int predicate on the nps_passives field.
+func (f *SurveyResultFilter) WhereNpsPassives(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldNpsPassives))
+}
+
+// WhereNpsDetractors applies the entql int predicate on the nps_detractors field.
+func (f *SurveyResultFilter) WhereNpsDetractors(p entql.IntP) {
+	f.Where(p.Field(surveyresult.FieldNpsDetractors))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *SurveyResultFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *SurveyResultFilter) WhereHasMunicipalityWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChannel applies a predicate to check if query has an edge channel.
+func (f *SurveyResultFilter) WhereHasChannel() {
+	f.Where(entql.HasEdge("channel"))
+}
+
+// WhereHasChannelWith applies a predicate to check if query has an edge channel with a given conditions (other predicates).
+func (f *SurveyResultFilter) WhereHasChannelWith(preds ...predicate.Channel) {
+	f.Where(entql.HasEdgeWith("channel", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProduct applies a predicate to check if query has an edge product.
+func (f *SurveyResultFilter) WhereHasProduct() {
+	f.Where(entql.HasEdge("product"))
+}
+
+// WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
+func (f *SurveyResultFilter) WhereHasProductWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SurveyResultFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SurveyResultFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TargetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1955,7 +2555,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2049,7 +2649,7 @@ type UPLEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UPLEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

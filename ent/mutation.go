@@ -17,11 +17,14 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
@@ -36,18 +39,21 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIToken        = "APIToken"
-	TypeAnswer          = "Answer"
-	TypeAvailability    = "Availability"
-	TypeCallbackRequest = "CallbackRequest"
-	TypeChangeEvent     = "ChangeEvent"
-	TypeChannel         = "Channel"
-	TypeLocation        = "Location"
-	TypeOrganization    = "Organization"
-	TypeProduct         = "Product"
-	TypeSecurityEvent   = "SecurityEvent"
-	TypeTarget          = "Target"
-	TypeUPLEntry        = "UPLEntry"
+	TypeAPIToken           = "APIToken"
+	TypeAnswer             = "Answer"
+	TypeAvailability       = "Availability"
+	TypeCallbackRequest    = "CallbackRequest"
+	TypeChangeEvent        = "ChangeEvent"
+	TypeChannel            = "Channel"
+	TypeContactVolume      = "ContactVolume"
+	TypeLocation           = "Location"
+	TypeOrganization       = "Organization"
+	TypeProduct            = "Product"
+	TypeSatisfactionTarget = "SatisfactionTarget"
+	TypeSecurityEvent      = "SecurityEvent"
+	TypeSurveyResult       = "SurveyResult"
+	TypeTarget             = "Target"
+	TypeUPLEntry           = "UPLEntry"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -7304,6 +7310,1140 @@ func (m *ChannelMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Channel edge %s", name)
 }
 
+// ContactVolumeMutation represents an operation that mutates the ContactVolume nodes in the graph.
+type ContactVolumeMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	period              *contactvolume.Period
+	period_start        *time.Time
+	contacts            *int
+	addcontacts         *int
+	requests            *int
+	addrequests         *int
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	channel             *int
+	clearedchannel      bool
+	product             *int
+	clearedproduct      bool
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*ContactVolume, error)
+	predicates          []predicate.ContactVolume
+}
+
+var _ ent.Mutation = (*ContactVolumeMutation)(nil)
+
+// contactvolumeOption allows management of the mutation configuration using functional options.
+type contactvolumeOption func(*ContactVolumeMutation)
+
+// newContactVolumeMutation creates new mutation for the ContactVolume entity.
+func newContactVolumeMutation(c config, op Op, opts ...contactvolumeOption) *ContactVolumeMutation {
+	m := &ContactVolumeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContactVolume,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContactVolumeID sets the ID field of the mutation.
+func withContactVolumeID(id int) contactvolumeOption {
+	return func(m *ContactVolumeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ContactVolume
+		)
+		m.oldValue = func(ctx context.Context) (*ContactVolume, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ContactVolume.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContactVolume sets the old ContactVolume of the mutation.
+func withContactVolume(node *ContactVolume) contactvolumeOption {
+	return func(m *ContactVolumeMutation) {
+		m.oldValue = func(context.Context) (*ContactVolume, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContactVolumeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContactVolumeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContactVolumeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContactVolumeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ContactVolume.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContactVolumeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContactVolumeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContactVolumeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ContactVolumeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ContactVolumeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ContactVolumeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *ContactVolumeMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *ContactVolumeMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *ContactVolumeMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetChannelID sets the "channel_id" field.
+func (m *ContactVolumeMutation) SetChannelID(i int) {
+	m.channel = &i
+}
+
+// ChannelID returns the value of the "channel_id" field in the mutation.
+func (m *ContactVolumeMutation) ChannelID() (r int, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannelID returns the old "channel_id" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldChannelID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannelID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannelID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannelID: %w", err)
+	}
+	return oldValue.ChannelID, nil
+}
+
+// ResetChannelID resets all changes to the "channel_id" field.
+func (m *ContactVolumeMutation) ResetChannelID() {
+	m.channel = nil
+}
+
+// SetProductID sets the "product_id" field.
+func (m *ContactVolumeMutation) SetProductID(i int) {
+	m.product = &i
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *ContactVolumeMutation) ProductID() (r int, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldProductID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (m *ContactVolumeMutation) ClearProductID() {
+	m.product = nil
+	m.clearedFields[contactvolume.FieldProductID] = struct{}{}
+}
+
+// ProductIDCleared returns if the "product_id" field was cleared in this mutation.
+func (m *ContactVolumeMutation) ProductIDCleared() bool {
+	_, ok := m.clearedFields[contactvolume.FieldProductID]
+	return ok
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *ContactVolumeMutation) ResetProductID() {
+	m.product = nil
+	delete(m.clearedFields, contactvolume.FieldProductID)
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ContactVolumeMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ContactVolumeMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldOrganizationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ClearOrganizationID clears the value of the "organization_id" field.
+func (m *ContactVolumeMutation) ClearOrganizationID() {
+	m.organization = nil
+	m.clearedFields[contactvolume.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationIDCleared returns if the "organization_id" field was cleared in this mutation.
+func (m *ContactVolumeMutation) OrganizationIDCleared() bool {
+	_, ok := m.clearedFields[contactvolume.FieldOrganizationID]
+	return ok
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ContactVolumeMutation) ResetOrganizationID() {
+	m.organization = nil
+	delete(m.clearedFields, contactvolume.FieldOrganizationID)
+}
+
+// SetPeriod sets the "period" field.
+func (m *ContactVolumeMutation) SetPeriod(c contactvolume.Period) {
+	m.period = &c
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *ContactVolumeMutation) Period() (r contactvolume.Period, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldPeriod(ctx context.Context) (v contactvolume.Period, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *ContactVolumeMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetPeriodStart sets the "period_start" field.
+func (m *ContactVolumeMutation) SetPeriodStart(t time.Time) {
+	m.period_start = &t
+}
+
+// PeriodStart returns the value of the "period_start" field in the mutation.
+func (m *ContactVolumeMutation) PeriodStart() (r time.Time, exists bool) {
+	v := m.period_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStart returns the old "period_start" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldPeriodStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStart: %w", err)
+	}
+	return oldValue.PeriodStart, nil
+}
+
+// ResetPeriodStart resets all changes to the "period_start" field.
+func (m *ContactVolumeMutation) ResetPeriodStart() {
+	m.period_start = nil
+}
+
+// SetContacts sets the "contacts" field.
+func (m *ContactVolumeMutation) SetContacts(i int) {
+	m.contacts = &i
+	m.addcontacts = nil
+}
+
+// Contacts returns the value of the "contacts" field in the mutation.
+func (m *ContactVolumeMutation) Contacts() (r int, exists bool) {
+	v := m.contacts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContacts returns the old "contacts" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldContacts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContacts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContacts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContacts: %w", err)
+	}
+	return oldValue.Contacts, nil
+}
+
+// AddContacts adds i to the "contacts" field.
+func (m *ContactVolumeMutation) AddContacts(i int) {
+	if m.addcontacts != nil {
+		*m.addcontacts += i
+	} else {
+		m.addcontacts = &i
+	}
+}
+
+// AddedContacts returns the value that was added to the "contacts" field in this mutation.
+func (m *ContactVolumeMutation) AddedContacts() (r int, exists bool) {
+	v := m.addcontacts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetContacts resets all changes to the "contacts" field.
+func (m *ContactVolumeMutation) ResetContacts() {
+	m.contacts = nil
+	m.addcontacts = nil
+}
+
+// SetRequests sets the "requests" field.
+func (m *ContactVolumeMutation) SetRequests(i int) {
+	m.requests = &i
+	m.addrequests = nil
+}
+
+// Requests returns the value of the "requests" field in the mutation.
+func (m *ContactVolumeMutation) Requests() (r int, exists bool) {
+	v := m.requests
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequests returns the old "requests" field's value of the ContactVolume entity.
+// If the ContactVolume object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactVolumeMutation) OldRequests(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequests is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequests requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequests: %w", err)
+	}
+	return oldValue.Requests, nil
+}
+
+// AddRequests adds i to the "requests" field.
+func (m *ContactVolumeMutation) AddRequests(i int) {
+	if m.addrequests != nil {
+		*m.addrequests += i
+	} else {
+		m.addrequests = &i
+	}
+}
+
+// AddedRequests returns the value that was added to the "requests" field in this mutation.
+func (m *ContactVolumeMutation) AddedRequests() (r int, exists bool) {
+	v := m.addrequests
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRequests clears the value of the "requests" field.
+func (m *ContactVolumeMutation) ClearRequests() {
+	m.requests = nil
+	m.addrequests = nil
+	m.clearedFields[contactvolume.FieldRequests] = struct{}{}
+}
+
+// RequestsCleared returns if the "requests" field was cleared in this mutation.
+func (m *ContactVolumeMutation) RequestsCleared() bool {
+	_, ok := m.clearedFields[contactvolume.FieldRequests]
+	return ok
+}
+
+// ResetRequests resets all changes to the "requests" field.
+func (m *ContactVolumeMutation) ResetRequests() {
+	m.requests = nil
+	m.addrequests = nil
+	delete(m.clearedFields, contactvolume.FieldRequests)
+}
+
+// ClearMunicipality clears the "municipality" edge to the Organization entity.
+func (m *ContactVolumeMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[contactvolume.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Organization entity was cleared.
+func (m *ContactVolumeMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *ContactVolumeMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *ContactVolumeMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// ClearChannel clears the "channel" edge to the Channel entity.
+func (m *ContactVolumeMutation) ClearChannel() {
+	m.clearedchannel = true
+	m.clearedFields[contactvolume.FieldChannelID] = struct{}{}
+}
+
+// ChannelCleared reports if the "channel" edge to the Channel entity was cleared.
+func (m *ContactVolumeMutation) ChannelCleared() bool {
+	return m.clearedchannel
+}
+
+// ChannelIDs returns the "channel" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChannelID instead. It exists only for internal usage by the builders.
+func (m *ContactVolumeMutation) ChannelIDs() (ids []int) {
+	if id := m.channel; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChannel resets all changes to the "channel" edge.
+func (m *ContactVolumeMutation) ResetChannel() {
+	m.channel = nil
+	m.clearedchannel = false
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (m *ContactVolumeMutation) ClearProduct() {
+	m.clearedproduct = true
+	m.clearedFields[contactvolume.FieldProductID] = struct{}{}
+}
+
+// ProductCleared reports if the "product" edge to the Product entity was cleared.
+func (m *ContactVolumeMutation) ProductCleared() bool {
+	return m.ProductIDCleared() || m.clearedproduct
+}
+
+// ProductIDs returns the "product" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProductID instead. It exists only for internal usage by the builders.
+func (m *ContactVolumeMutation) ProductIDs() (ids []int) {
+	if id := m.product; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProduct resets all changes to the "product" edge.
+func (m *ContactVolumeMutation) ResetProduct() {
+	m.product = nil
+	m.clearedproduct = false
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ContactVolumeMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[contactvolume.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ContactVolumeMutation) OrganizationCleared() bool {
+	return m.OrganizationIDCleared() || m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ContactVolumeMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ContactVolumeMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the ContactVolumeMutation builder.
+func (m *ContactVolumeMutation) Where(ps ...predicate.ContactVolume) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContactVolumeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContactVolumeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ContactVolume, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContactVolumeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContactVolumeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ContactVolume).
+func (m *ContactVolumeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContactVolumeMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, contactvolume.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, contactvolume.FieldUpdatedAt)
+	}
+	if m.municipality != nil {
+		fields = append(fields, contactvolume.FieldMunicipalityID)
+	}
+	if m.channel != nil {
+		fields = append(fields, contactvolume.FieldChannelID)
+	}
+	if m.product != nil {
+		fields = append(fields, contactvolume.FieldProductID)
+	}
+	if m.organization != nil {
+		fields = append(fields, contactvolume.FieldOrganizationID)
+	}
+	if m.period != nil {
+		fields = append(fields, contactvolume.FieldPeriod)
+	}
+	if m.period_start != nil {
+		fields = append(fields, contactvolume.FieldPeriodStart)
+	}
+	if m.contacts != nil {
+		fields = append(fields, contactvolume.FieldContacts)
+	}
+	if m.requests != nil {
+		fields = append(fields, contactvolume.FieldRequests)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContactVolumeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contactvolume.FieldCreatedAt:
+		return m.CreatedAt()
+	case contactvolume.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case contactvolume.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case contactvolume.FieldChannelID:
+		return m.ChannelID()
+	case contactvolume.FieldProductID:
+		return m.ProductID()
+	case contactvolume.FieldOrganizationID:
+		return m.OrganizationID()
+	case contactvolume.FieldPeriod:
+		return m.Period()
+	case contactvolume.FieldPeriodStart:
+		return m.PeriodStart()
+	case contactvolume.FieldContacts:
+		return m.Contacts()
+	case contactvolume.FieldRequests:
+		return m.Requests()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContactVolumeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contactvolume.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contactvolume.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case contactvolume.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case contactvolume.FieldChannelID:
+		return m.OldChannelID(ctx)
+	case contactvolume.FieldProductID:
+		return m.OldProductID(ctx)
+	case contactvolume.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case contactvolume.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case contactvolume.FieldPeriodStart:
+		return m.OldPeriodStart(ctx)
+	case contactvolume.FieldContacts:
+		return m.OldContacts(ctx)
+	case contactvolume.FieldRequests:
+		return m.OldRequests(ctx)
+	}
+	return nil, fmt.Errorf("unknown ContactVolume field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContactVolumeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contactvolume.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contactvolume.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case contactvolume.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case contactvolume.FieldChannelID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannelID(v)
+		return nil
+	case contactvolume.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case contactvolume.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case contactvolume.FieldPeriod:
+		v, ok := value.(contactvolume.Period)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case contactvolume.FieldPeriodStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStart(v)
+		return nil
+	case contactvolume.FieldContacts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContacts(v)
+		return nil
+	case contactvolume.FieldRequests:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequests(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContactVolume field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContactVolumeMutation) AddedFields() []string {
+	var fields []string
+	if m.addcontacts != nil {
+		fields = append(fields, contactvolume.FieldContacts)
+	}
+	if m.addrequests != nil {
+		fields = append(fields, contactvolume.FieldRequests)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContactVolumeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contactvolume.FieldContacts:
+		return m.AddedContacts()
+	case contactvolume.FieldRequests:
+		return m.AddedRequests()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContactVolumeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contactvolume.FieldContacts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddContacts(v)
+		return nil
+	case contactvolume.FieldRequests:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRequests(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContactVolume numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContactVolumeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(contactvolume.FieldProductID) {
+		fields = append(fields, contactvolume.FieldProductID)
+	}
+	if m.FieldCleared(contactvolume.FieldOrganizationID) {
+		fields = append(fields, contactvolume.FieldOrganizationID)
+	}
+	if m.FieldCleared(contactvolume.FieldRequests) {
+		fields = append(fields, contactvolume.FieldRequests)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContactVolumeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContactVolumeMutation) ClearField(name string) error {
+	switch name {
+	case contactvolume.FieldProductID:
+		m.ClearProductID()
+		return nil
+	case contactvolume.FieldOrganizationID:
+		m.ClearOrganizationID()
+		return nil
+	case contactvolume.FieldRequests:
+		m.ClearRequests()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactVolume nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContactVolumeMutation) ResetField(name string) error {
+	switch name {
+	case contactvolume.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contactvolume.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case contactvolume.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case contactvolume.FieldChannelID:
+		m.ResetChannelID()
+		return nil
+	case contactvolume.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case contactvolume.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case contactvolume.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case contactvolume.FieldPeriodStart:
+		m.ResetPeriodStart()
+		return nil
+	case contactvolume.FieldContacts:
+		m.ResetContacts()
+		return nil
+	case contactvolume.FieldRequests:
+		m.ResetRequests()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactVolume field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContactVolumeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.municipality != nil {
+		edges = append(edges, contactvolume.EdgeMunicipality)
+	}
+	if m.channel != nil {
+		edges = append(edges, contactvolume.EdgeChannel)
+	}
+	if m.product != nil {
+		edges = append(edges, contactvolume.EdgeProduct)
+	}
+	if m.organization != nil {
+		edges = append(edges, contactvolume.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContactVolumeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case contactvolume.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case contactvolume.EdgeChannel:
+		if id := m.channel; id != nil {
+			return []ent.Value{*id}
+		}
+	case contactvolume.EdgeProduct:
+		if id := m.product; id != nil {
+			return []ent.Value{*id}
+		}
+	case contactvolume.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContactVolumeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContactVolumeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContactVolumeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedmunicipality {
+		edges = append(edges, contactvolume.EdgeMunicipality)
+	}
+	if m.clearedchannel {
+		edges = append(edges, contactvolume.EdgeChannel)
+	}
+	if m.clearedproduct {
+		edges = append(edges, contactvolume.EdgeProduct)
+	}
+	if m.clearedorganization {
+		edges = append(edges, contactvolume.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContactVolumeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case contactvolume.EdgeMunicipality:
+		return m.clearedmunicipality
+	case contactvolume.EdgeChannel:
+		return m.clearedchannel
+	case contactvolume.EdgeProduct:
+		return m.clearedproduct
+	case contactvolume.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContactVolumeMutation) ClearEdge(name string) error {
+	switch name {
+	case contactvolume.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	case contactvolume.EdgeChannel:
+		m.ClearChannel()
+		return nil
+	case contactvolume.EdgeProduct:
+		m.ClearProduct()
+		return nil
+	case contactvolume.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactVolume unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContactVolumeMutation) ResetEdge(name string) error {
+	switch name {
+	case contactvolume.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	case contactvolume.EdgeChannel:
+		m.ResetChannel()
+		return nil
+	case contactvolume.EdgeProduct:
+		m.ResetProduct()
+		return nil
+	case contactvolume.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactVolume edge %s", name)
+}
+
 // LocationMutation represents an operation that mutates the Location nodes in the graph.
 type LocationMutation struct {
 	config
@@ -10590,6 +11730,822 @@ func (m *ProductMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Product edge %s", name)
 }
 
+// SatisfactionTargetMutation represents an operation that mutates the SatisfactionTarget nodes in the graph.
+type SatisfactionTargetMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	baseline_from       *time.Time
+	baseline_to         *time.Time
+	reduction           *float64
+	addreduction        *float64
+	deadline            *time.Time
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*SatisfactionTarget, error)
+	predicates          []predicate.SatisfactionTarget
+}
+
+var _ ent.Mutation = (*SatisfactionTargetMutation)(nil)
+
+// satisfactiontargetOption allows management of the mutation configuration using functional options.
+type satisfactiontargetOption func(*SatisfactionTargetMutation)
+
+// newSatisfactionTargetMutation creates new mutation for the SatisfactionTarget entity.
+func newSatisfactionTargetMutation(c config, op Op, opts ...satisfactiontargetOption) *SatisfactionTargetMutation {
+	m := &SatisfactionTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSatisfactionTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSatisfactionTargetID sets the ID field of the mutation.
+func withSatisfactionTargetID(id int) satisfactiontargetOption {
+	return func(m *SatisfactionTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SatisfactionTarget
+		)
+		m.oldValue = func(ctx context.Context) (*SatisfactionTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SatisfactionTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSatisfactionTarget sets the old SatisfactionTarget of the mutation.
+func withSatisfactionTarget(node *SatisfactionTarget) satisfactiontargetOption {
+	return func(m *SatisfactionTargetMutation) {
+		m.oldValue = func(context.Context) (*SatisfactionTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SatisfactionTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SatisfactionTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SatisfactionTargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SatisfactionTargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SatisfactionTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SatisfactionTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SatisfactionTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SatisfactionTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SatisfactionTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SatisfactionTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SatisfactionTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *SatisfactionTargetMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SatisfactionTargetMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SatisfactionTargetMutation) ResetName() {
+	m.name = nil
+}
+
+// SetBaselineFrom sets the "baseline_from" field.
+func (m *SatisfactionTargetMutation) SetBaselineFrom(t time.Time) {
+	m.baseline_from = &t
+}
+
+// BaselineFrom returns the value of the "baseline_from" field in the mutation.
+func (m *SatisfactionTargetMutation) BaselineFrom() (r time.Time, exists bool) {
+	v := m.baseline_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineFrom returns the old "baseline_from" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldBaselineFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineFrom: %w", err)
+	}
+	return oldValue.BaselineFrom, nil
+}
+
+// ResetBaselineFrom resets all changes to the "baseline_from" field.
+func (m *SatisfactionTargetMutation) ResetBaselineFrom() {
+	m.baseline_from = nil
+}
+
+// SetBaselineTo sets the "baseline_to" field.
+func (m *SatisfactionTargetMutation) SetBaselineTo(t time.Time) {
+	m.baseline_to = &t
+}
+
+// BaselineTo returns the value of the "baseline_to" field in the mutation.
+func (m *SatisfactionTargetMutation) BaselineTo() (r time.Time, exists bool) {
+	v := m.baseline_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineTo returns the old "baseline_to" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldBaselineTo(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineTo: %w", err)
+	}
+	return oldValue.BaselineTo, nil
+}
+
+// ResetBaselineTo resets all changes to the "baseline_to" field.
+func (m *SatisfactionTargetMutation) ResetBaselineTo() {
+	m.baseline_to = nil
+}
+
+// SetReduction sets the "reduction" field.
+func (m *SatisfactionTargetMutation) SetReduction(f float64) {
+	m.reduction = &f
+	m.addreduction = nil
+}
+
+// Reduction returns the value of the "reduction" field in the mutation.
+func (m *SatisfactionTargetMutation) Reduction() (r float64, exists bool) {
+	v := m.reduction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReduction returns the old "reduction" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldReduction(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReduction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReduction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReduction: %w", err)
+	}
+	return oldValue.Reduction, nil
+}
+
+// AddReduction adds f to the "reduction" field.
+func (m *SatisfactionTargetMutation) AddReduction(f float64) {
+	if m.addreduction != nil {
+		*m.addreduction += f
+	} else {
+		m.addreduction = &f
+	}
+}
+
+// AddedReduction returns the value that was added to the "reduction" field in this mutation.
+func (m *SatisfactionTargetMutation) AddedReduction() (r float64, exists bool) {
+	v := m.addreduction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReduction resets all changes to the "reduction" field.
+func (m *SatisfactionTargetMutation) ResetReduction() {
+	m.reduction = nil
+	m.addreduction = nil
+}
+
+// SetDeadline sets the "deadline" field.
+func (m *SatisfactionTargetMutation) SetDeadline(t time.Time) {
+	m.deadline = &t
+}
+
+// Deadline returns the value of the "deadline" field in the mutation.
+func (m *SatisfactionTargetMutation) Deadline() (r time.Time, exists bool) {
+	v := m.deadline
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeadline returns the old "deadline" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldDeadline(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeadline is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeadline requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeadline: %w", err)
+	}
+	return oldValue.Deadline, nil
+}
+
+// ResetDeadline resets all changes to the "deadline" field.
+func (m *SatisfactionTargetMutation) ResetDeadline() {
+	m.deadline = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *SatisfactionTargetMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *SatisfactionTargetMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the SatisfactionTarget entity.
+// If the SatisfactionTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SatisfactionTargetMutation) OldMunicipalityID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ClearMunicipalityID clears the value of the "municipality_id" field.
+func (m *SatisfactionTargetMutation) ClearMunicipalityID() {
+	m.municipality = nil
+	m.clearedFields[satisfactiontarget.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityIDCleared returns if the "municipality_id" field was cleared in this mutation.
+func (m *SatisfactionTargetMutation) MunicipalityIDCleared() bool {
+	_, ok := m.clearedFields[satisfactiontarget.FieldMunicipalityID]
+	return ok
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *SatisfactionTargetMutation) ResetMunicipalityID() {
+	m.municipality = nil
+	delete(m.clearedFields, satisfactiontarget.FieldMunicipalityID)
+}
+
+// ClearMunicipality clears the "municipality" edge to the Organization entity.
+func (m *SatisfactionTargetMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[satisfactiontarget.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Organization entity was cleared.
+func (m *SatisfactionTargetMutation) MunicipalityCleared() bool {
+	return m.MunicipalityIDCleared() || m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *SatisfactionTargetMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *SatisfactionTargetMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the SatisfactionTargetMutation builder.
+func (m *SatisfactionTargetMutation) Where(ps ...predicate.SatisfactionTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SatisfactionTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SatisfactionTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SatisfactionTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SatisfactionTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SatisfactionTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SatisfactionTarget).
+func (m *SatisfactionTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SatisfactionTargetMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, satisfactiontarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, satisfactiontarget.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, satisfactiontarget.FieldName)
+	}
+	if m.baseline_from != nil {
+		fields = append(fields, satisfactiontarget.FieldBaselineFrom)
+	}
+	if m.baseline_to != nil {
+		fields = append(fields, satisfactiontarget.FieldBaselineTo)
+	}
+	if m.reduction != nil {
+		fields = append(fields, satisfactiontarget.FieldReduction)
+	}
+	if m.deadline != nil {
+		fields = append(fields, satisfactiontarget.FieldDeadline)
+	}
+	if m.municipality != nil {
+		fields = append(fields, satisfactiontarget.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SatisfactionTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case satisfactiontarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case satisfactiontarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case satisfactiontarget.FieldName:
+		return m.Name()
+	case satisfactiontarget.FieldBaselineFrom:
+		return m.BaselineFrom()
+	case satisfactiontarget.FieldBaselineTo:
+		return m.BaselineTo()
+	case satisfactiontarget.FieldReduction:
+		return m.Reduction()
+	case satisfactiontarget.FieldDeadline:
+		return m.Deadline()
+	case satisfactiontarget.FieldMunicipalityID:
+		return m.MunicipalityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SatisfactionTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case satisfactiontarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case satisfactiontarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case satisfactiontarget.FieldName:
+		return m.OldName(ctx)
+	case satisfactiontarget.FieldBaselineFrom:
+		return m.OldBaselineFrom(ctx)
+	case satisfactiontarget.FieldBaselineTo:
+		return m.OldBaselineTo(ctx)
+	case satisfactiontarget.FieldReduction:
+		return m.OldReduction(ctx)
+	case satisfactiontarget.FieldDeadline:
+		return m.OldDeadline(ctx)
+	case satisfactiontarget.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown SatisfactionTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SatisfactionTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case satisfactiontarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case satisfactiontarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case satisfactiontarget.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case satisfactiontarget.FieldBaselineFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineFrom(v)
+		return nil
+	case satisfactiontarget.FieldBaselineTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineTo(v)
+		return nil
+	case satisfactiontarget.FieldReduction:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReduction(v)
+		return nil
+	case satisfactiontarget.FieldDeadline:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeadline(v)
+		return nil
+	case satisfactiontarget.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SatisfactionTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SatisfactionTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addreduction != nil {
+		fields = append(fields, satisfactiontarget.FieldReduction)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SatisfactionTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case satisfactiontarget.FieldReduction:
+		return m.AddedReduction()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SatisfactionTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case satisfactiontarget.FieldReduction:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReduction(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SatisfactionTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SatisfactionTargetMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(satisfactiontarget.FieldMunicipalityID) {
+		fields = append(fields, satisfactiontarget.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SatisfactionTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SatisfactionTargetMutation) ClearField(name string) error {
+	switch name {
+	case satisfactiontarget.FieldMunicipalityID:
+		m.ClearMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown SatisfactionTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SatisfactionTargetMutation) ResetField(name string) error {
+	switch name {
+	case satisfactiontarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case satisfactiontarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case satisfactiontarget.FieldName:
+		m.ResetName()
+		return nil
+	case satisfactiontarget.FieldBaselineFrom:
+		m.ResetBaselineFrom()
+		return nil
+	case satisfactiontarget.FieldBaselineTo:
+		m.ResetBaselineTo()
+		return nil
+	case satisfactiontarget.FieldReduction:
+		m.ResetReduction()
+		return nil
+	case satisfactiontarget.FieldDeadline:
+		m.ResetDeadline()
+		return nil
+	case satisfactiontarget.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown SatisfactionTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SatisfactionTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.municipality != nil {
+		edges = append(edges, satisfactiontarget.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SatisfactionTargetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case satisfactiontarget.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SatisfactionTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SatisfactionTargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SatisfactionTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmunicipality {
+		edges = append(edges, satisfactiontarget.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SatisfactionTargetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case satisfactiontarget.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SatisfactionTargetMutation) ClearEdge(name string) error {
+	switch name {
+	case satisfactiontarget.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown SatisfactionTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SatisfactionTargetMutation) ResetEdge(name string) error {
+	switch name {
+	case satisfactiontarget.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown SatisfactionTarget edge %s", name)
+}
+
 // SecurityEventMutation represents an operation that mutates the SecurityEvent nodes in the graph.
 type SecurityEventMutation struct {
 	config
@@ -11130,6 +13086,1642 @@ func (m *SecurityEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SecurityEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown SecurityEvent edge %s", name)
+}
+
+// SurveyResultMutation represents an operation that mutates the SurveyResult nodes in the graph.
+type SurveyResultMutation struct {
+	config
+	op                           Op
+	typ                          string
+	id                           *int
+	created_at                   *time.Time
+	updated_at                   *time.Time
+	period                       *surveyresult.Period
+	period_start                 *time.Time
+	respondents                  *int
+	addrespondents               *int
+	dissatisfied_general         *int
+	adddissatisfied_general      *int
+	dissatisfied_clarity         *int
+	adddissatisfied_clarity      *int
+	dissatisfied_friendliness    *int
+	adddissatisfied_friendliness *int
+	dissatisfied_timeliness      *int
+	adddissatisfied_timeliness   *int
+	nps_promoters                *int
+	addnps_promoters             *int
+	nps_passives                 *int
+	addnps_passives              *int
+	nps_detractors               *int
+	addnps_detractors            *int
+	clearedFields                map[string]struct{}
+	municipality                 *int
+	clearedmunicipality          bool
+	channel                      *int
+	clearedchannel               bool
+	product                      *int
+	clearedproduct               bool
+	organization                 *int
+	clearedorganization          bool
+	done                         bool
+	oldValue                     func(context.Context) (*SurveyResult, error)
+	predicates                   []predicate.SurveyResult
+}
+
+var _ ent.Mutation = (*SurveyResultMutation)(nil)
+
+// surveyresultOption allows management of the mutation configuration using functional options.
+type surveyresultOption func(*SurveyResultMutation)
+
+// newSurveyResultMutation creates new mutation for the SurveyResult entity.
+func newSurveyResultMutation(c config, op Op, opts ...surveyresultOption) *SurveyResultMutation {
+	m := &SurveyResultMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSurveyResult,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSurveyResultID sets the ID field of the mutation.
+func withSurveyResultID(id int) surveyresultOption {
+	return func(m *SurveyResultMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SurveyResult
+		)
+		m.oldValue = func(ctx context.Context) (*SurveyResult, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SurveyResult.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSurveyResult sets the old SurveyResult of the mutation.
+func withSurveyResult(node *SurveyResult) surveyresultOption {
+	return func(m *SurveyResultMutation) {
+		m.oldValue = func(context.Context) (*SurveyResult, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SurveyResultMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SurveyResultMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SurveyResultMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SurveyResultMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SurveyResult.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SurveyResultMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SurveyResultMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SurveyResultMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SurveyResultMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SurveyResultMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SurveyResultMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *SurveyResultMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *SurveyResultMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *SurveyResultMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetChannelID sets the "channel_id" field.
+func (m *SurveyResultMutation) SetChannelID(i int) {
+	m.channel = &i
+}
+
+// ChannelID returns the value of the "channel_id" field in the mutation.
+func (m *SurveyResultMutation) ChannelID() (r int, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannelID returns the old "channel_id" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldChannelID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannelID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannelID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannelID: %w", err)
+	}
+	return oldValue.ChannelID, nil
+}
+
+// ResetChannelID resets all changes to the "channel_id" field.
+func (m *SurveyResultMutation) ResetChannelID() {
+	m.channel = nil
+}
+
+// SetProductID sets the "product_id" field.
+func (m *SurveyResultMutation) SetProductID(i int) {
+	m.product = &i
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *SurveyResultMutation) ProductID() (r int, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldProductID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (m *SurveyResultMutation) ClearProductID() {
+	m.product = nil
+	m.clearedFields[surveyresult.FieldProductID] = struct{}{}
+}
+
+// ProductIDCleared returns if the "product_id" field was cleared in this mutation.
+func (m *SurveyResultMutation) ProductIDCleared() bool {
+	_, ok := m.clearedFields[surveyresult.FieldProductID]
+	return ok
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *SurveyResultMutation) ResetProductID() {
+	m.product = nil
+	delete(m.clearedFields, surveyresult.FieldProductID)
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *SurveyResultMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *SurveyResultMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldOrganizationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ClearOrganizationID clears the value of the "organization_id" field.
+func (m *SurveyResultMutation) ClearOrganizationID() {
+	m.organization = nil
+	m.clearedFields[surveyresult.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationIDCleared returns if the "organization_id" field was cleared in this mutation.
+func (m *SurveyResultMutation) OrganizationIDCleared() bool {
+	_, ok := m.clearedFields[surveyresult.FieldOrganizationID]
+	return ok
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *SurveyResultMutation) ResetOrganizationID() {
+	m.organization = nil
+	delete(m.clearedFields, surveyresult.FieldOrganizationID)
+}
+
+// SetPeriod sets the "period" field.
+func (m *SurveyResultMutation) SetPeriod(s surveyresult.Period) {
+	m.period = &s
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *SurveyResultMutation) Period() (r surveyresult.Period, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldPeriod(ctx context.Context) (v surveyresult.Period, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *SurveyResultMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetPeriodStart sets the "period_start" field.
+func (m *SurveyResultMutation) SetPeriodStart(t time.Time) {
+	m.period_start = &t
+}
+
+// PeriodStart returns the value of the "period_start" field in the mutation.
+func (m *SurveyResultMutation) PeriodStart() (r time.Time, exists bool) {
+	v := m.period_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStart returns the old "period_start" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldPeriodStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStart: %w", err)
+	}
+	return oldValue.PeriodStart, nil
+}
+
+// ResetPeriodStart resets all changes to the "period_start" field.
+func (m *SurveyResultMutation) ResetPeriodStart() {
+	m.period_start = nil
+}
+
+// SetRespondents sets the "respondents" field.
+func (m *SurveyResultMutation) SetRespondents(i int) {
+	m.respondents = &i
+	m.addrespondents = nil
+}
+
+// Respondents returns the value of the "respondents" field in the mutation.
+func (m *SurveyResultMutation) Respondents() (r int, exists bool) {
+	v := m.respondents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRespondents returns the old "respondents" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldRespondents(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRespondents is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRespondents requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRespondents: %w", err)
+	}
+	return oldValue.Respondents, nil
+}
+
+// AddRespondents adds i to the "respondents" field.
+func (m *SurveyResultMutation) AddRespondents(i int) {
+	if m.addrespondents != nil {
+		*m.addrespondents += i
+	} else {
+		m.addrespondents = &i
+	}
+}
+
+// AddedRespondents returns the value that was added to the "respondents" field in this mutation.
+func (m *SurveyResultMutation) AddedRespondents() (r int, exists bool) {
+	v := m.addrespondents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRespondents resets all changes to the "respondents" field.
+func (m *SurveyResultMutation) ResetRespondents() {
+	m.respondents = nil
+	m.addrespondents = nil
+}
+
+// SetDissatisfiedGeneral sets the "dissatisfied_general" field.
+func (m *SurveyResultMutation) SetDissatisfiedGeneral(i int) {
+	m.dissatisfied_general = &i
+	m.adddissatisfied_general = nil
+}
+
+// DissatisfiedGeneral returns the value of the "dissatisfied_general" field in the mutation.
+func (m *SurveyResultMutation) DissatisfiedGeneral() (r int, exists bool) {
+	v := m.dissatisfied_general
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDissatisfiedGeneral returns the old "dissatisfied_general" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldDissatisfiedGeneral(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDissatisfiedGeneral is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDissatisfiedGeneral requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDissatisfiedGeneral: %w", err)
+	}
+	return oldValue.DissatisfiedGeneral, nil
+}
+
+// AddDissatisfiedGeneral adds i to the "dissatisfied_general" field.
+func (m *SurveyResultMutation) AddDissatisfiedGeneral(i int) {
+	if m.adddissatisfied_general != nil {
+		*m.adddissatisfied_general += i
+	} else {
+		m.adddissatisfied_general = &i
+	}
+}
+
+// AddedDissatisfiedGeneral returns the value that was added to the "dissatisfied_general" field in this mutation.
+func (m *SurveyResultMutation) AddedDissatisfiedGeneral() (r int, exists bool) {
+	v := m.adddissatisfied_general
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDissatisfiedGeneral resets all changes to the "dissatisfied_general" field.
+func (m *SurveyResultMutation) ResetDissatisfiedGeneral() {
+	m.dissatisfied_general = nil
+	m.adddissatisfied_general = nil
+}
+
+// SetDissatisfiedClarity sets the "dissatisfied_clarity" field.
+func (m *SurveyResultMutation) SetDissatisfiedClarity(i int) {
+	m.dissatisfied_clarity = &i
+	m.adddissatisfied_clarity = nil
+}
+
+// DissatisfiedClarity returns the value of the "dissatisfied_clarity" field in the mutation.
+func (m *SurveyResultMutation) DissatisfiedClarity() (r int, exists bool) {
+	v := m.dissatisfied_clarity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDissatisfiedClarity returns the old "dissatisfied_clarity" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldDissatisfiedClarity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDissatisfiedClarity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDissatisfiedClarity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDissatisfiedClarity: %w", err)
+	}
+	return oldValue.DissatisfiedClarity, nil
+}
+
+// AddDissatisfiedClarity adds i to the "dissatisfied_clarity" field.
+func (m *SurveyResultMutation) AddDissatisfiedClarity(i int) {
+	if m.adddissatisfied_clarity != nil {
+		*m.adddissatisfied_clarity += i
+	} else {
+		m.adddissatisfied_clarity = &i
+	}
+}
+
+// AddedDissatisfiedClarity returns the value that was added to the "dissatisfied_clarity" field in this mutation.
+func (m *SurveyResultMutation) AddedDissatisfiedClarity() (r int, exists bool) {
+	v := m.adddissatisfied_clarity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDissatisfiedClarity resets all changes to the "dissatisfied_clarity" field.
+func (m *SurveyResultMutation) ResetDissatisfiedClarity() {
+	m.dissatisfied_clarity = nil
+	m.adddissatisfied_clarity = nil
+}
+
+// SetDissatisfiedFriendliness sets the "dissatisfied_friendliness" field.
+func (m *SurveyResultMutation) SetDissatisfiedFriendliness(i int) {
+	m.dissatisfied_friendliness = &i
+	m.adddissatisfied_friendliness = nil
+}
+
+// DissatisfiedFriendliness returns the value of the "dissatisfied_friendliness" field in the mutation.
+func (m *SurveyResultMutation) DissatisfiedFriendliness() (r int, exists bool) {
+	v := m.dissatisfied_friendliness
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDissatisfiedFriendliness returns the old "dissatisfied_friendliness" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldDissatisfiedFriendliness(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDissatisfiedFriendliness is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDissatisfiedFriendliness requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDissatisfiedFriendliness: %w", err)
+	}
+	return oldValue.DissatisfiedFriendliness, nil
+}
+
+// AddDissatisfiedFriendliness adds i to the "dissatisfied_friendliness" field.
+func (m *SurveyResultMutation) AddDissatisfiedFriendliness(i int) {
+	if m.adddissatisfied_friendliness != nil {
+		*m.adddissatisfied_friendliness += i
+	} else {
+		m.adddissatisfied_friendliness = &i
+	}
+}
+
+// AddedDissatisfiedFriendliness returns the value that was added to the "dissatisfied_friendliness" field in this mutation.
+func (m *SurveyResultMutation) AddedDissatisfiedFriendliness() (r int, exists bool) {
+	v := m.adddissatisfied_friendliness
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDissatisfiedFriendliness resets all changes to the "dissatisfied_friendliness" field.
+func (m *SurveyResultMutation) ResetDissatisfiedFriendliness() {
+	m.dissatisfied_friendliness = nil
+	m.adddissatisfied_friendliness = nil
+}
+
+// SetDissatisfiedTimeliness sets the "dissatisfied_timeliness" field.
+func (m *SurveyResultMutation) SetDissatisfiedTimeliness(i int) {
+	m.dissatisfied_timeliness = &i
+	m.adddissatisfied_timeliness = nil
+}
+
+// DissatisfiedTimeliness returns the value of the "dissatisfied_timeliness" field in the mutation.
+func (m *SurveyResultMutation) DissatisfiedTimeliness() (r int, exists bool) {
+	v := m.dissatisfied_timeliness
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDissatisfiedTimeliness returns the old "dissatisfied_timeliness" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldDissatisfiedTimeliness(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDissatisfiedTimeliness is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDissatisfiedTimeliness requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDissatisfiedTimeliness: %w", err)
+	}
+	return oldValue.DissatisfiedTimeliness, nil
+}
+
+// AddDissatisfiedTimeliness adds i to the "dissatisfied_timeliness" field.
+func (m *SurveyResultMutation) AddDissatisfiedTimeliness(i int) {
+	if m.adddissatisfied_timeliness != nil {
+		*m.adddissatisfied_timeliness += i
+	} else {
+		m.adddissatisfied_timeliness = &i
+	}
+}
+
+// AddedDissatisfiedTimeliness returns the value that was added to the "dissatisfied_timeliness" field in this mutation.
+func (m *SurveyResultMutation) AddedDissatisfiedTimeliness() (r int, exists bool) {
+	v := m.adddissatisfied_timeliness
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDissatisfiedTimeliness resets all changes to the "dissatisfied_timeliness" field.
+func (m *SurveyResultMutation) ResetDissatisfiedTimeliness() {
+	m.dissatisfied_timeliness = nil
+	m.adddissatisfied_timeliness = nil
+}
+
+// SetNpsPromoters sets the "nps_promoters" field.
+func (m *SurveyResultMutation) SetNpsPromoters(i int) {
+	m.nps_promoters = &i
+	m.addnps_promoters = nil
+}
+
+// NpsPromoters returns the value of the "nps_promoters" field in the mutation.
+func (m *SurveyResultMutation) NpsPromoters() (r int, exists bool) {
+	v := m.nps_promoters
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNpsPromoters returns the old "nps_promoters" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldNpsPromoters(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNpsPromoters is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNpsPromoters requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNpsPromoters: %w", err)
+	}
+	return oldValue.NpsPromoters, nil
+}
+
+// AddNpsPromoters adds i to the "nps_promoters" field.
+func (m *SurveyResultMutation) AddNpsPromoters(i int) {
+	if m.addnps_promoters != nil {
+		*m.addnps_promoters += i
+	} else {
+		m.addnps_promoters = &i
+	}
+}
+
+// AddedNpsPromoters returns the value that was added to the "nps_promoters" field in this mutation.
+func (m *SurveyResultMutation) AddedNpsPromoters() (r int, exists bool) {
+	v := m.addnps_promoters
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNpsPromoters resets all changes to the "nps_promoters" field.
+func (m *SurveyResultMutation) ResetNpsPromoters() {
+	m.nps_promoters = nil
+	m.addnps_promoters = nil
+}
+
+// SetNpsPassives sets the "nps_passives" field.
+func (m *SurveyResultMutation) SetNpsPassives(i int) {
+	m.nps_passives = &i
+	m.addnps_passives = nil
+}
+
+// NpsPassives returns the value of the "nps_passives" field in the mutation.
+func (m *SurveyResultMutation) NpsPassives() (r int, exists bool) {
+	v := m.nps_passives
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNpsPassives returns the old "nps_passives" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldNpsPassives(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNpsPassives is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNpsPassives requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNpsPassives: %w", err)
+	}
+	return oldValue.NpsPassives, nil
+}
+
+// AddNpsPassives adds i to the "nps_passives" field.
+func (m *SurveyResultMutation) AddNpsPassives(i int) {
+	if m.addnps_passives != nil {
+		*m.addnps_passives += i
+	} else {
+		m.addnps_passives = &i
+	}
+}
+
+// AddedNpsPassives returns the value that was added to the "nps_passives" field in this mutation.
+func (m *SurveyResultMutation) AddedNpsPassives() (r int, exists bool) {
+	v := m.addnps_passives
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNpsPassives resets all changes to the "nps_passives" field.
+func (m *SurveyResultMutation) ResetNpsPassives() {
+	m.nps_passives = nil
+	m.addnps_passives = nil
+}
+
+// SetNpsDetractors sets the "nps_detractors" field.
+func (m *SurveyResultMutation) SetNpsDetractors(i int) {
+	m.nps_detractors = &i
+	m.addnps_detractors = nil
+}
+
+// NpsDetractors returns the value of the "nps_detractors" field in the mutation.
+func (m *SurveyResultMutation) NpsDetractors() (r int, exists bool) {
+	v := m.nps_detractors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNpsDetractors returns the old "nps_detractors" field's value of the SurveyResult entity.
+// If the SurveyResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResultMutation) OldNpsDetractors(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNpsDetractors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNpsDetractors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNpsDetractors: %w", err)
+	}
+	return oldValue.NpsDetractors, nil
+}
+
+// AddNpsDetractors adds i to the "nps_detractors" field.
+func (m *SurveyResultMutation) AddNpsDetractors(i int) {
+	if m.addnps_detractors != nil {
+		*m.addnps_detractors += i
+	} else {
+		m.addnps_detractors = &i
+	}
+}
+
+// AddedNpsDetractors returns the value that was added to the "nps_detractors" field in this mutation.
+func (m *SurveyResultMutation) AddedNpsDetractors() (r int, exists bool) {
+	v := m.addnps_detractors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNpsDetractors resets all changes to the "nps_detractors" field.
+func (m *SurveyResultMutation) ResetNpsDetractors() {
+	m.nps_detractors = nil
+	m.addnps_detractors = nil
+}
+
+// ClearMunicipality clears the "municipality" edge to the Organization entity.
+func (m *SurveyResultMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[surveyresult.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Organization entity was cleared.
+func (m *SurveyResultMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *SurveyResultMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *SurveyResultMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// ClearChannel clears the "channel" edge to the Channel entity.
+func (m *SurveyResultMutation) ClearChannel() {
+	m.clearedchannel = true
+	m.clearedFields[surveyresult.FieldChannelID] = struct{}{}
+}
+
+// ChannelCleared reports if the "channel" edge to the Channel entity was cleared.
+func (m *SurveyResultMutation) ChannelCleared() bool {
+	return m.clearedchannel
+}
+
+// ChannelIDs returns the "channel" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChannelID instead. It exists only for internal usage by the builders.
+func (m *SurveyResultMutation) ChannelIDs() (ids []int) {
+	if id := m.channel; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChannel resets all changes to the "channel" edge.
+func (m *SurveyResultMutation) ResetChannel() {
+	m.channel = nil
+	m.clearedchannel = false
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (m *SurveyResultMutation) ClearProduct() {
+	m.clearedproduct = true
+	m.clearedFields[surveyresult.FieldProductID] = struct{}{}
+}
+
+// ProductCleared reports if the "product" edge to the Product entity was cleared.
+func (m *SurveyResultMutation) ProductCleared() bool {
+	return m.ProductIDCleared() || m.clearedproduct
+}
+
+// ProductIDs returns the "product" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProductID instead. It exists only for internal usage by the builders.
+func (m *SurveyResultMutation) ProductIDs() (ids []int) {
+	if id := m.product; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProduct resets all changes to the "product" edge.
+func (m *SurveyResultMutation) ResetProduct() {
+	m.product = nil
+	m.clearedproduct = false
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *SurveyResultMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[surveyresult.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *SurveyResultMutation) OrganizationCleared() bool {
+	return m.OrganizationIDCleared() || m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *SurveyResultMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *SurveyResultMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the SurveyResultMutation builder.
+func (m *SurveyResultMutation) Where(ps ...predicate.SurveyResult) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SurveyResultMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SurveyResultMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SurveyResult, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SurveyResultMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SurveyResultMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SurveyResult).
+func (m *SurveyResultMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SurveyResultMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, surveyresult.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, surveyresult.FieldUpdatedAt)
+	}
+	if m.municipality != nil {
+		fields = append(fields, surveyresult.FieldMunicipalityID)
+	}
+	if m.channel != nil {
+		fields = append(fields, surveyresult.FieldChannelID)
+	}
+	if m.product != nil {
+		fields = append(fields, surveyresult.FieldProductID)
+	}
+	if m.organization != nil {
+		fields = append(fields, surveyresult.FieldOrganizationID)
+	}
+	if m.period != nil {
+		fields = append(fields, surveyresult.FieldPeriod)
+	}
+	if m.period_start != nil {
+		fields = append(fields, surveyresult.FieldPeriodStart)
+	}
+	if m.respondents != nil {
+		fields = append(fields, surveyresult.FieldRespondents)
+	}
+	if m.dissatisfied_general != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedGeneral)
+	}
+	if m.dissatisfied_clarity != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedClarity)
+	}
+	if m.dissatisfied_friendliness != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedFriendliness)
+	}
+	if m.dissatisfied_timeliness != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedTimeliness)
+	}
+	if m.nps_promoters != nil {
+		fields = append(fields, surveyresult.FieldNpsPromoters)
+	}
+	if m.nps_passives != nil {
+		fields = append(fields, surveyresult.FieldNpsPassives)
+	}
+	if m.nps_detractors != nil {
+		fields = append(fields, surveyresult.FieldNpsDetractors)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SurveyResultMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case surveyresult.FieldCreatedAt:
+		return m.CreatedAt()
+	case surveyresult.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case surveyresult.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case surveyresult.FieldChannelID:
+		return m.ChannelID()
+	case surveyresult.FieldProductID:
+		return m.ProductID()
+	case surveyresult.FieldOrganizationID:
+		return m.OrganizationID()
+	case surveyresult.FieldPeriod:
+		return m.Period()
+	case surveyresult.FieldPeriodStart:
+		return m.PeriodStart()
+	case surveyresult.FieldRespondents:
+		return m.Respondents()
+	case surveyresult.FieldDissatisfiedGeneral:
+		return m.DissatisfiedGeneral()
+	case surveyresult.FieldDissatisfiedClarity:
+		return m.DissatisfiedClarity()
+	case surveyresult.FieldDissatisfiedFriendliness:
+		return m.DissatisfiedFriendliness()
+	case surveyresult.FieldDissatisfiedTimeliness:
+		return m.DissatisfiedTimeliness()
+	case surveyresult.FieldNpsPromoters:
+		return m.NpsPromoters()
+	case surveyresult.FieldNpsPassives:
+		return m.NpsPassives()
+	case surveyresult.FieldNpsDetractors:
+		return m.NpsDetractors()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SurveyResultMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case surveyresult.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case surveyresult.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case surveyresult.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case surveyresult.FieldChannelID:
+		return m.OldChannelID(ctx)
+	case surveyresult.FieldProductID:
+		return m.OldProductID(ctx)
+	case surveyresult.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case surveyresult.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case surveyresult.FieldPeriodStart:
+		return m.OldPeriodStart(ctx)
+	case surveyresult.FieldRespondents:
+		return m.OldRespondents(ctx)
+	case surveyresult.FieldDissatisfiedGeneral:
+		return m.OldDissatisfiedGeneral(ctx)
+	case surveyresult.FieldDissatisfiedClarity:
+		return m.OldDissatisfiedClarity(ctx)
+	case surveyresult.FieldDissatisfiedFriendliness:
+		return m.OldDissatisfiedFriendliness(ctx)
+	case surveyresult.FieldDissatisfiedTimeliness:
+		return m.OldDissatisfiedTimeliness(ctx)
+	case surveyresult.FieldNpsPromoters:
+		return m.OldNpsPromoters(ctx)
+	case surveyresult.FieldNpsPassives:
+		return m.OldNpsPassives(ctx)
+	case surveyresult.FieldNpsDetractors:
+		return m.OldNpsDetractors(ctx)
+	}
+	return nil, fmt.Errorf("unknown SurveyResult field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyResultMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case surveyresult.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case surveyresult.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case surveyresult.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case surveyresult.FieldChannelID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannelID(v)
+		return nil
+	case surveyresult.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case surveyresult.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case surveyresult.FieldPeriod:
+		v, ok := value.(surveyresult.Period)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case surveyresult.FieldPeriodStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStart(v)
+		return nil
+	case surveyresult.FieldRespondents:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRespondents(v)
+		return nil
+	case surveyresult.FieldDissatisfiedGeneral:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDissatisfiedGeneral(v)
+		return nil
+	case surveyresult.FieldDissatisfiedClarity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDissatisfiedClarity(v)
+		return nil
+	case surveyresult.FieldDissatisfiedFriendliness:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDissatisfiedFriendliness(v)
+		return nil
+	case surveyresult.FieldDissatisfiedTimeliness:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDissatisfiedTimeliness(v)
+		return nil
+	case surveyresult.FieldNpsPromoters:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNpsPromoters(v)
+		return nil
+	case surveyresult.FieldNpsPassives:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNpsPassives(v)
+		return nil
+	case surveyresult.FieldNpsDetractors:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNpsDetractors(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResult field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SurveyResultMutation) AddedFields() []string {
+	var fields []string
+	if m.addrespondents != nil {
+		fields = append(fields, surveyresult.FieldRespondents)
+	}
+	if m.adddissatisfied_general != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedGeneral)
+	}
+	if m.adddissatisfied_clarity != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedClarity)
+	}
+	if m.adddissatisfied_friendliness != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedFriendliness)
+	}
+	if m.adddissatisfied_timeliness != nil {
+		fields = append(fields, surveyresult.FieldDissatisfiedTimeliness)
+	}
+	if m.addnps_promoters != nil {
+		fields = append(fields, surveyresult.FieldNpsPromoters)
+	}
+	if m.addnps_passives != nil {
+		fields = append(fields, surveyresult.FieldNpsPassives)
+	}
+	if m.addnps_detractors != nil {
+		fields = append(fields, surveyresult.FieldNpsDetractors)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SurveyResultMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case surveyresult.FieldRespondents:
+		return m.AddedRespondents()
+	case surveyresult.FieldDissatisfiedGeneral:
+		return m.AddedDissatisfiedGeneral()
+	case surveyresult.FieldDissatisfiedClarity:
+		return m.AddedDissatisfiedClarity()
+	case surveyresult.FieldDissatisfiedFriendliness:
+		return m.AddedDissatisfiedFriendliness()
+	case surveyresult.FieldDissatisfiedTimeliness:
+		return m.AddedDissatisfiedTimeliness()
+	case surveyresult.FieldNpsPromoters:
+		return m.AddedNpsPromoters()
+	case surveyresult.FieldNpsPassives:
+		return m.AddedNpsPassives()
+	case surveyresult.FieldNpsDetractors:
+		return m.AddedNpsDetractors()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyResultMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case surveyresult.FieldRespondents:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRespondents(v)
+		return nil
+	case surveyresult.FieldDissatisfiedGeneral:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDissatisfiedGeneral(v)
+		return nil
+	case surveyresult.FieldDissatisfiedClarity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDissatisfiedClarity(v)
+		return nil
+	case surveyresult.FieldDissatisfiedFriendliness:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDissatisfiedFriendliness(v)
+		return nil
+	case surveyresult.FieldDissatisfiedTimeliness:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDissatisfiedTimeliness(v)
+		return nil
+	case surveyresult.FieldNpsPromoters:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNpsPromoters(v)
+		return nil
+	case surveyresult.FieldNpsPassives:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNpsPassives(v)
+		return nil
+	case surveyresult.FieldNpsDetractors:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNpsDetractors(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResult numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SurveyResultMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(surveyresult.FieldProductID) {
+		fields = append(fields, surveyresult.FieldProductID)
+	}
+	if m.FieldCleared(surveyresult.FieldOrganizationID) {
+		fields = append(fields, surveyresult.FieldOrganizationID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SurveyResultMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SurveyResultMutation) ClearField(name string) error {
+	switch name {
+	case surveyresult.FieldProductID:
+		m.ClearProductID()
+		return nil
+	case surveyresult.FieldOrganizationID:
+		m.ClearOrganizationID()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResult nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SurveyResultMutation) ResetField(name string) error {
+	switch name {
+	case surveyresult.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case surveyresult.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case surveyresult.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case surveyresult.FieldChannelID:
+		m.ResetChannelID()
+		return nil
+	case surveyresult.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case surveyresult.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case surveyresult.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case surveyresult.FieldPeriodStart:
+		m.ResetPeriodStart()
+		return nil
+	case surveyresult.FieldRespondents:
+		m.ResetRespondents()
+		return nil
+	case surveyresult.FieldDissatisfiedGeneral:
+		m.ResetDissatisfiedGeneral()
+		return nil
+	case surveyresult.FieldDissatisfiedClarity:
+		m.ResetDissatisfiedClarity()
+		return nil
+	case surveyresult.FieldDissatisfiedFriendliness:
+		m.ResetDissatisfiedFriendliness()
+		return nil
+	case surveyresult.FieldDissatisfiedTimeliness:
+		m.ResetDissatisfiedTimeliness()
+		return nil
+	case surveyresult.FieldNpsPromoters:
+		m.ResetNpsPromoters()
+		return nil
+	case surveyresult.FieldNpsPassives:
+		m.ResetNpsPassives()
+		return nil
+	case surveyresult.FieldNpsDetractors:
+		m.ResetNpsDetractors()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResult field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SurveyResultMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.municipality != nil {
+		edges = append(edges, surveyresult.EdgeMunicipality)
+	}
+	if m.channel != nil {
+		edges = append(edges, surveyresult.EdgeChannel)
+	}
+	if m.product != nil {
+		edges = append(edges, surveyresult.EdgeProduct)
+	}
+	if m.organization != nil {
+		edges = append(edges, surveyresult.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SurveyResultMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case surveyresult.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case surveyresult.EdgeChannel:
+		if id := m.channel; id != nil {
+			return []ent.Value{*id}
+		}
+	case surveyresult.EdgeProduct:
+		if id := m.product; id != nil {
+			return []ent.Value{*id}
+		}
+	case surveyresult.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SurveyResultMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SurveyResultMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SurveyResultMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedmunicipality {
+		edges = append(edges, surveyresult.EdgeMunicipality)
+	}
+	if m.clearedchannel {
+		edges = append(edges, surveyresult.EdgeChannel)
+	}
+	if m.clearedproduct {
+		edges = append(edges, surveyresult.EdgeProduct)
+	}
+	if m.clearedorganization {
+		edges = append(edges, surveyresult.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SurveyResultMutation) EdgeCleared(name string) bool {
+	switch name {
+	case surveyresult.EdgeMunicipality:
+		return m.clearedmunicipality
+	case surveyresult.EdgeChannel:
+		return m.clearedchannel
+	case surveyresult.EdgeProduct:
+		return m.clearedproduct
+	case surveyresult.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SurveyResultMutation) ClearEdge(name string) error {
+	switch name {
+	case surveyresult.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	case surveyresult.EdgeChannel:
+		m.ClearChannel()
+		return nil
+	case surveyresult.EdgeProduct:
+		m.ClearProduct()
+		return nil
+	case surveyresult.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResult unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SurveyResultMutation) ResetEdge(name string) error {
+	switch name {
+	case surveyresult.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	case surveyresult.EdgeChannel:
+		m.ResetChannel()
+		return nil
+	case surveyresult.EdgeProduct:
+		m.ResetProduct()
+		return nil
+	case surveyresult.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResult edge %s", name)
 }
 
 // TargetMutation represents an operation that mutates the Target nodes in the graph.

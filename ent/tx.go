@@ -26,14 +26,20 @@ type Tx struct {
 	ChangeEvent *ChangeEventClient
 	// Channel is the client for interacting with the Channel builders.
 	Channel *ChannelClient
+	// ContactVolume is the client for interacting with the ContactVolume builders.
+	ContactVolume *ContactVolumeClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
+	// SatisfactionTarget is the client for interacting with the SatisfactionTarget builders.
+	SatisfactionTarget *SatisfactionTargetClient
 	// SecurityEvent is the client for interacting with the SecurityEvent builders.
 	SecurityEvent *SecurityEventClient
+	// SurveyResult is the client for interacting with the SurveyResult builders.
+	SurveyResult *SurveyResultClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
@@ -175,10 +181,13 @@ func (tx *Tx) init() {
 	tx.CallbackRequest = NewCallbackRequestClient(tx.config)
 	tx.ChangeEvent = NewChangeEventClient(tx.config)
 	tx.Channel = NewChannelClient(tx.config)
+	tx.ContactVolume = NewContactVolumeClient(tx.config)
 	tx.Location = NewLocationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
+	tx.SatisfactionTarget = NewSatisfactionTargetClient(tx.config)
 	tx.SecurityEvent = NewSecurityEventClient(tx.config)
+	tx.SurveyResult = NewSurveyResultClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
 	tx.UPLEntry = NewUPLEntryClient(tx.config)
 }

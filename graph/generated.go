@@ -29,7 +29,9 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
+	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -46,9 +48,11 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Answer() AnswerResolver
 	CallbackRequest() CallbackRequestResolver
+	ContactVolume() ContactVolumeResolver
 	Mutation() MutationResolver
 	Product() ProductResolver
 	Query() QueryResolver
+	SurveyResult() SurveyResultResolver
 }
 
 type DirectiveRoot struct {
@@ -216,6 +220,53 @@ type ComplexityRoot struct {
 		Unavailable   func(childComplexity int) int
 	}
 
+	ChannelOpening struct {
+		Channel func(childComplexity int) int
+		Date    func(childComplexity int) int
+	}
+
+	ChannelSatisfaction struct {
+		Channel     func(childComplexity int) int
+		Indicators  func(childComplexity int) int
+		NPS         func(childComplexity int) int
+		Respondents func(childComplexity int) int
+	}
+
+	ChannelShift struct {
+		From     func(childComplexity int) int
+		Interval func(childComplexity int) int
+		LeftOut  func(childComplexity int) int
+		Openings func(childComplexity int) int
+		Points   func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
+	ChannelShiftPoint struct {
+		Channels            func(childComplexity int) int
+		Contacts            func(childComplexity int) int
+		DigitalContactShare func(childComplexity int) int
+		DigitalContacts     func(childComplexity int) int
+		DigitalRequests     func(childComplexity int) int
+		DigitalTakeUp       func(childComplexity int) int
+		End                 func(childComplexity int) int
+		Requests            func(childComplexity int) int
+		Start               func(childComplexity int) int
+	}
+
+	ChannelVolume struct {
+		Channel  func(childComplexity int) int
+		Contacts func(childComplexity int) int
+		Requests func(childComplexity int) int
+	}
+
+	ContactVolume struct {
+		Contacts    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Period      func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		Requests    func(childComplexity int) int
+	}
+
 	CoverageGroups struct {
 		Digital       func(childComplexity int) int
 		OtherLanguage func(childComplexity int) int
@@ -295,6 +346,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	IndicatorShare struct {
+		Dissatisfied func(childComplexity int) int
+		High         func(childComplexity int) int
+		Indicator    func(childComplexity int) int
+		Low          func(childComplexity int) int
+		Respondents  func(childComplexity int) int
+		Share        func(childComplexity int) int
+	}
+
 	KnowledgeReport struct {
 		AsOf                      func(childComplexity int) int
 		AssignedCallbacks         func(childComplexity int) int
@@ -333,6 +393,15 @@ type ComplexityRoot struct {
 		Visit          func(childComplexity int) int
 	}
 
+	MeasurementImport struct {
+		Applied   func(childComplexity int) int
+		Changed   func(childComplexity int) int
+		Created   func(childComplexity int) int
+		Problems  func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AssignCallbackRequest func(childComplexity int, id int, assignee string) int
 		ClearAvailability     func(childComplexity int, input editing.ClearAvailability) int
@@ -344,18 +413,30 @@ type ComplexityRoot struct {
 		CreateOrganization    func(childComplexity int, input ent.CreateOrganizationInput) int
 		CreateProduct         func(childComplexity int, input editing.CreateProduct) int
 		CreateTarget          func(childComplexity int, input ent.CreateTargetInput) int
+		ImportMeasurements    func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
 		ImportSpreadsheet     func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
 		PublishProduct        func(childComplexity int, input editing.ProductRef) int
 		RetireProduct         func(childComplexity int, input editing.ProductRef) int
 		SetAvailabilities     func(childComplexity int, input editing.SetAvailabilities) int
 		SetAvailability       func(childComplexity int, input editing.SetAvailability) int
 		SetChannelForProducts func(childComplexity int, input editing.SetChannelForProducts) int
+		SetContactVolume      func(childComplexity int, input ContactVolumeInput) int
+		SetSatisfactionTarget func(childComplexity int, input SatisfactionTargetInput) int
+		SetSurveyResult       func(childComplexity int, input SurveyResultInput) int
 		UpdateAnswer          func(childComplexity int, input knowledge.UpdateAnswer) int
 		UpdateChannel         func(childComplexity int, id int, input ent.UpdateChannelInput) int
 		UpdateLocation        func(childComplexity int, id int, input ent.UpdateLocationInput) int
 		UpdateOrganization    func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
 		UpdateProduct         func(childComplexity int, input editing.UpdateProduct) int
 		UpdateTarget          func(childComplexity int, id int, input ent.UpdateTargetInput) int
+	}
+
+	NetPromoterScore struct {
+		Detractors  func(childComplexity int) int
+		Passives    func(childComplexity int) int
+		Promoters   func(childComplexity int) int
+		Respondents func(childComplexity int) int
+		Score       func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -431,6 +512,7 @@ type ComplexityRoot struct {
 		Answers             func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
 		CallbackRequests    func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
 		Changes             func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
+		ChannelShift        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
 		Channels            func(childComplexity int) int
 		CountryCoverage     func(childComplexity int) int
 		Coverage            func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
@@ -444,7 +526,50 @@ type ComplexityRoot struct {
 		Organizations       func(childComplexity int, municipality *string) int
 		Product             func(childComplexity int, slug string, municipality *string) int
 		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
+		Satisfaction        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
 		Themes              func(childComplexity int, municipality *string) int
+	}
+
+	SatisfactionPoint struct {
+		End         func(childComplexity int) int
+		Indicators  func(childComplexity int) int
+		NPS         func(childComplexity int) int
+		Respondents func(childComplexity int) int
+		Start       func(childComplexity int) int
+	}
+
+	SatisfactionProgress struct {
+		BaselineRespondents func(childComplexity int) int
+		BaselineShare       func(childComplexity int) int
+		CurrentEnd          func(childComplexity int) int
+		CurrentRespondents  func(childComplexity int) int
+		CurrentShare        func(childComplexity int) int
+		CurrentStart        func(childComplexity int) int
+		ExpectedShare       func(childComplexity int) int
+		Indicator           func(childComplexity int) int
+		OnTrack             func(childComplexity int) int
+		Reached             func(childComplexity int) int
+		TargetShare         func(childComplexity int) int
+	}
+
+	SatisfactionReport struct {
+		ByChannel func(childComplexity int) int
+		From      func(childComplexity int) int
+		Interval  func(childComplexity int) int
+		LeftOut   func(childComplexity int) int
+		Points    func(childComplexity int) int
+		Progress  func(childComplexity int) int
+		Target    func(childComplexity int) int
+		To        func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	SatisfactionTarget struct {
+		BaselineFrom func(childComplexity int) int
+		BaselineTo   func(childComplexity int) int
+		Deadline     func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Reduction    func(childComplexity int) int
 	}
 
 	SpreadsheetImport struct {
@@ -463,6 +588,20 @@ type ComplexityRoot struct {
 		Column  func(childComplexity int) int
 		Message func(childComplexity int) int
 		Row     func(childComplexity int) int
+	}
+
+	SurveyResult struct {
+		DissatisfiedClarity      func(childComplexity int) int
+		DissatisfiedFriendliness func(childComplexity int) int
+		DissatisfiedGeneral      func(childComplexity int) int
+		DissatisfiedTimeliness   func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		NpsDetractors            func(childComplexity int) int
+		NpsPassives              func(childComplexity int) int
+		NpsPromoters             func(childComplexity int) int
+		Period                   func(childComplexity int) int
+		PeriodStart              func(childComplexity int) int
+		Respondents              func(childComplexity int) int
 	}
 
 	Target struct {
@@ -535,6 +674,9 @@ type AnswerResolver interface {
 type CallbackRequestResolver interface {
 	AgeHours(ctx context.Context, obj *ent.CallbackRequest) (int, error)
 }
+type ContactVolumeResolver interface {
+	Period(ctx context.Context, obj *ent.ContactVolume) (MeasurementPeriod, error)
+}
 type MutationResolver interface {
 	CreateProduct(ctx context.Context, input editing.CreateProduct) (*ent.Product, error)
 	UpdateProduct(ctx context.Context, input editing.UpdateProduct) (*ent.Product, error)
@@ -553,6 +695,10 @@ type MutationResolver interface {
 	CreateTarget(ctx context.Context, input ent.CreateTargetInput) (*ent.Target, error)
 	UpdateTarget(ctx context.Context, id int, input ent.UpdateTargetInput) (*ent.Target, error)
 	ImportSpreadsheet(ctx context.Context, file graphql.Upload, dryRun *bool, municipality *string) (*csvsheet.Result, error)
+	SetSurveyResult(ctx context.Context, input SurveyResultInput) (*ent.SurveyResult, error)
+	SetContactVolume(ctx context.Context, input ContactVolumeInput) (*ent.ContactVolume, error)
+	SetSatisfactionTarget(ctx context.Context, input SatisfactionTargetInput) (*ent.SatisfactionTarget, error)
+	ImportMeasurements(ctx context.Context, file graphql.Upload, dryRun *bool, municipality *string) (*measurecsv.Result, error)
 	CreateAnswer(ctx context.Context, input knowledge.CreateAnswer) (*ent.Answer, error)
 	UpdateAnswer(ctx context.Context, input knowledge.UpdateAnswer) (*ent.Answer, error)
 	CreateCallbackRequest(ctx context.Context, input knowledge.CreateCallback) (*ent.CallbackRequest, error)
@@ -577,9 +723,14 @@ type QueryResolver interface {
 	Gaps(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
 	NotApplicableReview(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
 	Changes(ctx context.Context, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) (*ChangeConnection, error)
+	Satisfaction(ctx context.Context, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) (*satisfaction.Report, error)
+	ChannelShift(ctx context.Context, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) (*satisfaction.Shift, error)
 	Answers(ctx context.Context, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) (*knowledge.HitConnection, error)
 	CallbackRequests(ctx context.Context, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) (*ent.CallbackRequestConnection, error)
 	Knowledge(ctx context.Context, municipality *string, organization *string) (*knowledge.Report, error)
+}
+type SurveyResultResolver interface {
+	Period(ctx context.Context, obj *ent.SurveyResult) (MeasurementPeriod, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1316,6 +1467,186 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChannelCoverage.Unavailable(childComplexity), true
 
+	case "ChannelOpening.channel":
+		if e.ComplexityRoot.ChannelOpening.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelOpening.Channel(childComplexity), true
+	case "ChannelOpening.date":
+		if e.ComplexityRoot.ChannelOpening.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelOpening.Date(childComplexity), true
+
+	case "ChannelSatisfaction.channel":
+		if e.ComplexityRoot.ChannelSatisfaction.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelSatisfaction.Channel(childComplexity), true
+	case "ChannelSatisfaction.indicators":
+		if e.ComplexityRoot.ChannelSatisfaction.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelSatisfaction.Indicators(childComplexity), true
+	case "ChannelSatisfaction.nps":
+		if e.ComplexityRoot.ChannelSatisfaction.NPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelSatisfaction.NPS(childComplexity), true
+	case "ChannelSatisfaction.respondents":
+		if e.ComplexityRoot.ChannelSatisfaction.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelSatisfaction.Respondents(childComplexity), true
+
+	case "ChannelShift.from":
+		if e.ComplexityRoot.ChannelShift.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShift.From(childComplexity), true
+	case "ChannelShift.interval":
+		if e.ComplexityRoot.ChannelShift.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShift.Interval(childComplexity), true
+	case "ChannelShift.leftOut":
+		if e.ComplexityRoot.ChannelShift.LeftOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShift.LeftOut(childComplexity), true
+	case "ChannelShift.openings":
+		if e.ComplexityRoot.ChannelShift.Openings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShift.Openings(childComplexity), true
+	case "ChannelShift.points":
+		if e.ComplexityRoot.ChannelShift.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShift.Points(childComplexity), true
+	case "ChannelShift.to":
+		if e.ComplexityRoot.ChannelShift.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShift.To(childComplexity), true
+
+	case "ChannelShiftPoint.channels":
+		if e.ComplexityRoot.ChannelShiftPoint.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.Channels(childComplexity), true
+	case "ChannelShiftPoint.contacts":
+		if e.ComplexityRoot.ChannelShiftPoint.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.Contacts(childComplexity), true
+	case "ChannelShiftPoint.digitalContactShare":
+		if e.ComplexityRoot.ChannelShiftPoint.DigitalContactShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.DigitalContactShare(childComplexity), true
+	case "ChannelShiftPoint.digitalContacts":
+		if e.ComplexityRoot.ChannelShiftPoint.DigitalContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.DigitalContacts(childComplexity), true
+	case "ChannelShiftPoint.digitalRequests":
+		if e.ComplexityRoot.ChannelShiftPoint.DigitalRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.DigitalRequests(childComplexity), true
+	case "ChannelShiftPoint.digitalTakeUp":
+		if e.ComplexityRoot.ChannelShiftPoint.DigitalTakeUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.DigitalTakeUp(childComplexity), true
+	case "ChannelShiftPoint.end":
+		if e.ComplexityRoot.ChannelShiftPoint.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.End(childComplexity), true
+	case "ChannelShiftPoint.requests":
+		if e.ComplexityRoot.ChannelShiftPoint.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.Requests(childComplexity), true
+	case "ChannelShiftPoint.start":
+		if e.ComplexityRoot.ChannelShiftPoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelShiftPoint.Start(childComplexity), true
+
+	case "ChannelVolume.channel":
+		if e.ComplexityRoot.ChannelVolume.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVolume.Channel(childComplexity), true
+	case "ChannelVolume.contacts":
+		if e.ComplexityRoot.ChannelVolume.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVolume.Contacts(childComplexity), true
+	case "ChannelVolume.requests":
+		if e.ComplexityRoot.ChannelVolume.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelVolume.Requests(childComplexity), true
+
+	case "ContactVolume.contacts":
+		if e.ComplexityRoot.ContactVolume.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactVolume.Contacts(childComplexity), true
+	case "ContactVolume.id":
+		if e.ComplexityRoot.ContactVolume.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactVolume.ID(childComplexity), true
+	case "ContactVolume.period":
+		if e.ComplexityRoot.ContactVolume.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactVolume.Period(childComplexity), true
+	case "ContactVolume.periodStart":
+		if e.ComplexityRoot.ContactVolume.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactVolume.PeriodStart(childComplexity), true
+	case "ContactVolume.requests":
+		if e.ComplexityRoot.ContactVolume.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactVolume.Requests(childComplexity), true
+
 	case "CoverageGroups.digital":
 		if e.ComplexityRoot.CoverageGroups.Digital == nil {
 			break
@@ -1637,6 +1968,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GapEdge.Node(childComplexity), true
 
+	case "IndicatorShare.dissatisfied":
+		if e.ComplexityRoot.IndicatorShare.Dissatisfied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorShare.Dissatisfied(childComplexity), true
+	case "IndicatorShare.high":
+		if e.ComplexityRoot.IndicatorShare.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorShare.High(childComplexity), true
+	case "IndicatorShare.indicator":
+		if e.ComplexityRoot.IndicatorShare.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorShare.Indicator(childComplexity), true
+	case "IndicatorShare.low":
+		if e.ComplexityRoot.IndicatorShare.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorShare.Low(childComplexity), true
+	case "IndicatorShare.respondents":
+		if e.ComplexityRoot.IndicatorShare.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorShare.Respondents(childComplexity), true
+	case "IndicatorShare.share":
+		if e.ComplexityRoot.IndicatorShare.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorShare.Share(childComplexity), true
+
 	case "KnowledgeReport.asOf":
 		if e.ComplexityRoot.KnowledgeReport.AsOf == nil {
 			break
@@ -1814,6 +2182,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.Visit(childComplexity), true
 
+	case "MeasurementImport.applied":
+		if e.ComplexityRoot.MeasurementImport.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementImport.Applied(childComplexity), true
+	case "MeasurementImport.changed":
+		if e.ComplexityRoot.MeasurementImport.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementImport.Changed(childComplexity), true
+	case "MeasurementImport.created":
+		if e.ComplexityRoot.MeasurementImport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementImport.Created(childComplexity), true
+	case "MeasurementImport.problems":
+		if e.ComplexityRoot.MeasurementImport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementImport.Problems(childComplexity), true
+	case "MeasurementImport.rows":
+		if e.ComplexityRoot.MeasurementImport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementImport.Rows(childComplexity), true
+	case "MeasurementImport.unchanged":
+		if e.ComplexityRoot.MeasurementImport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementImport.Unchanged(childComplexity), true
+
 	case "Mutation.assignCallbackRequest":
 		if e.ComplexityRoot.Mutation.AssignCallbackRequest == nil {
 			break
@@ -1924,6 +2329,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTarget(childComplexity, args["input"].(ent.CreateTargetInput)), true
+	case "Mutation.importMeasurements":
+		if e.ComplexityRoot.Mutation.ImportMeasurements == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importMeasurements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportMeasurements(childComplexity, args["file"].(graphql.Upload), args["dryRun"].(*bool), args["municipality"].(*string)), true
 	case "Mutation.importSpreadsheet":
 		if e.ComplexityRoot.Mutation.ImportSpreadsheet == nil {
 			break
@@ -1990,6 +2406,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetChannelForProducts(childComplexity, args["input"].(editing.SetChannelForProducts)), true
+	case "Mutation.setContactVolume":
+		if e.ComplexityRoot.Mutation.SetContactVolume == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setContactVolume_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetContactVolume(childComplexity, args["input"].(ContactVolumeInput)), true
+	case "Mutation.setSatisfactionTarget":
+		if e.ComplexityRoot.Mutation.SetSatisfactionTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSatisfactionTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSatisfactionTarget(childComplexity, args["input"].(SatisfactionTargetInput)), true
+	case "Mutation.setSurveyResult":
+		if e.ComplexityRoot.Mutation.SetSurveyResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSurveyResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSurveyResult(childComplexity, args["input"].(SurveyResultInput)), true
 	case "Mutation.updateAnswer":
 		if e.ComplexityRoot.Mutation.UpdateAnswer == nil {
 			break
@@ -2056,6 +2505,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTarget(childComplexity, args["id"].(int), args["input"].(ent.UpdateTargetInput)), true
+
+	case "NetPromoterScore.detractors":
+		if e.ComplexityRoot.NetPromoterScore.Detractors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetPromoterScore.Detractors(childComplexity), true
+	case "NetPromoterScore.passives":
+		if e.ComplexityRoot.NetPromoterScore.Passives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetPromoterScore.Passives(childComplexity), true
+	case "NetPromoterScore.promoters":
+		if e.ComplexityRoot.NetPromoterScore.Promoters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetPromoterScore.Promoters(childComplexity), true
+	case "NetPromoterScore.respondents":
+		if e.ComplexityRoot.NetPromoterScore.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetPromoterScore.Respondents(childComplexity), true
+	case "NetPromoterScore.score":
+		if e.ComplexityRoot.NetPromoterScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetPromoterScore.Score(childComplexity), true
 
 	case "Organization.children":
 		if e.ComplexityRoot.Organization.Children == nil {
@@ -2402,6 +2882,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["product"].(string), args["municipality"].(*string), args["since"].(*time.Time), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.channelShift":
+		if e.ComplexityRoot.Query.ChannelShift == nil {
+			break
+		}
+
+		args, err := ec.field_Query_channelShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChannelShift(childComplexity, args["from"].(time.Time), args["to"].(*time.Time), args["interval"].(satisfaction.Interval), args["municipality"].(*string), args["product"].(*string), args["organization"].(*string)), true
 	case "Query.channels":
 		if e.ComplexityRoot.Query.Channels == nil {
 			break
@@ -2536,6 +3027,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ProductOrder), args["where"].(*ent.ProductWhereInput), args["municipality"].(*string), args["theme"].(*string), args["audience"].(*catalog.Audience), args["owner"].(*string), args["availableOn"].(*string), args["search"].(*string)), true
+	case "Query.satisfaction":
+		if e.ComplexityRoot.Query.Satisfaction == nil {
+			break
+		}
+
+		args, err := ec.field_Query_satisfaction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Satisfaction(childComplexity, args["from"].(time.Time), args["to"].(*time.Time), args["interval"].(satisfaction.Interval), args["municipality"].(*string), args["channel"].(*string), args["organization"].(*string), args["product"].(*string)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
@@ -2547,6 +3049,190 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Themes(childComplexity, args["municipality"].(*string)), true
+
+	case "SatisfactionPoint.end":
+		if e.ComplexityRoot.SatisfactionPoint.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionPoint.End(childComplexity), true
+	case "SatisfactionPoint.indicators":
+		if e.ComplexityRoot.SatisfactionPoint.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionPoint.Indicators(childComplexity), true
+	case "SatisfactionPoint.nps":
+		if e.ComplexityRoot.SatisfactionPoint.NPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionPoint.NPS(childComplexity), true
+	case "SatisfactionPoint.respondents":
+		if e.ComplexityRoot.SatisfactionPoint.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionPoint.Respondents(childComplexity), true
+	case "SatisfactionPoint.start":
+		if e.ComplexityRoot.SatisfactionPoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionPoint.Start(childComplexity), true
+
+	case "SatisfactionProgress.baselineRespondents":
+		if e.ComplexityRoot.SatisfactionProgress.BaselineRespondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.BaselineRespondents(childComplexity), true
+	case "SatisfactionProgress.baselineShare":
+		if e.ComplexityRoot.SatisfactionProgress.BaselineShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.BaselineShare(childComplexity), true
+	case "SatisfactionProgress.currentEnd":
+		if e.ComplexityRoot.SatisfactionProgress.CurrentEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.CurrentEnd(childComplexity), true
+	case "SatisfactionProgress.currentRespondents":
+		if e.ComplexityRoot.SatisfactionProgress.CurrentRespondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.CurrentRespondents(childComplexity), true
+	case "SatisfactionProgress.currentShare":
+		if e.ComplexityRoot.SatisfactionProgress.CurrentShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.CurrentShare(childComplexity), true
+	case "SatisfactionProgress.currentStart":
+		if e.ComplexityRoot.SatisfactionProgress.CurrentStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.CurrentStart(childComplexity), true
+	case "SatisfactionProgress.expectedShare":
+		if e.ComplexityRoot.SatisfactionProgress.ExpectedShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.ExpectedShare(childComplexity), true
+	case "SatisfactionProgress.indicator":
+		if e.ComplexityRoot.SatisfactionProgress.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.Indicator(childComplexity), true
+	case "SatisfactionProgress.onTrack":
+		if e.ComplexityRoot.SatisfactionProgress.OnTrack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.OnTrack(childComplexity), true
+	case "SatisfactionProgress.reached":
+		if e.ComplexityRoot.SatisfactionProgress.Reached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.Reached(childComplexity), true
+	case "SatisfactionProgress.targetShare":
+		if e.ComplexityRoot.SatisfactionProgress.TargetShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionProgress.TargetShare(childComplexity), true
+
+	case "SatisfactionReport.byChannel":
+		if e.ComplexityRoot.SatisfactionReport.ByChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.ByChannel(childComplexity), true
+	case "SatisfactionReport.from":
+		if e.ComplexityRoot.SatisfactionReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.From(childComplexity), true
+	case "SatisfactionReport.interval":
+		if e.ComplexityRoot.SatisfactionReport.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.Interval(childComplexity), true
+	case "SatisfactionReport.leftOut":
+		if e.ComplexityRoot.SatisfactionReport.LeftOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.LeftOut(childComplexity), true
+	case "SatisfactionReport.points":
+		if e.ComplexityRoot.SatisfactionReport.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.Points(childComplexity), true
+	case "SatisfactionReport.progress":
+		if e.ComplexityRoot.SatisfactionReport.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.Progress(childComplexity), true
+	case "SatisfactionReport.target":
+		if e.ComplexityRoot.SatisfactionReport.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.Target(childComplexity), true
+	case "SatisfactionReport.to":
+		if e.ComplexityRoot.SatisfactionReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.To(childComplexity), true
+	case "SatisfactionReport.total":
+		if e.ComplexityRoot.SatisfactionReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionReport.Total(childComplexity), true
+
+	case "SatisfactionTarget.baselineFrom":
+		if e.ComplexityRoot.SatisfactionTarget.BaselineFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionTarget.BaselineFrom(childComplexity), true
+	case "SatisfactionTarget.baselineTo":
+		if e.ComplexityRoot.SatisfactionTarget.BaselineTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionTarget.BaselineTo(childComplexity), true
+	case "SatisfactionTarget.deadline":
+		if e.ComplexityRoot.SatisfactionTarget.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionTarget.Deadline(childComplexity), true
+	case "SatisfactionTarget.name":
+		if e.ComplexityRoot.SatisfactionTarget.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionTarget.Name(childComplexity), true
+	case "SatisfactionTarget.reduction":
+		if e.ComplexityRoot.SatisfactionTarget.Reduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionTarget.Reduction(childComplexity), true
 
 	case "SpreadsheetImport.applied":
 		if e.ComplexityRoot.SpreadsheetImport.Applied == nil {
@@ -2621,6 +3307,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SpreadsheetProblem.Row(childComplexity), true
+
+	case "SurveyResult.dissatisfiedClarity":
+		if e.ComplexityRoot.SurveyResult.DissatisfiedClarity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.DissatisfiedClarity(childComplexity), true
+	case "SurveyResult.dissatisfiedFriendliness":
+		if e.ComplexityRoot.SurveyResult.DissatisfiedFriendliness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.DissatisfiedFriendliness(childComplexity), true
+	case "SurveyResult.dissatisfiedGeneral":
+		if e.ComplexityRoot.SurveyResult.DissatisfiedGeneral == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.DissatisfiedGeneral(childComplexity), true
+	case "SurveyResult.dissatisfiedTimeliness":
+		if e.ComplexityRoot.SurveyResult.DissatisfiedTimeliness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.DissatisfiedTimeliness(childComplexity), true
+	case "SurveyResult.id":
+		if e.ComplexityRoot.SurveyResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.ID(childComplexity), true
+	case "SurveyResult.npsDetractors":
+		if e.ComplexityRoot.SurveyResult.NpsDetractors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.NpsDetractors(childComplexity), true
+	case "SurveyResult.npsPassives":
+		if e.ComplexityRoot.SurveyResult.NpsPassives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.NpsPassives(childComplexity), true
+	case "SurveyResult.npsPromoters":
+		if e.ComplexityRoot.SurveyResult.NpsPromoters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.NpsPromoters(childComplexity), true
+	case "SurveyResult.period":
+		if e.ComplexityRoot.SurveyResult.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.Period(childComplexity), true
+	case "SurveyResult.periodStart":
+		if e.ComplexityRoot.SurveyResult.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.PeriodStart(childComplexity), true
+	case "SurveyResult.respondents":
+		if e.ComplexityRoot.SurveyResult.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyResult.Respondents(childComplexity), true
 
 	case "Target.createdAt":
 		if e.ComplexityRoot.Target.CreatedAt == nil {
@@ -2913,6 +3666,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputChannelOrder,
 		ec.unmarshalInputChannelWhereInput,
 		ec.unmarshalInputClearAvailabilityInput,
+		ec.unmarshalInputContactVolumeInput,
 		ec.unmarshalInputCreateAnswerInput,
 		ec.unmarshalInputCreateCallbackRequestInput,
 		ec.unmarshalInputCreateChannelInput,
@@ -2922,15 +3676,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateTargetInput,
 		ec.unmarshalInputLocationOrder,
 		ec.unmarshalInputLocationWhereInput,
+		ec.unmarshalInputMeasurementKeyInput,
 		ec.unmarshalInputOrganizationOrder,
 		ec.unmarshalInputOrganizationWhereInput,
 		ec.unmarshalInputProductOrder,
 		ec.unmarshalInputProductStatusInput,
 		ec.unmarshalInputProductVersionInput,
 		ec.unmarshalInputProductWhereInput,
+		ec.unmarshalInputSatisfactionTargetInput,
 		ec.unmarshalInputSetAvailabilitiesInput,
 		ec.unmarshalInputSetAvailabilityInput,
 		ec.unmarshalInputSetChannelForProductsInput,
+		ec.unmarshalInputSurveyResultInput,
 		ec.unmarshalInputTargetOrder,
 		ec.unmarshalInputTargetWhereInput,
 		ec.unmarshalInputUPLEntryWhereInput,
@@ -3014,7 +3771,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "knowledge.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3032,6 +3789,7 @@ var sources = []*ast.Source{
 	{Name: "editing.graphql", Input: sourceData("editing.graphql"), BuiltIn: false},
 	{Name: "audit.graphql", Input: sourceData("audit.graphql"), BuiltIn: false},
 	{Name: "exchange.graphql", Input: sourceData("exchange.graphql"), BuiltIn: false},
+	{Name: "satisfaction.graphql", Input: sourceData("satisfaction.graphql"), BuiltIn: false},
 	{Name: "knowledge.graphql", Input: sourceData("knowledge.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3350,6 +4108,100 @@ func (ec *executionContext) childFields_ChannelCoverage(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ChannelCoverage", field.Name)
 }
 
+func (ec *executionContext) childFields_ChannelOpening(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelOpening_channel(ctx, field)
+	case "date":
+		return ec.fieldContext_ChannelOpening_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelOpening", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelSatisfaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelSatisfaction_channel(ctx, field)
+	case "respondents":
+		return ec.fieldContext_ChannelSatisfaction_respondents(ctx, field)
+	case "indicators":
+		return ec.fieldContext_ChannelSatisfaction_indicators(ctx, field)
+	case "nps":
+		return ec.fieldContext_ChannelSatisfaction_nps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelSatisfaction", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelShift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ChannelShift_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ChannelShift_to(ctx, field)
+	case "interval":
+		return ec.fieldContext_ChannelShift_interval(ctx, field)
+	case "points":
+		return ec.fieldContext_ChannelShift_points(ctx, field)
+	case "openings":
+		return ec.fieldContext_ChannelShift_openings(ctx, field)
+	case "leftOut":
+		return ec.fieldContext_ChannelShift_leftOut(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelShift", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelShiftPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_ChannelShiftPoint_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ChannelShiftPoint_end(ctx, field)
+	case "channels":
+		return ec.fieldContext_ChannelShiftPoint_channels(ctx, field)
+	case "contacts":
+		return ec.fieldContext_ChannelShiftPoint_contacts(ctx, field)
+	case "digitalContacts":
+		return ec.fieldContext_ChannelShiftPoint_digitalContacts(ctx, field)
+	case "requests":
+		return ec.fieldContext_ChannelShiftPoint_requests(ctx, field)
+	case "digitalRequests":
+		return ec.fieldContext_ChannelShiftPoint_digitalRequests(ctx, field)
+	case "digitalTakeUp":
+		return ec.fieldContext_ChannelShiftPoint_digitalTakeUp(ctx, field)
+	case "digitalContactShare":
+		return ec.fieldContext_ChannelShiftPoint_digitalContactShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelShiftPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_ChannelVolume(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelVolume_channel(ctx, field)
+	case "contacts":
+		return ec.fieldContext_ChannelVolume_contacts(ctx, field)
+	case "requests":
+		return ec.fieldContext_ChannelVolume_requests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelVolume", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactVolume(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactVolume_id(ctx, field)
+	case "period":
+		return ec.fieldContext_ContactVolume_period(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_ContactVolume_periodStart(ctx, field)
+	case "contacts":
+		return ec.fieldContext_ContactVolume_contacts(ctx, field)
+	case "requests":
+		return ec.fieldContext_ContactVolume_requests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactVolume", field.Name)
+}
+
 func (ec *executionContext) childFields_CoverageGroups(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "personalHelp":
@@ -3508,6 +4360,24 @@ func (ec *executionContext) childFields_GapEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type GapEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_IndicatorShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_IndicatorShare_indicator(ctx, field)
+	case "dissatisfied":
+		return ec.fieldContext_IndicatorShare_dissatisfied(ctx, field)
+	case "respondents":
+		return ec.fieldContext_IndicatorShare_respondents(ctx, field)
+	case "share":
+		return ec.fieldContext_IndicatorShare_share(ctx, field)
+	case "low":
+		return ec.fieldContext_IndicatorShare_low(ctx, field)
+	case "high":
+		return ec.fieldContext_IndicatorShare_high(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorShare", field.Name)
+}
+
 func (ec *executionContext) childFields_KnowledgeReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "asOf":
@@ -3582,6 +4452,40 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_municipality(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasurementImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "applied":
+		return ec.fieldContext_MeasurementImport_applied(ctx, field)
+	case "rows":
+		return ec.fieldContext_MeasurementImport_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_MeasurementImport_created(ctx, field)
+	case "changed":
+		return ec.fieldContext_MeasurementImport_changed(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_MeasurementImport_unchanged(ctx, field)
+	case "problems":
+		return ec.fieldContext_MeasurementImport_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasurementImport", field.Name)
+}
+
+func (ec *executionContext) childFields_NetPromoterScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "promoters":
+		return ec.fieldContext_NetPromoterScore_promoters(ctx, field)
+	case "passives":
+		return ec.fieldContext_NetPromoterScore_passives(ctx, field)
+	case "detractors":
+		return ec.fieldContext_NetPromoterScore_detractors(ctx, field)
+	case "respondents":
+		return ec.fieldContext_NetPromoterScore_respondents(ctx, field)
+	case "score":
+		return ec.fieldContext_NetPromoterScore_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetPromoterScore", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3722,6 +4626,90 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SatisfactionPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_SatisfactionPoint_start(ctx, field)
+	case "end":
+		return ec.fieldContext_SatisfactionPoint_end(ctx, field)
+	case "respondents":
+		return ec.fieldContext_SatisfactionPoint_respondents(ctx, field)
+	case "indicators":
+		return ec.fieldContext_SatisfactionPoint_indicators(ctx, field)
+	case "nps":
+		return ec.fieldContext_SatisfactionPoint_nps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatisfactionPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_SatisfactionProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_SatisfactionProgress_indicator(ctx, field)
+	case "baselineShare":
+		return ec.fieldContext_SatisfactionProgress_baselineShare(ctx, field)
+	case "baselineRespondents":
+		return ec.fieldContext_SatisfactionProgress_baselineRespondents(ctx, field)
+	case "targetShare":
+		return ec.fieldContext_SatisfactionProgress_targetShare(ctx, field)
+	case "currentStart":
+		return ec.fieldContext_SatisfactionProgress_currentStart(ctx, field)
+	case "currentEnd":
+		return ec.fieldContext_SatisfactionProgress_currentEnd(ctx, field)
+	case "currentShare":
+		return ec.fieldContext_SatisfactionProgress_currentShare(ctx, field)
+	case "currentRespondents":
+		return ec.fieldContext_SatisfactionProgress_currentRespondents(ctx, field)
+	case "expectedShare":
+		return ec.fieldContext_SatisfactionProgress_expectedShare(ctx, field)
+	case "onTrack":
+		return ec.fieldContext_SatisfactionProgress_onTrack(ctx, field)
+	case "reached":
+		return ec.fieldContext_SatisfactionProgress_reached(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatisfactionProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_SatisfactionReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_SatisfactionReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SatisfactionReport_to(ctx, field)
+	case "interval":
+		return ec.fieldContext_SatisfactionReport_interval(ctx, field)
+	case "points":
+		return ec.fieldContext_SatisfactionReport_points(ctx, field)
+	case "total":
+		return ec.fieldContext_SatisfactionReport_total(ctx, field)
+	case "byChannel":
+		return ec.fieldContext_SatisfactionReport_byChannel(ctx, field)
+	case "target":
+		return ec.fieldContext_SatisfactionReport_target(ctx, field)
+	case "progress":
+		return ec.fieldContext_SatisfactionReport_progress(ctx, field)
+	case "leftOut":
+		return ec.fieldContext_SatisfactionReport_leftOut(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatisfactionReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SatisfactionTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SatisfactionTarget_name(ctx, field)
+	case "baselineFrom":
+		return ec.fieldContext_SatisfactionTarget_baselineFrom(ctx, field)
+	case "baselineTo":
+		return ec.fieldContext_SatisfactionTarget_baselineTo(ctx, field)
+	case "reduction":
+		return ec.fieldContext_SatisfactionTarget_reduction(ctx, field)
+	case "deadline":
+		return ec.fieldContext_SatisfactionTarget_deadline(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatisfactionTarget", field.Name)
+}
+
 func (ec *executionContext) childFields_SpreadsheetImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "applied":
@@ -3756,6 +4744,34 @@ func (ec *executionContext) childFields_SpreadsheetProblem(ctx context.Context, 
 		return ec.fieldContext_SpreadsheetProblem_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SpreadsheetProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SurveyResult_id(ctx, field)
+	case "period":
+		return ec.fieldContext_SurveyResult_period(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_SurveyResult_periodStart(ctx, field)
+	case "respondents":
+		return ec.fieldContext_SurveyResult_respondents(ctx, field)
+	case "dissatisfiedGeneral":
+		return ec.fieldContext_SurveyResult_dissatisfiedGeneral(ctx, field)
+	case "dissatisfiedClarity":
+		return ec.fieldContext_SurveyResult_dissatisfiedClarity(ctx, field)
+	case "dissatisfiedFriendliness":
+		return ec.fieldContext_SurveyResult_dissatisfiedFriendliness(ctx, field)
+	case "dissatisfiedTimeliness":
+		return ec.fieldContext_SurveyResult_dissatisfiedTimeliness(ctx, field)
+	case "npsPromoters":
+		return ec.fieldContext_SurveyResult_npsPromoters(ctx, field)
+	case "npsPassives":
+		return ec.fieldContext_SurveyResult_npsPassives(ctx, field)
+	case "npsDetractors":
+		return ec.fieldContext_SurveyResult_npsDetractors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4158,6 +5174,36 @@ func (ec *executionContext) field_Mutation_createTarget_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importMeasurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importSpreadsheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4250,6 +5296,48 @@ func (ec *executionContext) field_Mutation_setChannelForProducts_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (editing.SetChannelForProducts, error) {
 			return ec.unmarshalNSetChannelForProductsInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐSetChannelForProducts(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setContactVolume_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ContactVolumeInput, error) {
+			return ec.unmarshalNContactVolumeInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐContactVolumeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSatisfactionTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (SatisfactionTargetInput, error) {
+			return ec.unmarshalNSatisfactionTargetInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐSatisfactionTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSurveyResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (SurveyResultInput, error) {
+			return ec.unmarshalNSurveyResultInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐSurveyResultInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4531,6 +5619,60 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_channelShift_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (satisfaction.Interval, error) {
+			return ec.unmarshalNSatisfactionInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "product",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["product"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg5
 	return args, nil
 }
 
@@ -4949,6 +6091,68 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["search"] = arg11
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_satisfaction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (satisfaction.Interval, error) {
+			return ec.unmarshalNSatisfactionInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "channel",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channel"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "product",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["product"] = arg6
 	return args, nil
 }
 
@@ -7967,6 +9171,745 @@ func (ec *executionContext) fieldContext_ChannelCoverage_ratio(_ context.Context
 	return graphql.NewScalarFieldContext("ChannelCoverage", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _ChannelOpening_channel(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Opening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelOpening_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelOpening_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelOpening",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelOpening_date(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Opening) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelOpening_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelOpening_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelOpening", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelSatisfaction_channel(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelSatisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelSatisfaction_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelSatisfaction_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelSatisfaction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelSatisfaction_respondents(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelSatisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelSatisfaction_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelSatisfaction_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelSatisfaction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelSatisfaction_indicators(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelSatisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelSatisfaction_indicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicators, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.IndicatorShare) graphql.Marshaler {
+			return ec.marshalNIndicatorShare2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelSatisfaction_indicators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelSatisfaction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelSatisfaction_nps(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelSatisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelSatisfaction_nps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.NPS) graphql.Marshaler {
+			return ec.marshalNNetPromoterScore2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐNPS(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelSatisfaction_nps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelSatisfaction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetPromoterScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelShift_from(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShift_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShift_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShift", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShift_to(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShift_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShift_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShift", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShift_interval(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShift_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.Interval) graphql.Marshaler {
+			return ec.marshalNSatisfactionInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShift_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShift", field, false, false, errors.New("field of type SatisfactionInterval does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShift_points(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShift_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.ShiftPoint) graphql.Marshaler {
+			return ec.marshalNChannelShiftPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShift_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelShift",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelShiftPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelShift_openings(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShift_openings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Openings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.Opening) graphql.Marshaler {
+			return ec.marshalNChannelOpening2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpeningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShift_openings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelShift",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelOpening(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelShift_leftOut(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Shift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShift_leftOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShift_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShift", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_start(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_end(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, true, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_channels(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.ChannelVolume) graphql.Marshaler {
+			return ec.marshalNChannelVolume2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolumeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelShiftPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelVolume(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelShiftPoint_contacts(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_digitalContacts(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_digitalContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DigitalContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_digitalContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_requests(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_digitalRequests(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_digitalRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DigitalRequests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_digitalRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_digitalTakeUp(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_digitalTakeUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DigitalTakeUp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_digitalTakeUp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelShiftPoint_digitalContactShare(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ShiftPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelShiftPoint_digitalContactShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DigitalContactShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelShiftPoint_digitalContactShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelShiftPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelVolume_channel(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVolume_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVolume_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChannelVolume",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChannelVolume_contacts(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVolume_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVolume_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVolume", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelVolume_requests(ctx context.Context, field graphql.CollectedField, obj *satisfaction.ChannelVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelVolume_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelVolume_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelVolume", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactVolume_id(ctx context.Context, field graphql.CollectedField, obj *ent.ContactVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactVolume_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactVolume_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactVolume", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContactVolume_period(ctx context.Context, field graphql.CollectedField, obj *ent.ContactVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactVolume_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContactVolume().Period(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v MeasurementPeriod) graphql.Marshaler {
+			return ec.marshalNMeasurementPeriod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactVolume_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactVolume", field, true, true, errors.New("field of type MeasurementPeriod does not have child fields"))
+}
+
+func (ec *executionContext) _ContactVolume_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.ContactVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactVolume_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactVolume_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactVolume", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ContactVolume_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.ContactVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactVolume_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactVolume_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactVolume", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContactVolume_requests(ctx context.Context, field graphql.CollectedField, obj *ent.ContactVolume) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactVolume_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactVolume_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactVolume", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _CoverageGroups_personalHelp(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9262,6 +11205,144 @@ func (ec *executionContext) fieldContext_GapEdge_cursor(_ context.Context, field
 	return graphql.NewScalarFieldContext("GapEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _IndicatorShare_indicator(ctx context.Context, field graphql.CollectedField, obj *satisfaction.IndicatorShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorShare_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.Indicator) graphql.Marshaler {
+			return ec.marshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorShare_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorShare", field, false, false, errors.New("field of type SatisfactionIndicator does not have child fields"))
+}
+
+func (ec *executionContext) _IndicatorShare_dissatisfied(ctx context.Context, field graphql.CollectedField, obj *satisfaction.IndicatorShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorShare_dissatisfied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dissatisfied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorShare_dissatisfied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorShare", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _IndicatorShare_respondents(ctx context.Context, field graphql.CollectedField, obj *satisfaction.IndicatorShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorShare_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorShare_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorShare", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _IndicatorShare_share(ctx context.Context, field graphql.CollectedField, obj *satisfaction.IndicatorShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorShare_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorShare", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _IndicatorShare_low(ctx context.Context, field graphql.CollectedField, obj *satisfaction.IndicatorShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorShare_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorShare_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorShare", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _IndicatorShare_high(ctx context.Context, field graphql.CollectedField, obj *satisfaction.IndicatorShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorShare_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorShare_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorShare", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _KnowledgeReport_asOf(ctx context.Context, field graphql.CollectedField, obj *knowledge.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9942,6 +12023,153 @@ func (ec *executionContext) fieldContext_Location_municipality(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasurementImport_applied(ctx context.Context, field graphql.CollectedField, obj *measurecsv.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementImport_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementImport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementImport", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MeasurementImport_rows(ctx context.Context, field graphql.CollectedField, obj *measurecsv.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementImport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementImport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementImport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MeasurementImport_created(ctx context.Context, field graphql.CollectedField, obj *measurecsv.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementImport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementImport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementImport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MeasurementImport_changed(ctx context.Context, field graphql.CollectedField, obj *measurecsv.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementImport_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementImport_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementImport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MeasurementImport_unchanged(ctx context.Context, field graphql.CollectedField, obj *measurecsv.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementImport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementImport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementImport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MeasurementImport_problems(ctx context.Context, field graphql.CollectedField, obj *measurecsv.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementImport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
+			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementImport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasurementImport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SpreadsheetProblem(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10695,6 +12923,182 @@ func (ec *executionContext) fieldContext_Mutation_importSpreadsheet(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setSurveyResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSurveyResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSurveyResult(ctx, fc.Args["input"].(SurveyResultInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SurveyResult) graphql.Marshaler {
+			return ec.marshalNSurveyResult2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSurveyResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSurveyResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSurveyResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setContactVolume(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setContactVolume(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetContactVolume(ctx, fc.Args["input"].(ContactVolumeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContactVolume) graphql.Marshaler {
+			return ec.marshalNContactVolume2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐContactVolume(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setContactVolume(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactVolume(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setContactVolume_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setSatisfactionTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSatisfactionTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSatisfactionTarget(ctx, fc.Args["input"].(SatisfactionTargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SatisfactionTarget) graphql.Marshaler {
+			return ec.marshalNSatisfactionTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSatisfactionTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSatisfactionTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionTarget(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSatisfactionTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importMeasurements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importMeasurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportMeasurements(ctx, fc.Args["file"].(graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["municipality"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *measurecsv.Result) graphql.Marshaler {
+			return ec.marshalNMeasurementImport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋmeasurecsvᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importMeasurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasurementImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importMeasurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createAnswer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10913,6 +13317,121 @@ func (ec *executionContext) fieldContext_Mutation_closeCallbackRequest(ctx conte
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NetPromoterScore_promoters(ctx context.Context, field graphql.CollectedField, obj *satisfaction.NPS) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetPromoterScore_promoters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Promoters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetPromoterScore_promoters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetPromoterScore", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetPromoterScore_passives(ctx context.Context, field graphql.CollectedField, obj *satisfaction.NPS) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetPromoterScore_passives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetPromoterScore_passives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetPromoterScore", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetPromoterScore_detractors(ctx context.Context, field graphql.CollectedField, obj *satisfaction.NPS) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetPromoterScore_detractors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detractors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetPromoterScore_detractors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetPromoterScore", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetPromoterScore_respondents(ctx context.Context, field graphql.CollectedField, obj *satisfaction.NPS) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetPromoterScore_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetPromoterScore_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetPromoterScore", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetPromoterScore_score(ctx context.Context, field graphql.CollectedField, obj *satisfaction.NPS) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetPromoterScore_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetPromoterScore_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetPromoterScore", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -12779,6 +15298,94 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_satisfaction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_satisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Satisfaction(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(satisfaction.Interval), fc.Args["municipality"].(*string), fc.Args["channel"].(*string), fc.Args["organization"].(*string), fc.Args["product"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *satisfaction.Report) graphql.Marshaler {
+			return ec.marshalNSatisfactionReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_satisfaction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_satisfaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_channelShift(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_channelShift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChannelShift(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(satisfaction.Interval), fc.Args["municipality"].(*string), fc.Args["product"].(*string), fc.Args["organization"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *satisfaction.Shift) graphql.Marshaler {
+			return ec.marshalNChannelShift2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_channelShift(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelShift(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_channelShift_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_answers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12985,6 +15592,759 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionPoint_start(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionPoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionPoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionPoint", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionPoint_end(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionPoint_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionPoint_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionPoint", field, true, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionPoint_respondents(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionPoint_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionPoint_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionPoint_indicators(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionPoint_indicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicators, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.IndicatorShare) graphql.Marshaler {
+			return ec.marshalNIndicatorShare2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionPoint_indicators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionPoint_nps(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionPoint_nps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.NPS) graphql.Marshaler {
+			return ec.marshalNNetPromoterScore2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐNPS(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionPoint_nps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetPromoterScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionProgress_indicator(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.Indicator) graphql.Marshaler {
+			return ec.marshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type SatisfactionIndicator does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_baselineShare(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_baselineShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_baselineShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_baselineRespondents(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_baselineRespondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineRespondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_baselineRespondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_targetShare(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_targetShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_targetShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_currentStart(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_currentStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentStart(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_currentStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, true, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_currentEnd(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_currentEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentEnd(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_currentEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, true, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_currentShare(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_currentShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_currentShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_currentRespondents(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_currentRespondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentRespondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_currentRespondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_expectedShare(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_expectedShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_expectedShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_onTrack(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_onTrack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTrack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_onTrack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionProgress_reached(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Progress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionProgress_reached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionProgress_reached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionProgress", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionReport_from(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionReport", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionReport_to(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionReport", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionReport_interval(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.Interval) graphql.Marshaler {
+			return ec.marshalNSatisfactionInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionReport", field, false, false, errors.New("field of type SatisfactionInterval does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionReport_points(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.Point) graphql.Marshaler {
+			return ec.marshalNSatisfactionPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionReport_total(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v satisfaction.Point) graphql.Marshaler {
+			return ec.marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionReport_byChannel(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_byChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.ChannelSatisfaction) graphql.Marshaler {
+			return ec.marshalNChannelSatisfaction2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfactionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_byChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelSatisfaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionReport_target(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SatisfactionTarget) graphql.Marshaler {
+			return ec.marshalOSatisfactionTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSatisfactionTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionReport_progress(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []satisfaction.Progress) graphql.Marshaler {
+			return ec.marshalNSatisfactionProgress2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionReport_leftOut(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionReport_leftOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionReport_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionTarget_name(ctx context.Context, field graphql.CollectedField, obj *ent.SatisfactionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionTarget_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionTarget_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionTarget", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionTarget_baselineFrom(ctx context.Context, field graphql.CollectedField, obj *ent.SatisfactionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionTarget_baselineFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionTarget_baselineFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionTarget", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionTarget_baselineTo(ctx context.Context, field graphql.CollectedField, obj *ent.SatisfactionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionTarget_baselineTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselineTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionTarget_baselineTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionTarget", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionTarget_reduction(ctx context.Context, field graphql.CollectedField, obj *ent.SatisfactionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionTarget_reduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionTarget_reduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionTarget", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SatisfactionTarget_deadline(ctx context.Context, field graphql.CollectedField, obj *ent.SatisfactionTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionTarget_deadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionTarget_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionTarget", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _SpreadsheetImport_applied(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Result) (ret graphql.Marshaler) {
@@ -13270,6 +16630,259 @@ func (ec *executionContext) _SpreadsheetProblem_message(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SpreadsheetProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_id(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_period(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SurveyResult().Period(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v MeasurementPeriod) graphql.Marshaler {
+			return ec.marshalNMeasurementPeriod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, true, true, errors.New("field of type MeasurementPeriod does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_periodStart(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_respondents(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_dissatisfiedGeneral(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_dissatisfiedGeneral(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DissatisfiedGeneral, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_dissatisfiedGeneral(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_dissatisfiedClarity(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_dissatisfiedClarity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DissatisfiedClarity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_dissatisfiedClarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_dissatisfiedFriendliness(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_dissatisfiedFriendliness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DissatisfiedFriendliness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_dissatisfiedFriendliness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_dissatisfiedTimeliness(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_dissatisfiedTimeliness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DissatisfiedTimeliness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_dissatisfiedTimeliness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_npsPromoters(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_npsPromoters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NpsPromoters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_npsPromoters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_npsPassives(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_npsPassives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NpsPassives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_npsPassives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyResult_npsDetractors(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyResult_npsDetractors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NpsDetractors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyResult_npsDetractors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -18270,6 +21883,50 @@ func (ec *executionContext) unmarshalInputClearAvailabilityInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputContactVolumeInput(ctx context.Context, obj any) (ContactVolumeInput, error) {
+	var it ContactVolumeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "contacts", "requests"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNMeasurementKeyInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementKeyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "contacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contacts = data
+		case "requests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requests"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requests = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateAnswerInput(ctx context.Context, obj any) (knowledge.CreateAnswer, error) {
 	var it knowledge.CreateAnswer
 	if obj == nil {
@@ -19694,6 +23351,71 @@ func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context
 				return it, err
 			}
 			it.MunicipalityIDNotIn = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMeasurementKeyInput(ctx context.Context, obj any) (MeasurementKeyInput, error) {
+	var it MeasurementKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipality", "channel", "product", "organization", "period", "periodStart"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Municipality = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNMeasurementPeriod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "periodStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodStart"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodStart = data
 		}
 	}
 	return it, nil
@@ -21350,6 +25072,71 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSatisfactionTargetInput(ctx context.Context, obj any) (SatisfactionTargetInput, error) {
+	var it SatisfactionTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipality", "name", "baselineFrom", "baselineTo", "reduction", "deadline"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Municipality = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "baselineFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baselineFrom"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaselineFrom = data
+		case "baselineTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baselineTo"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaselineTo = data
+		case "reduction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reduction"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reduction = data
+		case "deadline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadline"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deadline = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetAvailabilitiesInput(ctx context.Context, obj any) (editing.SetAvailabilities, error) {
 	var it editing.SetAvailabilities
 	if obj == nil {
@@ -21582,6 +25369,102 @@ func (ec *executionContext) unmarshalInputSetChannelForProductsInput(ctx context
 				return it, err
 			}
 			it.Cell = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSurveyResultInput(ctx context.Context, obj any) (SurveyResultInput, error) {
+	var it SurveyResultInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["npsPromoters"]; !present {
+		asMap["npsPromoters"] = 0
+	}
+	if _, present := asMap["npsPassives"]; !present {
+		asMap["npsPassives"] = 0
+	}
+	if _, present := asMap["npsDetractors"]; !present {
+		asMap["npsDetractors"] = 0
+	}
+
+	fieldsInOrder := [...]string{"key", "respondents", "dissatisfiedGeneral", "dissatisfiedClarity", "dissatisfiedFriendliness", "dissatisfiedTimeliness", "npsPromoters", "npsPassives", "npsDetractors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNMeasurementKeyInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementKeyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "respondents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("respondents"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Respondents = data
+		case "dissatisfiedGeneral":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dissatisfiedGeneral"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DissatisfiedGeneral = data
+		case "dissatisfiedClarity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dissatisfiedClarity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DissatisfiedClarity = data
+		case "dissatisfiedFriendliness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dissatisfiedFriendliness"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DissatisfiedFriendliness = data
+		case "dissatisfiedTimeliness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dissatisfiedTimeliness"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DissatisfiedTimeliness = data
+		case "npsPromoters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("npsPromoters"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NpsPromoters = data
+		case "npsPassives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("npsPassives"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NpsPassives = data
+		case "npsDetractors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("npsDetractors"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NpsDetractors = data
 		}
 	}
 	return it, nil
@@ -24900,6 +28783,386 @@ func (ec *executionContext) _ChannelCoverage(ctx context.Context, sel ast.Select
 	return out
 }
 
+var channelOpeningImplementors = []string{"ChannelOpening"}
+
+func (ec *executionContext) _ChannelOpening(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.Opening) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelOpeningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelOpening")
+		case "channel":
+			out.Values[i] = ec._ChannelOpening_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._ChannelOpening_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var channelSatisfactionImplementors = []string{"ChannelSatisfaction"}
+
+func (ec *executionContext) _ChannelSatisfaction(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.ChannelSatisfaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelSatisfactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelSatisfaction")
+		case "channel":
+			out.Values[i] = ec._ChannelSatisfaction_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondents":
+			out.Values[i] = ec._ChannelSatisfaction_respondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indicators":
+			out.Values[i] = ec._ChannelSatisfaction_indicators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nps":
+			out.Values[i] = ec._ChannelSatisfaction_nps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var channelShiftImplementors = []string{"ChannelShift"}
+
+func (ec *executionContext) _ChannelShift(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.Shift) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelShiftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelShift")
+		case "from":
+			out.Values[i] = ec._ChannelShift_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ChannelShift_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interval":
+			out.Values[i] = ec._ChannelShift_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._ChannelShift_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openings":
+			out.Values[i] = ec._ChannelShift_openings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leftOut":
+			out.Values[i] = ec._ChannelShift_leftOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var channelShiftPointImplementors = []string{"ChannelShiftPoint"}
+
+func (ec *executionContext) _ChannelShiftPoint(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.ShiftPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelShiftPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelShiftPoint")
+		case "start":
+			out.Values[i] = ec._ChannelShiftPoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._ChannelShiftPoint_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channels":
+			out.Values[i] = ec._ChannelShiftPoint_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._ChannelShiftPoint_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digitalContacts":
+			out.Values[i] = ec._ChannelShiftPoint_digitalContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._ChannelShiftPoint_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digitalRequests":
+			out.Values[i] = ec._ChannelShiftPoint_digitalRequests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digitalTakeUp":
+			out.Values[i] = ec._ChannelShiftPoint_digitalTakeUp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "digitalContactShare":
+			out.Values[i] = ec._ChannelShiftPoint_digitalContactShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var channelVolumeImplementors = []string{"ChannelVolume"}
+
+func (ec *executionContext) _ChannelVolume(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.ChannelVolume) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelVolumeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelVolume")
+		case "channel":
+			out.Values[i] = ec._ChannelVolume_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._ChannelVolume_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._ChannelVolume_requests(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var contactVolumeImplementors = []string{"ContactVolume"}
+
+func (ec *executionContext) _ContactVolume(ctx context.Context, sel ast.SelectionSet, obj *ent.ContactVolume) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactVolumeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactVolume")
+		case "id":
+			out.Values[i] = ec._ContactVolume_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContactVolume_period(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "periodStart":
+			out.Values[i] = ec._ContactVolume_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contacts":
+			out.Values[i] = ec._ContactVolume_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requests":
+			out.Values[i] = ec._ContactVolume_requests(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var coverageGroupsImplementors = []string{"CoverageGroups"}
 
 func (ec *executionContext) _CoverageGroups(ctx context.Context, sel ast.SelectionSet, obj *coverage.Groups) graphql.Marshaler {
@@ -25466,6 +29729,70 @@ func (ec *executionContext) _GapEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var indicatorShareImplementors = []string{"IndicatorShare"}
+
+func (ec *executionContext) _IndicatorShare(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.IndicatorShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IndicatorShare")
+		case "indicator":
+			out.Values[i] = ec._IndicatorShare_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissatisfied":
+			out.Values[i] = ec._IndicatorShare_dissatisfied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondents":
+			out.Values[i] = ec._IndicatorShare_respondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._IndicatorShare_share(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "low":
+			out.Values[i] = ec._IndicatorShare_low(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._IndicatorShare_high(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var knowledgeReportImplementors = []string{"KnowledgeReport"}
 
 func (ec *executionContext) _KnowledgeReport(ctx context.Context, sel ast.SelectionSet, obj *knowledge.Report) graphql.Marshaler {
@@ -25744,6 +30071,70 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var measurementImportImplementors = []string{"MeasurementImport"}
+
+func (ec *executionContext) _MeasurementImport(ctx context.Context, sel ast.SelectionSet, obj *measurecsv.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measurementImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasurementImport")
+		case "applied":
+			out.Values[i] = ec._MeasurementImport_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._MeasurementImport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._MeasurementImport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._MeasurementImport_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._MeasurementImport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._MeasurementImport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -25882,6 +30273,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setSurveyResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSurveyResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setContactVolume":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setContactVolume(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setSatisfactionTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSatisfactionTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importMeasurements":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importMeasurements(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createAnswer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createAnswer(ctx, field)
@@ -25915,6 +30334,65 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_closeCallbackRequest(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var netPromoterScoreImplementors = []string{"NetPromoterScore"}
+
+func (ec *executionContext) _NetPromoterScore(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.NPS) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, netPromoterScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetPromoterScore")
+		case "promoters":
+			out.Values[i] = ec._NetPromoterScore_promoters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passives":
+			out.Values[i] = ec._NetPromoterScore_passives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detractors":
+			out.Values[i] = ec._NetPromoterScore_detractors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondents":
+			out.Values[i] = ec._NetPromoterScore_respondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._NetPromoterScore_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -26974,6 +31452,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "satisfaction":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_satisfaction(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "channelShift":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_channelShift(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "answers":
 			field := field
 
@@ -27053,6 +31575,292 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var satisfactionPointImplementors = []string{"SatisfactionPoint"}
+
+func (ec *executionContext) _SatisfactionPoint(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.Point) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satisfactionPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatisfactionPoint")
+		case "start":
+			out.Values[i] = ec._SatisfactionPoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._SatisfactionPoint_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondents":
+			out.Values[i] = ec._SatisfactionPoint_respondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indicators":
+			out.Values[i] = ec._SatisfactionPoint_indicators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nps":
+			out.Values[i] = ec._SatisfactionPoint_nps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var satisfactionProgressImplementors = []string{"SatisfactionProgress"}
+
+func (ec *executionContext) _SatisfactionProgress(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.Progress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satisfactionProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatisfactionProgress")
+		case "indicator":
+			out.Values[i] = ec._SatisfactionProgress_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baselineShare":
+			out.Values[i] = ec._SatisfactionProgress_baselineShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "baselineRespondents":
+			out.Values[i] = ec._SatisfactionProgress_baselineRespondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetShare":
+			out.Values[i] = ec._SatisfactionProgress_targetShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentStart":
+			out.Values[i] = ec._SatisfactionProgress_currentStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentEnd":
+			out.Values[i] = ec._SatisfactionProgress_currentEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentShare":
+			out.Values[i] = ec._SatisfactionProgress_currentShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentRespondents":
+			out.Values[i] = ec._SatisfactionProgress_currentRespondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expectedShare":
+			out.Values[i] = ec._SatisfactionProgress_expectedShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "onTrack":
+			out.Values[i] = ec._SatisfactionProgress_onTrack(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reached":
+			out.Values[i] = ec._SatisfactionProgress_reached(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var satisfactionReportImplementors = []string{"SatisfactionReport"}
+
+func (ec *executionContext) _SatisfactionReport(ctx context.Context, sel ast.SelectionSet, obj *satisfaction.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satisfactionReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatisfactionReport")
+		case "from":
+			out.Values[i] = ec._SatisfactionReport_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._SatisfactionReport_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interval":
+			out.Values[i] = ec._SatisfactionReport_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._SatisfactionReport_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._SatisfactionReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byChannel":
+			out.Values[i] = ec._SatisfactionReport_byChannel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._SatisfactionReport_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "progress":
+			out.Values[i] = ec._SatisfactionReport_progress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leftOut":
+			out.Values[i] = ec._SatisfactionReport_leftOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var satisfactionTargetImplementors = []string{"SatisfactionTarget"}
+
+func (ec *executionContext) _SatisfactionTarget(ctx context.Context, sel ast.SelectionSet, obj *ent.SatisfactionTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satisfactionTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatisfactionTarget")
+		case "name":
+			out.Values[i] = ec._SatisfactionTarget_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baselineFrom":
+			out.Values[i] = ec._SatisfactionTarget_baselineFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baselineTo":
+			out.Values[i] = ec._SatisfactionTarget_baselineTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reduction":
+			out.Values[i] = ec._SatisfactionTarget_reduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deadline":
+			out.Values[i] = ec._SatisfactionTarget_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27181,6 +31989,126 @@ func (ec *executionContext) _SpreadsheetProblem(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._SpreadsheetProblem_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var surveyResultImplementors = []string{"SurveyResult"}
+
+func (ec *executionContext) _SurveyResult(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyResult")
+		case "id":
+			out.Values[i] = ec._SurveyResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SurveyResult_period(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "periodStart":
+			out.Values[i] = ec._SurveyResult_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "respondents":
+			out.Values[i] = ec._SurveyResult_respondents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dissatisfiedGeneral":
+			out.Values[i] = ec._SurveyResult_dissatisfiedGeneral(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dissatisfiedClarity":
+			out.Values[i] = ec._SurveyResult_dissatisfiedClarity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dissatisfiedFriendliness":
+			out.Values[i] = ec._SurveyResult_dissatisfiedFriendliness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dissatisfiedTimeliness":
+			out.Values[i] = ec._SurveyResult_dissatisfiedTimeliness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "npsPromoters":
+			out.Values[i] = ec._SurveyResult_npsPromoters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "npsPassives":
+			out.Values[i] = ec._SurveyResult_npsPassives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "npsDetractors":
+			out.Values[i] = ec._SurveyResult_npsDetractors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28375,6 +33303,26 @@ func (ec *executionContext) marshalNChannelCoverage2ᚕgithubᚗcomᚋgemeente�
 	return ret
 }
 
+func (ec *executionContext) marshalNChannelOpening2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpening(ctx context.Context, sel ast.SelectionSet, v satisfaction.Opening) graphql.Marshaler {
+	return ec._ChannelOpening(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelOpening2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpeningᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Opening) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelOpening2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpening(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNChannelOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelOrderField(ctx context.Context, v any) (*ent.ChannelOrderField, error) {
 	var res = new(ent.ChannelOrderField)
 	err := res.UnmarshalGQL(v)
@@ -28391,6 +33339,80 @@ func (ec *executionContext) marshalNChannelOrderField2ᚖgithubᚗcomᚋgemeente
 	return v
 }
 
+func (ec *executionContext) marshalNChannelSatisfaction2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfaction(ctx context.Context, sel ast.SelectionSet, v satisfaction.ChannelSatisfaction) graphql.Marshaler {
+	return ec._ChannelSatisfaction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelSatisfaction2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfactionᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ChannelSatisfaction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelSatisfaction2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfaction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannelShift2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShift(ctx context.Context, sel ast.SelectionSet, v satisfaction.Shift) graphql.Marshaler {
+	return ec._ChannelShift(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelShift2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShift(ctx context.Context, sel ast.SelectionSet, v *satisfaction.Shift) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChannelShift(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChannelShiftPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPoint(ctx context.Context, sel ast.SelectionSet, v satisfaction.ShiftPoint) graphql.Marshaler {
+	return ec._ChannelShiftPoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelShiftPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPointᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ShiftPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelShiftPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannelVolume2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolume(ctx context.Context, sel ast.SelectionSet, v satisfaction.ChannelVolume) graphql.Marshaler {
+	return ec._ChannelVolume(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChannelVolume2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolumeᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ChannelVolume) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelVolume2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolume(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNChannelWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelWhereInput(ctx context.Context, v any) (*ent.ChannelWhereInput, error) {
 	res, err := ec.unmarshalInputChannelWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -28398,6 +33420,25 @@ func (ec *executionContext) unmarshalNChannelWhereInput2ᚖgithubᚗcomᚋgemeen
 
 func (ec *executionContext) unmarshalNClearAvailabilityInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐClearAvailability(ctx context.Context, v any) (editing.ClearAvailability, error) {
 	res, err := ec.unmarshalInputClearAvailabilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactVolume2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐContactVolume(ctx context.Context, sel ast.SelectionSet, v ent.ContactVolume) graphql.Marshaler {
+	return ec._ContactVolume(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactVolume2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐContactVolume(ctx context.Context, sel ast.SelectionSet, v *ent.ContactVolume) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactVolume(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactVolumeInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐContactVolumeInput(ctx context.Context, v any) (ContactVolumeInput, error) {
+	res, err := ec.unmarshalInputContactVolumeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -28670,6 +33711,26 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNIndicatorShare2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShare(ctx context.Context, sel ast.SelectionSet, v satisfaction.IndicatorShare) graphql.Marshaler {
+	return ec._IndicatorShare(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIndicatorShare2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShareᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.IndicatorShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIndicatorShare2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28773,6 +33834,39 @@ func (ec *executionContext) marshalNLocationVisit2githubᚗcomᚋgemeenteᚑrott
 func (ec *executionContext) unmarshalNLocationWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationWhereInput(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
 	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasurementImport2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋmeasurecsvᚐResult(ctx context.Context, sel ast.SelectionSet, v measurecsv.Result) graphql.Marshaler {
+	return ec._MeasurementImport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMeasurementImport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋmeasurecsvᚐResult(ctx context.Context, sel ast.SelectionSet, v *measurecsv.Result) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MeasurementImport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeasurementKeyInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementKeyInput(ctx context.Context, v any) (*MeasurementKeyInput, error) {
+	res, err := ec.unmarshalInputMeasurementKeyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMeasurementPeriod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementPeriod(ctx context.Context, v any) (MeasurementPeriod, error) {
+	var res MeasurementPeriod
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasurementPeriod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementPeriod(ctx context.Context, sel ast.SelectionSet, v MeasurementPeriod) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNetPromoterScore2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐNPS(ctx context.Context, sel ast.SelectionSet, v satisfaction.NPS) graphql.Marshaler {
+	return ec._NetPromoterScore(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -28990,6 +34084,99 @@ func (ec *executionContext) unmarshalNProductWhereInput2ᚖgithubᚗcomᚋgemeen
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx context.Context, v any) (satisfaction.Indicator, error) {
+	var res satisfaction.Indicator
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx context.Context, sel ast.SelectionSet, v satisfaction.Indicator) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSatisfactionInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐInterval(ctx context.Context, v any) (satisfaction.Interval, error) {
+	var res satisfaction.Interval
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSatisfactionInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐInterval(ctx context.Context, sel ast.SelectionSet, v satisfaction.Interval) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPoint(ctx context.Context, sel ast.SelectionSet, v satisfaction.Point) graphql.Marshaler {
+	return ec._SatisfactionPoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSatisfactionPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPointᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Point) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSatisfactionProgress2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgress(ctx context.Context, sel ast.SelectionSet, v satisfaction.Progress) graphql.Marshaler {
+	return ec._SatisfactionProgress(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSatisfactionProgress2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Progress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSatisfactionProgress2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSatisfactionReport2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐReport(ctx context.Context, sel ast.SelectionSet, v satisfaction.Report) graphql.Marshaler {
+	return ec._SatisfactionReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSatisfactionReport2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐReport(ctx context.Context, sel ast.SelectionSet, v *satisfaction.Report) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SatisfactionReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSatisfactionTarget2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSatisfactionTarget(ctx context.Context, sel ast.SelectionSet, v ent.SatisfactionTarget) graphql.Marshaler {
+	return ec._SatisfactionTarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSatisfactionTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSatisfactionTarget(ctx context.Context, sel ast.SelectionSet, v *ent.SatisfactionTarget) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SatisfactionTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSatisfactionTargetInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐSatisfactionTargetInput(ctx context.Context, v any) (SatisfactionTargetInput, error) {
+	res, err := ec.unmarshalInputSatisfactionTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetAvailabilitiesInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐSetAvailabilities(ctx context.Context, v any) (editing.SetAvailabilities, error) {
 	res, err := ec.unmarshalInputSetAvailabilitiesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29083,6 +34270,25 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSurveyResult2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSurveyResult(ctx context.Context, sel ast.SelectionSet, v ent.SurveyResult) graphql.Marshaler {
+	return ec._SurveyResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSurveyResult2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSurveyResult(ctx context.Context, sel ast.SelectionSet, v *ent.SurveyResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SurveyResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSurveyResultInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐSurveyResultInput(ctx context.Context, v any) (SurveyResultInput, error) {
+	res, err := ec.unmarshalInputSurveyResultInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTarget2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTarget(ctx context.Context, sel ast.SelectionSet, v ent.Target) graphql.Marshaler {
@@ -30558,6 +35764,13 @@ func (ec *executionContext) unmarshalOProductWhereInput2ᚖgithubᚗcomᚋgemeen
 	}
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSatisfactionTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSatisfactionTarget(ctx context.Context, sel ast.SelectionSet, v *ent.SatisfactionTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SatisfactionTarget(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/gemeente-rotterdam/catalogus/internal/audit"
@@ -25,6 +26,13 @@ type ChangeEdge struct {
 	Cursor entgql.Cursor[int] `json:"cursor"`
 }
 
+// A contact volume to record: a new one, or new figures for the one with the same key.
+type ContactVolumeInput struct {
+	Key      *MeasurementKeyInput `json:"key"`
+	Contacts int                  `json:"contacts"`
+	Requests *int                 `json:"requests,omitempty"`
+}
+
 // A page of cells.
 type GapConnection struct {
 	TotalCount int                   `json:"totalCount"`
@@ -35,6 +43,44 @@ type GapConnection struct {
 type GapEdge struct {
 	Node   *coverage.Gap      `json:"node"`
 	Cursor entgql.Cursor[int] `json:"cursor"`
+}
+
+// What a measurement is about. Without product and organization: the channel as a whole.
+type MeasurementKeyInput struct {
+	// Organization code of the municipality; without it the default municipality.
+	Municipality *string `json:"municipality,omitempty"`
+	// Channel code.
+	Channel string `json:"channel"`
+	// Product slug.
+	Product *string `json:"product,omitempty"`
+	// Organization unit code.
+	Organization *string           `json:"organization,omitempty"`
+	Period       MeasurementPeriod `json:"period"`
+	// First day of the month or quarter.
+	PeriodStart time.Time `json:"periodStart"`
+}
+
+// The satisfaction target of a municipality (or, without one, of every municipality).
+type SatisfactionTargetInput struct {
+	Municipality *string   `json:"municipality,omitempty"`
+	Name         string    `json:"name"`
+	BaselineFrom time.Time `json:"baselineFrom"`
+	BaselineTo   time.Time `json:"baselineTo"`
+	Reduction    float64   `json:"reduction"`
+	Deadline     time.Time `json:"deadline"`
+}
+
+// A survey result to record: a new one, or new figures for the one with the same key.
+type SurveyResultInput struct {
+	Key                      *MeasurementKeyInput `json:"key"`
+	Respondents              int                  `json:"respondents"`
+	DissatisfiedGeneral      int                  `json:"dissatisfiedGeneral"`
+	DissatisfiedClarity      int                  `json:"dissatisfiedClarity"`
+	DissatisfiedFriendliness int                  `json:"dissatisfiedFriendliness"`
+	DissatisfiedTimeliness   int                  `json:"dissatisfiedTimeliness"`
+	NpsPromoters             *int                 `json:"npsPromoters,omitempty"`
+	NpsPassives              *int                 `json:"npsPassives,omitempty"`
+	NpsDetractors            *int                 `json:"npsDetractors,omitempty"`
 }
 
 // The distance between the points of a coverage history.
@@ -90,6 +136,62 @@ func (e *CoverageInterval) UnmarshalJSON(b []byte) error {
 }
 
 func (e CoverageInterval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The length of a measured period.
+type MeasurementPeriod string
+
+const (
+	MeasurementPeriodMonth   MeasurementPeriod = "MONTH"
+	MeasurementPeriodQuarter MeasurementPeriod = "QUARTER"
+)
+
+var AllMeasurementPeriod = []MeasurementPeriod{
+	MeasurementPeriodMonth,
+	MeasurementPeriodQuarter,
+}
+
+func (e MeasurementPeriod) IsValid() bool {
+	switch e {
+	case MeasurementPeriodMonth, MeasurementPeriodQuarter:
+		return true
+	}
+	return false
+}
+
+func (e MeasurementPeriod) String() string {
+	return string(e)
+}
+
+func (e *MeasurementPeriod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MeasurementPeriod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MeasurementPeriod", str)
+	}
+	return nil
+}
+
+func (e MeasurementPeriod) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MeasurementPeriod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MeasurementPeriod) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -252,6 +252,7 @@ func (l *loader) steps() []changelog.Step {
 			i = j
 		}
 	}
+	l.measurementSteps(add)
 	l.answerSteps(add)
 	slices.SortStableFunc(all, func(a, b step) int {
 		if c := a.At.Compare(b.At); c != 0 {

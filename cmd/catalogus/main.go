@@ -51,6 +51,8 @@ Usage:
   catalogus upl import FILE   load the national UPL list (names that left it are kept, marked)
   catalogus upl report        products without a UPL name or with one that left the list,
                               and municipal UPL names no product covers
+  catalogus measurements import [--dry-run] FILE
+                              record survey results and contact volumes from a CSV file
   catalogus retention apply   replace people's names in the logs by pseudonyms after the retention period
   catalogus help [command]    explain a command and its flags
 
@@ -69,7 +71,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd, uplImportCmd, uplReportCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd, uplImportCmd, uplReportCmd, measurementsImportCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
@@ -92,8 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	if (name == "token" || name == "retention" || name == "upl") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		// Two-word commands: token create|list|revoke, retention apply, upl import|report.
+	if (name == "token" || name == "retention" || name == "upl" || name == "measurements") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// Two-word commands: token create|list|revoke, retention apply, upl import|report, measurements import.
 		name, args = name+" "+args[1], append([]string{name + " " + args[1]}, args[2:]...)
 	}
 	if name == "help" {

@@ -92,14 +92,17 @@ type Entity string
 
 // Entity values.
 const (
-	EntityPRODUCT          Entity = "PRODUCT"
-	EntityAVAILABILITY     Entity = "AVAILABILITY"
-	EntityCHANNEL          Entity = "CHANNEL"
-	EntityORGANIZATION     Entity = "ORGANIZATION"
-	EntityLOCATION         Entity = "LOCATION"
-	EntityTARGET           Entity = "TARGET"
-	EntityANSWER           Entity = "ANSWER"
-	EntityCALLBACK_REQUEST Entity = "CALLBACK_REQUEST"
+	EntityPRODUCT             Entity = "PRODUCT"
+	EntityAVAILABILITY        Entity = "AVAILABILITY"
+	EntityCHANNEL             Entity = "CHANNEL"
+	EntityORGANIZATION        Entity = "ORGANIZATION"
+	EntityLOCATION            Entity = "LOCATION"
+	EntityTARGET              Entity = "TARGET"
+	EntitySURVEY_RESULT       Entity = "SURVEY_RESULT"
+	EntityCONTACT_VOLUME      Entity = "CONTACT_VOLUME"
+	EntitySATISFACTION_TARGET Entity = "SATISFACTION_TARGET"
+	EntityANSWER              Entity = "ANSWER"
+	EntityCALLBACK_REQUEST    Entity = "CALLBACK_REQUEST"
 )
 
 func (e Entity) String() string {
@@ -109,7 +112,7 @@ func (e Entity) String() string {
 // EntityValidator is a validator for the "entity" field enum values. It is called by the builders before save.
 func EntityValidator(e Entity) error {
 	switch e {
-	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntityANSWER, EntityCALLBACK_REQUEST:
+	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntitySURVEY_RESULT, EntityCONTACT_VOLUME, EntitySATISFACTION_TARGET, EntityANSWER, EntityCALLBACK_REQUEST:
 		return nil
 	default:
 		return fmt.Errorf("changeevent: invalid enum value for entity field: %q", e)

@@ -81,6 +81,18 @@ func (f ChannelFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ChannelMutation", m)
 }
 
+// The ContactVolumeFunc type is an adapter to allow the use of ordinary
+// function as ContactVolume mutator.
+type ContactVolumeFunc func(context.Context, *ent.ContactVolumeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ContactVolumeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ContactVolumeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContactVolumeMutation", m)
+}
+
 // The LocationFunc type is an adapter to allow the use of ordinary
 // function as Location mutator.
 type LocationFunc func(context.Context, *ent.LocationMutation) (ent.Value, error)
@@ -117,6 +129,18 @@ func (f ProductFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProductMutation", m)
 }
 
+// The SatisfactionTargetFunc type is an adapter to allow the use of ordinary
+// function as SatisfactionTarget mutator.
+type SatisfactionTargetFunc func(context.Context, *ent.SatisfactionTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SatisfactionTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SatisfactionTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SatisfactionTargetMutation", m)
+}
+
 // The SecurityEventFunc type is an adapter to allow the use of ordinary
 // function as SecurityEvent mutator.
 type SecurityEventFunc func(context.Context, *ent.SecurityEventMutation) (ent.Value, error)
@@ -127,6 +151,18 @@ func (f SecurityEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SecurityEventMutation", m)
+}
+
+// The SurveyResultFunc type is an adapter to allow the use of ordinary
+// function as SurveyResult mutator.
+type SurveyResultFunc func(context.Context, *ent.SurveyResultMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SurveyResultFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SurveyResultMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SurveyResultMutation", m)
 }
 
 // The TargetFunc type is an adapter to allow the use of ordinary

@@ -14,11 +14,14 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -241,6 +244,33 @@ func (f TraverseChannel) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ChannelQuery", q)
 }
 
+// The ContactVolumeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ContactVolumeFunc func(context.Context, *ent.ContactVolumeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ContactVolumeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ContactVolumeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ContactVolumeQuery", q)
+}
+
+// The TraverseContactVolume type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseContactVolume func(context.Context, *ent.ContactVolumeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseContactVolume) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseContactVolume) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContactVolumeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ContactVolumeQuery", q)
+}
+
 // The LocationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type LocationFunc func(context.Context, *ent.LocationQuery) (ent.Value, error)
 
@@ -322,6 +352,33 @@ func (f TraverseProduct) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProductQuery", q)
 }
 
+// The SatisfactionTargetFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SatisfactionTargetFunc func(context.Context, *ent.SatisfactionTargetQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SatisfactionTargetFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SatisfactionTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SatisfactionTargetQuery", q)
+}
+
+// The TraverseSatisfactionTarget type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSatisfactionTarget func(context.Context, *ent.SatisfactionTargetQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSatisfactionTarget) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSatisfactionTarget) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SatisfactionTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SatisfactionTargetQuery", q)
+}
+
 // The SecurityEventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SecurityEventFunc func(context.Context, *ent.SecurityEventQuery) (ent.Value, error)
 
@@ -347,6 +404,33 @@ func (f TraverseSecurityEvent) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.SecurityEventQuery", q)
+}
+
+// The SurveyResultFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SurveyResultFunc func(context.Context, *ent.SurveyResultQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SurveyResultFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SurveyResultQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SurveyResultQuery", q)
+}
+
+// The TraverseSurveyResult type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSurveyResult func(context.Context, *ent.SurveyResultQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSurveyResult) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSurveyResult) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyResultQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SurveyResultQuery", q)
 }
 
 // The TargetFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -418,14 +502,20 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ChangeEventQuery, predicate.ChangeEvent, changeevent.OrderOption]{typ: ent.TypeChangeEvent, tq: q}, nil
 	case *ent.ChannelQuery:
 		return &query[*ent.ChannelQuery, predicate.Channel, channel.OrderOption]{typ: ent.TypeChannel, tq: q}, nil
+	case *ent.ContactVolumeQuery:
+		return &query[*ent.ContactVolumeQuery, predicate.ContactVolume, contactvolume.OrderOption]{typ: ent.TypeContactVolume, tq: q}, nil
 	case *ent.LocationQuery:
 		return &query[*ent.LocationQuery, predicate.Location, location.OrderOption]{typ: ent.TypeLocation, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.ProductQuery:
 		return &query[*ent.ProductQuery, predicate.Product, product.OrderOption]{typ: ent.TypeProduct, tq: q}, nil
+	case *ent.SatisfactionTargetQuery:
+		return &query[*ent.SatisfactionTargetQuery, predicate.SatisfactionTarget, satisfactiontarget.OrderOption]{typ: ent.TypeSatisfactionTarget, tq: q}, nil
 	case *ent.SecurityEventQuery:
 		return &query[*ent.SecurityEventQuery, predicate.SecurityEvent, securityevent.OrderOption]{typ: ent.TypeSecurityEvent, tq: q}, nil
+	case *ent.SurveyResultQuery:
+		return &query[*ent.SurveyResultQuery, predicate.SurveyResult, surveyresult.OrderOption]{typ: ent.TypeSurveyResult, tq: q}, nil
 	case *ent.TargetQuery:
 		return &query[*ent.TargetQuery, predicate.Target, target.OrderOption]{typ: ent.TypeTarget, tq: q}, nil
 	case *ent.UPLEntryQuery:

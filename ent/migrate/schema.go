@@ -212,7 +212,7 @@ var (
 	// ChangeEventsColumns holds the columns for the "change_events" table.
 	ChangeEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "ANSWER", "CALLBACK_REQUEST"}},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST"}},
 		{Name: "entity_id", Type: field.TypeInt},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "product_id", Type: field.TypeInt, Nullable: true},
@@ -284,6 +284,59 @@ var (
 		Name:       "channels",
 		Columns:    ChannelsColumns,
 		PrimaryKey: []*schema.Column{ChannelsColumns[0]},
+	}
+	// ContactVolumesColumns holds the columns for the "contact_volumes" table.
+	ContactVolumesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "period", Type: field.TypeEnum, Enums: []string{"MONTH", "QUARTER"}},
+		{Name: "period_start", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "contacts", Type: field.TypeInt},
+		{Name: "requests", Type: field.TypeInt, Nullable: true},
+		{Name: "municipality_id", Type: field.TypeInt},
+		{Name: "channel_id", Type: field.TypeInt},
+		{Name: "product_id", Type: field.TypeInt, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ContactVolumesTable holds the schema information for the "contact_volumes" table.
+	ContactVolumesTable = &schema.Table{
+		Name:       "contact_volumes",
+		Columns:    ContactVolumesColumns,
+		PrimaryKey: []*schema.Column{ContactVolumesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contact_volumes_organizations_municipality",
+				Columns:    []*schema.Column{ContactVolumesColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "contact_volumes_channels_channel",
+				Columns:    []*schema.Column{ContactVolumesColumns[8]},
+				RefColumns: []*schema.Column{ChannelsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "contact_volumes_products_product",
+				Columns:    []*schema.Column{ContactVolumesColumns[9]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "contact_volumes_organizations_organization",
+				Columns:    []*schema.Column{ContactVolumesColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contactvolume_municipality_id_period_start",
+				Unique:  false,
+				Columns: []*schema.Column{ContactVolumesColumns[7], ContactVolumesColumns[4]},
+			},
+		},
 	}
 	// LocationsColumns holds the columns for the "locations" table.
 	LocationsColumns = []*schema.Column{
@@ -418,6 +471,32 @@ var (
 			},
 		},
 	}
+	// SatisfactionTargetsColumns holds the columns for the "satisfaction_targets" table.
+	SatisfactionTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "baseline_from", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "baseline_to", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "reduction", Type: field.TypeFloat64},
+		{Name: "deadline", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
+	}
+	// SatisfactionTargetsTable holds the schema information for the "satisfaction_targets" table.
+	SatisfactionTargetsTable = &schema.Table{
+		Name:       "satisfaction_targets",
+		Columns:    SatisfactionTargetsColumns,
+		PrimaryKey: []*schema.Column{SatisfactionTargetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "satisfaction_targets_organizations_municipality",
+				Columns:    []*schema.Column{SatisfactionTargetsColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
 	// SecurityEventsColumns holds the columns for the "security_events" table.
 	SecurityEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -442,6 +521,65 @@ var (
 				Name:    "securityevent_kind_occurred_at",
 				Unique:  false,
 				Columns: []*schema.Column{SecurityEventsColumns[1], SecurityEventsColumns[5]},
+			},
+		},
+	}
+	// SurveyResultsColumns holds the columns for the "survey_results" table.
+	SurveyResultsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "period", Type: field.TypeEnum, Enums: []string{"MONTH", "QUARTER"}},
+		{Name: "period_start", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "respondents", Type: field.TypeInt},
+		{Name: "dissatisfied_general", Type: field.TypeInt},
+		{Name: "dissatisfied_clarity", Type: field.TypeInt},
+		{Name: "dissatisfied_friendliness", Type: field.TypeInt},
+		{Name: "dissatisfied_timeliness", Type: field.TypeInt},
+		{Name: "nps_promoters", Type: field.TypeInt, Default: 0},
+		{Name: "nps_passives", Type: field.TypeInt, Default: 0},
+		{Name: "nps_detractors", Type: field.TypeInt, Default: 0},
+		{Name: "municipality_id", Type: field.TypeInt},
+		{Name: "channel_id", Type: field.TypeInt},
+		{Name: "product_id", Type: field.TypeInt, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
+	}
+	// SurveyResultsTable holds the schema information for the "survey_results" table.
+	SurveyResultsTable = &schema.Table{
+		Name:       "survey_results",
+		Columns:    SurveyResultsColumns,
+		PrimaryKey: []*schema.Column{SurveyResultsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "survey_results_organizations_municipality",
+				Columns:    []*schema.Column{SurveyResultsColumns[13]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "survey_results_channels_channel",
+				Columns:    []*schema.Column{SurveyResultsColumns[14]},
+				RefColumns: []*schema.Column{ChannelsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "survey_results_products_product",
+				Columns:    []*schema.Column{SurveyResultsColumns[15]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "survey_results_organizations_organization",
+				Columns:    []*schema.Column{SurveyResultsColumns[16]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "surveyresult_municipality_id_period_start",
+				Unique:  false,
+				Columns: []*schema.Column{SurveyResultsColumns[13], SurveyResultsColumns[4]},
 			},
 		},
 	}
@@ -558,10 +696,13 @@ var (
 		CallbackRequestsTable,
 		ChangeEventsTable,
 		ChannelsTable,
+		ContactVolumesTable,
 		LocationsTable,
 		OrganizationsTable,
 		ProductsTable,
+		SatisfactionTargetsTable,
 		SecurityEventsTable,
+		SurveyResultsTable,
 		TargetsTable,
 		UplEntriesTable,
 		AnswerProductsTable,
@@ -577,7 +718,7 @@ func init() {
 	AnswersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	AnswersTable.ForeignKeys[1].RefTable = OrganizationsTable
 	AnswersTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(42949672960),
+		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	AvailabilitiesTable.ForeignKeys[0].RefTable = ChannelsTable
 	AvailabilitiesTable.ForeignKeys[1].RefTable = ProductsTable
@@ -591,13 +732,20 @@ func init() {
 	CallbackRequestsTable.ForeignKeys[4].RefTable = OrganizationsTable
 	CallbackRequestsTable.ForeignKeys[5].RefTable = AnswersTable
 	CallbackRequestsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(47244640256),
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	ChangeEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
 	}
 	ChannelsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	ContactVolumesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ContactVolumesTable.ForeignKeys[1].RefTable = ChannelsTable
+	ContactVolumesTable.ForeignKeys[2].RefTable = ProductsTable
+	ContactVolumesTable.ForeignKeys[3].RefTable = OrganizationsTable
+	ContactVolumesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	LocationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	LocationsTable.Annotation = &entsql.Annotation{
@@ -613,8 +761,19 @@ func init() {
 	ProductsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	SatisfactionTargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SatisfactionTargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
 	SecurityEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	SurveyResultsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SurveyResultsTable.ForeignKeys[1].RefTable = ChannelsTable
+	SurveyResultsTable.ForeignKeys[2].RefTable = ProductsTable
+	SurveyResultsTable.ForeignKeys[3].RefTable = OrganizationsTable
+	SurveyResultsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	TargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	TargetsTable.Annotation = &entsql.Annotation{

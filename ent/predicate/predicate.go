@@ -24,6 +24,9 @@ type ChangeEvent func(*sql.Selector)
 // Channel is the predicate function for channel builders.
 type Channel func(*sql.Selector)
 
+// ContactVolume is the predicate function for contactvolume builders.
+type ContactVolume func(*sql.Selector)
+
 // Location is the predicate function for location builders.
 type Location func(*sql.Selector)
 
@@ -33,8 +36,14 @@ type Organization func(*sql.Selector)
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 
+// SatisfactionTarget is the predicate function for satisfactiontarget builders.
+type SatisfactionTarget func(*sql.Selector)
+
 // SecurityEvent is the predicate function for securityevent builders.
 type SecurityEvent func(*sql.Selector)
+
+// SurveyResult is the predicate function for surveyresult builders.
+type SurveyResult func(*sql.Selector)
 
 // Target is the predicate function for target builders.
 type Target func(*sql.Selector)

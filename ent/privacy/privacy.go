@@ -255,6 +255,30 @@ func (f ChannelMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ChannelMutation", m)
 }
 
+// The ContactVolumeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ContactVolumeQueryRuleFunc func(context.Context, *ent.ContactVolumeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ContactVolumeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContactVolumeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ContactVolumeQuery", q)
+}
+
+// The ContactVolumeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ContactVolumeMutationRuleFunc func(context.Context, *ent.ContactVolumeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ContactVolumeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ContactVolumeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContactVolumeMutation", m)
+}
+
 // The LocationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LocationQueryRuleFunc func(context.Context, *ent.LocationQuery) error
@@ -327,6 +351,30 @@ func (f ProductMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProductMutation", m)
 }
 
+// The SatisfactionTargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SatisfactionTargetQueryRuleFunc func(context.Context, *ent.SatisfactionTargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SatisfactionTargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SatisfactionTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SatisfactionTargetQuery", q)
+}
+
+// The SatisfactionTargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SatisfactionTargetMutationRuleFunc func(context.Context, *ent.SatisfactionTargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SatisfactionTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SatisfactionTargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SatisfactionTargetMutation", m)
+}
+
 // The SecurityEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SecurityEventQueryRuleFunc func(context.Context, *ent.SecurityEventQuery) error
@@ -349,6 +397,30 @@ func (f SecurityEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SecurityEventMutation", m)
+}
+
+// The SurveyResultQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SurveyResultQueryRuleFunc func(context.Context, *ent.SurveyResultQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SurveyResultQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyResultQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SurveyResultQuery", q)
+}
+
+// The SurveyResultMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SurveyResultMutationRuleFunc func(context.Context, *ent.SurveyResultMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SurveyResultMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SurveyResultMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SurveyResultMutation", m)
 }
 
 // The TargetQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -446,13 +518,19 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ChannelQuery:
 		return q.Filter(), nil
+	case *ent.ContactVolumeQuery:
+		return q.Filter(), nil
 	case *ent.LocationQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
 		return q.Filter(), nil
 	case *ent.ProductQuery:
 		return q.Filter(), nil
+	case *ent.SatisfactionTargetQuery:
+		return q.Filter(), nil
 	case *ent.SecurityEventQuery:
+		return q.Filter(), nil
+	case *ent.SurveyResultQuery:
 		return q.Filter(), nil
 	case *ent.TargetQuery:
 		return q.Filter(), nil
@@ -477,13 +555,19 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ChannelMutation:
 		return m.Filter(), nil
+	case *ent.ContactVolumeMutation:
+		return m.Filter(), nil
 	case *ent.LocationMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
 	case *ent.ProductMutation:
 		return m.Filter(), nil
+	case *ent.SatisfactionTargetMutation:
+		return m.Filter(), nil
 	case *ent.SecurityEventMutation:
+		return m.Filter(), nil
+	case *ent.SurveyResultMutation:
 		return m.Filter(), nil
 	case *ent.TargetMutation:
 		return m.Filter(), nil

@@ -11,11 +11,14 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/schema"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -302,6 +305,30 @@ func init() {
 	channelDescSortOrder := channelFields[8].Descriptor()
 	// channel.DefaultSortOrder holds the default value on creation for the sort_order field.
 	channel.DefaultSortOrder = channelDescSortOrder.Default.(int)
+	contactvolume.Policy = privacy.NewPolicies(schema.ContactVolume{})
+	contactvolume.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contactvolume.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contactvolumeHooks := schema.ContactVolume{}.Hooks()
+
+	contactvolume.Hooks[1] = contactvolumeHooks[0]
+
+	contactvolume.Hooks[2] = contactvolumeHooks[1]
+	contactvolumeFields := schema.ContactVolume{}.Fields()
+	_ = contactvolumeFields
+	// contactvolumeDescContacts is the schema descriptor for contacts field.
+	contactvolumeDescContacts := contactvolumeFields[0].Descriptor()
+	// contactvolume.ContactsValidator is a validator for the "contacts" field. It is called by the builders before save.
+	contactvolume.ContactsValidator = contactvolumeDescContacts.Validators[0].(func(int) error)
+	// contactvolumeDescRequests is the schema descriptor for requests field.
+	contactvolumeDescRequests := contactvolumeFields[1].Descriptor()
+	// contactvolume.RequestsValidator is a validator for the "requests" field. It is called by the builders before save.
+	contactvolume.RequestsValidator = contactvolumeDescRequests.Validators[0].(func(int) error)
 	location.Policy = privacy.NewPolicies(schema.Location{})
 	location.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -548,6 +575,58 @@ func init() {
 	productDescVersion := productFields[8].Descriptor()
 	// product.DefaultVersion holds the default value on creation for the version field.
 	product.DefaultVersion = productDescVersion.Default.(int)
+	satisfactiontarget.Policy = privacy.NewPolicies(schema.SatisfactionTarget{})
+	satisfactiontarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := satisfactiontarget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	satisfactiontargetHooks := schema.SatisfactionTarget{}.Hooks()
+
+	satisfactiontarget.Hooks[1] = satisfactiontargetHooks[0]
+
+	satisfactiontarget.Hooks[2] = satisfactiontargetHooks[1]
+	satisfactiontargetFields := schema.SatisfactionTarget{}.Fields()
+	_ = satisfactiontargetFields
+	// satisfactiontargetDescName is the schema descriptor for name field.
+	satisfactiontargetDescName := satisfactiontargetFields[0].Descriptor()
+	// satisfactiontarget.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	satisfactiontarget.NameValidator = func() func(string) error {
+		validators := satisfactiontargetDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// satisfactiontargetDescReduction is the schema descriptor for reduction field.
+	satisfactiontargetDescReduction := satisfactiontargetFields[3].Descriptor()
+	// satisfactiontarget.ReductionValidator is a validator for the "reduction" field. It is called by the builders before save.
+	satisfactiontarget.ReductionValidator = func() func(float64) error {
+		validators := satisfactiontargetDescReduction.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(reduction float64) error {
+			for _, fn := range fns {
+				if err := fn(reduction); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	securityevent.Policy = privacy.NewPolicies(schema.SecurityEvent{})
 	securityevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -571,6 +650,60 @@ func init() {
 	securityeventDescDetail := securityeventFields[3].Descriptor()
 	// securityevent.DefaultDetail holds the default value on creation for the detail field.
 	securityevent.DefaultDetail = securityeventDescDetail.Default.(string)
+	surveyresult.Policy = privacy.NewPolicies(schema.SurveyResult{})
+	surveyresult.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := surveyresult.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	surveyresultHooks := schema.SurveyResult{}.Hooks()
+
+	surveyresult.Hooks[1] = surveyresultHooks[0]
+
+	surveyresult.Hooks[2] = surveyresultHooks[1]
+	surveyresultFields := schema.SurveyResult{}.Fields()
+	_ = surveyresultFields
+	// surveyresultDescRespondents is the schema descriptor for respondents field.
+	surveyresultDescRespondents := surveyresultFields[0].Descriptor()
+	// surveyresult.RespondentsValidator is a validator for the "respondents" field. It is called by the builders before save.
+	surveyresult.RespondentsValidator = surveyresultDescRespondents.Validators[0].(func(int) error)
+	// surveyresultDescDissatisfiedGeneral is the schema descriptor for dissatisfied_general field.
+	surveyresultDescDissatisfiedGeneral := surveyresultFields[1].Descriptor()
+	// surveyresult.DissatisfiedGeneralValidator is a validator for the "dissatisfied_general" field. It is called by the builders before save.
+	surveyresult.DissatisfiedGeneralValidator = surveyresultDescDissatisfiedGeneral.Validators[0].(func(int) error)
+	// surveyresultDescDissatisfiedClarity is the schema descriptor for dissatisfied_clarity field.
+	surveyresultDescDissatisfiedClarity := surveyresultFields[2].Descriptor()
+	// surveyresult.DissatisfiedClarityValidator is a validator for the "dissatisfied_clarity" field. It is called by the builders before save.
+	surveyresult.DissatisfiedClarityValidator = surveyresultDescDissatisfiedClarity.Validators[0].(func(int) error)
+	// surveyresultDescDissatisfiedFriendliness is the schema descriptor for dissatisfied_friendliness field.
+	surveyresultDescDissatisfiedFriendliness := surveyresultFields[3].Descriptor()
+	// surveyresult.DissatisfiedFriendlinessValidator is a validator for the "dissatisfied_friendliness" field. It is called by the builders before save.
+	surveyresult.DissatisfiedFriendlinessValidator = surveyresultDescDissatisfiedFriendliness.Validators[0].(func(int) error)
+	// surveyresultDescDissatisfiedTimeliness is the schema descriptor for dissatisfied_timeliness field.
+	surveyresultDescDissatisfiedTimeliness := surveyresultFields[4].Descriptor()
+	// surveyresult.DissatisfiedTimelinessValidator is a validator for the "dissatisfied_timeliness" field. It is called by the builders before save.
+	surveyresult.DissatisfiedTimelinessValidator = surveyresultDescDissatisfiedTimeliness.Validators[0].(func(int) error)
+	// surveyresultDescNpsPromoters is the schema descriptor for nps_promoters field.
+	surveyresultDescNpsPromoters := surveyresultFields[5].Descriptor()
+	// surveyresult.DefaultNpsPromoters holds the default value on creation for the nps_promoters field.
+	surveyresult.DefaultNpsPromoters = surveyresultDescNpsPromoters.Default.(int)
+	// surveyresult.NpsPromotersValidator is a validator for the "nps_promoters" field. It is called by the builders before save.
+	surveyresult.NpsPromotersValidator = surveyresultDescNpsPromoters.Validators[0].(func(int) error)
+	// surveyresultDescNpsPassives is the schema descriptor for nps_passives field.
+	surveyresultDescNpsPassives := surveyresultFields[6].Descriptor()
+	// surveyresult.DefaultNpsPassives holds the default value on creation for the nps_passives field.
+	surveyresult.DefaultNpsPassives = surveyresultDescNpsPassives.Default.(int)
+	// surveyresult.NpsPassivesValidator is a validator for the "nps_passives" field. It is called by the builders before save.
+	surveyresult.NpsPassivesValidator = surveyresultDescNpsPassives.Validators[0].(func(int) error)
+	// surveyresultDescNpsDetractors is the schema descriptor for nps_detractors field.
+	surveyresultDescNpsDetractors := surveyresultFields[7].Descriptor()
+	// surveyresult.DefaultNpsDetractors holds the default value on creation for the nps_detractors field.
+	surveyresult.DefaultNpsDetractors = surveyresultDescNpsDetractors.Default.(int)
+	// surveyresult.NpsDetractorsValidator is a validator for the "nps_detractors" field. It is called by the builders before save.
+	surveyresult.NpsDetractorsValidator = surveyresultDescNpsDetractors.Validators[0].(func(int) error)
 	target.Policy = privacy.NewPolicies(schema.Target{})
 	target.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

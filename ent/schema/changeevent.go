@@ -28,7 +28,8 @@ type ChangeEvent struct {
 func (ChangeEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("entity").
-			Values("PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "ANSWER", "CALLBACK_REQUEST").
+			Values("PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET",
+				"SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST").
 			Immutable().
 			Comment("The kind of record that changed."),
 		field.Int("entity_id").

@@ -33,11 +33,12 @@ import (
 // Format names the file format.
 const Format = "catalogus-backup"
 
-// Version is the format's version. 2: UPL names carry all the list's flags,
-// their legal bases and whether they are still on the list. 3: the answer
-// base (answers, call-back requests) and its events. Versions 1 and 2 are
-// read too; every name in a version 1 file was on the list.
-const Version = 3
+// Version is the format's version. 4: the answer base (answers, call-back
+// requests). 3: survey results, contact volumes and the satisfaction target.
+// 2: UPL names carry all the list's flags, their legal bases and whether they
+// are still on the list. Older files are read too; every name in a version 1
+// file was on the list.
+const Version = 4
 
 // File is a backup.
 type File struct {
@@ -53,6 +54,10 @@ type File struct {
 	Locations      []*ent.Location     `json:"locations"`
 	Availabilities []*ent.Availability `json:"availabilities"`
 	Targets        []*ent.Target       `json:"targets"`
+	// Measurements (version 3).
+	SurveyResults       []*ent.SurveyResult       `json:"surveyResults"`
+	ContactVolumes      []*ent.ContactVolume      `json:"contactVolumes"`
+	SatisfactionTargets []*ent.SatisfactionTarget `json:"satisfactionTargets"`
 	// The answer base (since the knowledge base; older files have none).
 	// Open call-back requests carry the resident's contact details, which
 	// the change log does not: the restore takes them from here.
@@ -95,6 +100,18 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
 			return
 		},
 		func() (err error) { f.Targets, err = c.Target.Query().Order(ent.Asc("id")).All(ctx); return },
+		func() (err error) {
+			f.SurveyResults, err = c.SurveyResult.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) {
+			f.ContactVolumes, err = c.ContactVolume.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) {
+			f.SatisfactionTargets, err = c.SatisfactionTarget.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
 		func() (err error) {
 			f.Answers, err = c.Answer.Query().WithProducts().Order(ent.Asc("id")).All(ctx)
 			return
@@ -240,20 +257,23 @@ func (rs *restore) upl(ctx context.Context, c *ent.Client, entries []*ent.UPLEnt
 // models gives, per logged type, the struct whose JSON tags and field types
 // say how to read a changed field's value.
 var models = map[string]reflect.Type{
-	"PRODUCT":          reflect.TypeFor[ent.Product](),
-	"AVAILABILITY":     reflect.TypeFor[ent.Availability](),
-	"CHANNEL":          reflect.TypeFor[ent.Channel](),
-	"ORGANIZATION":     reflect.TypeFor[ent.Organization](),
-	"LOCATION":         reflect.TypeFor[ent.Location](),
-	"TARGET":           reflect.TypeFor[ent.Target](),
-	"ANSWER":           reflect.TypeFor[ent.Answer](),
-	"CALLBACK_REQUEST": reflect.TypeFor[ent.CallbackRequest](),
+	"PRODUCT":             reflect.TypeFor[ent.Product](),
+	"AVAILABILITY":        reflect.TypeFor[ent.Availability](),
+	"CHANNEL":             reflect.TypeFor[ent.Channel](),
+	"ORGANIZATION":        reflect.TypeFor[ent.Organization](),
+	"LOCATION":            reflect.TypeFor[ent.Location](),
+	"TARGET":              reflect.TypeFor[ent.Target](),
+	"SURVEY_RESULT":       reflect.TypeFor[ent.SurveyResult](),
+	"CONTACT_VOLUME":      reflect.TypeFor[ent.ContactVolume](),
+	"SATISFACTION_TARGET": reflect.TypeFor[ent.SatisfactionTarget](),
+	"ANSWER":              reflect.TypeFor[ent.Answer](),
+	"CALLBACK_REQUEST":    reflect.TypeFor[ent.CallbackRequest](),
 }
 
 // references are the fields that hold another record's id.
 var references = map[string]bool{
 	"owner_id": true, "municipality_id": true, "parent_id": true, "upl_entry_id": true, "product_id": true, "channel_id": true,
-	"reply_channel_id": true, "organization_id": true, "answer_id": true,
+	"organization_id": true, "reply_channel_id": true, "answer_id": true,
 }
 
 func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
@@ -273,6 +293,12 @@ func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
 			return c.Location.DeleteOneID(id).Exec(ctx)
 		case "TARGET":
 			return c.Target.DeleteOneID(id).Exec(ctx)
+		case "SURVEY_RESULT":
+			return c.SurveyResult.DeleteOneID(id).Exec(ctx)
+		case "CONTACT_VOLUME":
+			return c.ContactVolume.DeleteOneID(id).Exec(ctx)
+		case "SATISFACTION_TARGET":
+			return c.SatisfactionTarget.DeleteOneID(id).Exec(ctx)
 		}
 		return fmt.Errorf("%s records are not deleted", strings.ToLower(e.Entity))
 	}
@@ -468,6 +494,15 @@ func creator(c *ent.Client, entity string) (ent.Mutation, saver) {
 	case "LOCATION":
 		b := c.Location.Create()
 		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "SURVEY_RESULT":
+		b := c.SurveyResult.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "CONTACT_VOLUME":
+		b := c.ContactVolume.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "SATISFACTION_TARGET":
+		b := c.SatisfactionTarget.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
 	case "ANSWER":
 		b := c.Answer.Create()
 		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
@@ -497,6 +532,15 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 	case "LOCATION":
 		b := c.Location.UpdateOneID(id)
 		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "SURVEY_RESULT":
+		b := c.SurveyResult.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "CONTACT_VOLUME":
+		b := c.ContactVolume.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "SATISFACTION_TARGET":
+		b := c.SatisfactionTarget.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
 	case "ANSWER":
 		b := c.Answer.UpdateOneID(id)
 		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
@@ -511,6 +555,7 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 // identified is every generated entity: each has an int ID.
 type identified interface {
 	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target |
+		*ent.SurveyResult | *ent.ContactVolume | *ent.SatisfactionTarget |
 		*ent.Answer | *ent.CallbackRequest
 }
 
@@ -536,6 +581,9 @@ func (rs *restore) verify(ctx context.Context, c *ent.Client, f File) error {
 		{"location", f.Locations, func() (any, error) { return c.Location.Query().All(ctx) }},
 		{"availability", f.Availabilities, func() (any, error) { return c.Availability.Query().WithLocations().All(ctx) }},
 		{"target", f.Targets, func() (any, error) { return c.Target.Query().All(ctx) }},
+		{"survey result", f.SurveyResults, func() (any, error) { return c.SurveyResult.Query().All(ctx) }},
+		{"contact volume", f.ContactVolumes, func() (any, error) { return c.ContactVolume.Query().All(ctx) }},
+		{"satisfaction target", f.SatisfactionTargets, func() (any, error) { return c.SatisfactionTarget.Query().All(ctx) }},
 		{"answer", f.Answers, func() (any, error) { return c.Answer.Query().WithProducts().All(ctx) }},
 		{"call-back request", f.CallbackRequests, func() (any, error) { return c.CallbackRequest.Query().All(ctx) }},
 	}

@@ -12,9 +12,12 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
@@ -135,6 +138,47 @@ var entities = map[string]entitySpec{
 		edges:   []string{target.EdgeMunicipality},
 		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			t, ok := v.(*gen.Target)
+			if !ok {
+				return about{}, unexpected(v)
+			}
+			return about{municipalityID: t.MunicipalityID}, nil
+		},
+	},
+	// Measurements name only their municipality: a product's or channel's
+	// id on their events would put survey figures into the product's
+	// history and the coverage replay, which read events by those ids.
+	gen.TypeSurveyResult: {
+		entity:  changeevent.EntitySURVEY_RESULT,
+		columns: surveyresult.Columns,
+		edges: []string{surveyresult.EdgeMunicipality, surveyresult.EdgeChannel,
+			surveyresult.EdgeProduct, surveyresult.EdgeOrganization},
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
+			r, ok := v.(*gen.SurveyResult)
+			if !ok {
+				return about{}, unexpected(v)
+			}
+			return about{municipalityID: &r.MunicipalityID}, nil
+		},
+	},
+	gen.TypeContactVolume: {
+		entity:  changeevent.EntityCONTACT_VOLUME,
+		columns: contactvolume.Columns,
+		edges: []string{contactvolume.EdgeMunicipality, contactvolume.EdgeChannel,
+			contactvolume.EdgeProduct, contactvolume.EdgeOrganization},
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
+			r, ok := v.(*gen.ContactVolume)
+			if !ok {
+				return about{}, unexpected(v)
+			}
+			return about{municipalityID: &r.MunicipalityID}, nil
+		},
+	},
+	gen.TypeSatisfactionTarget: {
+		entity:  changeevent.EntitySATISFACTION_TARGET,
+		columns: satisfactiontarget.Columns,
+		edges:   []string{satisfactiontarget.EdgeMunicipality},
+		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
+			t, ok := v.(*gen.SatisfactionTarget)
 			if !ok {
 				return about{}, unexpected(v)
 			}

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -136,6 +137,8 @@ func TestDashboardInABrowser(t *testing.T) {
 		t.Errorf("the matrix shows %s products, want 423", count)
 	}
 
+	checkSatisfaction(t, ctx, db, attr)
+
 	// A cluster filter narrows the matrix to that cluster's products.
 	inCluster := api(t, db, `{ products(owner: "dienstverlening") { totalCount } }`)["products"].(map[string]any)["totalCount"].(float64)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.getElementById('f-cluster'); s.value = 'dienstverlening'; s.dispatchEvent(new Event('change')); })()`)); err != nil {
@@ -177,6 +180,9 @@ func TestDashboardInABrowser(t *testing.T) {
 	}
 	if h1, err := chromedp.Run(ctx, chromedp.Text(`h1`)); err != nil || h1 != "Service coverage" {
 		t.Errorf("after the English toggle the title reads %q (%v)", h1, err)
+	}
+	if h2, err := chromedp.Run(ctx, chromedp.Text(`#h-satisfaction`)); err != nil || h2 != "Satisfaction and channel use" {
+		t.Errorf("after the English toggle the satisfaction section reads %q (%v)", h2, err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(`#lang`, chromedp.NodeVisible)); err != nil {
 		t.Fatal(err)
@@ -221,4 +227,71 @@ func TestDashboardInABrowser(t *testing.T) {
 	if len(problems) > 0 {
 		t.Errorf("the browser reported:\n%s", strings.Join(problems, "\n"))
 	}
+}
+
+// checkSatisfaction holds the satisfaction section to the API: each
+// indicator's current share and whether it is on track, the channels with an
+// NPS, the last digital take-up, and the channel openings marked on a
+// product's volume chart, also after choosing another product.
+func checkSatisfaction(t *testing.T, ctx context.Context, db *store.DB, attr func(sel, name string) string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#satisfaction[data-ready="true"]`)); err != nil {
+		t.Fatalf("the satisfaction section did not load: %v", err)
+	}
+	rep := api(t, db, `{ satisfaction(from: "2022-01-01", interval: QUARTER) { progress { indicator currentShare onTrack } }
+		channelShift(from: "2022-01-01", interval: MONTH) { points { digitalTakeUp } } }`)
+	for _, p := range rep["satisfaction"].(map[string]any)["progress"].([]any) {
+		p := p.(map[string]any)
+		sel := fmt.Sprintf(`figure[data-indicator=%q]`, p["indicator"])
+		if got, want := attr(sel, "data-current"), strconv.FormatFloat(p["currentShare"].(float64), 'g', -1, 64); !sameFloat(got, want) {
+			t.Errorf("%s: the page shows %s dissatisfied now, the API %s", p["indicator"], got, want)
+		}
+		if got := attr(sel, "data-ontrack"); got != fmt.Sprint(p["onTrack"]) {
+			t.Errorf("%s: on track %s on the page, %v in the API", p["indicator"], got, p["onTrack"])
+		}
+	}
+	// The current month has no figures yet: the chart ends at the last month that has.
+	var last float64
+	for _, p := range rep["channelShift"].(map[string]any)["points"].([]any) {
+		if v, ok := p.(map[string]any)["digitalTakeUp"].(float64); ok {
+			last = v
+		}
+	}
+	if got := attr(`#sat-takeup`, "data-last"); !sameFloat(got, strconv.FormatFloat(last, 'g', -1, 64)) {
+		t.Errorf("digital take-up: the page ends at %s, the API at %v", got, last)
+	}
+	now := time.Now().UTC()
+	recent := time.Date(now.Year()-1, now.Month(), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	nps := api(t, db, `{ satisfaction(from: "`+recent+`", interval: MONTH) { byChannel { nps { respondents } } } }`)
+	withNPS := 0
+	for _, c := range nps["satisfaction"].(map[string]any)["byChannel"].([]any) {
+		if c.(map[string]any)["nps"].(map[string]any)["respondents"].(float64) > 0 {
+			withNPS++
+		}
+	}
+	if got := attr(`#sat-nps`, "data-channels"); got != strconv.Itoa(withNPS) || withNPS == 0 {
+		t.Errorf("NPS for %s channels on the page, %d in the API", got, withNPS)
+	}
+	openings := func(slug string) string {
+		o := api(t, db, `{ channelShift(from: "2022-01-01", interval: MONTH, product: "`+slug+`") { openings { date } } }`)
+		return strconv.Itoa(len(o["channelShift"].(map[string]any)["openings"].([]any)))
+	}
+	if got, want := attr(`#sat-product-chart`, "data-openings"), openings("verhuizing-doorgeven"); got != want || want == "0" {
+		t.Errorf("the chart of verhuizing-doorgeven marks %s channel openings, the API has %s", got, want)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.getElementById('sat-product'); s.value = 'parkeervergunning-aanvragen'; s.dispatchEvent(new Event('change')); })()`)); err != nil {
+		t.Fatal(err)
+	}
+	want := openings("parkeervergunning-aanvragen")
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('satisfaction').dataset.ready === 'true' && document.getElementById('sat-product-chart').dataset.openings === '`+want+`'`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Errorf("after choosing another product the chart marks %s openings, the API has %s (%v)", attr(`#sat-product-chart`, "data-openings"), want, err)
+	}
+}
+
+// sameFloat compares two decimal strings as numbers.
+func sameFloat(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && math.Abs(x-y) < 1e-12
 }

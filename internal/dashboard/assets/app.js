@@ -2,6 +2,8 @@
 // queries listed in docs/dashboard-queries.md, and draws its charts as SVG by
 // hand: no libraries, no network beyond this server.
 
+import { el, svg, gql } from './lib.js';
+
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
 const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
 
@@ -115,35 +117,6 @@ const num = (n) => new Intl.NumberFormat(state.lang === 'nl' ? 'nl-NL' : 'en-GB'
 const date = (s) => new Intl.DateTimeFormat(state.lang === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' })
   .format(new Date(s.length === 10 ? s + 'T12:00:00Z' : s));
 const channelName = (c) => (state.lang === 'en' && c.nameEn) ? c.nameEn : c.name;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
-  return e;
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-function svg(tag, attrs = {}, ...children) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c.nodeType ? c : document.createTextNode(String(c)));
-  return e;
-}
-
-async function gql(query, variables = {}) {
-  const res = await fetch('/graphql', {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
-  return body.data;
-}
 
 // The end of the chosen day in Amsterdam (about: +01:00 / +02:00 do not matter at 23:59).
 function atOf(day) {

@@ -1,7 +1,6 @@
 package csvsheet
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -100,10 +99,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte(bom))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectSeparator(data)
-	cr.FieldsPerRecord = -1
+	cr := NewReader(data)
 	im := &importer{opts: opts, res: res}
 	if err := im.load(ctx, c); err != nil {
 		return nil, err
@@ -148,13 +144,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err := im.write(ctx, c, plans); err != nil {
 		return nil, err
 	}
-	// In reading order: row by row, left to right.
-	slices.SortStableFunc(res.Problems, func(a, b Problem) int {
-		if a.Row != b.Row {
-			return a.Row - b.Row
-		}
-		return a.col - b.col
-	})
+	SortProblems(res.Problems)
 	return res, nil
 }
 

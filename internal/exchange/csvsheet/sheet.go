@@ -7,7 +7,10 @@
 package csvsheet
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -104,3 +107,42 @@ func unescapeFormula(s string) string {
 	}
 	return s
 }
+
+// NewReader reads an uploaded sheet as Import does: without its byte order
+// mark, with ; or , as found in the header, rows of any length. Other
+// importers of spreadsheets (survey results, contact volumes) share it.
+func NewReader(data []byte) *csv.Reader {
+	data = bytes.TrimPrefix(data, []byte(bom))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = detectSeparator(data)
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// CellProblem is a problem in one cell: row as the spreadsheet numbers it,
+// the column's index (from 0) and header.
+func CellProblem(row, index int, header, code, message string) Problem {
+	return Problem{Row: row, Column: header, Cell: fmt.Sprintf("%s%d", columnLetter(index), row), Code: code,
+		Message: message, col: index}
+}
+
+// RowProblem is a problem of a whole row (0: of the file).
+func RowProblem(row int, code, message string) Problem {
+	return Problem{Row: row, Code: code, Message: message, col: -1}
+}
+
+// ReadProblem explains why the CSV reader stopped.
+func ReadProblem(err error) Problem { return csvProblem(err) }
+
+// SortProblems puts problems in reading order: row by row, left to right.
+func SortProblems(ps []Problem) {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
+		}
+		return a.col - b.col
+	})
+}
+
+// IsBlank reports whether a row holds nothing but spaces.
+func IsBlank(rec []string) bool { return blank(rec) }

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
+)
+
+var measurementsImportCmd = command{
+	name:    "measurements import",
+	args:    "FILE",
+	summary: "check (--dry-run) and record a CSV file of survey results and contact volumes per period and channel (columns in docs/satisfaction.md), all or nothing",
+	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+		dryRun := fs.Bool("dry-run", false, "check every row and report what would change, without changing anything")
+		municipality := fs.String("municipality", "", "the municipality the figures are for (default: the only one)")
+		return func(ctx context.Context, e *env) error {
+			if len(e.args) != 1 {
+				return fmt.Errorf("name the one file to read, e.g. catalogus measurements import enquete-2026-10.csv")
+			}
+			f, err := os.Open(e.args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			db, err := openDB(ctx, e, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			res, err := measurecsv.Import(auth.System(ctx, "measurements-import"), db.Client, f,
+				measurecsv.Options{DryRun: *dryRun, Municipality: *municipality})
+			if err != nil {
+				return fmt.Errorf("%s: %w; nothing was changed", e.args[0], err)
+			}
+			for _, p := range res.Problems {
+				fmt.Fprintln(e.stdout, p.String())
+			}
+			summary := fmt.Sprintf("%d rows: %d measurements new, %d changed, %d unchanged", res.Rows, res.Created, res.Changed, res.Unchanged)
+			switch {
+			case len(res.Problems) > 0:
+				return fmt.Errorf("%s: %d problems; nothing was changed", e.args[0], len(res.Problems))
+			case *dryRun:
+				fmt.Fprintf(e.stdout, "dry run, nothing was changed; the file would give %s\n", summary)
+			default:
+				fmt.Fprintf(e.stdout, "recorded %s into %s: %s\n", e.args[0], db.Target.Redacted, summary)
+			}
+			return nil
+		}
+	},
+}

@@ -1,0 +1,162 @@
+package satisfaction
+
+import (
+	"context"
+	"time"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
+	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
+	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+)
+
+// Key is what a measurement is about. A new measurement with the key of a
+// stored one replaces its figures: importing a corrected export again
+// corrects, it does not add.
+type Key struct {
+	Municipality, Channel int
+	Product, Organization *int
+	// Period is catalog.PeriodMonth or catalog.PeriodQuarter.
+	Period string
+	Start  time.Time
+}
+
+// Survey is a survey result to record.
+type Survey struct {
+	Key
+	catalog.SurveyCounts
+}
+
+// Volume is a contact volume to record.
+type Volume struct {
+	Key
+	Contacts int
+	Requests *int
+}
+
+// Outcome says what recording a measurement did.
+type Outcome int
+
+// Outcomes of Record.
+const (
+	Unchanged Outcome = iota
+	Created
+	Changed
+)
+
+// RecordSurvey creates the survey result, or changes the stored one with the
+// same key; the hooks check it and log the change. c must be a transaction's
+// client.
+func RecordSurvey(ctx context.Context, c *ent.Client, s Survey) (*ent.SurveyResult, Outcome, error) {
+	ps := []predicate.SurveyResult{surveyresult.MunicipalityID(s.Municipality), surveyresult.ChannelID(s.Channel),
+		surveyresult.PeriodEQ(surveyresult.Period(s.Period)), surveyresult.PeriodStart(s.Start)}
+	ps = append(ps, optional(s.Product, surveyresult.ProductID, surveyresult.ProductIDIsNil),
+		optional(s.Organization, surveyresult.OrganizationID, surveyresult.OrganizationIDIsNil))
+	old, err := c.SurveyResult.Query().Where(ps...).Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		r, err := c.SurveyResult.Create().
+			SetMunicipalityID(s.Municipality).SetChannelID(s.Channel).
+			SetNillableProductID(s.Product).SetNillableOrganizationID(s.Organization).
+			SetPeriod(surveyresult.Period(s.Period)).SetPeriodStart(s.Start).
+			SetRespondents(s.Respondents).
+			SetDissatisfiedGeneral(s.Dissatisfied[0]).SetDissatisfiedClarity(s.Dissatisfied[1]).
+			SetDissatisfiedFriendliness(s.Dissatisfied[2]).SetDissatisfiedTimeliness(s.Dissatisfied[3]).
+			SetNpsPromoters(s.Promoters).SetNpsPassives(s.Passives).SetNpsDetractors(s.Detractors).
+			Save(ctx)
+		return r, Created, err
+	case err != nil:
+		return nil, Unchanged, err
+	}
+	if surveyCounts(old) == s.SurveyCounts {
+		return old, Unchanged, nil
+	}
+	r, err := old.Update().
+		SetRespondents(s.Respondents).
+		SetDissatisfiedGeneral(s.Dissatisfied[0]).SetDissatisfiedClarity(s.Dissatisfied[1]).
+		SetDissatisfiedFriendliness(s.Dissatisfied[2]).SetDissatisfiedTimeliness(s.Dissatisfied[3]).
+		SetNpsPromoters(s.Promoters).SetNpsPassives(s.Passives).SetNpsDetractors(s.Detractors).
+		Save(ctx)
+	return r, Changed, err
+}
+
+// RecordVolume creates the contact volume, or changes the stored one with
+// the same key. c must be a transaction's client.
+func RecordVolume(ctx context.Context, c *ent.Client, v Volume) (*ent.ContactVolume, Outcome, error) {
+	ps := []predicate.ContactVolume{contactvolume.MunicipalityID(v.Municipality), contactvolume.ChannelID(v.Channel),
+		contactvolume.PeriodEQ(contactvolume.Period(v.Period)), contactvolume.PeriodStart(v.Start)}
+	ps = append(ps, optional(v.Product, contactvolume.ProductID, contactvolume.ProductIDIsNil),
+		optional(v.Organization, contactvolume.OrganizationID, contactvolume.OrganizationIDIsNil))
+	old, err := c.ContactVolume.Query().Where(ps...).Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		r, err := c.ContactVolume.Create().
+			SetMunicipalityID(v.Municipality).SetChannelID(v.Channel).
+			SetNillableProductID(v.Product).SetNillableOrganizationID(v.Organization).
+			SetPeriod(contactvolume.Period(v.Period)).SetPeriodStart(v.Start).
+			SetContacts(v.Contacts).SetNillableRequests(v.Requests).
+			Save(ctx)
+		return r, Created, err
+	case err != nil:
+		return nil, Unchanged, err
+	}
+	if old.Contacts == v.Contacts && equalPtr(old.Requests, v.Requests) {
+		return old, Unchanged, nil
+	}
+	u := old.Update().SetContacts(v.Contacts)
+	if v.Requests == nil {
+		u.ClearRequests()
+	} else {
+		u.SetRequests(*v.Requests)
+	}
+	r, err := u.Save(ctx)
+	return r, Changed, err
+}
+
+func surveyCounts(r *ent.SurveyResult) catalog.SurveyCounts {
+	return catalog.SurveyCounts{Respondents: r.Respondents,
+		Dissatisfied: [4]int{r.DissatisfiedGeneral, r.DissatisfiedClarity, r.DissatisfiedFriendliness, r.DissatisfiedTimeliness},
+		Promoters:    r.NpsPromoters, Passives: r.NpsPassives, Detractors: r.NpsDetractors}
+}
+
+func optional[P any](id *int, eq func(int) P, isNil func() P) P {
+	if id == nil {
+		return isNil()
+	}
+	return eq(*id)
+}
+
+func equalPtr(a, b *int) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// TargetInput is a satisfaction target to set.
+type TargetInput struct {
+	// Municipality is nil for the target of every municipality.
+	Municipality                       *int
+	Name                               string
+	BaselineFrom, BaselineTo, Deadline time.Time
+	Reduction                          float64
+}
+
+// SetTarget creates the municipality's satisfaction target or changes the
+// one it has. c must be a transaction's client.
+func SetTarget(ctx context.Context, c *ent.Client, in TargetInput) (*ent.SatisfactionTarget, error) {
+	q := c.SatisfactionTarget.Query().Where(satisfactiontarget.MunicipalityIDIsNil())
+	if in.Municipality != nil {
+		q = c.SatisfactionTarget.Query().Where(satisfactiontarget.MunicipalityID(*in.Municipality))
+	}
+	old, err := q.Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return c.SatisfactionTarget.Create().SetNillableMunicipalityID(in.Municipality).SetName(in.Name).
+			SetBaselineFrom(in.BaselineFrom).SetBaselineTo(in.BaselineTo).SetReduction(in.Reduction).
+			SetDeadline(in.Deadline).Save(ctx)
+	case err != nil:
+		return nil, err
+	}
+	return old.Update().SetName(in.Name).SetBaselineFrom(in.BaselineFrom).SetBaselineTo(in.BaselineTo).
+		SetReduction(in.Reduction).SetDeadline(in.Deadline).Save(ctx)
+}
