@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -174,6 +175,80 @@ func TestSatisfactionArgumentsAreChecked(t *testing.T) {
 			if len(errs) != 1 || !strings.Contains(errs[0], want) {
 				t.Errorf("%s: %v; want an error saying %q", q, errs, want)
 			}
+		}
+	})
+}
+
+// TestMeasurementMutations: an admin records and corrects measurements and
+// sets the target; bad figures are refused naming the field (the HTTP
+// server's error funnel adds the code BAD_USER_INPUT); editors and anonymous
+// callers change nothing.
+func TestMeasurementMutations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := fixture.New(t, db.Client)
+		r := graph.NewResolver(db, "")
+		as := func(v *auth.Viewer, q string) (map[string]any, []string) {
+			ctx := context.Background()
+			if v != nil {
+				ctx = auth.NewContext(ctx, v)
+			}
+			resp := graph.Execute(ctx, r, q, nil)
+			var msgs []string
+			for _, e := range resp.Errors {
+				msgs = append(msgs, fmt.Sprintf("%s %v", e.Message, e.Extensions["code"]))
+			}
+			var out map[string]any
+			_ = json.Unmarshal(resp.Data, &out)
+			return out, msgs
+		}
+		admin := &auth.Viewer{Name: "admin", Role: auth.Admin, OrganizationID: &k.Municipality.ID,
+			Scope: []int{k.Municipality.ID, k.ClusterA.ID, k.DepartmentA1.ID, k.ClusterB.ID}}
+		editor := &auth.Viewer{Name: "editor", Role: auth.Editor, OrganizationID: &k.ClusterA.ID, Scope: []int{k.ClusterA.ID, k.DepartmentA1.ID}}
+		set := func(n, general int) string {
+			return fmt.Sprintf(`mutation { setSurveyResult(input: {key: {channel: "website", period: MONTH, periodStart: "2026-09-01"},
+				respondents: %d, dissatisfiedGeneral: %d, dissatisfiedClarity: 1, dissatisfiedFriendliness: 0, dissatisfiedTimeliness: 2, npsPromoters: 5}) {
+				respondents dissatisfiedGeneral period } }`, n, general)
+		}
+		share := func() any {
+			out, errs := as(nil, `{ satisfaction(from: "2026-09-01", to: "2026-09-30", interval: MONTH) { total { indicators { share } } } }`)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			return out["satisfaction"].(map[string]any)["total"].(map[string]any)["indicators"].([]any)[0].(map[string]any)["share"]
+		}
+		if _, errs := as(admin, set(40, 4)); len(errs) > 0 {
+			t.Fatalf("admin: %v", errs)
+		}
+		if _, errs := as(admin, set(40, 10)); len(errs) > 0 {
+			t.Fatalf("admin correcting: %v", errs)
+		}
+		if got := share(); got != 0.25 {
+			t.Errorf("after the correction the share is %v; want 10/40 = 0.25", got)
+		}
+		if _, errs := as(admin, set(40, 41)); len(errs) != 1 || !strings.Contains(errs[0], "41 dissatisfied is more than the 40 respondents") ||
+			!strings.Contains(errs[0], "dissatisfiedGeneral") {
+			t.Errorf("41 of 40: %v", errs)
+		}
+		for name, v := range map[string]*auth.Viewer{"editor": editor, "anonymous": nil} {
+			if _, errs := as(v, set(40, 1)); len(errs) != 1 {
+				t.Errorf("%s recorded a survey result: %v", name, errs)
+			}
+		}
+		if got := share(); got != 0.25 {
+			t.Errorf("refused writes changed the share to %v", got)
+		}
+		out, errs := as(admin, `mutation { setSatisfactionTarget(input: {municipality: "testgemeente", name: "30% minder ontevreden",
+			baselineFrom: "2022-01-01", baselineTo: "2022-12-31", reduction: 0.3, deadline: "2026-12-31"}) { reduction deadline } }`)
+		if len(errs) > 0 || out["setSatisfactionTarget"].(map[string]any)["reduction"] != 0.3 {
+			t.Errorf("target: %v %v", out, errs)
+		}
+		if _, errs := as(admin, `mutation { setSatisfactionTarget(input: {municipality: "testgemeente", name: "x", baselineFrom: "2022-01-01", baselineTo: "2021-12-31",
+			reduction: 0.3, deadline: "2026-12-31"}) { name } }`); len(errs) != 1 || !strings.Contains(errs[0], "ends before it starts") {
+			t.Errorf("a baseline ending before it starts: %v", errs)
+		}
+		if _, errs := as(admin, `mutation { setContactVolume(input: {key: {channel: "balie", period: QUARTER, periodStart: "2026-08-01"}, contacts: 5}) { contacts } }`); len(errs) != 1 ||
+			!strings.Contains(errs[0], "a quarter starts in January, April, July or October") {
+			t.Errorf("a quarter from August: %v", errs)
 		}
 	})
 }

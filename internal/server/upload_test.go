@@ -19,9 +19,15 @@ const importSpreadsheet = `mutation($file: Upload!, $dry: Boolean) { importSprea
 // multipart request specification) with the sheet as its file.
 func upload(t *testing.T, url, token, sheet string, dry bool) reply {
 	t.Helper()
+	return uploadWith(t, url, token, importSpreadsheet, sheet, dry)
+}
+
+// uploadWith posts a mutation taking $file and $dry with the file.
+func uploadWith(t *testing.T, url, token, query, sheet string, dry bool) reply {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{"query": importSpreadsheet, "variables": map[string]any{"file": nil, "dry": dry}})
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"file": nil, "dry": dry}})
 	_ = mw.WriteField("operations", string(ops))
 	_ = mw.WriteField("map", `{"0": ["variables.file"]}`)
 	fw, _ := mw.CreateFormFile("0", "producten.csv")
@@ -95,6 +101,38 @@ func TestImportSpreadsheetOverGraphQL(t *testing.T) {
 		}
 		if w.state(t) == before {
 			t.Error("the import changed nothing")
+		}
+	})
+}
+
+// TestImportMeasurementsOverGraphQL: an admin uploads survey results and
+// volumes; a dry run changes nothing, the import records them; an editor is
+// refused.
+func TestImportMeasurementsOverGraphQL(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newEditWorld(t, db)
+		const q = `mutation($file: Upload!, $dry: Boolean) { importMeasurements(file: $file, dryRun: $dry) {
+			applied rows created problems { cell code message } } }`
+		file := "periode;kanaal;respondenten;ontevreden_algemeen;ontevreden_duidelijkheid;ontevreden_vriendelijkheid;ontevreden_tijdigheid;contacten\n" +
+			"2026-09;website;40;4;3;1;5;1200\n"
+		var got struct {
+			ImportMeasurements struct {
+				Applied       bool
+				Rows, Created int
+				Problems      []struct{ Cell, Code, Message string }
+			}
+		}
+		for _, dry := range []bool{true, false} {
+			r := uploadWith(t, w.url, w.root, q, file, dry)
+			if len(r.Errors) > 0 || json.Unmarshal(r.Data["importMeasurements"], &got.ImportMeasurements) != nil {
+				t.Fatalf("dry run %v: %+v", dry, r)
+			}
+			if res := got.ImportMeasurements; res.Applied == dry || res.Rows != 1 || res.Created != 2 || len(res.Problems) > 0 {
+				t.Errorf("dry run %v: %+v", dry, res)
+			}
+		}
+		if r := uploadWith(t, w.url, w.editorA, q, file, false); r.code() != "FORBIDDEN" {
+			t.Errorf("editor: %+v, want FORBIDDEN", r)
 		}
 	})
 }
