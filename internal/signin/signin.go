@@ -388,14 +388,16 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request) {
 // session tells the pages who is signed in, and the CSRF token to send.
 func (s *Service) session(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	// Not being signed in is an answer here, not an error: 200 either way.
+	signedOut := map[string]any{"signedIn": false, "login": LoginPath, "devLogin": s.cfg.DevLogin}
 	sess, err := s.Current(r)
 	if err != nil {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"signedIn": false, "login": LoginPath, "devLogin": s.cfg.DevLogin})
+		writeJSON(w, http.StatusOK, signedOut)
 		return
 	}
 	v, err := s.Viewer(r.Context(), sess)
 	if err != nil {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"signedIn": false, "login": LoginPath, "devLogin": s.cfg.DevLogin})
+		writeJSON(w, http.StatusOK, signedOut)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"signedIn": true, "name": sess.Name, "role": v.Role,
