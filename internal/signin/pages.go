@@ -1,9 +1,11 @@
 package signin
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"html/template"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -87,8 +89,16 @@ func renderPage(w http.ResponseWriter, status int, d pageData) {
 }
 
 // refuse tells the person why they cannot sign in, and logs the details.
+// Refusals go to the security log too, as failed sign-ins.
 func (s *Service) refuse(w http.ResponseWriter, r *http.Request, dutch, detail string) {
 	s.log.Warn("sign-in refused", "reason", detail)
+	client, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		client = r.RemoteAddr
+	}
+	if err := auth.Record(context.WithoutCancel(r.Context()), s.cfg.Client, auth.AuthFailed, "sso", client, "sign-in refused: "+detail); err != nil {
+		s.log.Error("writing the security log", "err", err)
+	}
 	renderPage(w, http.StatusForbidden, pageData{Title: "Aanmelden lukt niet", Message: dutch})
 }
 

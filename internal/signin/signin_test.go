@@ -2,6 +2,7 @@ package signin_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -9,12 +10,16 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
@@ -165,6 +170,12 @@ func TestSignInAndEdit(t *testing.T) {
 		e := newEnv(t, db)
 		e.k.Product(t, db.Client, "p-a", e.k.DepartmentA1)
 		e.k.Product(t, db.Client, "p-b", e.k.ClusterB)
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			if err := fixture.ProductCreate(tx, "concept-a", e.k.DepartmentA1).SetStatus(product.StatusDRAFT).Exec(ctx); err != nil {
+				return err
+			}
+			return fixture.ProductCreate(tx, "concept-b", e.k.ClusterB).SetStatus(product.StatusDRAFT).Exec(ctx)
+		})
 
 		c := e.browser()
 		if s, status := e.session(c); s.SignedIn || status != http.StatusOK {
@@ -199,6 +210,16 @@ func TestSignInAndEdit(t *testing.T) {
 		if err != nil || ev == 0 {
 			t.Errorf("the change log has %d events by sso:jane@rotterdam.nl (%v)", ev, err)
 		}
+		// Drafts: the person's own organization's, not another cluster's.
+		r = e.api(c, signin.GraphQLPath, s.CSRF, `{ a: product(slug: "concept-a") { slug } b: product(slug: "concept-b") { slug }
+			products(first: 50) { edges { node { slug } } } }`, nil)
+		if len(r.Errors) > 0 || string(r.Data["a"]) == "null" || string(r.Data["b"]) != "null" {
+			t.Errorf("drafts seen: a %s, b %s (%+v)", r.Data["a"], r.Data["b"], r.Errors)
+		}
+		if list := string(r.Data["products"]); !strings.Contains(list, "concept-a") || strings.Contains(list, "concept-b") {
+			t.Errorf("the product list of an editor of cluster A: %s", list)
+		}
+
 		// Another cluster's product is refused.
 		before := e.version("p-b")
 		r = e.api(c, signin.GraphQLPath, s.CSRF, setWebsite, map[string]any{"p": "p-b", "v": before})
@@ -332,6 +353,9 @@ func TestSignInRefusals(t *testing.T) {
 				t.Errorf("%s: signed in all the same", name)
 			}
 		}
+		if n, err := db.Client.SecurityEvent.Query().Where(securityevent.KindEQ(securityevent.KindAUTH_FAILED)).Count(auth.Allow(fixture.Ctx())); err != nil || n < 3 {
+			t.Errorf("the security log holds %d failed sign-ins (%v), want the 3 refusals", n, err)
+		}
 
 		// A callback that does not belong to a login started in this browser.
 		c := e.browser()
@@ -375,6 +399,65 @@ func TestSignInRefusals(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("dev login without --dev-login: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestDevLogin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := fixture.New(t, db.Client)
+		k.Product(t, db.Client, "p-a", k.ClusterA)
+		s, err := signin.New(context.Background(), signin.Config{DevLogin: true, Client: db.Client})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(server.Handler(server.Config{DB: db, SignIn: s}))
+		defer srv.Close()
+		e := &env{t: t, db: db, url: srv.URL}
+		c := e.browser()
+		// Without a provider the login goes to the development form.
+		resp, err := c.Get(srv.URL + signin.LoginPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Request.URL.Path != signin.DevLoginPath || !strings.Contains(string(b), "cluster-a") {
+			t.Fatalf("the login went to %s: %s", resp.Request.URL, b)
+		}
+		token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindSubmatch(b)
+		if token == nil {
+			t.Fatalf("no token in the form: %s", b)
+		}
+		form := url.Values{"name": {"tester"}, "role": {"EDITOR"}, "org": {"cluster-a"}, "next": {"/beheer/"}}
+
+		// Posted from elsewhere (no token, or another browser's): refused.
+		stranger := e.browser()
+		form.Set("token", string(token[1]))
+		resp, err = stranger.PostForm(srv.URL+signin.DevLoginPath, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a dev login without the form's cookie: %d", resp.StatusCode)
+		}
+
+		resp, err = c.PostForm(srv.URL+signin.DevLoginPath, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		sess, _ := e.session(c)
+		if !sess.SignedIn || sess.Role != "EDITOR" || sess.Organization != "cluster-a" {
+			t.Fatalf("after the dev login: %+v", sess)
+		}
+		r := e.api(c, signin.GraphQLPath, sess.CSRF, setWebsite, map[string]any{"p": "p-a", "v": e.version("p-a")})
+		if len(r.Errors) > 0 {
+			t.Fatalf("editing as the dev login: %+v", r.Errors)
+		}
+		if n, _ := db.Client.ChangeEvent.Query().Where(changeevent.ActorEQ("dev:tester")).Count(auth.Allow(fixture.Ctx())); n == 0 {
+			t.Error("the change log does not name the dev login as dev:tester")
 		}
 	})
 }

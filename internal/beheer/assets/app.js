@@ -27,7 +27,7 @@ const TEXT = {
     cancel: 'Annuleren', edit: 'Bewerken', lastReviewed: 'Laatst bekeken', editCell: (c) => `${c} bijwerken`,
     productFields: 'Productgegevens', name: 'Naam', nameEn: 'Naam in het Engels', summary: 'Samenvatting (B1, één of twee zinnen)',
     description: 'Beschrijving', audiences: 'Voor wie', publish: 'Publiceren', retire: 'Intrekken',
-    history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
+    showAll: (n) => `Alle ${n} wijzigingen tonen`, history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
     conflictTitle: 'Iemand anders heeft dit product intussen opgeslagen',
     conflictLead: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het product opende:',
     conflictAsk: 'Bekijk de wijzigingen. Sla daarna je eigen wijziging opnieuw op, bovenop de nieuwe stand, of laat haar vallen.',
@@ -61,7 +61,7 @@ const TEXT = {
     cancel: 'Cancel', edit: 'Edit', lastReviewed: 'Last reviewed', editCell: (c) => `Update ${c}`,
     productFields: 'Product details', name: 'Name', nameEn: 'Name in English', summary: 'Summary (plain language, one or two sentences)',
     description: 'Description', audiences: 'For whom', publish: 'Publish', retire: 'Retire',
-    history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
+    showAll: (n) => `Show all ${n} changes`, history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
     conflictTitle: 'Someone else saved this product in the meantime',
     conflictLead: 'Your change has not been saved. This changed since you opened the product:',
     conflictAsk: 'Look at the changes. Then save your own change again, on top of the new state, or drop it.',
@@ -350,6 +350,7 @@ function renderList() {
 async function openProduct(slug) {
   showOnly('product');
   closeConflict();
+  state.fullHistory = false;
   state.cell = null;
   $('cell-form').hidden = true;
   say(t('loading'));
@@ -410,19 +411,27 @@ function renderProduct() {
   renderHistory();
 }
 
+// shown writes a change log value (JSON) for people: statuses in words,
+// midnight timestamps as dates, lists joined.
 function shown(v) {
   if (v === '' || v === null || v === undefined) return '—';
+  let x;
   try {
-    const x = JSON.parse(v);
-    if (x === null) return '—';
-    if (Array.isArray(x)) return x.join(', ');
-    if (typeof x === 'object') return JSON.stringify(x);
-    if (t('status')[x]) return t('status')[x];
-    return String(x);
+    x = JSON.parse(v);
   } catch {
     return v;
   }
+  if (x === null || x === '') return '—';
+  if (Array.isArray(x)) return x.length ? x.join(', ') : '—';
+  if (typeof x === 'object') return JSON.stringify(x);
+  if (typeof x === 'string' && t('status')[x]) return t('status')[x];
+  if (typeof x === 'string' && /^\d{4}-\d{2}-\d{2}(T00:00:00(Z|[+-]\d{2}:\d{2}))?$/.test(x)) return date(x.slice(0, 10));
+  return String(x);
 }
+
+// Ids of related records say nothing to a product owner; the row already
+// names the channel.
+const hiddenField = (f) => /(Id|ID)$/.test(f.field);
 
 function changeRows(changes) {
   return changes.map((c) => el('tr', { 'data-change': c.id },
@@ -430,7 +439,7 @@ function changeRows(changes) {
     el('td', {}, c.actor || c.organization?.name || ''),
     el('td', {}, c.channel ? el('strong', {}, channelName(c.channel) + ': ') : null,
       c.action === 'DELETE' && c.channel ? t('removed') : null,
-      el('ul', { class: 'changes' }, c.fields.map((f) => el('li', {}, `${f.field}: ${shown(f.old)} → ${shown(f.new)}`))))));
+      el('ul', { class: 'changes' }, c.fields.filter((f) => !hiddenField(f)).map((f) => el('li', {}, `${f.field}: ${shown(f.old)} → ${shown(f.new)}`))))));
 }
 
 function changeTable(changes, id) {
@@ -438,8 +447,17 @@ function changeTable(changes, id) {
     el('tbody', {}, changeRows(changes)));
 }
 
+// The history shows the newest ten changes until the owner asks for all.
 function renderHistory() {
-  $('history').replaceChildren(state.changes.length ? changeTable(state.changes, 'history-table') : el('p', { class: 'utrecht-paragraph' }, t('noHistory')));
+  const all = state.changes;
+  if (!all.length) {
+    $('history').replaceChildren(el('p', { class: 'utrecht-paragraph' }, t('noHistory')));
+    return;
+  }
+  const few = !state.fullHistory && all.length > 10;
+  $('history').replaceChildren(changeTable(few ? all.slice(0, 10) : all, 'history-table'),
+    few ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'history-all',
+      onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length)) : null);
 }
 
 function fillProductForm() {
