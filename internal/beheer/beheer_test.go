@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -320,15 +321,19 @@ func TestEditorInABrowser(t *testing.T) {
 			t.Errorf("in English the title reads %q (%v)", h, err)
 		}
 
+		// CATALOGUS_EDITOR_SCREENSHOT=docs/images/editor.png go test -run TestEditorInABrowser/sqlite ./internal/beheer/
+		// takes the README's picture: a product with a channel's form open.
 		if path := os.Getenv("CATALOGUS_EDITOR_SCREENSHOT"); path != "" && strings.HasPrefix(db.Target.Dialect, "sqlite") {
-			run("preparing the screenshot", chromedp.Click(`#lang`), chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug),
-				chromedp.WaitVisible(`#cells-table`), chromedp.Click(`#edit-`+k.channel.Code), chromedp.WaitVisible(`#cell-form`),
-				chromedp.EmulateViewport(1280, 1000))
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			run("preparing the screenshot", chromedp.Click(`#lang`), chromedp.EmulateViewport(1280, 1150),
+				chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug),
+				chromedp.WaitVisible(`#cells-table`), chromedp.Click(`#edit-`+k.another.Code), chromedp.WaitVisible(`#cell-form`))
+			choose(`#c-status`, "PLANNED")
+			eval(`(() => { document.getElementById('c-plannedDate').value = '` + planned + `'; window.scrollTo(0, 0); return ''; })()`)
+			shot, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(path, png, 0o644); err != nil {
+			if err := os.WriteFile(path, shot.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -145,7 +145,7 @@ const M = {
 };
 
 const state = { lang: localStorage.getItem('catalogus-lang') || 'nl', session: null, products: [], channels: [], product: null,
-  locations: [], themes: [], changes: [], seenChange: null, cell: null, pending: null };
+  locations: [], themes: [], changes: [], seenChange: null, cell: null, pending: null, routes: 0 };
 const $ = (id) => document.getElementById(id);
 const t = (key, ...args) => {
   const v = TEXT[state.lang][key];
@@ -238,14 +238,18 @@ function renderWho() {
   $('nav-admin').hidden = s.role !== 'ADMIN';
 }
 
+// route shows what the address names. A quick second navigation can
+// overtake a slow first one; only the latest one clears the status line.
 async function route() {
   if (!state.session) return;
+  const seq = ++state.routes;
   say('');
   const h = decodeURIComponent(location.hash.slice(1));
   try {
     if (h.startsWith('product/')) await openProduct(h.slice('product/'.length));
     else if (h === 'admin') await openAdmin();
     else await openList();
+    if (seq === state.routes) say('');
   } catch (e) {
     fail(e);
   }
