@@ -369,3 +369,68 @@ func graphQL(t *testing.T, base, token, query string, vars map[string]any) strin
 	}
 	return ""
 }
+
+// TestAdminAreaInABrowser: an admin of everything renames a channel and adds
+// a team; a mistake is shown beside its field; an editor sees no admin area.
+func TestAdminAreaInABrowser(t *testing.T) {
+	chromium(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := fixture.New(t, db.Client)
+		idp := signintest.Start(t)
+		var h http.Handler
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+		defer srv.Close()
+		h = server.Handler(server.Config{DB: db, SignIn: idp.Service(t, db, srv.URL, nil)})
+		ctx, problems := browser(t)
+		run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+			t.Helper()
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := chromedp.Do(sctx, steps...); err != nil {
+				t.Fatalf("%s: %v (browser: %v)", what, err, problems())
+			}
+		}
+		poll := func(what, js string) {
+			t.Helper()
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+				t.Fatalf("waiting for %s: %v (browser: %v)", what, err, problems())
+			}
+		}
+		allow := auth.Allow(context.Background())
+
+		idp.Person("beheer@rotterdam.nl", signintest.AdminGroup)
+		run("signing in as admin", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#sign-in`), chromedp.Click(`#sign-in`),
+			chromedp.WaitVisible(`#nav-admin`), chromedp.Click(`#nav-admin`), chromedp.WaitVisible(`#admin-channels`))
+
+		// Rename the counter channel.
+		run("editing a channel", chromedp.Click(`#admin-channels tr[data-id="`+itoa(k.Balie.ID)+`"] button`), chromedp.WaitVisible(`#admin-form`),
+			chromedp.SetValue(`#a-name`, "Balie in de stadswinkel"), chromedp.Click(`#admin-save`))
+		poll("the saved channel", `document.getElementById('status').textContent !== '' && document.getElementById('admin-form') === null`)
+		if ch, err := db.Client.Channel.Get(allow, k.Balie.ID); err != nil || ch.Name != "Balie in de stadswinkel" || ch.Code != "balie" {
+			t.Errorf("the channel is now %+v (%v)", ch, err)
+		}
+
+		// A new team with a code the rules refuse, then a good one.
+		run("adding a team", chromedp.Click(`#new-organizations`), chromedp.WaitVisible(`#admin-form`),
+			chromedp.SetValue(`#a-code`, "Team Één"), chromedp.SetValue(`#a-name`, "Team Vergunningen"),
+			chromedp.SetValue(`#a-kind`, "TEAM"), chromedp.SetValue(`#a-parentID`, itoa(k.ClusterA.ID)), chromedp.Click(`#admin-save`))
+		poll("the message beside the code", `document.getElementById('err-code') !== null`)
+		run("correcting the code", chromedp.SetValue(`#a-code`, "team-vergunningen"), chromedp.Click(`#admin-save`))
+		poll("the new team", `document.querySelector('#admin-organizations') !== null && document.querySelector('#admin-organizations').textContent.includes('team-vergunningen')`)
+		team, err := db.Client.Organization.Query().Where(organization.Code("team-vergunningen")).WithParent().Only(allow)
+		if err != nil || team.Edges.Parent == nil || team.Edges.Parent.ID != k.ClusterA.ID {
+			t.Errorf("the team: %+v (%v)", team, err)
+		}
+
+		// An editor has no admin area.
+		run("signing out", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
+		idp.Editor("redacteur@rotterdam.nl", "cluster-a")
+		run("signing in as editor", chromedp.Click(`#sign-in`), chromedp.WaitVisible(`#products`))
+		if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('nav-admin').hidden`)); err != nil || !hidden {
+			t.Errorf("an editor is offered the admin area (%v)", err)
+		}
+		if p := problems(); len(p) > 0 {
+			t.Errorf("the browser reported:\n%s", strings.Join(p, "\n"))
+		}
+	})
+}

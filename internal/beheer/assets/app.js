@@ -42,7 +42,8 @@ const TEXT = {
     productStatuses: { DRAFT: 'concept', PUBLISHED: 'gepubliceerd', RETIRED: 'ingetrokken' },
     idents: { NONE: 'geen', DIGID: 'DigiD', EHERKENNING: 'eHerkenning', EIDAS: 'eIDAS', ID_DOCUMENT: 'identiteitsbewijs' },
     audienceNames: { RESIDENT: 'Inwoners', BUSINESS: 'Ondernemers', ORGANIZATION: 'Organisaties' },
-    adminLead: 'Kanalen, organisaties, locaties en doelen. Wijzigen kan (nog) via de API; hier staat de huidige stand.',
+    adminLead: 'Kanalen, organisaties, locaties en doelen. Wat je mag wijzigen hangt af van je bereik: kanalen alleen als beheerder van de hele catalogus.',
+    newRecord: 'Nieuw', forbiddenAdmin: 'Dit mag je niet wijzigen: het valt buiten je bereik.',
     created: 'aangemaakt', removed: 'teruggezet naar niet beoordeeld',
   },
   en: {
@@ -76,7 +77,8 @@ const TEXT = {
     productStatuses: { DRAFT: 'draft', PUBLISHED: 'published', RETIRED: 'retired' },
     idents: { NONE: 'none', DIGID: 'DigiD', EHERKENNING: 'eHerkenning', EIDAS: 'eIDAS', ID_DOCUMENT: 'ID document' },
     audienceNames: { RESIDENT: 'Residents', BUSINESS: 'Businesses', ORGANIZATION: 'Organizations' },
-    adminLead: 'Channels, organizations, locations and targets. Changes go through the API for now; this is the current state.',
+    adminLead: 'Channels, organizations, locations and targets. What you may change depends on your reach: channels only as administrator of the whole catalogue.',
+    newRecord: 'New', forbiddenAdmin: 'You may not change this: it lies outside your reach.',
     created: 'created', removed: 'returned to not assessed',
   },
 };
@@ -118,12 +120,6 @@ const Q = {
     locations { code name }
     themes
     changes(product: $slug, first: 100) { totalCount edges { node { ...C } } }
-  }`,
-  admin: `query Admin {
-    channels { code name nameEn digital assisted youth active }
-    organizations { code name kind parent { code } }
-    locations { code name kind street city }
-    coverage { target { name deadline share } }
   }`,
 };
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
@@ -677,27 +673,158 @@ async function drop() {
   rememberLoadedFields();
 }
 
-// ---- Admin area (read-only for now) ----
+// ---- Admin area: channels, organizations, locations, targets ----
+
+// Each kind of record is described once: its list, its fields and the
+// mutations that create and change it. The forms are built from this.
+const ADMIN_KINDS = [
+  { key: 'channels', title: { nl: 'Kanalen', en: 'Channels' }, create: 'createChannel', update: 'updateChannel', type: 'Channel',
+    fields: [['code', 'text'], ['name', 'text'], ['nameEn', 'text'], ['description', 'textarea'], ['digital', 'bool'],
+      ['assisted', 'bool'], ['youth', 'bool'], ['active', 'bool'], ['sortOrder', 'int']],
+    columns: ['code', 'name', 'nameEn', 'digital', 'assisted', 'youth', 'active'] },
+  { key: 'organizations', title: { nl: 'Organisaties', en: 'Organizations' }, create: 'createOrganization', update: 'updateOrganization', type: 'Organization',
+    fields: [['code', 'text'], ['name', 'text'], ['kind', ['MUNICIPALITY', 'CLUSTER', 'DEPARTMENT', 'TEAM']], ['parentID', 'organization']],
+    columns: ['code', 'name', 'kind', 'parent'] },
+  { key: 'locations', title: { nl: 'Locaties', en: 'Locations' }, create: 'createLocation', update: 'updateLocation', type: 'Location',
+    fields: [['code', 'text'], ['name', 'text'], ['kind', ['CITY_OFFICE', 'WIJKHUB', 'OTHER']], ['street', 'text'], ['postalCode', 'text'],
+      ['city', 'text'], ['openingHours', 'text'], ['visit', ['APPOINTMENT', 'WALK_IN', 'BOTH']], ['municipalityID', 'municipality']],
+    columns: ['code', 'name', 'kind', 'city'] },
+  { key: 'targets', title: { nl: 'Doelen', en: 'Targets' }, create: 'createTarget', update: null, type: 'Target',
+    fields: [['name', 'text'], ['description', 'textarea'], ['deadline', 'date'], ['share', 'float'], ['primary', 'bool']],
+    columns: ['name', 'deadline', 'share'] },
+];
+
+const FIELD_NAMES = {
+  nl: { code: 'Code', name: 'Naam', nameEn: 'Naam in het Engels', description: 'Beschrijving', digital: 'Digitaal', assisted: 'Met hulp',
+    youth: 'Voor jongeren', active: 'Actief', sortOrder: 'Volgorde', kind: 'Soort', parentID: 'Onderdeel van', parent: 'Onderdeel van',
+    street: 'Straat en nummer', postalCode: 'Postcode', city: 'Plaats', openingHours: 'Openingstijden', visit: 'Bezoek',
+    municipalityID: 'Gemeente', deadline: 'Uiterlijk op', share: 'Aandeel (0–1)', primary: 'Hoofddoel' },
+  en: { code: 'Code', name: 'Name', nameEn: 'English name', description: 'Description', digital: 'Digital', assisted: 'Assisted',
+    youth: 'For young people', active: 'Active', sortOrder: 'Order', kind: 'Kind', parentID: 'Part of', parent: 'Part of',
+    street: 'Street and number', postalCode: 'Postal code', city: 'City', openingHours: 'Opening hours', visit: 'Visit',
+    municipalityID: 'Municipality', deadline: 'Deadline', share: 'Share (0–1)', primary: 'Primary target' },
+};
+const fieldName = (f) => FIELD_NAMES[state.lang][f] || f;
 
 async function openAdmin() {
   showOnly('admin');
   say(t('loading'));
-  const d = await read(Q.admin);
+  const d = await read(`query Admin {
+    channels { id code name nameEn description digital assisted youth active sortOrder }
+    organizations { id code name kind parent { id code } }
+    locations { id code name kind street postalCode city openingHours visit municipality { id } }
+    coverage { target { name deadline share } }
+  }`);
   say('');
-  const table = (heads, rows) => el('div', { class: 'matrix-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, c)))))));
-  const yes = (b) => (b ? '✓' : '');
-  $('admin-body').replaceChildren(
-    el('p', { class: 'utrecht-paragraph' }, t('adminLead')),
-    el('h3', { class: 'utrecht-heading-3' }, t('channels')),
-    table(['code', t('name'), 'digital', 'assisted', 'youth', 'active'], d.channels.map((c) => [c.code, channelName(c), yes(c.digital), yes(c.assisted), yes(c.youth), yes(c.active)])),
-    el('h3', { class: 'utrecht-heading-3' }, 'Organisaties / Organizations'),
-    table(['code', t('name'), 'kind', 'parent'], d.organizations.map((o) => [o.code, o.name, o.kind, o.parent?.code || ''])),
-    el('h3', { class: 'utrecht-heading-3' }, t('locations')),
-    table(['code', t('name'), 'kind', ''], d.locations.map((l) => [l.code, l.name, l.kind, `${l.street}, ${l.city}`])),
-    el('h3', { class: 'utrecht-heading-3' }, 'Doel / Target'),
-    table([t('name'), 'deadline', '%'], d.coverage.target ? [[d.coverage.target.name, d.coverage.target.deadline, String(Math.round(d.coverage.target.share * 100))]] : []));
+  state.admin = d;
+  renderAdmin();
+}
+
+function adminValue(kind, rec, col) {
+  if (col === 'parent') return rec.parent?.code || '';
+  if (col === 'share') return String(Math.round(rec.share * 1000) / 10) + ' %';
+  const v = rec[col];
+  return typeof v === 'boolean' ? (v ? '✓' : '') : v ?? '';
+}
+
+function renderAdmin() {
+  const d = state.admin;
+  if (!d) return;
+  const records = { channels: d.channels, organizations: d.organizations, locations: d.locations,
+    targets: d.coverage.target ? [{ ...d.coverage.target, readOnly: true }] : [] };
+  $('admin-body').replaceChildren(el('p', { class: 'utrecht-paragraph' }, t('adminLead')), ...ADMIN_KINDS.flatMap((k) => [
+    el('h3', { class: 'utrecht-heading-3' }, k.title[state.lang]),
+    el('div', { class: 'matrix-wrap' }, el('table', { id: 'admin-' + k.key },
+      el('thead', {}, el('tr', {}, k.columns.map((c) => el('th', { scope: 'col' }, fieldName(c))), el('th', {}, ''))),
+      el('tbody', {}, records[k.key].map((rec) => el('tr', { 'data-id': rec.id || '' },
+        k.columns.map((c) => el('td', {}, adminValue(k, rec, c))),
+        el('td', {}, k.update && rec.id ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+          onclick: () => openAdminForm(k, rec) }, t('edit')) : null)))))),
+    el('p', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'new-' + k.key,
+      onclick: () => openAdminForm(k, null) }, t('newRecord'))),
+    el('div', { id: 'admin-form-' + k.key }),
+  ]));
+}
+
+function adminInput(name, type, value) {
+  const id = 'a-' + name;
+  const cls = 'utrecht-textbox utrecht-textbox--html-input';
+  if (type === 'bool') return el('input', { id, name, type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', checked: !!value });
+  if (type === 'textarea') { const e = el('textarea', { id, name, rows: 2, class: 'utrecht-textarea utrecht-textarea--html-textarea' }); e.value = value ?? ''; return e; }
+  if (Array.isArray(type) || type === 'organization' || type === 'municipality') {
+    const d = state.admin;
+    const options = Array.isArray(type) ? type.map((v) => [v, v])
+      : [['', '—'], ...d.organizations.filter((o) => type === 'organization' || o.kind === 'MUNICIPALITY').map((o) => [o.id, `${o.name} (${o.code})`])];
+    const e = el('select', { id, name, class: 'utrecht-select utrecht-select--html-select' }, options.map(([v, l]) => el('option', { value: v }, l)));
+    e.value = value ?? options[0][0];
+    return e;
+  }
+  const e = el('input', { id, name, class: cls, type: type === 'date' ? 'date' : 'text', inputmode: type === 'int' || type === 'float' ? 'decimal' : null });
+  e.value = value ?? '';
+  return e;
+}
+
+function openAdminForm(kind, rec) {
+  for (const k of ADMIN_KINDS) $('admin-form-' + k.key).replaceChildren();
+  const current = (name) => {
+    if (!rec) return name === 'active' ? true : null;
+    if (name === 'parentID') return rec.parent?.id || '';
+    if (name === 'municipalityID') return rec.municipality?.id || '';
+    return rec[name];
+  };
+  const form = el('form', { class: 'card form', id: 'admin-form', novalidate: true },
+    el('h4', { class: 'utrecht-heading-4' }, `${kind.title[state.lang]}: ${rec ? rec.code || rec.name : t('newRecord')}`),
+    el('div', { class: 'form-grid' }, kind.fields.map(([name, type]) => el('div',
+      { class: 'utrecht-form-field' + (type === 'bool' ? ' checkbox' : ''), 'data-field': name },
+      type === 'bool' ? [adminInput(name, type, current(name)), el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name))]
+        : [el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name)), adminInput(name, type, current(name))]))),
+    el('p', { class: 'form-error', role: 'alert' }),
+    el('div', { class: 'actions' },
+      el('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action', id: 'admin-save' }, t('save')),
+      el('button', { type: 'button', class: 'utrecht-button utrecht-button--subtle', onclick: () => form.remove() }, t('cancel'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const input = {};
+    const local = [];
+    for (const [name, type] of kind.fields) {
+      const e = form.elements[name];
+      let v = type === 'bool' ? e.checked : e.value.trim();
+      if (type === 'int' || type === 'float') {
+        if (v === '') continue;
+        v = Number(v.replace(',', '.'));
+        if (!Number.isFinite(v) || (type === 'int' && !Number.isInteger(v))) { local.push({ field: name, reason: 'format', message: 'not a number' }); continue; }
+      }
+      if (v === '' && rec) {
+        if (name === 'parentID' && rec.parent) input.clearParent = true;
+        continue;
+      }
+      if (v === '') continue;
+      if (rec && v === current(name)) continue;
+      input[name] = v;
+    }
+    if (local.length) { showErrors(form, local); return; }
+    const mutation = rec
+      ? `mutation($id: ID!, $input: ${kind.update[0].toUpperCase() + kind.update.slice(1)}Input!) { ${kind.update}(id: $id, input: $input) { id } }`
+      : `mutation($input: ${kind.create[0].toUpperCase() + kind.create.slice(1)}Input!) { ${kind.create}(input: $input) { id } }`;
+    let r;
+    try {
+      r = await gql(mutation, rec ? { id: rec.id, input } : { input });
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (r.errors.length) {
+      const code = r.errors[0].extensions?.code;
+      if (code === 'BAD_USER_INPUT') showErrors(form, r.errors);
+      else form.querySelector('.form-error').textContent = code === 'FORBIDDEN' ? t('forbiddenAdmin') : r.errors[0].message;
+      return;
+    }
+    await openAdmin();
+    say(t('saved'), 'saved');
+  });
+  $('admin-form-' + kind.key).replaceChildren(form);
+  form.querySelector('input, select, textarea').focus();
 }
 
 // ---- Wiring ----
@@ -711,6 +838,7 @@ function wire() {
       renderWho();
       if (!$('list').hidden) { renderFilters(); renderList(); }
       if (!$('product').hidden) renderProduct();
+      if (!$('admin').hidden) renderAdmin();
     }
   });
   for (const id of ['f-status', 'f-theme', 'f-gap']) $(id).addEventListener('change', renderList);
