@@ -61,6 +61,10 @@ func (m Mapping) Map(claims map[string]any) (Identity, error) {
 	if id.Name == "" {
 		return id, &Refusal{"het ID-token noemt geen naam (preferred_username, email of sub)"}
 	}
+	if len(id.Name) > 200 {
+		// The name goes into every change-log entry; a claim this long is not a name.
+		return id, &Refusal{"de naam in het ID-token is langer dan 200 tekens"}
+	}
 	roleClaim := m.RoleClaim
 	if roleClaim == "" {
 		roleClaim = "groups"

@@ -2,6 +2,7 @@ package signin
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
@@ -31,6 +32,7 @@ func TestMapping(t *testing.T) {
 		{"no groups at all", keycloak, map[string]any{"sub": "x"}, Identity{}, true},
 		{"editor without organization", keycloak, map[string]any{"sub": "x", "groups": []any{"/catalogus/redacteuren"}}, Identity{}, true},
 		{"two organizations", keycloak, map[string]any{"sub": "x", "groups": []any{"/catalogus/redacteuren", "/catalogus/org/a", "/catalogus/org/b"}}, Identity{}, true},
+		{"a name too long to be one", keycloak, map[string]any{"sub": strings.Repeat("x", 201), "groups": []any{"/catalogus/beheerders"}}, Identity{}, true},
 		{"no name", keycloak, map[string]any{"groups": []any{"/catalogus/beheerders"}}, Identity{}, true},
 		{"a value that merely contains the role", keycloak, map[string]any{"sub": "x", "groups": []any{"/catalogus/redacteuren-oud", "/catalogus/org/a"}}, Identity{}, true},
 	}
