@@ -338,6 +338,19 @@ func TestEditorInABrowser(t *testing.T) {
 			}
 		}
 
+		// The product's own fields, retire and publish.
+		run("opening the product again", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug), chromedp.WaitVisible(`#product-form`))
+		poll("the form", `document.getElementById('p-summary').value !== ''`)
+		run("changing the summary", chromedp.SetValue(`#p-summary`, "Een nieuwe samenvatting in gewone taal."), chromedp.Click(`#product-save`))
+		poll("the saved summary", `document.querySelector('#history-table tbody tr').textContent.includes('Een nieuwe samenvatting')`)
+		run("retiring", chromedp.Click(`#product-retire`))
+		poll("the retired product", `document.getElementById('product-status').dataset.status === 'RETIRED'`)
+		run("publishing again", chromedp.Click(`#product-publish`))
+		poll("the published product", `document.getElementById('product-status').dataset.status === 'PUBLISHED'`)
+		if p, err := db.Client.Product.Get(auth.Allow(context.Background()), k.mine.ID); err != nil || p.Summary != "Een nieuwe samenvatting in gewone taal." || p.Status != product.StatusPUBLISHED {
+			t.Errorf("after editing, retiring and publishing: %+v (%v)", p, err)
+		}
+
 		// Signing out ends the session.
 		run("signing out", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
 		if p := problems(); len(p) > 0 {

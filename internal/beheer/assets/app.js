@@ -619,8 +619,12 @@ async function save(form, change) {
     state.pending = null;
     closeConflict();
     await loadProduct(state.product.slug);
-    fillProductForm();
-    rememberLoadedFields();
+    // Only the product form's own save refills it: saving a channel must not
+    // throw away the owner's unsaved edits of the product's fields.
+    if (change.refill) {
+      fillProductForm();
+      rememberLoadedFields();
+    }
     say(t('saved'), 'saved');
     return true;
   }
@@ -860,7 +864,7 @@ function wire() {
   $('cell-cancel').addEventListener('click', () => { $('cell-form').hidden = true; });
   $('product-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    await save($('product-form'), { mutation: M.updateProduct, input: productInput() });
+    await save($('product-form'), { mutation: M.updateProduct, input: productInput(), refill: true });
   });
   $('product-publish').addEventListener('click', () => save($('product-form'), { mutation: M.publishProduct, input: { product: state.product.slug } }));
   $('product-retire').addEventListener('click', () => save($('product-form'), { mutation: M.retireProduct, input: { product: state.product.slug } }));
