@@ -239,7 +239,7 @@ func TestEditorInABrowser(t *testing.T) {
 		run("searching", chromedp.SendKeys(`#f-search`, k.mine.Name))
 		poll("the search", `document.querySelector('#products tbody tr[data-slug="`+k.mine.Slug+`"]') !== null`)
 
-		run("opening the product", chromedp.Click(`#products a[href="#product/`+k.mine.Slug+`"]`), chromedp.WaitVisible(`#cells-table`))
+		run("opening the product", chromedp.Click(`#products a[href="#product/`+k.mine.Slug+`"]`), chromedp.WaitVisible(`#product[data-slug="`+k.mine.Slug+`"]`))
 		// PLANNED without a date: the API's message appears beside the field, in Dutch.
 		run("editing the channel", chromedp.Click(`#edit-`+k.channel.Code), chromedp.WaitVisible(`#cell-form`))
 		choose(`#c-status`, "PLANNED")
@@ -303,7 +303,7 @@ func TestEditorInABrowser(t *testing.T) {
 
 		// Another cluster's product can be read, not changed.
 		theirs := version(t, db, k.theirs.ID)
-		run("opening another cluster's product", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.theirs.Slug), chromedp.WaitVisible(`#cells-table`))
+		run("opening another cluster's product", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.theirs.Slug), chromedp.WaitVisible(`#product[data-slug="`+k.theirs.Slug+`"]`))
 		run("editing it", chromedp.Click(`#edit-`+k.channel.Code), chromedp.WaitVisible(`#cell-form`))
 		choose(`#c-status`, "AVAILABLE")
 		run("saving it", chromedp.Click(`#cell-save`))
@@ -326,7 +326,7 @@ func TestEditorInABrowser(t *testing.T) {
 		if path := os.Getenv("CATALOGUS_EDITOR_SCREENSHOT"); path != "" && strings.HasPrefix(db.Target.Dialect, "sqlite") {
 			run("preparing the screenshot", chromedp.Click(`#lang`), chromedp.EmulateViewport(1280, 1150),
 				chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug),
-				chromedp.WaitVisible(`#cells-table`), chromedp.Click(`#edit-`+k.another.Code), chromedp.WaitVisible(`#cell-form`))
+				chromedp.WaitVisible(`#product[data-slug="`+k.mine.Slug+`"]`), chromedp.Click(`#edit-`+k.another.Code), chromedp.WaitVisible(`#cell-form`))
 			choose(`#c-status`, "PLANNED")
 			eval(`(() => { document.getElementById('c-plannedDate').value = '` + planned + `'; window.scrollTo(0, 0); return ''; })()`)
 			shot, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
@@ -339,8 +339,7 @@ func TestEditorInABrowser(t *testing.T) {
 		}
 
 		// The product's own fields, retire and publish.
-		run("opening the product again", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug), chromedp.WaitVisible(`#product-form`))
-		poll("the form", `document.getElementById('p-summary').value !== ''`)
+		run("opening the product again", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug), chromedp.WaitVisible(`#product[data-slug="`+k.mine.Slug+`"]`))
 		run("changing the summary", chromedp.SetValue(`#p-summary`, "Een nieuwe samenvatting in gewone taal."), chromedp.Click(`#product-save`))
 		poll("the saved summary", `document.querySelector('#history-table tbody tr').textContent.includes('Een nieuwe samenvatting')`)
 		run("retiring", chromedp.Click(`#product-retire`))

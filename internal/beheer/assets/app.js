@@ -32,7 +32,7 @@ const TEXT = {
     conflictLead: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het product opende:',
     conflictAsk: 'Bekijk de wijzigingen. Sla daarna je eigen wijziging opnieuw op, bovenop de nieuwe stand, of laat haar vallen.',
     conflictRedo: 'Mijn wijziging opnieuw opslaan', conflictDrop: 'Mijn wijziging laten vallen',
-    saved: 'Opgeslagen.', loading: 'Bezig met laden…', failed: 'Er ging iets mis: ', overdue: 'verlopen',
+    saved: 'Opgeslagen.', nothingChanged: 'Er is niets veranderd.', loading: 'Bezig met laden…', failed: 'Er ging iets mis: ', overdue: 'verlopen',
     owner: 'Eigenaar', version: 'versie', checkFields: 'Niet opgeslagen: verbeter de velden met een melding.',
     forbidden: 'Dit mag je niet wijzigen: het product hoort niet bij jouw organisatie.',
     notFound: 'Dit product bestaat niet, of je mag het niet zien.',
@@ -67,7 +67,7 @@ const TEXT = {
     conflictLead: 'Your change has not been saved. This changed since you opened the product:',
     conflictAsk: 'Look at the changes. Then save your own change again, on top of the new state, or drop it.',
     conflictRedo: 'Save my change again', conflictDrop: 'Drop my change',
-    saved: 'Saved.', loading: 'Loading…', failed: 'Something went wrong: ', overdue: 'overdue',
+    saved: 'Saved.', nothingChanged: 'Nothing has changed.', loading: 'Loading…', failed: 'Something went wrong: ', overdue: 'overdue',
     owner: 'Owner', version: 'version', checkFields: 'Not saved: correct the fields with a message.',
     forbidden: "You may not change this: the product does not belong to your organization.",
     notFound: 'This product does not exist, or you may not see it.',
@@ -349,6 +349,8 @@ function renderList() {
 
 async function openProduct(slug) {
   showOnly('product');
+  // data-slug tells which product the page shows once it is loaded.
+  delete $('product').dataset.slug;
   closeConflict();
   state.fullHistory = false;
   state.cell = null;
@@ -358,6 +360,7 @@ async function openProduct(slug) {
   say('');
   fillProductForm();
   rememberLoadedFields();
+  $('product').dataset.slug = slug;
 }
 
 // loadProduct reads the product, its channels and history. The newest change
@@ -864,7 +867,13 @@ function wire() {
   $('cell-cancel').addEventListener('click', () => { $('cell-form').hidden = true; });
   $('product-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    await save($('product-form'), { mutation: M.updateProduct, input: productInput(), refill: true });
+    const input = productInput();
+    if (Object.keys(input).length === 1) {
+      clearErrors($('product-form'));
+      say(t('nothingChanged'));
+      return;
+    }
+    await save($('product-form'), { mutation: M.updateProduct, input, refill: true });
   });
   $('product-publish').addEventListener('click', () => save($('product-form'), { mutation: M.publishProduct, input: { product: state.product.slug } }));
   $('product-retire').addEventListener('click', () => save($('product-form'), { mutation: M.retireProduct, input: { product: state.product.slug } }));
