@@ -357,16 +357,22 @@ async function openProduct(slug) {
   $('cell-form').hidden = true;
   say(t('loading'));
   await loadProduct(slug);
+  if (!stillShowing(slug)) return;
   say('');
   fillProductForm();
   rememberLoadedFields();
   $('product').dataset.slug = slug;
 }
 
+const stillShowing = (slug) => decodeURIComponent(location.hash.slice(1)) === 'product/' + slug;
+
 // loadProduct reads the product, its channels and history. The newest change
 // it shows marks what this page has seen: a conflict lists the ones after it.
 async function loadProduct(slug, { keepSeen = false } = {}) {
   const d = await read(Q.product, { slug });
+  // The owner may have moved on while this was loading; a late answer must
+  // not paint another product over the one they look at now.
+  if (!stillShowing(slug)) return d;
   if (!d.product) {
     state.product = null;
     $('h-product').textContent = slug;
