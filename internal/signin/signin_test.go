@@ -109,6 +109,7 @@ func (e *env) session(c *http.Client) (session, int) {
 }
 
 type reply struct {
+	Header http.Header
 	Status int
 	Data   map[string]json.RawMessage
 	Errors []struct {
@@ -139,7 +140,7 @@ func (e *env) api(c *http.Client, path, csrf, query string, vars map[string]any)
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	r := reply{Status: resp.StatusCode}
+	r := reply{Status: resp.StatusCode, Header: resp.Header}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		e.t.Fatalf("decoding: %v", err)
 	}
@@ -210,6 +211,18 @@ func TestSignInAndEdit(t *testing.T) {
 		if err != nil || ev == 0 {
 			t.Errorf("the change log has %d events by sso:jane@rotterdam.nl (%v)", ev, err)
 		}
+		// Signed-in answers are never cached, here or on the way.
+		for range 2 {
+			r = e.api(c, signin.GraphQLPath, s.CSRF, `{ product(slug: "concept-a") { slug } }`, nil)
+			if r.Header.Get("Cache-Control") != "no-store" || r.Header.Get("ETag") != "" || r.Header.Get("X-Cache") != "" {
+				t.Errorf("a signed-in read came with Cache-Control %q, ETag %q, X-Cache %q", r.Header.Get("Cache-Control"), r.Header.Get("ETag"), r.Header.Get("X-Cache"))
+			}
+		}
+		// /graphql never gets the session, even with the CSRF header: the draft stays hidden there.
+		if r := e.api(c, "/graphql", s.CSRF, `{ product(slug: "concept-a") { slug } }`, nil); string(r.Data["product"]) != "null" {
+			t.Errorf("/graphql showed a draft to an anonymous caller: %s", r.Data["product"])
+		}
+
 		// Drafts: the person's own organization's, not another cluster's.
 		r = e.api(c, signin.GraphQLPath, s.CSRF, `{ a: product(slug: "concept-a") { slug } b: product(slug: "concept-b") { slug }
 			products(first: 50) { edges { node { slug } } } }`, nil)
