@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"slices"
@@ -191,10 +190,7 @@ func TestEditorInABrowser(t *testing.T) {
 		}
 		k := pick(t, db)
 		idp := signintest.Start(t)
-		var h http.Handler
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-		defer srv.Close()
-		h = server.Handler(server.Config{DB: db, SignIn: idp.Service(t, db, srv.URL, nil), ResponseCacheBytes: 4 << 20})
+		base := idp.Server(t, db, nil, server.Config{ResponseCacheBytes: 4 << 20})
 		ctx, problems := browser(t)
 		run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
@@ -227,7 +223,7 @@ func TestEditorInABrowser(t *testing.T) {
 
 		// Signed out, the page offers the sign-in; the provider sends the person back.
 		idp.Editor("jane.doe@rotterdam.nl", k.cluster.Code)
-		run("opening the editor", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#sign-in`))
+		run("opening the editor", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#sign-in`))
 		run("signing in", chromedp.Click(`#sign-in`), chromedp.WaitVisible(`#products`))
 		if who := eval(`document.getElementById('who').textContent`); !strings.Contains(who, "jane.doe@rotterdam.nl") || !strings.Contains(who, k.cluster.Code) {
 			t.Errorf("signed in as %q", who)
@@ -271,7 +267,7 @@ func TestEditorInABrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other := graphQL(t, srv.URL, token, `mutation($p: String!, $v: Int!) { updateProduct(input: {product: $p, expectedVersion: $v, summary: "Door een collega bijgewerkt."}) { version } }`,
+		other := graphQL(t, base, token, `mutation($p: String!, $v: Int!) { updateProduct(input: {product: $p, expectedVersion: $v, summary: "Door een collega bijgewerkt."}) { version } }`,
 			map[string]any{"p": k.mine.Slug, "v": version(t, db, k.mine.ID)})
 		if other != "" {
 			t.Fatalf("the colleague's save: %s", other)
@@ -295,7 +291,7 @@ func TestEditorInABrowser(t *testing.T) {
 		}
 
 		// The dashboard, an anonymous reader, shows the plan.
-		run("opening the dashboard", chromedp.Navigate(srv.URL+"/dashboard"), chromedp.WaitVisible(`body[data-ready="true"]`))
+		run("opening the dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(`body[data-ready="true"]`))
 		cells := eval(`[...document.querySelector('#matrix button[data-product="` + k.mine.Slug + `"]').closest('tr').querySelectorAll('td')].map((td) => td.title).join('|')`)
 		if !strings.Contains(cells, k.channel.Name+": gepland") {
 			t.Errorf("the dashboard's row for %s reads %q, want %s planned", k.mine.Slug, cells, k.channel.Name)
@@ -303,7 +299,7 @@ func TestEditorInABrowser(t *testing.T) {
 
 		// Another cluster's product can be read, not changed.
 		theirs := version(t, db, k.theirs.ID)
-		run("opening another cluster's product", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.theirs.Slug), chromedp.WaitVisible(`#product[data-slug="`+k.theirs.Slug+`"]`))
+		run("opening another cluster's product", chromedp.Navigate(base+"/beheer/#product/"+k.theirs.Slug), chromedp.WaitVisible(`#product[data-slug="`+k.theirs.Slug+`"]`))
 		run("editing it", chromedp.Click(`#edit-`+k.channel.Code), chromedp.WaitVisible(`#cell-form`))
 		choose(`#c-status`, "AVAILABLE")
 		run("saving it", chromedp.Click(`#cell-save`))
@@ -325,7 +321,7 @@ func TestEditorInABrowser(t *testing.T) {
 		// takes the README's picture: a product with a channel's form open.
 		if path := os.Getenv("CATALOGUS_EDITOR_SCREENSHOT"); path != "" && strings.HasPrefix(db.Target.Dialect, "sqlite") {
 			run("preparing the screenshot", chromedp.Click(`#lang`), chromedp.EmulateViewport(1280, 1150),
-				chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug),
+				chromedp.Navigate(base+"/beheer/#product/"+k.mine.Slug),
 				chromedp.WaitVisible(`#product[data-slug="`+k.mine.Slug+`"]`), chromedp.Click(`#edit-`+k.another.Code), chromedp.WaitVisible(`#cell-form`))
 			choose(`#c-status`, "PLANNED")
 			eval(`(() => { document.getElementById('c-plannedDate').value = '` + planned + `'; window.scrollTo(0, 0); return ''; })()`)
@@ -339,7 +335,7 @@ func TestEditorInABrowser(t *testing.T) {
 		}
 
 		// The product's own fields, retire and publish.
-		run("opening the product again", chromedp.Navigate(srv.URL+"/beheer/#product/"+k.mine.Slug), chromedp.WaitVisible(`#product[data-slug="`+k.mine.Slug+`"]`))
+		run("opening the product again", chromedp.Navigate(base+"/beheer/#product/"+k.mine.Slug), chromedp.WaitVisible(`#product[data-slug="`+k.mine.Slug+`"]`))
 		run("changing the summary", chromedp.SetValue(`#p-summary`, "Een nieuwe samenvatting in gewone taal."), chromedp.Click(`#product-save`))
 		poll("the saved summary", `document.querySelector('#history-table tbody tr').textContent.includes('Een nieuwe samenvatting')`)
 		run("retiring", chromedp.Click(`#product-retire`))
@@ -351,7 +347,7 @@ func TestEditorInABrowser(t *testing.T) {
 		}
 
 		// Signing out ends the session.
-		run("signing out", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
+		run("signing out", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
 		if p := problems(); len(p) > 0 {
 			t.Errorf("the browser reported:\n%s", strings.Join(p, "\n"))
 		}
@@ -389,10 +385,7 @@ func TestAdminAreaInABrowser(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		k := fixture.New(t, db.Client)
 		idp := signintest.Start(t)
-		var h http.Handler
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-		defer srv.Close()
-		h = server.Handler(server.Config{DB: db, SignIn: idp.Service(t, db, srv.URL, nil)})
+		base := idp.Server(t, db, nil, server.Config{})
 		ctx, problems := browser(t)
 		run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
@@ -411,7 +404,7 @@ func TestAdminAreaInABrowser(t *testing.T) {
 		allow := auth.Allow(context.Background())
 
 		idp.Person("beheer@rotterdam.nl", signintest.AdminGroup)
-		run("signing in as admin", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#sign-in`), chromedp.Click(`#sign-in`),
+		run("signing in as admin", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#sign-in`), chromedp.Click(`#sign-in`),
 			chromedp.WaitVisible(`#nav-admin`), chromedp.Click(`#nav-admin`), chromedp.WaitVisible(`#admin-channels`))
 
 		// Rename the counter channel.
@@ -435,7 +428,7 @@ func TestAdminAreaInABrowser(t *testing.T) {
 		}
 
 		// An editor has no admin area.
-		run("signing out", chromedp.Navigate(srv.URL+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
+		run("signing out", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
 		idp.Editor("redacteur@rotterdam.nl", "cluster-a")
 		run("signing in as editor", chromedp.Click(`#sign-in`), chromedp.WaitVisible(`#products`))
 		if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('nav-admin').hidden`)); err != nil || !hidden {

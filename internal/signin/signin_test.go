@@ -61,11 +61,7 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB) *env {
 	e := &env{t: t, db: db, idp: signintest.Start(t), clock: &clock{}}
 	e.k = fixture.New(t, db.Client)
-	var h http.Handler
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(srv.Close)
-	e.url = srv.URL
-	h = server.Handler(server.Config{DB: db, SignIn: e.idp.Service(t, db, srv.URL, e.clock.now), ResponseCacheBytes: 1 << 20})
+	e.url = e.idp.Server(t, db, e.clock.now, server.Config{ResponseCacheBytes: 1 << 20})
 	return e
 }
 
