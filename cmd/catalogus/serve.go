@@ -75,7 +75,7 @@ var serveCmd = command{
 			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
 				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site}
-			if cfg.SignIn, err = signIn(ctx, e, db, *addr); err != nil {
+			if cfg.SignIn, err = signIn(ctx, e, db); err != nil {
 				return err
 			}
 			if *respCache {

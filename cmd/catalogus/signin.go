@@ -19,7 +19,7 @@ import (
 // the function that builds it; nil from that function means no sign-in.
 // The client secret and the session key come from the environment only, so
 // that they do not show in the process list.
-func signInFlags(fs *flag.FlagSet) func(ctx context.Context, e *env, db *store.DB, addr string) (*signin.Service, error) {
+func signInFlags(fs *flag.FlagSet) func(ctx context.Context, e *env, db *store.DB) (*signin.Service, error) {
 	issuer := fs.String("oidc-issuer", envOr("CATALOGUS_OIDC_ISSUER", ""),
 		"OpenID Connect issuer URL of the city's identity provider; turns on sign-in to the editor at /beheer (env CATALOGUS_OIDC_ISSUER; the secret in CATALOGUS_OIDC_CLIENT_SECRET)")
 	clientID := fs.String("oidc-client-id", envOr("CATALOGUS_OIDC_CLIENT_ID", ""), "client id registered at the provider (env CATALOGUS_OIDC_CLIENT_ID)")
@@ -35,7 +35,7 @@ func signInFlags(fs *flag.FlagSet) func(ctx context.Context, e *env, db *store.D
 	nameClaim := fs.String("oidc-name-claim", envOr("CATALOGUS_OIDC_NAME_CLAIM", "preferred_username"), "ID token claim naming the person in the change log (env CATALOGUS_OIDC_NAME_CLAIM)")
 	ttl := fs.Duration("session-ttl", 8*time.Hour, "how long an editor's session lasts")
 	dev := fs.Bool("dev-login", false, "let anyone sign in to the editor as anyone, without an identity provider: for trying it out only, NEVER in production")
-	return func(ctx context.Context, e *env, db *store.DB, addr string) (*signin.Service, error) {
+	return func(ctx context.Context, e *env, db *store.DB) (*signin.Service, error) {
 		if *issuer == "" && !*dev {
 			return nil, nil
 		}
@@ -55,15 +55,12 @@ func signInFlags(fs *flag.FlagSet) func(ctx context.Context, e *env, db *store.D
 		} else {
 			e.log.Warn("no CATALOGUS_SESSION_KEY: sessions are signed with a key drawn at start, so a restart signs everyone out and several instances do not share sessions")
 		}
-		// Cookies are Secure except when the editor is tried on this machine
-		// over plain HTTP, where a Secure cookie would never come back.
-		cfg.Secure = true
-		if *issuer != "" {
-			u, err := url.Parse(*redirect)
-			if err == nil && u.Scheme == "http" && loopback(u.Hostname()) {
-				cfg.Secure = false
-			}
-		} else if host, _, err := net.SplitHostPort(addr); err == nil && loopback(host) {
+		// Cookies are Secure except when the editor is tried over plain HTTP,
+		// where a Secure cookie would never come back: on this machine, or
+		// with the development sign-in alone (often in a container on
+		// 0.0.0.0), which protects nothing anyway.
+		cfg.Secure = *issuer != ""
+		if u, err := url.Parse(*redirect); *issuer != "" && err == nil && u.Scheme == "http" && loopback(u.Hostname()) {
 			cfg.Secure = false
 		}
 		if *dev {

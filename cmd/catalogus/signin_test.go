@@ -21,7 +21,7 @@ func TestSignInConfiguration(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
-		s, err := fn(context.Background(), e, db, "127.0.0.1:8080")
+		s, err := fn(context.Background(), e, db)
 		return s != nil, err
 	}
 	if on, err := build(); on || err != nil {
