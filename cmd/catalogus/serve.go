@@ -36,6 +36,7 @@ var serveCmd = command{
 		respCache := fs.Bool("response-cache", envOr("CATALOGUS_RESPONSE_CACHE", "true") != "false",
 			"keep the answers to anonymous reads in memory until the catalogue changes (env CATALOGUS_RESPONSE_CACHE)")
 		siteURL := siteURLFlag(fs)
+		signIn := signInFlags(fs)
 		respCacheMB := fs.Int("response-cache-mb", 64, "memory of the response cache, in MB")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
@@ -74,6 +75,9 @@ var serveCmd = command{
 			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
 				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site}
+			if cfg.SignIn, err = signIn(ctx, e, db); err != nil {
+				return err
+			}
 			if *respCache {
 				if *respCacheMB < 1 {
 					return fmt.Errorf("--response-cache-mb %d: give at least 1, or turn the cache off with --response-cache=false", *respCacheMB)
@@ -95,6 +99,9 @@ var serveCmd = command{
 				base := "http://" + a.String()
 				e.log.Info("catalogus is running", "database", db.Target.Redacted, "municipality", code, "graphql", base+"/graphql")
 				fmt.Fprintf(e.stdout, "Catalogus is running. Open %s/ for GraphiQL; the API is at %s/graphql.\n", base, base)
+				if cfg.SignIn != nil {
+					fmt.Fprintf(e.stdout, "The editor for product owners is at %s/beheer/.\n", base)
+				}
 			})
 		}
 	},

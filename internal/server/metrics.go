@@ -71,6 +71,8 @@ func route(path string) string {
 		return "graphiql"
 	case strings.HasPrefix(path, "/dashboard"):
 		return "dashboard"
+	case strings.HasPrefix(path, "/beheer"):
+		return "beheer"
 	case path == "/healthz", path == "/readyz", path == "/metrics":
 		return path[1:]
 	}

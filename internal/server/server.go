@@ -24,9 +24,11 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/beheer"
 	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
+	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -55,6 +57,10 @@ type Config struct {
 	SiteURL string
 	// Now tells the time; nil means the system clock.
 	Now func() time.Time
+	// SignIn signs staff in to the editor pages (/beheer) and authenticates
+	// the pages' API requests (/beheer/graphql); nil leaves the pages
+	// without sign-in.
+	SignIn *signin.Service
 }
 
 // Handler returns the service's routes. It panics on a configuration error
@@ -114,6 +120,13 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
 	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
+	mux.Handle("GET "+beheer.Path, beheer.Handler())
+	mux.Handle("GET "+beheer.Path+"/", beheer.Handler())
+	if cfg.SignIn != nil {
+		// The editor pages' own door to the same API: session and CSRF token
+		// instead of a bearer token, and never the anonymous response cache.
+		cfg.SignIn.Register(mux, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, overHTTP(signedIn)))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

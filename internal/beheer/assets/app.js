@@ -1,0 +1,912 @@
+// The editor for product owners. It reads and writes only through the
+// public GraphQL API, sent to /beheer/graphql with the session cookie and
+// its CSRF token; every change carries the product's version as the page
+// last saw it (expectedVersion), so a newer change is never overwritten
+// unseen: the API answers CONFLICT, and the page shows what changed in
+// between and lets the owner redo their change on top.
+
+const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_APPLICABLE'];
+const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
+const IDENTIFICATIONS = ['NONE', 'DIGID', 'EHERKENNING', 'EIDAS', 'ID_DOCUMENT'];
+const AUDIENCES = ['RESIDENT', 'BUSINESS', 'ORGANIZATION'];
+
+const TEXT = {
+  nl: {
+    skip: 'Naar de inhoud', title: 'Producten beheren', myProducts: 'Mijn producten', admin: 'Beheer', dashboard: 'Dashboard',
+    signOut: 'Afmelden', signInTitle: 'Aanmelden', signIn: 'Aanmelden',
+    signInText: 'Meld je aan met je account van de gemeente om je producten bij te werken.',
+    signedOut: 'Je bent afgemeld.', notConfigured: 'Aanmelden is op deze server niet ingericht. Vraag de beheerder om de identity provider in te stellen.',
+    listLead: 'De producten van je organisatie en de onderdelen eronder. Open gaten en verlopen planningen staan bovenaan.',
+    search: 'Zoeken', productStatus: 'Status', theme: 'Thema', gapOn: 'Gat op kanaal', all: 'Alle', none: 'Geen filter',
+    count: (a, b) => `${a} van ${b} producten`, product: 'Product', gaps: 'Gaten',
+    backToList: '← Terug naar mijn producten', channels: 'Kanalen', channelsLead: 'Kies een kanaal om de status en de details bij te werken.',
+    channel: 'Kanaal', plannedDate: 'Gepland op', reason: 'Reden (openbaar): waarom niet, en wat kunnen inwoners in plaats daarvan doen?',
+    reasonShort: 'Reden', url: 'Webadres', phone: 'Telefoonnummer', locations: 'Locaties', instructions: 'Zo regelt u het (instructies)',
+    processingTime: 'Doorlooptijd (bijv. P5D = 5 dagen)', cost: 'Kosten in euro', identification: 'Identificatie',
+    languages: 'Talen (bijv. nl, en, tr)', reviewed: 'Vandaag bekeken', save: 'Opslaan', clear: 'Terug naar "niet beoordeeld"',
+    cancel: 'Annuleren', edit: 'Bewerken', lastReviewed: 'Laatst bekeken', editCell: (c) => `${c} bijwerken`,
+    productFields: 'Productgegevens', name: 'Naam', nameEn: 'Naam in het Engels', summary: 'Samenvatting (B1, één of twee zinnen)',
+    description: 'Beschrijving', audiences: 'Voor wie', publish: 'Publiceren', retire: 'Intrekken',
+    showAll: (n) => `Alle ${n} wijzigingen tonen`, history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
+    conflictTitle: 'Iemand anders heeft dit product intussen opgeslagen',
+    conflictLead: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het product opende:',
+    conflictAsk: 'Bekijk de wijzigingen. Sla daarna je eigen wijziging opnieuw op, bovenop de nieuwe stand, of laat haar vallen.',
+    conflictRedo: 'Mijn wijziging opnieuw opslaan', conflictDrop: 'Mijn wijziging laten vallen',
+    saved: 'Opgeslagen.', nothingChanged: 'Er is niets veranderd.', loading: 'Bezig met laden…', failed: 'Er ging iets mis: ', overdue: 'verlopen',
+    owner: 'Eigenaar', version: 'versie', checkFields: 'Niet opgeslagen: verbeter de velden met een melding.',
+    forbidden: 'Dit mag je niet wijzigen: het product hoort niet bij jouw organisatie.',
+    notFound: 'Dit product bestaat niet, of je mag het niet zien.',
+    sessionOver: 'Je sessie is verlopen. Meld je opnieuw aan; je wijziging is niet opgeslagen.',
+    roles: { ADMIN: 'beheerder', EDITOR: 'redacteur' }, of: 'van', everything: 'de hele catalogus',
+    status: { AVAILABLE: 'beschikbaar', PARTIAL: 'deels', PLANNED: 'gepland', UNAVAILABLE: 'niet beschikbaar', NOT_APPLICABLE: 'niet van toepassing', NOT_ASSESSED: 'niet beoordeeld' },
+    productStatuses: { DRAFT: 'concept', PUBLISHED: 'gepubliceerd', RETIRED: 'ingetrokken' },
+    idents: { NONE: 'geen', DIGID: 'DigiD', EHERKENNING: 'eHerkenning', EIDAS: 'eIDAS', ID_DOCUMENT: 'identiteitsbewijs' },
+    audienceNames: { RESIDENT: 'Inwoners', BUSINESS: 'Ondernemers', ORGANIZATION: 'Organisaties' },
+    adminLead: 'Kanalen, organisaties, locaties en doelen. Wat je mag wijzigen hangt af van je bereik: kanalen alleen als beheerder van de hele catalogus.',
+    newRecord: 'Nieuw', forbiddenAdmin: 'Dit mag je niet wijzigen: het valt buiten je bereik.',
+    created: 'aangemaakt', removed: 'teruggezet naar niet beoordeeld',
+  },
+  en: {
+    skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard',
+    signOut: 'Sign out', signInTitle: 'Sign in', signIn: 'Sign in',
+    signInText: "Sign in with your municipality account to keep your products up to date.",
+    signedOut: 'You have signed out.', notConfigured: 'Sign-in is not set up on this server. Ask the administrator to configure the identity provider.',
+    listLead: "Your organization's products and those of the units below it. Open gaps and overdue plans come first.",
+    search: 'Search', productStatus: 'Status', theme: 'Theme', gapOn: 'Gap on channel', all: 'All', none: 'No filter',
+    count: (a, b) => `${a} of ${b} products`, product: 'Product', gaps: 'Gaps',
+    backToList: '← Back to my products', channels: 'Channels', channelsLead: 'Choose a channel to update its status and details.',
+    channel: 'Channel', plannedDate: 'Planned for', reason: 'Reason (public): why not, and what residents can do instead?',
+    reasonShort: 'Reason', url: 'Web address', phone: 'Phone number', locations: 'Locations', instructions: 'How to use it (instructions)',
+    processingTime: 'Processing time (e.g. P5D = 5 days)', cost: 'Cost in euros', identification: 'Identification',
+    languages: 'Languages (e.g. nl, en, tr)', reviewed: 'Reviewed today', save: 'Save', clear: 'Back to "not assessed"',
+    cancel: 'Cancel', edit: 'Edit', lastReviewed: 'Last reviewed', editCell: (c) => `Update ${c}`,
+    productFields: 'Product details', name: 'Name', nameEn: 'Name in English', summary: 'Summary (plain language, one or two sentences)',
+    description: 'Description', audiences: 'For whom', publish: 'Publish', retire: 'Retire',
+    showAll: (n) => `Show all ${n} changes`, history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
+    conflictTitle: 'Someone else saved this product in the meantime',
+    conflictLead: 'Your change has not been saved. This changed since you opened the product:',
+    conflictAsk: 'Look at the changes. Then save your own change again, on top of the new state, or drop it.',
+    conflictRedo: 'Save my change again', conflictDrop: 'Drop my change',
+    saved: 'Saved.', nothingChanged: 'Nothing has changed.', loading: 'Loading…', failed: 'Something went wrong: ', overdue: 'overdue',
+    owner: 'Owner', version: 'version', checkFields: 'Not saved: correct the fields with a message.',
+    forbidden: "You may not change this: the product does not belong to your organization.",
+    notFound: 'This product does not exist, or you may not see it.',
+    sessionOver: 'Your session has expired. Sign in again; your change was not saved.',
+    roles: { ADMIN: 'administrator', EDITOR: 'editor' }, of: 'of', everything: 'the whole catalogue',
+    status: { AVAILABLE: 'available', PARTIAL: 'partial', PLANNED: 'planned', UNAVAILABLE: 'unavailable', NOT_APPLICABLE: 'not applicable', NOT_ASSESSED: 'not assessed' },
+    productStatuses: { DRAFT: 'draft', PUBLISHED: 'published', RETIRED: 'retired' },
+    idents: { NONE: 'none', DIGID: 'DigiD', EHERKENNING: 'eHerkenning', EIDAS: 'eIDAS', ID_DOCUMENT: 'ID document' },
+    audienceNames: { RESIDENT: 'Residents', BUSINESS: 'Businesses', ORGANIZATION: 'Organizations' },
+    adminLead: 'Channels, organizations, locations and targets. What you may change depends on your reach: channels only as administrator of the whole catalogue.',
+    newRecord: 'New', forbiddenAdmin: 'You may not change this: it lies outside your reach.',
+    created: 'created', removed: 'returned to not assessed',
+  },
+};
+
+// Validation messages in plain Dutch, by the API's extensions.field and
+// extensions.reason; the API's own (English) message is the fallback, and
+// what the English page shows.
+const DUTCH = {
+  'plannedDate:required': 'Vul de datum in waarop het product via dit kanaal te regelen is.',
+  'plannedDate:past': 'Deze datum ligt in het verleden. Kies vandaag of een latere datum.',
+  'plannedDate:format': 'Vul een datum in, zonder tijd.',
+  'reason:required': 'Vul een reden in: waarom kan het niet via dit kanaal, en wat kunnen inwoners in plaats daarvan doen?',
+  'url:format': 'Dit is geen volledig webadres. Begin met https://',
+  'phone:format': 'Dit is geen Nederlands telefoonnummer. Schrijf bijvoorbeeld 14010 of 010 267 1625.',
+  'processingTime:format': 'Schrijf de doorlooptijd als P5D (5 dagen), P2W (2 weken) of PT10M (10 minuten).',
+  'costCurrency:format': 'Gebruik een valutacode van drie hoofdletters, zoals EUR.',
+  'languages:format': 'Gebruik taalcodes van twee kleine letters, bijvoorbeeld nl, en, tr.',
+  'name:required': 'Vul de naam in: de titel die inwoners zien, bijvoorbeeld Paspoort aanvragen.',
+  'name:too_long': 'De naam mag hoogstens 200 tekens lang zijn.',
+  'theme:required': 'Vul een thema in, bijvoorbeeld Parkeren of Afval.',
+  'audiences:required': 'Kies voor wie het product is.',
+  'slug:format': 'Gebruik alleen kleine letters, cijfers en streepjes tussen woorden.',
+  'costCents:format': 'Schrijf het bedrag als bijvoorbeeld 12,50.',
+  required: 'Dit veld is verplicht.', format: 'Deze waarde klopt niet.', too_long: 'Deze tekst is te lang.',
+  duplicate: 'Deze waarde staat er al.', not_found: 'Dit bestaat niet in de catalogus.',
+};
+
+const Q = {
+  products: `query Mine($owner: String, $after: Cursor) {
+    products(owner: $owner, first: 200, after: $after, orderBy: {field: NAME, direction: ASC}) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { node { slug name status theme version owner { code name } availabilities { status plannedDate channel { code } } } }
+    }
+    channels { code name nameEn }
+  }`,
+  product: `query Product($slug: String!) {
+    product(slug: $slug) { ...P }
+    channels { code name nameEn }
+    locations { code name }
+    themes
+    changes(product: $slug, first: 100) { totalCount edges { node { ...C } } }
+  }`,
+};
+// A document may carry only the fragments it uses (GraphQL refuses unused ones).
+const FRAGMENTS = {
+  P: `fragment P on Product {
+    slug name nameEn summary description theme audiences status version owner { code name }
+    availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
+      channel { code } locations { code name } }
+  }`,
+  C: 'fragment C on Change { id at entity action actor channel { code name nameEn } organization { name } fields { field old new } }',
+};
+const withFragments = (q) => q + Object.entries(FRAGMENTS).filter(([name]) => q.includes('...' + name)).map(([, f]) => '\n' + f).join('');
+const M = {
+  setAvailability: `mutation Set($input: SetAvailabilityInput!) { setAvailability(input: $input) { ...P } }`,
+  clearAvailability: `mutation Clear($input: ClearAvailabilityInput!) { clearAvailability(input: $input) { ...P } }`,
+  updateProduct: `mutation Update($input: UpdateProductInput!) { updateProduct(input: $input) { ...P } }`,
+  publishProduct: `mutation Publish($input: ProductStatusInput!) { publishProduct(input: $input) { ...P } }`,
+  retireProduct: `mutation Retire($input: ProductStatusInput!) { retireProduct(input: $input) { ...P } }`,
+};
+
+const state = { lang: localStorage.getItem('catalogus-lang') || 'nl', session: null, products: [], channels: [], product: null,
+  locations: [], themes: [], changes: [], seenChange: null, cell: null, pending: null, routes: 0 };
+const $ = (id) => document.getElementById(id);
+const t = (key, ...args) => {
+  const v = TEXT[state.lang][key];
+  return typeof v === 'function' ? v(...args) : v;
+};
+const locale = () => (state.lang === 'nl' ? 'nl-NL' : 'en-GB');
+const date = (s) => new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' })
+  .format(new Date(s.length === 10 ? s + 'T12:00:00Z' : s));
+const dateTime = (s) => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(s));
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+const channelName = (c) => (c ? ((state.lang === 'en' && c.nameEn) ? c.nameEn : c.name) : '');
+const fold = (s) => (s || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
+  return e;
+}
+
+class SignedOut extends Error {}
+
+// gql sends one request to the signed-in API; it returns data and errors
+// (errors are the caller's to show) and throws only when the request itself fails.
+async function gql(query, variables = {}) {
+  const res = await fetch('/beheer/graphql', {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Catalogus-CSRF': state.session.csrf },
+    body: JSON.stringify({ query: withFragments(query), variables }),
+  });
+  if (res.status === 401) throw new SignedOut();
+  const body = await res.json();
+  return { data: body.data, errors: body.errors || [] };
+}
+
+async function read(query, variables) {
+  const r = await gql(query, variables);
+  if (r.errors.length) throw new Error(r.errors[0].message);
+  return r.data;
+}
+
+function say(msg, cls = '') {
+  const s = $('status');
+  s.textContent = msg;
+  s.className = 'status ' + cls;
+}
+
+function fail(e) {
+  if (e instanceof SignedOut) {
+    state.session = null;
+    showSignedOut(t('sessionOver'));
+    return;
+  }
+  say(t('failed') + e.message, 'form-error');
+}
+
+// ---- Session and navigation ----
+
+async function loadSession() {
+  const res = await fetch('/beheer/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (res.status === 404) return 'unconfigured';
+  const s = await res.json();
+  if (!s.signedIn) return 'signed-out';
+  state.session = s;
+  return 'signed-in';
+}
+
+function showOnly(id) {
+  for (const s of ['signed-out', 'list', 'product', 'admin']) $(s).hidden = s !== id;
+}
+
+function showSignedOut(message) {
+  showOnly('signed-out');
+  $('logout').hidden = true;
+  $('nav-admin').hidden = true;
+  $('who').textContent = '';
+  $('signed-out-text').textContent = message || t('signInText');
+  $('sign-in').href = '/beheer/login?next=' + encodeURIComponent('/beheer/' + location.hash);
+}
+
+function renderWho() {
+  const s = state.session;
+  $('who').textContent = `${s.name} · ${t('roles')[s.role] || s.role} ${t('of')} ${s.organization || t('everything')}`;
+  $('logout').hidden = false;
+  $('logout-csrf').value = s.csrf;
+  $('nav-admin').hidden = s.role !== 'ADMIN';
+}
+
+// route shows what the address names. A quick second navigation can
+// overtake a slow first one; only the latest one clears the status line.
+async function route() {
+  if (!state.session) return;
+  const seq = ++state.routes;
+  say('');
+  const h = decodeURIComponent(location.hash.slice(1));
+  try {
+    if (h.startsWith('product/')) await openProduct(h.slice('product/'.length));
+    else if (h === 'admin') await openAdmin();
+    else await openList();
+    if (seq === state.routes) say('');
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function renderTexts() {
+  document.documentElement.lang = state.lang;
+  for (const e of document.querySelectorAll('[data-t]')) e.textContent = t(e.dataset.t);
+  $('lang').textContent = state.lang === 'nl' ? 'English' : 'Nederlands';
+  $('lang').lang = state.lang === 'nl' ? 'en' : 'nl';
+  document.title = `${t('title')} · Catalogus`;
+}
+
+// ---- Mijn producten ----
+
+function gapsOf(p) {
+  const by = new Map(p.availabilities.map((a) => [a.channel.code, a]));
+  const now = today();
+  let gaps = 0, overdue = 0;
+  for (const c of state.channels) {
+    const a = by.get(c.code);
+    if (!a) { gaps++; continue; }
+    if (a.status === 'AVAILABLE' || a.status === 'NOT_APPLICABLE') continue;
+    gaps++;
+    if (a.status === 'PLANNED' && a.plannedDate && a.plannedDate < now) overdue++;
+  }
+  return { gaps, overdue, by };
+}
+
+async function openList() {
+  showOnly('list');
+  say(t('loading'));
+  const owner = state.session.organization || null;
+  const products = [];
+  let after = null;
+  let channels = [];
+  for (;;) {
+    const d = await read(Q.products, { owner, after });
+    channels = d.channels;
+    products.push(...d.products.edges.map((e) => e.node));
+    if (!d.products.pageInfo.hasNextPage) break;
+    after = d.products.pageInfo.endCursor;
+  }
+  state.products = products;
+  state.channels = channels;
+  say('');
+  renderFilters();
+  renderList();
+}
+
+function fill(id, options) {
+  const s = $(id);
+  const keep = s.value;
+  s.replaceChildren(...options.map(([v, label]) => el('option', { value: v }, label)));
+  if (options.some(([v]) => v === keep)) s.value = keep;
+}
+
+function renderFilters() {
+  fill('f-status', [['', t('all')], ...Object.entries(t('productStatuses'))]);
+  const themes = [...new Set(state.products.map((p) => p.theme))].sort((a, b) => a.localeCompare(b, 'nl'));
+  fill('f-theme', [['', t('all')], ...themes.map((th) => [th, th])]);
+  fill('f-gap', [['', t('none')], ...state.channels.map((c) => [c.code, channelName(c)])]);
+}
+
+function renderList() {
+  if (!state.session || $('list').hidden) return;
+  const status = $('f-status').value, theme = $('f-theme').value, gap = $('f-gap').value;
+  const words = fold($('f-search').value).split(/\s+/).filter(Boolean);
+  const rows = state.products.map((p) => ({ p, ...gapsOf(p) })).filter(({ p, by }) => {
+    if (status && p.status !== status) return false;
+    if (theme && p.theme !== theme) return false;
+    if (gap) {
+      const a = by.get(gap);
+      if (a && (a.status === 'AVAILABLE' || a.status === 'NOT_APPLICABLE')) return false;
+    }
+    const hay = fold(p.name + ' ' + p.slug + ' ' + p.theme);
+    return words.every((w) => hay.includes(w));
+  });
+  // Overdue plans first, then the most open gaps, then by name.
+  rows.sort((a, b) => (b.overdue > 0) - (a.overdue > 0) || b.gaps - a.gaps || a.p.name.localeCompare(b.p.name, 'nl'));
+  const count = $('list-count');
+  count.textContent = t('count', rows.length, state.products.length);
+  count.dataset.count = String(rows.length);
+  const table = el('table', { class: 'matrix', id: 'products' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('product')), el('th', { scope: 'col' }, t('productStatus')),
+      el('th', { scope: 'col' }, t('gaps')),
+      state.channels.map((c) => el('th', { scope: 'col', title: channelName(c) }, c.code)))),
+    el('tbody', {}, rows.map(({ p, gaps, overdue, by }) => el('tr', { 'data-slug': p.slug },
+      el('th', { scope: 'row' }, el('a', { class: 'utrecht-link', href: '#product/' + encodeURIComponent(p.slug) }, p.name)),
+      el('td', {}, el('span', { class: 'pill' }, t('productStatuses')[p.status])),
+      el('td', {}, String(gaps), overdue ? el('span', { class: 'overdue' }, ` (${overdue} ${t('overdue')})`) : null),
+      state.channels.map((c) => {
+        const s = by.get(c.code)?.status || 'NOT_ASSESSED';
+        const label = `${channelName(c)}: ${t('status')[s]}`;
+        return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label, 'data-channel': c.code, 'data-status': s }, LETTER[s]);
+      })))));
+  $('matrix').replaceChildren(table);
+}
+
+// ---- A product ----
+
+async function openProduct(slug) {
+  showOnly('product');
+  // data-slug tells which product the page shows once it is loaded.
+  delete $('product').dataset.slug;
+  closeConflict();
+  state.fullHistory = false;
+  state.cell = null;
+  $('cell-form').hidden = true;
+  say(t('loading'));
+  await loadProduct(slug);
+  if (!stillShowing(slug)) return;
+  say('');
+  fillProductForm();
+  rememberLoadedFields();
+  $('product').dataset.slug = slug;
+}
+
+const stillShowing = (slug) => decodeURIComponent(location.hash.slice(1)) === 'product/' + slug;
+
+// loadProduct reads the product, its channels and history. The newest change
+// it shows marks what this page has seen: a conflict lists the ones after it.
+async function loadProduct(slug, { keepSeen = false } = {}) {
+  const d = await read(Q.product, { slug });
+  // The owner may have moved on while this was loading; a late answer must
+  // not paint another product over the one they look at now.
+  if (!stillShowing(slug)) return d;
+  if (!d.product) {
+    state.product = null;
+    $('h-product').textContent = slug;
+    $('product-meta').textContent = t('notFound');
+    for (const id of ['cells', 'history']) $(id).replaceChildren();
+    $('product-form').hidden = true;
+    return d;
+  }
+  $('product-form').hidden = false;
+  state.product = d.product;
+  state.channels = d.channels;
+  state.locations = d.locations;
+  state.themes = d.themes;
+  state.changes = d.changes.edges.map((e) => e.node);
+  if (!keepSeen) state.seenChange = state.changes.length ? state.changes[0].id : null;
+  renderProduct();
+  return d;
+}
+
+function renderProduct() {
+  const p = state.product;
+  if (!p) return;
+  $('h-product').textContent = p.name;
+  const meta = $('product-meta');
+  meta.replaceChildren(el('span', { class: 'pill', id: 'product-status', 'data-status': p.status }, t('productStatuses')[p.status]),
+    ` · ${t('owner')}: ${p.owner.name} · ${t('version')} `, el('span', { id: 'product-version' }, String(p.version)));
+  $('product-publish').hidden = p.status === 'PUBLISHED';
+  $('product-retire').hidden = p.status === 'RETIRED';
+  const by = new Map(p.availabilities.map((a) => [a.channel.code, a]));
+  const now = today();
+  $('cells').replaceChildren(el('table', { id: 'cells-table' },
+    el('thead', {}, el('tr', {}, [t('channel'), 'Status', t('plannedDate'), t('reasonShort'), t('lastReviewed'), ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, state.channels.map((c) => {
+      const a = by.get(c.code);
+      const s = a?.status || 'NOT_ASSESSED';
+      return el('tr', { 'data-channel': c.code },
+        el('th', { scope: 'row' }, channelName(c)),
+        el('td', { 'data-status': s }, el('span', { class: `badge s-${s}` }, LETTER[s]), ' ', t('status')[s]),
+        el('td', {}, a?.plannedDate ? date(a.plannedDate) : '', a?.status === 'PLANNED' && a.plannedDate < now ? el('span', { class: 'overdue' }, ` (${t('overdue')})`) : null),
+        el('td', {}, a?.reason || ''),
+        el('td', {}, a?.lastReviewed ? date(a.lastReviewed) : ''),
+        el('td', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'edit-' + c.code,
+          'aria-label': t('editCell', channelName(c)), onclick: () => openCell(c.code) }, t('edit'))));
+    }))));
+  renderHistory();
+}
+
+// shown writes a change log value (JSON) for people: statuses in words,
+// midnight timestamps as dates, lists joined.
+function shown(v) {
+  if (v === '' || v === null || v === undefined) return '—';
+  let x;
+  try {
+    x = JSON.parse(v);
+  } catch {
+    return v;
+  }
+  if (x === null || x === '') return '—';
+  if (Array.isArray(x)) return x.length ? x.join(', ') : '—';
+  if (typeof x === 'object') return JSON.stringify(x);
+  if (typeof x === 'string' && t('status')[x]) return t('status')[x];
+  if (typeof x === 'string' && /^\d{4}-\d{2}-\d{2}(T00:00:00(Z|[+-]\d{2}:\d{2}))?$/.test(x)) return date(x.slice(0, 10));
+  return String(x);
+}
+
+// Ids of related records say nothing to a product owner; the row already
+// names the channel.
+const hiddenField = (f) => /(Id|ID)$/.test(f.field);
+
+function changeRows(changes) {
+  return changes.map((c) => el('tr', { 'data-change': c.id },
+    el('td', {}, dateTime(c.at)),
+    el('td', {}, c.actor || c.organization?.name || ''),
+    el('td', {}, c.channel ? el('strong', {}, channelName(c.channel) + ': ') : null,
+      c.action === 'DELETE' && c.channel ? t('removed') : null,
+      el('ul', { class: 'changes' }, c.fields.filter((f) => !hiddenField(f)).map((f) => el('li', {}, `${f.field}: ${shown(f.old)} → ${shown(f.new)}`))))));
+}
+
+function changeTable(changes, id) {
+  return el('table', { id }, el('thead', {}, el('tr', {}, [t('when'), t('who'), t('what')].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, changeRows(changes)));
+}
+
+// The history shows the newest ten changes until the owner asks for all.
+function renderHistory() {
+  const all = state.changes;
+  if (!all.length) {
+    $('history').replaceChildren(el('p', { class: 'utrecht-paragraph' }, t('noHistory')));
+    return;
+  }
+  const few = !state.fullHistory && all.length > 10;
+  $('history').replaceChildren(changeTable(few ? all.slice(0, 10) : all, 'history-table'),
+    few ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'history-all',
+      onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length)) : null);
+}
+
+function fillProductForm() {
+  const p = state.product;
+  if (!p) return;
+  clearErrors($('product-form'));
+  $('p-name').value = p.name;
+  $('p-nameEn').value = p.nameEn || '';
+  $('p-summary').value = p.summary || '';
+  $('p-description').value = p.description || '';
+  $('p-theme').value = p.theme;
+  $('themes').replaceChildren(...state.themes.map((th) => el('option', { value: th })));
+  $('p-audiences').replaceChildren(...AUDIENCES.map((a) => el('label', {},
+    el('input', { type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', name: 'audience', value: a, checked: p.audiences.includes(a) }),
+    t('audienceNames')[a])));
+}
+
+function openCell(code) {
+  const p = state.product;
+  const a = p.availabilities.find((x) => x.channel.code === code);
+  const c = state.channels.find((x) => x.code === code);
+  state.cell = code;
+  const form = $('cell-form');
+  clearErrors(form);
+  $('h-cell').textContent = t('editCell', channelName(c));
+  fill('c-status', STATUSES.map((s) => [s, t('status')[s]]));
+  $('c-status').value = a?.status || 'AVAILABLE';
+  $('c-plannedDate').value = a?.plannedDate || '';
+  $('c-plannedDate').min = today();
+  $('c-reason').value = a?.reason || '';
+  $('c-url').value = a?.url || '';
+  $('c-phone').value = a?.phone || '';
+  const chosen = new Set((a?.locations || []).map((l) => l.code));
+  $('c-locations').replaceChildren(...state.locations.map((l) => el('option', { value: l.code, selected: chosen.has(l.code) }, l.name)));
+  $('c-instructions').value = a?.instructions || '';
+  $('c-processingTime').value = a?.processingTime || '';
+  $('c-cost').value = a?.costCents != null ? (a.costCents / 100).toFixed(2).replace('.', ',') : '';
+  fill('c-identification', IDENTIFICATIONS.map((i) => [i, t('idents')[i]]));
+  $('c-identification').value = a?.identification || 'NONE';
+  $('c-languages').value = (a?.languages || []).join(', ');
+  $('c-reviewed').checked = true;
+  $('cell-clear').hidden = !a;
+  form.hidden = false;
+  showStatusFields();
+  $('c-status').focus();
+}
+
+// Only the fields that fit the chosen status are shown; the rest is kept.
+function showStatusFields() {
+  const s = $('c-status').value;
+  $('c-plannedDate').closest('.utrecht-form-field').hidden = s !== 'PLANNED';
+  $('c-reason').closest('.utrecht-form-field').hidden = !['UNAVAILABLE', 'NOT_APPLICABLE', 'PARTIAL'].includes(s);
+}
+
+const orNull = (v) => (v.trim() === '' ? null : v.trim());
+
+// cellInput reads the form into setAvailability's input, or returns field
+// errors the page can tell without asking the API.
+function cellInput() {
+  const status = $('c-status').value;
+  const errors = [];
+  let costCents = null;
+  const cost = $('c-cost').value.trim();
+  if (cost !== '') {
+    const n = Number(cost.replace(/\./g, '').replace(',', '.').replace(/^€\s*/, ''));
+    if (!Number.isFinite(n) || n < 0) errors.push({ field: 'costCents', reason: 'format', message: 'write the amount in euros, e.g. 12,50' });
+    else costCents = Math.round(n * 100);
+  }
+  const input = {
+    product: state.product.slug, channel: state.cell, status,
+    plannedDate: status === 'PLANNED' ? orNull($('c-plannedDate').value) : null,
+    reason: ['UNAVAILABLE', 'NOT_APPLICABLE', 'PARTIAL'].includes(status) ? orNull($('c-reason').value) : null,
+    url: orNull($('c-url').value), phone: orNull($('c-phone').value),
+    locations: [...$('c-locations').selectedOptions].map((o) => o.value),
+    instructions: orNull($('c-instructions').value), processingTime: orNull($('c-processingTime').value),
+    costCents, identification: $('c-identification').value,
+    languages: $('c-languages').value.split(/[\s,]+/).filter(Boolean),
+    reviewed: $('c-reviewed').checked,
+  };
+  return { input, errors };
+}
+
+function productInput() {
+  const p = state.product;
+  const input = { product: p.slug };
+  const now = {
+    name: $('p-name').value.trim(), nameEn: $('p-nameEn').value.trim(), summary: $('p-summary').value.trim(),
+    description: $('p-description').value.trim(), theme: $('p-theme').value.trim(),
+  };
+  // Only what the owner changed is sent, so that redoing it after a conflict
+  // leaves the other person's changes to other fields standing.
+  const was = state.loadedFields || {};
+  for (const [k, v] of Object.entries(now)) if (v !== (was[k] ?? '')) input[k] = v;
+  const audiences = [...document.querySelectorAll('#p-audiences input:checked')].map((i) => i.value);
+  if (audiences.join() !== (was.audiences || []).join()) input.audiences = audiences;
+  return input;
+}
+
+function rememberLoadedFields() {
+  const p = state.product;
+  if (!p) return;
+  state.loadedFields = { name: p.name, nameEn: p.nameEn || '', summary: p.summary || '', description: p.description || '', theme: p.theme, audiences: [...p.audiences] };
+}
+
+// ---- Saving: expectedVersion, field errors and conflicts ----
+
+function clearErrors(form) {
+  for (const e of form.querySelectorAll('.field-error')) e.remove();
+  for (const f of form.querySelectorAll('.has-error')) f.classList.remove('has-error');
+  for (const i of form.querySelectorAll('[aria-invalid]')) { i.removeAttribute('aria-invalid'); i.removeAttribute('aria-describedby'); }
+  const err = form.querySelector('.form-error');
+  if (err) err.textContent = '';
+}
+
+function messageFor(e) {
+  const field = e.extensions?.field || e.field;
+  const reason = e.extensions?.reason || e.reason;
+  if (state.lang === 'en') return e.message;
+  return DUTCH[`${field}:${reason}`] || DUTCH[reason] || e.message;
+}
+
+// showErrors puts each field's message beside the field; what belongs to no
+// field on the form goes at its foot.
+function showErrors(form, errors) {
+  const general = [];
+  for (const e of errors) {
+    const field = e.extensions?.field || e.field;
+    const box = field && form.querySelector(`[data-field="${CSS.escape(field)}"]`);
+    if (!box) {
+      general.push(messageFor(e));
+      continue;
+    }
+    box.hidden = false;
+    box.classList.add('has-error');
+    const id = 'err-' + field;
+    box.append(el('p', { class: 'field-error utrecht-form-field-error-message', id }, messageFor(e)));
+    const input = box.querySelector('input, select, textarea');
+    if (input) { input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-describedby', id); }
+  }
+  form.querySelector('.form-error').textContent = general.length ? general.join(' ') : t('checkFields');
+  const first = form.querySelector('[aria-invalid]');
+  if (first) first.focus();
+}
+
+// save runs a change with the version this page last saw. On CONFLICT it
+// keeps the change pending and shows what changed in between.
+async function save(form, change) {
+  clearErrors(form);
+  say('');
+  let r;
+  try {
+    r = await gql(change.mutation, { input: { ...change.input, expectedVersion: state.product.version } });
+  } catch (e) {
+    fail(e);
+    return false;
+  }
+  const code = r.errors[0]?.extensions?.code;
+  if (!r.errors.length) {
+    state.pending = null;
+    closeConflict();
+    await loadProduct(state.product.slug);
+    // Only the product form's own save refills it: saving a channel must not
+    // throw away the owner's unsaved edits of the product's fields.
+    if (change.refill) {
+      fillProductForm();
+      rememberLoadedFields();
+    }
+    say(t('saved'), 'saved');
+    return true;
+  }
+  if (code === 'CONFLICT') {
+    await showConflict(form, change);
+    return false;
+  }
+  if (code === 'BAD_USER_INPUT') {
+    showErrors(form, r.errors);
+    return false;
+  }
+  const msg = code === 'FORBIDDEN' ? t('forbidden') : code === 'NOT_FOUND' ? t('notFound') : r.errors[0].message;
+  form.querySelector('.form-error').textContent = msg;
+  return false;
+}
+
+async function showConflict(form, change) {
+  state.pending = { form, change };
+  const seen = state.seenChange;
+  await loadProduct(state.product.slug, { keepSeen: true });
+  const idx = state.changes.findIndex((c) => c.id === seen);
+  const between = idx < 0 ? state.changes : state.changes.slice(0, idx);
+  $('conflict-changes').replaceChildren(changeTable(between, 'conflict-table'));
+  const box = $('conflict');
+  box.hidden = false;
+  box.focus();
+}
+
+function closeConflict() {
+  $('conflict').hidden = true;
+  $('conflict-changes').replaceChildren();
+}
+
+async function redo() {
+  const p = state.pending;
+  if (!p) return;
+  // From here on, the page has seen the changes it just showed.
+  state.seenChange = state.changes.length ? state.changes[0].id : null;
+  closeConflict();
+  const ok = await save(p.form, p.change);
+  if (ok && p.form.id === 'cell-form') p.form.hidden = true;
+}
+
+async function drop() {
+  state.pending = null;
+  closeConflict();
+  $('cell-form').hidden = true;
+  await loadProduct(state.product.slug);
+  fillProductForm();
+  rememberLoadedFields();
+}
+
+// ---- Admin area: channels, organizations, locations, targets ----
+
+// Each kind of record is described once: its list, its fields and the
+// mutations that create and change it. The forms are built from this.
+const ADMIN_KINDS = [
+  { key: 'channels', title: { nl: 'Kanalen', en: 'Channels' }, create: 'createChannel', update: 'updateChannel', type: 'Channel',
+    fields: [['code', 'text'], ['name', 'text'], ['nameEn', 'text'], ['description', 'textarea'], ['digital', 'bool'],
+      ['assisted', 'bool'], ['youth', 'bool'], ['active', 'bool'], ['sortOrder', 'int']],
+    columns: ['code', 'name', 'nameEn', 'digital', 'assisted', 'youth', 'active'] },
+  { key: 'organizations', title: { nl: 'Organisaties', en: 'Organizations' }, create: 'createOrganization', update: 'updateOrganization', type: 'Organization',
+    fields: [['code', 'text'], ['name', 'text'], ['kind', ['MUNICIPALITY', 'CLUSTER', 'DEPARTMENT', 'TEAM']], ['parentID', 'organization']],
+    columns: ['code', 'name', 'kind', 'parent'] },
+  { key: 'locations', title: { nl: 'Locaties', en: 'Locations' }, create: 'createLocation', update: 'updateLocation', type: 'Location',
+    fields: [['code', 'text'], ['name', 'text'], ['kind', ['CITY_OFFICE', 'WIJKHUB', 'OTHER']], ['street', 'text'], ['postalCode', 'text'],
+      ['city', 'text'], ['openingHours', 'text'], ['visit', ['APPOINTMENT', 'WALK_IN', 'BOTH']], ['municipalityID', 'municipality']],
+    columns: ['code', 'name', 'kind', 'city'] },
+  { key: 'targets', title: { nl: 'Doelen', en: 'Targets' }, create: 'createTarget', update: null, type: 'Target',
+    fields: [['name', 'text'], ['description', 'textarea'], ['deadline', 'date'], ['share', 'float'], ['primary', 'bool']],
+    columns: ['name', 'deadline', 'share'] },
+];
+
+const FIELD_NAMES = {
+  nl: { code: 'Code', name: 'Naam', nameEn: 'Naam in het Engels', description: 'Beschrijving', digital: 'Digitaal', assisted: 'Met hulp',
+    youth: 'Voor jongeren', active: 'Actief', sortOrder: 'Volgorde', kind: 'Soort', parentID: 'Onderdeel van', parent: 'Onderdeel van',
+    street: 'Straat en nummer', postalCode: 'Postcode', city: 'Plaats', openingHours: 'Openingstijden', visit: 'Bezoek',
+    municipalityID: 'Gemeente', deadline: 'Uiterlijk op', share: 'Aandeel (0–1)', primary: 'Hoofddoel' },
+  en: { code: 'Code', name: 'Name', nameEn: 'English name', description: 'Description', digital: 'Digital', assisted: 'Assisted',
+    youth: 'For young people', active: 'Active', sortOrder: 'Order', kind: 'Kind', parentID: 'Part of', parent: 'Part of',
+    street: 'Street and number', postalCode: 'Postal code', city: 'City', openingHours: 'Opening hours', visit: 'Visit',
+    municipalityID: 'Municipality', deadline: 'Deadline', share: 'Share (0–1)', primary: 'Primary target' },
+};
+const fieldName = (f) => FIELD_NAMES[state.lang][f] || f;
+
+async function openAdmin() {
+  showOnly('admin');
+  say(t('loading'));
+  const d = await read(`query Admin {
+    channels { id code name nameEn description digital assisted youth active sortOrder }
+    organizations { id code name kind parent { id code } }
+    locations { id code name kind street postalCode city openingHours visit municipality { id } }
+    coverage { target { name deadline share } }
+  }`);
+  say('');
+  state.admin = d;
+  renderAdmin();
+}
+
+function adminValue(kind, rec, col) {
+  if (col === 'parent') return rec.parent?.code || '';
+  if (col === 'share') return String(Math.round(rec.share * 1000) / 10) + ' %';
+  const v = rec[col];
+  return typeof v === 'boolean' ? (v ? '✓' : '') : v ?? '';
+}
+
+function renderAdmin() {
+  const d = state.admin;
+  if (!d) return;
+  const records = { channels: d.channels, organizations: d.organizations, locations: d.locations,
+    targets: d.coverage.target ? [{ ...d.coverage.target, readOnly: true }] : [] };
+  $('admin-body').replaceChildren(el('p', { class: 'utrecht-paragraph' }, t('adminLead')), ...ADMIN_KINDS.flatMap((k) => [
+    el('h3', { class: 'utrecht-heading-3' }, k.title[state.lang]),
+    el('div', { class: 'matrix-wrap' }, el('table', { id: 'admin-' + k.key },
+      el('thead', {}, el('tr', {}, k.columns.map((c) => el('th', { scope: 'col' }, fieldName(c))), el('th', {}, ''))),
+      el('tbody', {}, records[k.key].map((rec) => el('tr', { 'data-id': rec.id || '' },
+        k.columns.map((c) => el('td', {}, adminValue(k, rec, c))),
+        el('td', {}, k.update && rec.id ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+          onclick: () => openAdminForm(k, rec) }, t('edit')) : null)))))),
+    el('p', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'new-' + k.key,
+      onclick: () => openAdminForm(k, null) }, t('newRecord'))),
+    el('div', { id: 'admin-form-' + k.key }),
+  ]));
+}
+
+function adminInput(name, type, value) {
+  const id = 'a-' + name;
+  const cls = 'utrecht-textbox utrecht-textbox--html-input';
+  if (type === 'bool') return el('input', { id, name, type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', checked: !!value });
+  if (type === 'textarea') { const e = el('textarea', { id, name, rows: 2, class: 'utrecht-textarea utrecht-textarea--html-textarea' }); e.value = value ?? ''; return e; }
+  if (Array.isArray(type) || type === 'organization' || type === 'municipality') {
+    const d = state.admin;
+    const options = Array.isArray(type) ? type.map((v) => [v, v])
+      : [['', '—'], ...d.organizations.filter((o) => type === 'organization' || o.kind === 'MUNICIPALITY').map((o) => [o.id, `${o.name} (${o.code})`])];
+    const e = el('select', { id, name, class: 'utrecht-select utrecht-select--html-select' }, options.map(([v, l]) => el('option', { value: v }, l)));
+    e.value = value ?? options[0][0];
+    return e;
+  }
+  const e = el('input', { id, name, class: cls, type: type === 'date' ? 'date' : 'text', inputmode: type === 'int' || type === 'float' ? 'decimal' : null });
+  e.value = value ?? '';
+  return e;
+}
+
+function openAdminForm(kind, rec) {
+  for (const k of ADMIN_KINDS) $('admin-form-' + k.key).replaceChildren();
+  const current = (name) => {
+    if (!rec) return name === 'active' ? true : null;
+    if (name === 'parentID') return rec.parent?.id || '';
+    if (name === 'municipalityID') return rec.municipality?.id || '';
+    return rec[name];
+  };
+  const form = el('form', { class: 'card form', id: 'admin-form', novalidate: true },
+    el('h4', { class: 'utrecht-heading-4' }, `${kind.title[state.lang]}: ${rec ? rec.code || rec.name : t('newRecord')}`),
+    el('div', { class: 'form-grid' }, kind.fields.map(([name, type]) => el('div',
+      { class: 'utrecht-form-field' + (type === 'bool' ? ' checkbox' : ''), 'data-field': name },
+      type === 'bool' ? [adminInput(name, type, current(name)), el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name))]
+        : [el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name)), adminInput(name, type, current(name))]))),
+    el('p', { class: 'form-error', role: 'alert' }),
+    el('div', { class: 'actions' },
+      el('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action', id: 'admin-save' }, t('save')),
+      el('button', { type: 'button', class: 'utrecht-button utrecht-button--subtle', onclick: () => form.remove() }, t('cancel'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const input = {};
+    const local = [];
+    for (const [name, type] of kind.fields) {
+      const e = form.elements[name];
+      let v = type === 'bool' ? e.checked : e.value.trim();
+      if (type === 'int' || type === 'float') {
+        if (v === '') continue;
+        v = Number(v.replace(',', '.'));
+        if (!Number.isFinite(v) || (type === 'int' && !Number.isInteger(v))) { local.push({ field: name, reason: 'format', message: 'not a number' }); continue; }
+      }
+      if (v === '' && rec) {
+        if (name === 'parentID' && rec.parent) input.clearParent = true;
+        continue;
+      }
+      if (v === '') continue;
+      if (rec && v === current(name)) continue;
+      input[name] = v;
+    }
+    if (local.length) { showErrors(form, local); return; }
+    const mutation = rec
+      ? `mutation($id: ID!, $input: ${kind.update[0].toUpperCase() + kind.update.slice(1)}Input!) { ${kind.update}(id: $id, input: $input) { id } }`
+      : `mutation($input: ${kind.create[0].toUpperCase() + kind.create.slice(1)}Input!) { ${kind.create}(input: $input) { id } }`;
+    let r;
+    try {
+      r = await gql(mutation, rec ? { id: rec.id, input } : { input });
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (r.errors.length) {
+      const code = r.errors[0].extensions?.code;
+      if (code === 'BAD_USER_INPUT') showErrors(form, r.errors);
+      else form.querySelector('.form-error').textContent = code === 'FORBIDDEN' ? t('forbiddenAdmin') : r.errors[0].message;
+      return;
+    }
+    await openAdmin();
+    say(t('saved'), 'saved');
+  });
+  $('admin-form-' + kind.key).replaceChildren(form);
+  form.querySelector('input, select, textarea').focus();
+}
+
+// ---- Wiring ----
+
+function wire() {
+  $('lang').addEventListener('click', () => {
+    state.lang = state.lang === 'nl' ? 'en' : 'nl';
+    localStorage.setItem('catalogus-lang', state.lang);
+    renderTexts();
+    if (state.session) {
+      renderWho();
+      if (!$('list').hidden) { renderFilters(); renderList(); }
+      if (!$('product').hidden) renderProduct();
+      if (!$('admin').hidden) renderAdmin();
+    }
+  });
+  for (const id of ['f-status', 'f-theme', 'f-gap']) $(id).addEventListener('change', renderList);
+  $('f-search').addEventListener('input', renderList);
+  window.addEventListener('hashchange', route);
+  $('c-status').addEventListener('change', showStatusFields);
+  $('cell-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const form = $('cell-form');
+    const { input, errors } = cellInput();
+    clearErrors(form);
+    if (errors.length) { showErrors(form, errors); return; }
+    if (await save(form, { mutation: M.setAvailability, input })) form.hidden = true;
+  });
+  $('cell-clear').addEventListener('click', async () => {
+    const form = $('cell-form');
+    if (await save(form, { mutation: M.clearAvailability, input: { product: state.product.slug, channel: state.cell } })) form.hidden = true;
+  });
+  $('cell-cancel').addEventListener('click', () => { $('cell-form').hidden = true; });
+  $('product-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const input = productInput();
+    if (Object.keys(input).length === 1) {
+      clearErrors($('product-form'));
+      say(t('nothingChanged'));
+      return;
+    }
+    await save($('product-form'), { mutation: M.updateProduct, input, refill: true });
+  });
+  $('product-publish').addEventListener('click', () => save($('product-form'), { mutation: M.publishProduct, input: { product: state.product.slug } }));
+  $('product-retire').addEventListener('click', () => save($('product-form'), { mutation: M.retireProduct, input: { product: state.product.slug } }));
+  $('conflict-redo').addEventListener('click', redo);
+  $('conflict-drop').addEventListener('click', drop);
+}
+
+async function main() {
+  renderTexts();
+  wire();
+  let how;
+  try {
+    how = await loadSession();
+  } catch (e) {
+    say(t('failed') + e.message, 'form-error');
+    return;
+  }
+  if (how === 'unconfigured') {
+    showSignedOut(t('notConfigured'));
+    $('sign-in').hidden = true;
+  } else if (how === 'signed-out') {
+    showSignedOut(location.search.includes('afgemeld') ? t('signedOut') : '');
+  } else {
+    renderWho();
+    await route();
+  }
+  document.body.dataset.ready = 'true';
+}
+
+main();

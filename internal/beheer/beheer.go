@@ -1,0 +1,50 @@
+// Package beheer serves the editor pages at /beheer, where product owners
+// keep their products and channel availability up to date: "Mijn producten",
+// a product page with its channels and history, and sign-in through the
+// city's identity provider (package signin). Like the dashboard, the pages
+// are plain HTML, CSS and a JavaScript module embedded in the binary, styled
+// with the dashboard's vendored NL Design System CSS, and they change the
+// catalogue only through the public GraphQL API's mutations, sent to
+// /beheer/graphql with the session cookie and its CSRF token.
+package beheer
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gemeente-rotterdam/catalogus/internal/webassets"
+)
+
+//go:embed assets
+var files embed.FS
+
+// Path is where the editor lives.
+const Path = "/beheer"
+
+// ContentSecurityPolicy allows only this server's own scripts, styles and
+// API, and forms (sign-out) to this server.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// Handler serves the pages and their assets. Every page is the same
+// document; the script shows the list, a product or the admin area by the
+// address's fragment.
+func Handler() http.Handler {
+	assets, err := fs.Sub(files, "assets")
+	if err != nil {
+		panic(err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("Referrer-Policy", "same-origin")
+		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, Path), "/")
+		if name == "" {
+			webassets.Serve(w, r, assets, "index.html", "no-cache")
+			return
+		}
+		webassets.Serve(w, r, assets, name, "no-cache")
+	})
+}
