@@ -248,6 +248,14 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 			t.Errorf("the product page shows answers %v, the API %v (the new one is %d)", got, ids, written.ID)
 		}
 
+		// Reviewing: from the product page to the seed's answer, marked reviewed today.
+		run("opening the seed's answer", chromedp.Click(`#product-answer-list a[href="#antwoorden/`+first.ID+`"]`),
+			chromedp.WaitVisible(`#answer-form[data-id="`+first.ID+`"]`), chromedp.Click(`#answer-reviewed`))
+		poll("the review", `document.getElementById('answer-form').dataset.saved === 'true'`)
+		if a, err := db.Client.Answer.Get(allow, seeded.ID); err != nil || !a.LastReviewed.After(seeded.LastReviewed) || a.Status != seeded.Status {
+			t.Errorf("after marking it reviewed the answer is %+v (%v); it was last reviewed %s", a, err, seeded.LastReviewed)
+		}
+
 		// Nothing fits: a call-back request, filed from the look-up.
 		cbQuestion := "Kan ik met een verlopen paspoort in het buitenland stemmen?"
 		run("back to the answers", chromedp.Click(`#nav-answers`), chromedp.WaitVisible(`#answer-search`),

@@ -68,6 +68,8 @@ const TEXT = {
     cbName: 'Naam van de inwoner', cbContact: 'Telefoonnummer of e-mailadres', cbProduct: 'Product',
     cbPrivacy: 'Vraag alleen wat nodig is om terug te bellen. Naam en contactgegevens worden gewist zodra het verzoek is afgesloten.',
     cbFiled: (org) => `Terugbelverzoek ingediend; het staat in de wachtrij van ${org}.`, send: 'Indienen',
+    questionHead: 'Vraag', forbiddenCallback: 'Dit mag je niet wijzigen: het verzoek staat niet in de wachtrij van jouw organisatie.',
+    searchWords: 'Typ minstens één woord om op te zoeken.',
   },
   en: {
     skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard',
@@ -126,6 +128,8 @@ const TEXT = {
     cbName: "Resident's name", cbContact: 'Phone number or e-mail address', cbProduct: 'Product',
     cbPrivacy: 'Ask only what the call-back needs. Name and contact details are removed as soon as the request is closed.',
     cbFiled: (org) => `Call-back request filed; it is in the queue of ${org}.`, send: 'File',
+    questionHead: 'Question', forbiddenCallback: "You may not change this: the request is not in your organization's queue.",
+    searchWords: 'Type at least one word to search for.',
   },
 };
 
@@ -161,6 +165,8 @@ const DUTCH = {
   'product:not_found': 'Kies een product uit de lijst.',
   'assignee:required': 'Vul in wie het verzoek behandelt.',
   'status:closed': 'Dit verzoek is al afgesloten.',
+  'id:not_found': 'Dit bestaat niet (meer), of je mag het niet zien.',
+  'answer:not_found': 'Dit antwoord bestaat niet (meer), of je mag het niet zien.',
   'contact:too_long': 'Dit mag hoogstens 200 tekens lang zijn.', 'contactName:too_long': 'Dit mag hoogstens 200 tekens lang zijn.',
 };
 // The facts the variant check names, in Dutch (see messageFor).
@@ -655,7 +661,7 @@ function clearErrors(form) {
 
 function messageFor(e) {
   let field = e.extensions?.field || e.field;
-  const reason = e.extensions?.reason || e.reason;
+  const reason = e.extensions?.reason || e.reason || (e.extensions?.code === 'NOT_FOUND' ? 'not_found' : undefined);
   if (state.lang === 'en') return e.message;
   // A variant that states a fact the main answer does not: the API names
   // the fact in its (English) message; the page says the same in Dutch.
@@ -974,8 +980,7 @@ async function searchAnswers() {
     state.hits = [];
     state.hitTotal = 0;
     $('answer-results').replaceChildren();
-    $('answer-count').textContent = r.errors[0].extensions?.code === 'BAD_USER_INPUT' && state.lang === 'nl'
-      ? 'Typ minstens één woord om op te zoeken.' : r.errors[0].message;
+    $('answer-count').textContent = r.errors[0].extensions?.code === 'BAD_USER_INPUT' ? t('searchWords') : r.errors[0].message;
     return;
   }
   state.hits = r.data.answers.edges;
@@ -1236,7 +1241,7 @@ function renderCallbacks() {
     $('callback-queue').replaceChildren(el('p', { class: 'utrecht-paragraph', id: 'callback-empty' }, t('noCallbacks')));
     return;
   }
-  const heads = [t('age'), t('productStatus'), t('product'), t('question'), t('channelIn'), t('replyOn'), t('contact'), t('assignee'), ''];
+  const heads = [t('age'), t('productStatus'), t('product'), t('questionHead'), t('channelIn'), t('replyOn'), t('contact'), t('assignee'), ''];
   $('callback-queue').replaceChildren(el('table', { id: 'callback-table' },
     el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, list.map((r) => el('tr', { 'data-id': r.id, 'data-status': r.status },
@@ -1266,7 +1271,7 @@ function callbackActions(r) {
       return;
     }
     if (res.errors.length) {
-      err.textContent = messageFor(res.errors[0]);
+      err.textContent = res.errors[0].extensions?.code === 'FORBIDDEN' ? t('forbiddenCallback') : messageFor(res.errors[0]);
       return;
     }
     await loadCallbacks();
