@@ -5,15 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
+	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -170,11 +173,22 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		if txt := eval(card + `.querySelector('.answer-text').textContent`); txt != first.Text {
 			t.Errorf("the main answer reads %q, want %q", txt, first.Text)
 		}
+		// Each channel shows as a block (dt and dd) or, when it uses the main
+		// answer, by name on the line under the blocks.
 		var shown []shownVariant
-		if err := json.Unmarshal([]byte(eval(`JSON.stringify([...`+card+`.querySelectorAll('.variant')].map((v) => ({
-			code: v.dataset.variant, own: v.dataset.own, label: v.querySelector('dt').textContent,
-			text: v.querySelector('dd').textContent, chosen: v.classList.contains('chosen') })))`)), &shown); err != nil {
+		if err := json.Unmarshal([]byte(eval(`JSON.stringify([...`+card+`.querySelectorAll('[data-variant]')].map((v) => ({
+			code: v.dataset.variant, own: v.dataset.own, label: v.querySelector('dt') ? v.querySelector('dt').textContent : v.textContent,
+			text: v.querySelector('dd') ? v.querySelector('dd').textContent : v.closest('.uses-main').textContent,
+			chosen: v.classList.contains('chosen') })))`)), &shown); err != nil {
 			t.Fatal(err)
+		}
+		// Every active channel is there once.
+		active, err := db.Client.Channel.Query().Where(channel.Active(true)).Count(allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shown) != active {
+			t.Errorf("the answer shows %d channels, %d are active: %+v", len(shown), active, shown)
 		}
 		// Every variant the API gives is beside the main answer, under its channel's name.
 		for _, v := range first.Variants {
@@ -191,11 +205,24 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 				t.Errorf("the %s variant is marked chosen=%v with channel %s asked", v.Channel, s.Chosen, asked)
 			}
 		}
-		// The other channels say they use the main answer.
+		// The other channels say they use the main answer, under their own names.
 		for _, s := range shown {
 			if !slices.ContainsFunc(first.Variants, func(v struct{ Channel, Text string }) bool { return v.Channel == s.Code }) &&
-				(s.Own != "false" || !strings.Contains(s.Text, "hoofdantwoord")) {
+				(s.Own != "false" || !strings.Contains(s.Text, "hoofdantwoord") || s.Label != names[s.Code]) {
 				t.Errorf("channel %s has no variant but shows %+v", s.Code, s)
+			}
+		}
+
+		// CATALOGUS_ANSWERS_SCREENSHOT=docs/answers.png go test -run TestAnswerBaseInABrowser/sqlite ./internal/beheer/
+		// takes a picture of the look-up.
+		if path := os.Getenv("CATALOGUS_ANSWERS_SCREENSHOT"); path != "" && strings.HasPrefix(db.Target.Dialect, "sqlite") {
+			eval(`(() => { window.scrollTo(0, 0); return ''; })()`)
+			shot, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, shot.Data, 0o644); err != nil {
+				t.Fatal(err)
 			}
 		}
 

@@ -50,7 +50,7 @@ const TEXT = {
     question: 'Vraag of trefwoorden', find: 'Zoeken', newAnswer: 'Nieuw antwoord', fileCallback: 'Terugbelverzoek indienen',
     allChannels: 'Alle kanalen', found: (n) => (n === 1 ? '1 antwoord gevonden' : `${n} antwoorden gevonden`),
     noneFound: 'Geen antwoord gevonden. Past er niets? Dien een terugbelverzoek in.', mainAnswer: 'Hoofdantwoord',
-    usesMain: 'gebruikt het hoofdantwoord', variantsTitle: 'Per kanaal', reviewDue: 'Nakijken uiterlijk', forProducts: 'Over',
+    usesMain: 'gebruikt het hoofdantwoord', usesMainList: 'Gebruiken het hoofdantwoord', variantsTitle: 'Per kanaal', reviewDue: 'Nakijken uiterlijk', forProducts: 'Over',
     visibilities: { PUBLIC: 'openbaar', INTERNAL: 'intern' }, answerStatuses: { DRAFT: 'concept', PUBLISHED: 'gepubliceerd', ARCHIVED: 'gearchiveerd' },
     current: 'actueel', notCurrent: 'nakijken verlopen', keywords: 'Trefwoorden (met komma’s)', products: 'Producten',
     answerQuestion: 'Vraag zoals inwoners die stellen', answerText: 'Antwoord in gewone taal (B1), voor elk kanaal hetzelfde',
@@ -110,7 +110,7 @@ const TEXT = {
     question: 'Question or keywords', find: 'Search', newAnswer: 'New answer', fileCallback: 'File a call-back request',
     allChannels: 'All channels', found: (n) => (n === 1 ? '1 answer found' : `${n} answers found`),
     noneFound: 'No answer found. Nothing fits? File a call-back request.', mainAnswer: 'Main answer',
-    usesMain: 'uses the main answer', variantsTitle: 'Per channel', reviewDue: 'Review due', forProducts: 'About',
+    usesMain: 'uses the main answer', usesMainList: 'Use the main answer', variantsTitle: 'Per channel', reviewDue: 'Review due', forProducts: 'About',
     visibilities: { PUBLIC: 'public', INTERNAL: 'internal' }, answerStatuses: { DRAFT: 'draft', PUBLISHED: 'published', ARCHIVED: 'archived' },
     current: 'current', notCurrent: 'review overdue', keywords: 'Keywords (comma-separated)', products: 'Products',
     answerQuestion: 'The question as residents ask it', answerText: 'The answer in plain language, the same on every channel',
@@ -1026,10 +1026,16 @@ function answerCard(a, { chosen = '', editable = false } = {}) {
       el('section', { class: 'answer-main' }, el('h4', { class: 'utrecht-heading-4' }, t('mainAnswer')),
         el('p', { class: 'utrecht-paragraph answer-text' }, a.text)),
       el('section', { class: 'answer-variants' }, el('h4', { class: 'utrecht-heading-4' }, t('variantsTitle')),
-        el('dl', {}, rows.map(([code, name]) => el('div', { class: 'variant' + (code === chosen ? ' chosen' : ''), 'data-variant': code,
-          'data-own': by.has(code) ? 'true' : 'false' },
-        el('dt', {}, name),
-        el('dd', {}, by.has(code) ? by.get(code) : el('em', {}, t('usesMain')))))))),
+        // The channels with their own wording (and the one asked for) each
+        // get a block; the others are named on one line, so that the
+        // wordings that differ stand out.
+        el('dl', {}, rows.filter(([code]) => by.has(code) || code === chosen).map(([code, name]) => el('div',
+          { class: 'variant' + (code === chosen ? ' chosen' : ''), 'data-variant': code, 'data-own': by.has(code) ? 'true' : 'false' },
+          el('dt', {}, name),
+          el('dd', {}, by.has(code) ? by.get(code) : el('em', {}, t('usesMain')))))),
+        rows.some(([code]) => !by.has(code) && code !== chosen) ? el('p', { class: 'uses-main' },
+          `${t('usesMainList')}: `, rows.filter(([code]) => !by.has(code) && code !== chosen).map(([code, name], i) => [i ? ', ' : '',
+            el('span', { 'data-variant': code, 'data-own': 'false' }, name)])) : null)),
     editable ? el('p', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'edit-answer-' + a.id,
       onclick: () => openAnswerForm(a) }, t('edit'))) : null);
 }
