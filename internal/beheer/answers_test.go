@@ -213,7 +213,7 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 			}
 		}
 
-		// CATALOGUS_ANSWERS_SCREENSHOT=docs/answers.png go test -run TestAnswerBaseInABrowser/sqlite ./internal/beheer/
+		// CATALOGUS_ANSWERS_SCREENSHOT=$PWD/docs/answers.png go test -run TestAnswerBaseInABrowser/sqlite ./internal/beheer/
 		// takes a picture of the look-up.
 		if path := os.Getenv("CATALOGUS_ANSWERS_SCREENSHOT"); path != "" && strings.HasPrefix(db.Target.Dialect, "sqlite") {
 			eval(`(() => { window.scrollTo(0, 0); return ''; })()`)
