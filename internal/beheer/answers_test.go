@@ -17,9 +17,11 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
+	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
+	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -54,10 +56,11 @@ func apiData(t *testing.T, base, token, query string, vars map[string]any, out a
 }
 
 type apiAnswer struct {
-	ID       string
-	Question string
-	Text     string
-	Variants []struct{ Channel, Text string }
+	ID                 string
+	Visibility, Status string
+	Question           string
+	Text               string
+	Variants           []struct{ Channel, Text string }
 }
 
 // shownVariant is what the page shows of one channel beside the main answer.
@@ -71,7 +74,8 @@ type shownVariant struct {
 // channel's wording beside the main answer; write an answer whose phone
 // variant contradicts the main answer and see why beside that field; correct
 // and publish it; see it on the product page; file a call-back request for a
-// question nothing answers, and assign and close it from the queue.
+// question nothing answers, and assign and close it from the queue; and a
+// colleague of another cluster, who may look the answer up but not change it.
 func TestAnswerBaseInABrowser(t *testing.T) {
 	chromium(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -262,17 +266,22 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		var prod struct {
 			Product struct{ Answers []apiAnswer }
 		}
-		apiData(t, base, token, `query($s: String!) { product(slug: $s) { answers { id } } }`, map[string]any{"s": slug}, &prod)
+		apiData(t, base, token, `query($s: String!) { product(slug: $s) { answers { id visibility status } } }`, map[string]any{"s": slug}, &prod)
+		// Each answer as id/visibility/status; staff see the internal ones too.
 		var ids []string
 		for _, a := range prod.Product.Answers {
-			ids = append(ids, a.ID)
+			ids = append(ids, a.ID+"/"+a.Visibility+"/"+a.Status)
 		}
 		slices.Sort(ids)
 		run("opening the product", chromedp.Navigate(base+"/beheer/#product/"+slug), chromedp.WaitVisible(`#product[data-slug="`+slug+`"]`))
-		got := strings.Split(eval(`[...document.querySelectorAll('#product-answer-list .answer-card')].map((a) => a.dataset.id).join(',')`), ",")
+		got := strings.Split(eval(`[...document.querySelectorAll('#product-answer-list .answer-card')].map((a) =>
+			a.dataset.id + '/' + a.querySelector('[data-visibility]').dataset.visibility + '/' + a.querySelector('.answer-meta [data-status]').dataset.status).join(',')`), ",")
 		slices.Sort(got)
-		if !slices.Equal(got, ids) || !slices.Contains(ids, itoa(written.ID)) {
+		if !slices.Equal(got, ids) || !slices.Contains(ids, itoa(written.ID)+"/PUBLIC/PUBLISHED") {
 			t.Errorf("the product page shows answers %v, the API %v (the new one is %d)", got, ids, written.ID)
+		}
+		if !slices.ContainsFunc(ids, func(s string) bool { return strings.Contains(s, "/INTERNAL/") }) {
+			t.Errorf("the seed's internal answer about %s is not among a colleague's answers: %v", slug, ids)
 		}
 
 		// Reviewing: from the product page to the seed's answer, marked reviewed today.
@@ -317,6 +326,41 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		poll("the closed list", `document.querySelector('`+row+`[data-status="CLOSED"]') !== null`)
 		if txt := eval(`document.querySelector('` + row + `').textContent`); strings.Contains(txt, "06-12345678") {
 			t.Errorf("a closed request still shows the contact: %q", txt)
+		}
+		// A colleague of another cluster looks answers up too, but may not change this one.
+		var stranger string
+		clusters, err := db.Client.Organization.Query().Where(organization.KindEQ(organization.KindCLUSTER)).Order(organization.ByCode()).All(allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cl := range clusters {
+			scope, err := orgtree.Subtree(allow, db.Client, cl.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(scope, seeded.OwnerID) {
+				stranger = cl.Code
+				break
+			}
+		}
+		if stranger == "" {
+			t.Fatal("the seed has no cluster outside the answer's owner")
+		}
+		reviewed, err := db.Client.Answer.Get(allow, seeded.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run("signing out", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
+		idp.Editor("piet.jansen@rotterdam.nl", stranger)
+		run("signing in elsewhere", chromedp.Click(`#sign-in`), chromedp.WaitVisible(`#logout`),
+			chromedp.Navigate(base+"/beheer/#antwoorden/"+first.ID), chromedp.WaitVisible(`#answer-form[data-id="`+first.ID+`"]`),
+			chromedp.Click(`#answer-reviewed`))
+		poll("the refusal", `document.getElementById('answer-error').textContent !== ''`)
+		if msg := eval(`document.getElementById('answer-error').textContent`); !strings.Contains(msg, "niet wijzigen") {
+			t.Errorf("another cluster's editor is told %q", msg)
+		}
+		if a, err := db.Client.Answer.Get(allow, seeded.ID); err != nil || !a.UpdatedAt.Equal(reviewed.UpdatedAt) {
+			t.Errorf("another cluster's editor changed the answer: %+v (%v)", a, err)
 		}
 		if p := problems(); len(p) > 0 {
 			t.Errorf("the browser reported:\n%s", strings.Join(p, "\n"))
