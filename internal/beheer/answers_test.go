@@ -261,6 +261,17 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		if a, err := db.Client.Answer.Get(allow, written.ID); err != nil || a.Status != answer.StatusPUBLISHED {
 			t.Errorf("after publishing: %+v (%v)", a, err)
 		}
+		// Archived, and back in use.
+		run("archiving it", chromedp.Click(`#answer-archive`))
+		poll("the archived answer", `document.getElementById('answer-archive') === null && document.getElementById('answer-publish') !== null`)
+		if a, err := db.Client.Answer.Get(allow, written.ID); err != nil || a.Status != answer.StatusARCHIVED {
+			t.Errorf("after archiving: %+v (%v)", a, err)
+		}
+		run("publishing it again", chromedp.Click(`#answer-publish`))
+		poll("the published answer", `document.getElementById('answer-publish') === null && document.getElementById('answer-archive') !== null`)
+		if a, err := db.Client.Answer.Get(allow, written.ID); err != nil || a.Status != answer.StatusPUBLISHED {
+			t.Errorf("after publishing again: %+v (%v)", a, err)
+		}
 
 		// The product page shows the product's answers, as the API lists them, beside its channels.
 		var prod struct {
@@ -356,6 +367,23 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 			chromedp.Navigate(base+"/beheer/#antwoorden/"+first.ID), chromedp.WaitVisible(`#answer-form[data-id="`+first.ID+`"]`),
 			chromedp.Click(`#answer-reviewed`))
 		poll("the refusal", `document.getElementById('answer-error').textContent !== ''`)
+		// The list without a search is theirs as the API gives it to them (by question).
+		strangerToken, err := auth.Tokens{Client: db.Client}.Create(bg, "vreemde", auth.Editor, stranger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var theirs struct {
+			Answers struct{ Edges []struct{ Node apiAnswer } }
+		}
+		apiData(t, base, strangerToken, `{ answers(first: 20) { edges { node { id } } } }`, nil, &theirs)
+		var theirIDs []string
+		for _, e := range theirs.Answers.Edges {
+			theirIDs = append(theirIDs, e.Node.ID)
+		}
+		poll("their list", `document.getElementById('answer-results').dataset.search === ''`)
+		if got := eval(`[...document.querySelectorAll('#answer-results > li > .answer-card')].map((a) => a.dataset.id).join(',')`); got != strings.Join(theirIDs, ",") || len(theirIDs) == 0 {
+			t.Errorf("another cluster's editor sees answers %s, the API gives %s", got, strings.Join(theirIDs, ","))
+		}
 		if msg := eval(`document.getElementById('answer-error').textContent`); !strings.Contains(msg, "niet wijzigen") {
 			t.Errorf("another cluster's editor is told %q", msg)
 		}
