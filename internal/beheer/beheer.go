@@ -1,7 +1,9 @@
 // Package beheer serves the editor pages at /beheer, where product owners
 // keep their products and channel availability up to date: "Mijn producten",
-// a product page with its channels and history, and sign-in through the
-// city's identity provider (package signin). Like the dashboard, the pages
+// a product page with its channels, answers and history, "Antwoorden" (the
+// answer base: look up, write and review answers, every channel's wording
+// beside the main answer), "Terugbelverzoeken" (the organization's call-back
+// queue), and sign-in through the city's identity provider (package signin). Like the dashboard, the pages
 // are plain HTML, CSS and a JavaScript module embedded in the binary, styled
 // with the dashboard's vendored NL Design System CSS, and they change the
 // catalogue only through the public GraphQL API's mutations, sent to

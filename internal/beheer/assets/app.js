@@ -45,6 +45,31 @@ const TEXT = {
     adminLead: 'Kanalen, organisaties, locaties en doelen. Wat je mag wijzigen hangt af van je bereik: kanalen alleen als beheerder van de hele catalogus.',
     newRecord: 'Nieuw', forbiddenAdmin: 'Dit mag je niet wijzigen: het valt buiten je bereik.',
     created: 'aangemaakt', removed: 'teruggezet naar niet beoordeeld',
+    answers: 'Antwoorden', callbacks: 'Terugbelverzoeken',
+    answersLead: 'Zoek het antwoord op een vraag van een inwoner. Elk kanaal geeft hetzelfde antwoord, in eigen woorden.',
+    question: 'Vraag of trefwoorden', find: 'Zoeken', newAnswer: 'Nieuw antwoord', fileCallback: 'Terugbelverzoek indienen',
+    allChannels: 'Alle kanalen', found: (n) => (n === 1 ? '1 antwoord gevonden' : `${n} antwoorden gevonden`),
+    noneFound: 'Geen antwoord gevonden. Past er niets? Dien een terugbelverzoek in.', mainAnswer: 'Hoofdantwoord',
+    usesMain: 'gebruikt het hoofdantwoord', usesMainList: 'Gebruiken het hoofdantwoord', variantsTitle: 'Per kanaal', reviewDue: 'Nakijken uiterlijk', forProducts: 'Over',
+    visibilities: { PUBLIC: 'openbaar', INTERNAL: 'intern' }, answerStatuses: { DRAFT: 'concept', PUBLISHED: 'gepubliceerd', ARCHIVED: 'gearchiveerd' },
+    current: 'actueel', notCurrent: 'nakijken verlopen', keywords: 'Trefwoorden (met komma’s)', products: 'Producten',
+    answerQuestion: 'Vraag zoals inwoners die stellen', answerText: 'Antwoord in gewone taal (B1), voor elk kanaal hetzelfde',
+    variantsLead: 'Tekst per kanaal. Leeg laten: dat kanaal gebruikt het hoofdantwoord. Een variant mag feiten weglaten, maar geen andere bedragen, termijnen, webadressen of telefoonnummers noemen.',
+    visibility: 'Zichtbaar voor', reviewInterval: 'Nakijken elke … dagen', markReviewed: 'Vandaag nagekeken', archive: 'Archiveren',
+    editAnswer: 'Antwoord bewerken', productAnswers: 'Antwoorden bij dit product',
+    productAnswersLead: 'Wat elk kanaal antwoordt: het hoofdantwoord en de tekst per kanaal.', noAnswers: 'Nog geen antwoorden bij dit product.',
+    forbiddenAnswer: 'Dit mag je niet wijzigen: het antwoord hoort niet bij jouw organisatie.',
+    callbacksLead: 'Vragen die het antwoordenbestand nog niet beantwoordt, in de wachtrij van je organisatie: de oudste eerst. Afsluiten wist de contactgegevens van de inwoner.',
+    age: 'Wacht', channelIn: 'Binnen via', replyOn: 'Antwoord via', contact: 'Contact', assignee: 'Behandelaar', assign: 'Toewijzen',
+    close: 'Afsluiten', settledBy: 'Beantwoord met', noAnswer: '(geen antwoord uit het bestand)', noCallbacks: 'Er staan geen verzoeken in de wachtrij.',
+    hours: (n) => (n < 48 ? `${n} uur` : `${Math.floor(n / 24)} dagen`),
+    callbackStatuses: { OPEN: 'open', ASSIGNED: 'toegewezen', CLOSED: 'afgesloten' },
+    cbQuestion: 'De vraag, in algemene woorden (zonder persoonsgegevens)', cbChannel: 'Binnengekomen via', cbReply: 'Antwoord gewenst via',
+    cbName: 'Naam van de inwoner', cbContact: 'Telefoonnummer of e-mailadres', cbProduct: 'Product',
+    cbPrivacy: 'Vraag alleen wat nodig is om terug te bellen. Naam en contactgegevens worden gewist zodra het verzoek is afgesloten.',
+    cbFiled: (org) => `Terugbelverzoek ingediend; het staat in de wachtrij van ${org}.`, send: 'Indienen',
+    questionHead: 'Vraag', forbiddenCallback: 'Dit mag je niet wijzigen: het verzoek staat niet in de wachtrij van jouw organisatie.',
+    searchWords: 'Typ minstens één woord om op te zoeken.',
   },
   en: {
     skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard',
@@ -80,6 +105,31 @@ const TEXT = {
     adminLead: 'Channels, organizations, locations and targets. What you may change depends on your reach: channels only as administrator of the whole catalogue.',
     newRecord: 'New', forbiddenAdmin: 'You may not change this: it lies outside your reach.',
     created: 'created', removed: 'returned to not assessed',
+    answers: 'Answers', callbacks: 'Call-back requests',
+    answersLead: "Look up the answer to a resident's question. Every channel gives the same answer, in its own words.",
+    question: 'Question or keywords', find: 'Search', newAnswer: 'New answer', fileCallback: 'File a call-back request',
+    allChannels: 'All channels', found: (n) => (n === 1 ? '1 answer found' : `${n} answers found`),
+    noneFound: 'No answer found. Nothing fits? File a call-back request.', mainAnswer: 'Main answer',
+    usesMain: 'uses the main answer', usesMainList: 'Use the main answer', variantsTitle: 'Per channel', reviewDue: 'Review due', forProducts: 'About',
+    visibilities: { PUBLIC: 'public', INTERNAL: 'internal' }, answerStatuses: { DRAFT: 'draft', PUBLISHED: 'published', ARCHIVED: 'archived' },
+    current: 'current', notCurrent: 'review overdue', keywords: 'Keywords (comma-separated)', products: 'Products',
+    answerQuestion: 'The question as residents ask it', answerText: 'The answer in plain language, the same on every channel',
+    variantsLead: 'Wording per channel. Left empty, the channel uses the main answer. A variant may leave facts out, but may not state other amounts, durations, web addresses or phone numbers.',
+    visibility: 'Visible to', reviewInterval: 'Review every … days', markReviewed: 'Reviewed today', archive: 'Archive',
+    editAnswer: 'Edit answer', productAnswers: 'Answers about this product',
+    productAnswersLead: 'What each channel answers: the main answer and the wording per channel.', noAnswers: 'No answers about this product yet.',
+    forbiddenAnswer: 'You may not change this: the answer does not belong to your organization.',
+    callbacksLead: "Questions the answer base does not answer yet, in your organization's queue: oldest first. Closing removes the resident's contact details.",
+    age: 'Waiting', channelIn: 'Came in via', replyOn: 'Reply via', contact: 'Contact', assignee: 'Assignee', assign: 'Assign',
+    close: 'Close', settledBy: 'Answered with', noAnswer: '(no answer from the base)', noCallbacks: 'The queue is empty.',
+    hours: (n) => (n < 48 ? `${n} hours` : `${Math.floor(n / 24)} days`),
+    callbackStatuses: { OPEN: 'open', ASSIGNED: 'assigned', CLOSED: 'closed' },
+    cbQuestion: 'The question, in general words (no personal details)', cbChannel: 'Came in via', cbReply: 'Reply wanted via',
+    cbName: "Resident's name", cbContact: 'Phone number or e-mail address', cbProduct: 'Product',
+    cbPrivacy: 'Ask only what the call-back needs. Name and contact details are removed as soon as the request is closed.',
+    cbFiled: (org) => `Call-back request filed; it is in the queue of ${org}.`, send: 'File',
+    questionHead: 'Question', forbiddenCallback: "You may not change this: the request is not in your organization's queue.",
+    searchWords: 'Type at least one word to search for.',
   },
 };
 
@@ -104,7 +154,23 @@ const DUTCH = {
   'costCents:format': 'Schrijf het bedrag als bijvoorbeeld 12,50.',
   required: 'Dit veld is verplicht.', format: 'Deze waarde klopt niet.', too_long: 'Deze tekst is te lang.',
   duplicate: 'Deze waarde staat er al.', not_found: 'Dit bestaat niet in de catalogus.',
+  'question:required': 'Vul de vraag in, in de woorden van de inwoner.',
+  'question:too_long': 'De vraag mag hoogstens 500 tekens lang zijn.',
+  'text:required': 'Vul het antwoord in: de tekst die op elk kanaal geldt.',
+  'products:required': 'Kies minstens één product waar dit antwoord over gaat.',
+  'products:municipality': 'Kies producten van dezelfde gemeente als de eigenaar.',
+  'owner:municipality': 'Kies een eigenaar binnen de gemeente van de producten.',
+  'variant:required': 'Vul hier een tekst in, of laat het veld leeg zodat dit kanaal het hoofdantwoord gebruikt.',
+  'variant:duplicate': 'Dit kanaal heeft al een tekst.',
+  'product:not_found': 'Kies een product uit de lijst.',
+  'assignee:required': 'Vul in wie het verzoek behandelt.',
+  'status:closed': 'Dit verzoek is al afgesloten.',
+  'id:not_found': 'Dit bestaat niet (meer), of je mag het niet zien.',
+  'answer:not_found': 'Dit antwoord bestaat niet (meer), of je mag het niet zien.',
+  'contact:too_long': 'Dit mag hoogstens 200 tekens lang zijn.', 'contactName:too_long': 'Dit mag hoogstens 200 tekens lang zijn.',
 };
+// The facts the variant check names, in Dutch (see messageFor).
+const FACT_NL = { amount: 'het bedrag', duration: 'de termijn', 'web address': 'het webadres', 'phone number': 'het telefoonnummer' };
 
 const Q = {
   products: `query Mine($owner: String, $after: Cursor) {
@@ -115,7 +181,7 @@ const Q = {
     channels { code name nameEn }
   }`,
   product: `query Product($slug: String!) {
-    product(slug: $slug) { ...P }
+    product(slug: $slug) { ...P answers { ...A } }
     channels { code name nameEn }
     locations { code name }
     themes
@@ -130,6 +196,15 @@ const FRAGMENTS = {
       channel { code } locations { code name } }
   }`,
   C: 'fragment C on Change { id at entity action actor channel { code name nameEn } organization { name } fields { field old new } }',
+  A: `fragment A on Answer {
+    id question text status visibility current reviewDue lastReviewed reviewIntervalDays keywords
+    variants { channel text } owner { code name } products { slug name }
+  }`,
+  R: `fragment R on CallbackRequest {
+    id question status ageHours createdAt assignee contactName contact requestedBy
+    product { slug name answers { id question status } } channel { code name nameEn } replyChannel { code name nameEn }
+    organization { code name } answer { id question }
+  }`,
 };
 const withFragments = (q) => q + Object.entries(FRAGMENTS).filter(([name]) => q.includes('...' + name)).map(([, f]) => '\n' + f).join('');
 const M = {
@@ -162,7 +237,7 @@ function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
   return e;
 }
 
@@ -214,7 +289,7 @@ async function loadSession() {
 }
 
 function showOnly(id) {
-  for (const s of ['signed-out', 'list', 'product', 'admin']) $(s).hidden = s !== id;
+  for (const s of ['signed-out', 'list', 'product', 'admin', 'answers', 'callbacks']) $(s).hidden = s !== id;
 }
 
 function showSignedOut(message) {
@@ -244,6 +319,8 @@ async function route() {
   try {
     if (h.startsWith('product/')) await openProduct(h.slice('product/'.length));
     else if (h === 'admin') await openAdmin();
+    else if (h === 'antwoorden' || h.startsWith('antwoorden/')) await openAnswers();
+    else if (h === 'terugbellen') await openCallbacks();
     else await openList();
     if (seq === state.routes) say('');
   } catch (e) {
@@ -377,7 +454,7 @@ async function loadProduct(slug, { keepSeen = false } = {}) {
     state.product = null;
     $('h-product').textContent = slug;
     $('product-meta').textContent = t('notFound');
-    for (const id of ['cells', 'history']) $(id).replaceChildren();
+    for (const id of ['cells', 'history', 'product-answers']) $(id).replaceChildren();
     $('product-form').hidden = true;
     return d;
   }
@@ -417,6 +494,7 @@ function renderProduct() {
         el('td', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'edit-' + c.code,
           'aria-label': t('editCell', channelName(c)), onclick: () => openCell(c.code) }, t('edit'))));
     }))));
+  renderProductAnswers();
   renderHistory();
 }
 
@@ -582,18 +660,28 @@ function clearErrors(form) {
 }
 
 function messageFor(e) {
-  const field = e.extensions?.field || e.field;
-  const reason = e.extensions?.reason || e.reason;
+  let field = e.extensions?.field || e.field;
+  const reason = e.extensions?.reason || e.reason || (e.extensions?.code === 'NOT_FOUND' ? 'not_found' : undefined);
   if (state.lang === 'en') return e.message;
+  // A variant that states a fact the main answer does not: the API names
+  // the fact in its (English) message; the page says the same in Dutch.
+  if (reason === 'contradicts') {
+    const m = /states the (amount|duration|web address|phone number) "([^"]*)"/.exec(e.message || '');
+    const fact = m ? `${FACT_NL[m[1]]} "${m[2]}"` : 'een bedrag, termijn, webadres of telefoonnummer';
+    return `Deze tekst noemt ${fact}, maar het hoofdantwoord niet. Een kanaal mag feiten weglaten, ` +
+      'maar elk bedrag, elke termijn, elk webadres en elk telefoonnummer moet ook in het hoofdantwoord staan.';
+  }
+  if (/^variants\[\d+\]\./.test(field || '')) field = 'variant';
   return DUTCH[`${field}:${reason}`] || DUTCH[reason] || e.message;
 }
 
 // showErrors puts each field's message beside the field; what belongs to no
 // field on the form goes at its foot.
-function showErrors(form, errors) {
+// rename maps the API's field name to the form's, where they differ.
+function showErrors(form, errors, rename = (f) => f) {
   const general = [];
   for (const e of errors) {
-    const field = e.extensions?.field || e.field;
+    const field = rename(e.extensions?.field || e.field);
     const box = field && form.querySelector(`[data-field="${CSS.escape(field)}"]`);
     if (!box) {
       general.push(messageFor(e));
@@ -840,6 +928,371 @@ function openAdminForm(kind, rec) {
   form.querySelector('input, select, textarea').focus();
 }
 
+// ---- The answer base: look-up, writing and reviewing, call-back requests ----
+
+// The channels, organizations and products the answer forms offer, read once.
+async function loadRefs() {
+  if (state.refs) return state.refs;
+  const products = [];
+  let after = null;
+  let d;
+  for (;;) {
+    d = await read(`query Refs($after: Cursor) {
+      channels { code name nameEn }
+      organizations { code name }
+      products(first: 200, after: $after, orderBy: {field: NAME, direction: ASC}) { pageInfo { hasNextPage endCursor } edges { node { slug name } } }
+    }`, { after });
+    products.push(...d.products.edges.map((e) => e.node));
+    if (!d.products.pageInfo.hasNextPage) break;
+    after = d.products.pageInfo.endCursor;
+  }
+  state.refs = { channels: d.channels, organizations: d.organizations, products };
+  return state.refs;
+}
+
+function renderAnswerFilters() {
+  if (!state.refs) return;
+  fill('q-channel', [['', t('allChannels')], ...state.refs.channels.map((c) => [c.code, channelName(c)])]);
+}
+
+async function openAnswers() {
+  showOnly('answers');
+  say(t('loading'));
+  await loadRefs();
+  renderAnswerFilters();
+  const h = decodeURIComponent(location.hash.slice(1));
+  if (h.startsWith('antwoorden/')) {
+    const d = await read('query One($id: ID!) { node(id: $id) { ... on Answer { ...A } } }', { id: h.slice('antwoorden/'.length) });
+    if (d.node) openAnswerForm(d.node);
+  }
+  await searchAnswers();
+  say('');
+}
+
+// searchAnswers asks the API and shows the hits in its order: best match first.
+async function searchAnswers() {
+  const search = $('q-search').value.trim();
+  const channel = $('q-channel').value;
+  const r = await gql(`query Look($search: String, $channel: String) {
+    answers(search: $search, channel: $channel, first: 20) { totalCount edges { channelText variant { channel } node { ...A } } }
+  }`, { search: search || null, channel: channel || null });
+  if (r.errors.length) {
+    state.hits = [];
+    state.hitTotal = 0;
+    $('answer-results').replaceChildren();
+    $('answer-count').textContent = r.errors[0].extensions?.code === 'BAD_USER_INPUT' ? t('searchWords') : r.errors[0].message;
+    return;
+  }
+  state.hits = r.data.answers.edges;
+  state.hitTotal = r.data.answers.totalCount;
+  state.hitChannel = channel;
+  state.hitSearch = search;
+  renderAnswers();
+}
+
+function renderAnswers() {
+  if (!state.hits) return;
+  const count = $('answer-count');
+  count.textContent = state.hits.length ? t('found', state.hitTotal) : t('noneFound');
+  count.dataset.count = String(state.hitTotal);
+  // What the results were asked with, for whoever waits for them (the tests).
+  $('answer-results').dataset.search = state.hitSearch;
+  $('answer-results').dataset.channel = state.hitChannel;
+  $('answer-results').replaceChildren(...state.hits.map((h) => el('li', {}, answerCard(h.node, { chosen: state.hitChannel, editable: true }))));
+}
+
+const allChannels = () => state.refs?.channels || state.channels || [];
+
+// answerCard shows an answer with its main text and, beside it, every
+// channel's wording: the channel's variant, or a note that it uses the main
+// answer. The channel asked for, if any, is marked.
+function answerCard(a, { chosen = '', editable = false } = {}) {
+  const channels = allChannels();
+  const known = new Set(channels.map((c) => c.code));
+  const by = new Map((a.variants || []).map((v) => [v.channel, v.text]));
+  const rows = [...channels.map((c) => [c.code, channelName(c)]),
+    ...(a.variants || []).filter((v) => !known.has(v.channel)).map((v) => [v.channel, v.channel])];
+  return el('article', { class: 'answer-card', 'data-id': a.id },
+    el('h3', { class: 'utrecht-heading-3' }, a.question),
+    el('p', { class: 'answer-meta' },
+      el('span', { class: 'pill vis-' + a.visibility, 'data-visibility': a.visibility }, t('visibilities')[a.visibility]), ' ',
+      el('span', { class: 'pill', 'data-status': a.status }, t('answerStatuses')[a.status]), ' ',
+      a.status === 'PUBLISHED' ? el('span', { class: a.current ? 'saved' : 'overdue' }, a.current ? t('current') : t('notCurrent')) : null,
+      ` · ${t('reviewDue')}: `, el('span', { class: 'review-due', 'data-date': a.reviewDue }, date(a.reviewDue)),
+      ` · ${t('owner')}: ${a.owner.name}`,
+      a.products?.length ? [` · ${t('forProducts')}: `, a.products.map((p, i) => [i ? ', ' : '',
+        el('a', { class: 'utrecht-link', href: '#product/' + encodeURIComponent(p.slug) }, p.name)])] : null),
+    el('div', { class: 'answer-body' },
+      el('section', { class: 'answer-main' }, el('h4', { class: 'utrecht-heading-4' }, t('mainAnswer')),
+        el('p', { class: 'utrecht-paragraph answer-text' }, a.text)),
+      el('section', { class: 'answer-variants' }, el('h4', { class: 'utrecht-heading-4' }, t('variantsTitle')),
+        // The channels with their own wording (and the one asked for) each
+        // get a block; the others are named on one line, so that the
+        // wordings that differ stand out.
+        el('dl', {}, rows.filter(([code]) => by.has(code) || code === chosen).map(([code, name]) => el('div',
+          { class: 'variant' + (code === chosen ? ' chosen' : ''), 'data-variant': code, 'data-own': by.has(code) ? 'true' : 'false' },
+          el('dt', {}, name),
+          el('dd', {}, by.has(code) ? by.get(code) : el('em', {}, t('usesMain')))))),
+        rows.some(([code]) => !by.has(code) && code !== chosen) ? el('p', { class: 'uses-main' },
+          `${t('usesMainList')}: `, rows.filter(([code]) => !by.has(code) && code !== chosen).map(([code, name], i) => [i ? ', ' : '',
+            el('span', { 'data-variant': code, 'data-own': 'false' }, name)])) : null)),
+    editable ? el('p', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'edit-answer-' + a.id,
+      onclick: () => openAnswerForm(a) }, t('edit'))) : null);
+}
+
+function renderProductAnswers() {
+  const list = state.product?.answers || [];
+  $('product-answers').replaceChildren(list.length
+    ? el('ul', { class: 'answers', id: 'product-answer-list' }, list.map((a) => el('li', {}, answerCard(a),
+      el('p', {}, el('a', { class: 'utrecht-link', href: '#antwoorden/' + encodeURIComponent(a.id) }, t('editAnswer'))))))
+    : el('p', { class: 'utrecht-paragraph' }, t('noAnswers')));
+}
+
+function field(name, label, input, wide = false) {
+  return el('div', { class: 'utrecht-form-field' + (wide ? ' wide' : ''), 'data-field': name },
+    el('label', { class: 'utrecht-form-label', for: input.id }, label), input);
+}
+const textbox = (id, value = '', attrs = {}) => { const e = el('input', { id, class: 'utrecht-textbox utrecht-textbox--html-input', ...attrs }); e.value = value; return e; };
+const textarea = (id, value = '', rows = 3) => { const e = el('textarea', { id, rows, class: 'utrecht-textarea utrecht-textarea--html-textarea' }); e.value = value; return e; };
+const select = (id, options, value, attrs = {}) => {
+  const e = el('select', { id, class: 'utrecht-select utrecht-select--html-select', ...attrs },
+    options.map(([v, l]) => el('option', { value: v, selected: Array.isArray(value) ? value.includes(v) : null }, l)));
+  if (!Array.isArray(value) && value !== undefined) e.value = value;
+  return e;
+};
+const words = (s) => s.split(',').map((w) => w.trim()).filter(Boolean);
+
+// openAnswerForm writes a new answer (a = null) or changes one. Only editors
+// of the owning organization may; the API says so when not.
+function openAnswerForm(a) {
+  $('callback-filer').replaceChildren();
+  const refs = state.refs;
+  const mine = state.session.organization;
+  const variants = new Map((a?.variants || []).map((v) => [v.channel, v.text]));
+  const form = el('form', { class: 'card form', id: 'answer-form', novalidate: true, 'data-id': a?.id || '' },
+    el('h3', { class: 'utrecht-heading-3' }, a ? t('editAnswer') : t('newAnswer')),
+    el('div', { class: 'form-grid' },
+      field('question', t('answerQuestion'), textarea('ae-question', a?.question, 2), true),
+      field('text', t('answerText'), textarea('ae-text', a?.text, 4), true),
+      el('fieldset', { class: 'utrecht-form-fieldset wide' },
+        el('legend', { class: 'utrecht-form-fieldset__legend' }, t('variantsTitle')),
+        el('p', { class: 'utrecht-paragraph' }, t('variantsLead')),
+        el('div', { class: 'form-grid' }, refs.channels.map((c) => field('variant-' + c.code, channelName(c),
+          textarea('ae-v-' + c.code, variants.get(c.code) || '', 2))))),
+      field('visibility', t('visibility'), select('ae-visibility', Object.entries(t('visibilities')), a?.visibility || 'PUBLIC')),
+      a ? null : field('status', t('productStatus'), select('ae-status', [['DRAFT', t('answerStatuses').DRAFT], ['PUBLISHED', t('answerStatuses').PUBLISHED]], 'DRAFT')),
+      field('owner', t('owner'), select('ae-owner', refs.organizations.map((o) => [o.code, o.name]), a?.owner.code || mine || refs.organizations[0]?.code)),
+      field('reviewIntervalDays', t('reviewInterval'), textbox('ae-interval', String(a?.reviewIntervalDays || 365), { inputmode: 'numeric' })),
+      field('keywords', t('keywords'), textbox('ae-keywords', (a?.keywords || []).join(', ')), true),
+      field('products', t('products'), select('ae-products', refs.products.map((p) => [p.slug, p.name]), (a?.products || []).map((p) => p.slug),
+        { multiple: true, size: 6 }), true),
+      a ? el('div', { class: 'utrecht-form-field checkbox', 'data-field': 'reviewed' },
+        el('input', { type: 'checkbox', id: 'ae-reviewed', class: 'utrecht-checkbox utrecht-checkbox--html-input' }),
+        el('label', { class: 'utrecht-form-label utrecht-form-label--checkbox', for: 'ae-reviewed' }, t('markReviewed'))) : null),
+    el('p', { class: 'form-error', id: 'answer-error', role: 'alert' }),
+    el('div', { class: 'actions' },
+      el('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action', id: 'answer-save' }, t('save')),
+      a ? [
+        el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'answer-reviewed',
+          onclick: () => saveAnswer(form, a, { id: a.id, reviewed: true }) }, t('markReviewed')),
+        a.status !== 'PUBLISHED' ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'answer-publish',
+          onclick: () => saveAnswer(form, a, { id: a.id, status: 'PUBLISHED' }) }, t('publish')) : null,
+        a.status !== 'ARCHIVED' ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'answer-archive',
+          onclick: () => saveAnswer(form, a, { id: a.id, status: 'ARCHIVED' }) }, t('archive')) : null] : null,
+      el('button', { type: 'button', class: 'utrecht-button utrecht-button--subtle', onclick: () => form.remove() }, t('cancel'))));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const input = answerInput(form, a);
+    if (input) saveAnswer(form, a, input);
+  });
+  $('answer-editor').replaceChildren(form);
+  form.scrollIntoView();
+  $('ae-question').focus();
+}
+
+// answerInput reads the form; variants go in the channels' order, only
+// those with a text, so that variants[i] in an error names a channel.
+function answerInput(form, a) {
+  clearErrors(form);
+  const interval = $('ae-interval').value.trim();
+  const days = Number(interval);
+  if (interval !== '' && (!Number.isInteger(days) || days < 1)) {
+    showErrors(form, [{ field: 'reviewIntervalDays', reason: 'format', message: 'a whole number of days' }]);
+    return null;
+  }
+  const input = {
+    question: $('ae-question').value.trim(), text: $('ae-text').value.trim(),
+    variants: state.refs.channels.map((c) => ({ channel: c.code, text: $('ae-v-' + c.code).value.trim() })).filter((v) => v.text),
+    visibility: $('ae-visibility').value, keywords: words($('ae-keywords').value),
+    products: [...$('ae-products').selectedOptions].map((o) => o.value),
+    reviewIntervalDays: interval === '' ? null : days,
+  };
+  if (!a) return { ...input, owner: $('ae-owner').value, status: $('ae-status').value };
+  if ($('ae-owner').value !== a.owner.code) input.owner = $('ae-owner').value;
+  return { ...input, id: a.id, reviewed: $('ae-reviewed').checked };
+}
+
+async function saveAnswer(form, a, input) {
+  clearErrors(form);
+  say('');
+  let r;
+  try {
+    r = a ? await gql('mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }', { input })
+      : await gql('mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }', { input });
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  if (r.errors.length) {
+    const code = r.errors[0].extensions?.code;
+    if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND') {
+      // variants[i] is the i-th variant sent: the page shows it beside that channel's field.
+      showErrors(form, r.errors, (f) => {
+        const m = /^variants\[(\d+)\]\.(text|channel)$/.exec(f || '');
+        return m && input.variants?.[m[1]] ? 'variant-' + input.variants[m[1]].channel : f;
+      });
+    } else {
+      form.querySelector('.form-error').textContent = code === 'FORBIDDEN' ? t('forbiddenAnswer') : r.errors[0].message;
+    }
+    return;
+  }
+  const saved = a ? r.data.updateAnswer : r.data.createAnswer;
+  openAnswerForm(saved);
+  $('answer-form').dataset.saved = 'true';
+  say(t('saved'), 'saved');
+  await searchAnswers();
+}
+
+// openCallbackForm files a question the base does not answer; it is routed
+// to the queue of the organization that owns the product.
+function openCallbackForm() {
+  $('answer-editor').replaceChildren();
+  const refs = state.refs;
+  const channels = refs.channels.map((c) => [c.code, channelName(c)]);
+  const from = $('q-channel').value || channels[0]?.[0];
+  const form = el('form', { class: 'card form', id: 'callback-form', novalidate: true },
+    el('h3', { class: 'utrecht-heading-3' }, t('fileCallback')),
+    el('p', { class: 'utrecht-paragraph' }, t('cbPrivacy')),
+    el('div', { class: 'form-grid' },
+      field('product', t('cbProduct'), select('cf-product', [['', '—'], ...refs.products.map((p) => [p.slug, p.name])], '')),
+      field('question', t('cbQuestion'), textarea('cf-question', $('q-search').value.trim(), 2), true),
+      field('channel', t('cbChannel'), select('cf-channel', channels, from)),
+      field('replyChannel', t('cbReply'), select('cf-reply', channels, from)),
+      field('contactName', t('cbName'), textbox('cf-name', '', { autocomplete: 'off' })),
+      field('contact', t('cbContact'), textbox('cf-contact', '', { autocomplete: 'off' }))),
+    el('p', { class: 'form-error', role: 'alert' }),
+    el('div', { class: 'actions' },
+      el('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action', id: 'callback-send' }, t('send')),
+      el('button', { type: 'button', class: 'utrecht-button utrecht-button--subtle', onclick: () => form.remove() }, t('cancel'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const product = $('cf-product').value;
+    if (!product) { showErrors(form, [{ field: 'product', reason: 'not_found', message: 'choose a product' }]); return; }
+    const orNone = (v) => (v.trim() === '' ? null : v.trim());
+    const input = { product, question: $('cf-question').value.trim(), channel: $('cf-channel').value, replyChannel: $('cf-reply').value,
+      contactName: orNone($('cf-name').value), contact: orNone($('cf-contact').value) };
+    let r;
+    try {
+      r = await gql('mutation File($input: CreateCallbackRequestInput!) { createCallbackRequest(input: $input) { id organization { name } } }', { input });
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (r.errors.length) {
+      if (r.errors[0].extensions?.code === 'BAD_USER_INPUT' || r.errors[0].extensions?.code === 'NOT_FOUND') showErrors(form, r.errors);
+      else form.querySelector('.form-error').textContent = r.errors[0].message;
+      return;
+    }
+    const filed = r.data.createCallbackRequest;
+    $('callback-filer').replaceChildren(el('p', { class: 'saved', id: 'callback-filed', 'data-id': filed.id }, t('cbFiled', filed.organization.name), ' ',
+      el('a', { class: 'utrecht-link', href: '#terugbellen' }, t('callbacks'))));
+  });
+  $('callback-filer').replaceChildren(form);
+  $('cf-product').focus();
+}
+
+// ---- Terugbelverzoeken: the queue of the signed-in person's organization ----
+
+function renderCallbackFilters() {
+  fill('cb-status', [['', `${t('callbackStatuses').OPEN} + ${t('callbackStatuses').ASSIGNED}`],
+    ...['OPEN', 'ASSIGNED', 'CLOSED'].map((s) => [s, t('callbackStatuses')[s]])]);
+}
+
+async function openCallbacks() {
+  showOnly('callbacks');
+  say(t('loading'));
+  if (!$('cb-status').options.length) renderCallbackFilters();
+  await loadCallbacks();
+  say('');
+}
+
+// loadCallbacks reads the queue: by default what is still open (OPEN and
+// ASSIGNED), oldest first as the API gives it.
+async function loadCallbacks() {
+  const status = $('cb-status').value;
+  const statuses = status ? [status] : ['OPEN', 'ASSIGNED'];
+  const pages = await Promise.all(statuses.map((s) => read(`query Queue($org: String, $status: CallbackRequestStatus) {
+    callbackRequests(organization: $org, status: $status, first: 200) { totalCount edges { node { ...R } } }
+  }`, { org: state.session.organization || null, status: s })));
+  state.callbacks = pages.flatMap((p) => p.callbackRequests.edges.map((e) => e.node))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
+  renderCallbacks();
+}
+
+function renderCallbacks() {
+  const list = state.callbacks;
+  if (!list) return;
+  if (!list.length) {
+    $('callback-queue').replaceChildren(el('p', { class: 'utrecht-paragraph', id: 'callback-empty' }, t('noCallbacks')));
+    return;
+  }
+  const heads = [t('age'), t('productStatus'), t('product'), t('questionHead'), t('channelIn'), t('replyOn'), t('contact'), t('assignee'), ''];
+  $('callback-queue').replaceChildren(el('table', { id: 'callback-table' },
+    el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, list.map((r) => el('tr', { 'data-id': r.id, 'data-status': r.status },
+      el('td', { 'data-hours': r.ageHours }, t('hours', r.ageHours)),
+      el('td', {}, el('span', { class: 'pill' }, t('callbackStatuses')[r.status])),
+      el('td', {}, el('a', { class: 'utrecht-link', href: '#product/' + encodeURIComponent(r.product.slug) }, r.product.name)),
+      el('td', {}, r.question, r.answer ? el('div', {}, `${t('settledBy')}: ${r.answer.question}`) : null),
+      el('td', {}, channelName(r.channel)),
+      el('td', {}, channelName(r.replyChannel)),
+      el('td', {}, [r.contactName, r.contact].filter(Boolean).join(' · ')),
+      el('td', {}, r.assignee || ''),
+      el('td', {}, r.status === 'CLOSED' ? null : callbackActions(r)))))));
+}
+
+function callbackActions(r) {
+  const err = el('p', { class: 'form-error', role: 'alert' });
+  const who = textbox('cb-assignee-' + r.id, r.assignee || state.session.name, { 'aria-label': t('assignee') });
+  const answer = select('cb-answer-' + r.id, [['', t('noAnswer')],
+    ...(r.product.answers || []).filter((a) => a.status === 'PUBLISHED').map((a) => [a.id, a.question])], '', { 'aria-label': t('settledBy') });
+  const act = async (mutation, vars) => {
+    err.textContent = '';
+    let res;
+    try {
+      res = await gql(mutation, vars);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (res.errors.length) {
+      err.textContent = res.errors[0].extensions?.code === 'FORBIDDEN' ? t('forbiddenCallback') : messageFor(res.errors[0]);
+      return;
+    }
+    await loadCallbacks();
+    say(t('saved'), 'saved');
+  };
+  return el('div', { class: 'callback-actions' },
+    el('div', { class: 'inline' }, who, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'assign-' + r.id,
+      onclick: () => act('mutation Assign($id: ID!, $who: String!) { assignCallbackRequest(id: $id, assignee: $who) { id } }',
+        { id: r.id, who: who.value.trim() }) }, t('assign'))),
+    el('div', { class: 'inline' }, answer, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'close-' + r.id,
+      onclick: () => act('mutation Close($id: ID!, $answer: ID) { closeCallbackRequest(id: $id, answer: $answer) { id } }',
+        { id: r.id, answer: answer.value || null }) }, t('close'))),
+    err);
+}
+
 // ---- Wiring ----
 
 function wire() {
@@ -852,6 +1305,8 @@ function wire() {
       if (!$('list').hidden) { renderFilters(); renderList(); }
       if (!$('product').hidden) renderProduct();
       if (!$('admin').hidden) renderAdmin();
+      if (!$('answers').hidden) { renderAnswerFilters(); renderAnswers(); }
+      if (!$('callbacks').hidden) { renderCallbackFilters(); renderCallbacks(); }
     }
   });
   for (const id of ['f-status', 'f-theme', 'f-gap']) $(id).addEventListener('change', renderList);
@@ -885,6 +1340,17 @@ function wire() {
   $('product-retire').addEventListener('click', () => save($('product-form'), { mutation: M.retireProduct, input: { product: state.product.slug } }));
   $('conflict-redo').addEventListener('click', redo);
   $('conflict-drop').addEventListener('click', drop);
+  $('answer-search').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await searchAnswers();
+    } catch (e) {
+      fail(e);
+    }
+  });
+  $('answer-new').addEventListener('click', () => openAnswerForm(null));
+  $('callback-new').addEventListener('click', openCallbackForm);
+  $('cb-status').addEventListener('change', () => loadCallbacks().catch(fail));
 }
 
 async function main() {
