@@ -2,8 +2,10 @@ package seed
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -17,7 +19,7 @@ import (
 // figures. Monthly per channel from January 2022 (the baseline year of the
 // target) to the last full month of the history; the baseline year is
 // recorded when the plan starts, each later month on the 10th of the month
-// after. Three products also have volumes per channel, which start when the
+// after. Two products also have volumes per channel, which start when the
 // seed's journey makes the channel AVAILABLE (or PARTIAL) for them, so that a
 // volume chart shows the channel opening.
 
@@ -51,10 +53,9 @@ var figures = map[string]channelFigures{
 	"email":    {120, 6500, 4200, 0.15, [4]float64{0.30, 0.28, 0.08, 0.40}, [4]float64{0.20, 0.20, 0.15, 0.30}, time.Time{}},
 }
 
-// productShare is the part of a channel's contacts that three products take
+// productShare is the part of a channel's contacts that two products take
 // when their channel is AVAILABLE.
 var productShare = map[string]float64{
-	"paspoort-aanvragen":          0.040,
 	"parkeervergunning-aanvragen": 0.020,
 	"verhuizing-doorgeven":        0.025,
 }
@@ -88,7 +89,7 @@ func (l *loader) measurementSteps(add func(at time.Time, order int, actor change
 }
 
 // recordMonth records one month's surveys and volumes per channel, and the
-// three products' volumes.
+// two products' volumes.
 func (l *loader) recordMonth(ctx context.Context, c *ent.Client, month time.Time, statuses map[string]map[string][]cellChange) error {
 	// The end of 2026 is 60 months after the baseline's start.
 	progress := math.Min(1, float64(monthsBetween(baselineFrom, month))/59)
@@ -121,7 +122,8 @@ func (l *loader) recordMonth(ctx context.Context, c *ent.Client, month time.Time
 		if _, _, err := satisfaction.RecordVolume(ctx, c, satisfaction.Volume{Key: key, Contacts: contacts, Requests: &requests}); err != nil {
 			return err
 		}
-		for slug, share := range productShare {
+		for _, slug := range slices.Sorted(maps.Keys(productShare)) {
+			share := productShare[slug]
 			factor := statusFactor(statuses[slug][ch.code], month.AddDate(0, 0, 14))
 			if factor == 0 {
 				continue
