@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net"
@@ -62,7 +63,15 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	sqldb, err := sql.Open(t.DriverName, t.DSN)
+	var sqldb *sql.DB
+	if t.DriverName == "postgres" {
+		var connector driver.Connector
+		if connector, err = openPostgres(t.DSN); err == nil {
+			sqldb = sql.OpenDB(connector)
+		}
+	} else {
+		sqldb, err = sql.Open(t.DriverName, t.DSN)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", t.Redacted, err)
 	}
