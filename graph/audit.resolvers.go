@@ -10,10 +10,7 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
-	"github.com/gemeente-rotterdam/catalogus/ent"
-	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/audit"
-	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // Changes is the resolver for the changes field.
@@ -22,10 +19,7 @@ func (r *queryResolver) Changes(ctx context.Context, product string, municipalit
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Client.Product.Query().Where(entproduct.MunicipalityID(m.ID), entproduct.Slug(product)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, catalog.NotFound("product", "there is no product %q in municipality %q", product, m.Code)
-	}
+	p, err := r.productIn(ctx, m, product)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func (r *Resolver) satisfactionFilter(ctx context.Context, municipality, ch, org
 func (r *Resolver) productIn(ctx context.Context, m *ent.Organization, slug string) (*ent.Product, error) {
 	p, err := r.Client.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(slug)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, catalog.NotFound("product", "%s has no product %q", m.Name, slug)
+		return nil, catalog.NotFound("product", "there is no product %q in municipality %q", slug, m.Code)
 	}
 	return p, err
 }

@@ -17,21 +17,14 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 )
-
-// key is what a measurement is about, after the mutation.
-type key struct {
-	municipality, channel int
-	product, organization *int
-	period                string
-	start                 time.Time
-}
 
 // measurementKey reads and checks the key of a survey result or contact
 // volume: a real period start, a municipality at the top of its tree, and a
 // product and unit of that municipality.
-func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity string) (key, error) {
-	var k key
+func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity string) (satisfaction.Key, error) {
+	var k satisfaction.Key
 	mid, err := value[int](ctx, m, "municipality_id")
 	if err != nil {
 		return k, err
@@ -52,39 +45,39 @@ func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity s
 		return k, &catalog.FieldError{Entity: entity, Field: "periodStart", Code: "required",
 			Message: "a measurement needs a municipality, a channel, a period and its start"}
 	}
-	k = key{municipality: *mid, channel: *ch, period: period, start: *start}
+	k = satisfaction.Key{Municipality: *mid, Channel: *ch, Period: period, Start: *start}
 	if err := catalog.CheckPeriodStart(entity, period, *start); err != nil {
 		return k, err
 	}
 	allow := auth.Allow(ctx)
-	if root, err := orgtree.Root(allow, c, k.municipality); err != nil {
+	if root, err := orgtree.Root(allow, c, k.Municipality); err != nil {
 		return k, err
-	} else if root != k.municipality {
+	} else if root != k.Municipality {
 		return k, &catalog.FieldError{Entity: entity, Field: "municipality", Code: "kind",
 			Message: "measurements belong to a municipality, not to a unit within one; name the unit as organization"}
 	}
-	if k.product, err = value[int](ctx, m, "product_id"); err != nil {
+	if k.Product, err = value[int](ctx, m, "product_id"); err != nil {
 		return k, err
 	}
-	if k.product != nil {
-		pm, err := c.Product.Query().Where(product.ID(*k.product)).Select(product.FieldMunicipalityID).Int(allow)
+	if k.Product != nil {
+		pm, err := c.Product.Query().Where(product.ID(*k.Product)).Select(product.FieldMunicipalityID).Int(allow)
 		if err != nil {
 			return k, err
 		}
-		if pm != k.municipality {
+		if pm != k.Municipality {
 			return k, &catalog.FieldError{Entity: entity, Field: "product", Code: "municipality",
 				Message: "the product belongs to another municipality"}
 		}
 	}
-	if k.organization, err = value[int](ctx, m, "organization_id"); err != nil {
+	if k.Organization, err = value[int](ctx, m, "organization_id"); err != nil {
 		return k, err
 	}
-	if k.organization != nil {
-		root, err := orgtree.Root(allow, c, *k.organization)
+	if k.Organization != nil {
+		root, err := orgtree.Root(allow, c, *k.Organization)
 		if err != nil {
 			return k, err
 		}
-		if root != k.municipality {
+		if root != k.Municipality {
 			return k, &catalog.FieldError{Entity: entity, Field: "organization", Code: "municipality",
 				Message: "the organization belongs to another municipality"}
 		}
@@ -92,12 +85,16 @@ func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity s
 	return k, nil
 }
 
-// duplicate is the error for a second measurement with the same key: an
-// import or correction changes the one there is.
-func duplicate(entity string, k key) error {
+// unique refuses a second measurement with the same key: an import or
+// correction changes the one there is. exist asks whether another is stored.
+func unique(ctx context.Context, exist func(context.Context) (bool, error), entity string, k satisfaction.Key) error {
+	found, err := exist(auth.Allow(ctx))
+	if err != nil || !found {
+		return err
+	}
 	return &catalog.FieldError{Entity: entity, Field: "periodStart", Code: "duplicate",
 		Message: fmt.Sprintf("there already is a %s for this channel, %s from %s and product or unit; change that one",
-			entity, k.period, k.start.Format(time.DateOnly))}
+			entity, k.Period, k.Start.Format(time.DateOnly))}
 }
 
 func measurementRules() ent.Hook {
@@ -142,29 +139,11 @@ func surveyResultRules(ctx context.Context, m *gen.SurveyResultMutation) error {
 	if err != nil {
 		return err
 	}
-	ps := []predicate.SurveyResult{surveyresult.MunicipalityID(k.municipality), surveyresult.ChannelID(k.channel),
-		surveyresult.PeriodEQ(surveyresult.Period(k.period)), surveyresult.PeriodStart(k.start)}
-	if k.product == nil {
-		ps = append(ps, surveyresult.ProductIDIsNil())
-	} else {
-		ps = append(ps, surveyresult.ProductID(*k.product))
-	}
-	if k.organization == nil {
-		ps = append(ps, surveyresult.OrganizationIDIsNil())
-	} else {
-		ps = append(ps, surveyresult.OrganizationID(*k.organization))
-	}
+	q := m.Client().SurveyResult.Query().Where(predicate.SurveyResult(satisfaction.KeyIs(k)))
 	if id, ok := m.ID(); ok {
-		ps = append(ps, surveyresult.IDNEQ(id))
+		q = q.Where(surveyresult.IDNEQ(id))
 	}
-	exists, err := m.Client().SurveyResult.Query().Where(ps...).Exist(auth.Allow(ctx))
-	if err != nil {
-		return err
-	}
-	if exists {
-		return duplicate(entity, k)
-	}
-	return nil
+	return unique(ctx, q.Exist, entity, k)
 }
 
 func contactVolumeRules(ctx context.Context, m *gen.ContactVolumeMutation) error {
@@ -173,29 +152,11 @@ func contactVolumeRules(ctx context.Context, m *gen.ContactVolumeMutation) error
 	if err != nil {
 		return err
 	}
-	ps := []predicate.ContactVolume{contactvolume.MunicipalityID(k.municipality), contactvolume.ChannelID(k.channel),
-		contactvolume.PeriodEQ(contactvolume.Period(k.period)), contactvolume.PeriodStart(k.start)}
-	if k.product == nil {
-		ps = append(ps, contactvolume.ProductIDIsNil())
-	} else {
-		ps = append(ps, contactvolume.ProductID(*k.product))
-	}
-	if k.organization == nil {
-		ps = append(ps, contactvolume.OrganizationIDIsNil())
-	} else {
-		ps = append(ps, contactvolume.OrganizationID(*k.organization))
-	}
+	q := m.Client().ContactVolume.Query().Where(predicate.ContactVolume(satisfaction.KeyIs(k)))
 	if id, ok := m.ID(); ok {
-		ps = append(ps, contactvolume.IDNEQ(id))
+		q = q.Where(contactvolume.IDNEQ(id))
 	}
-	exists, err := m.Client().ContactVolume.Query().Where(ps...).Exist(auth.Allow(ctx))
-	if err != nil {
-		return err
-	}
-	if exists {
-		return duplicate(entity, k)
-	}
-	return nil
+	return unique(ctx, q.Exist, entity, k)
 }
 
 // satisfactionTargetRules: real dates in order, a reduction above zero, and

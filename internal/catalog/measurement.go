@@ -45,11 +45,8 @@ type SurveyCounts struct {
 	Promoters, Passives, Detractors int
 }
 
-// Indicators are the four on which the plan measures satisfaction, by the
-// names the API and the import use.
-var Indicators = [4]string{"GENERAL", "CLARITY", "FRIENDLINESS", "TIMELINESS"}
-
-// IndicatorFields are the indicators' count fields in the API.
+// IndicatorFields are the count fields of the plan's four indicators in the
+// API, in the order of SurveyCounts.Dissatisfied.
 var IndicatorFields = [4]string{"dissatisfiedGeneral", "dissatisfiedClarity", "dissatisfiedFriendliness", "dissatisfiedTimeliness"}
 
 // Check refuses counts that cannot come from one survey: more dissatisfied

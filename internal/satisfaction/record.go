@@ -50,11 +50,7 @@ const (
 // same key; the hooks check it and log the change. c must be a transaction's
 // client.
 func RecordSurvey(ctx context.Context, c *ent.Client, s Survey) (*ent.SurveyResult, Outcome, error) {
-	ps := []predicate.SurveyResult{surveyresult.MunicipalityID(s.Municipality), surveyresult.ChannelID(s.Channel),
-		surveyresult.PeriodEQ(surveyresult.Period(s.Period)), surveyresult.PeriodStart(s.Start)}
-	ps = append(ps, optional(s.Product, surveyresult.ProductID, surveyresult.ProductIDIsNil),
-		optional(s.Organization, surveyresult.OrganizationID, surveyresult.OrganizationIDIsNil))
-	old, err := c.SurveyResult.Query().Where(ps...).Only(ctx)
+	old, err := c.SurveyResult.Query().Where(predicate.SurveyResult(KeyIs(s.Key))).Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
 		r, err := c.SurveyResult.Create().
@@ -85,11 +81,7 @@ func RecordSurvey(ctx context.Context, c *ent.Client, s Survey) (*ent.SurveyResu
 // RecordVolume creates the contact volume, or changes the stored one with
 // the same key. c must be a transaction's client.
 func RecordVolume(ctx context.Context, c *ent.Client, v Volume) (*ent.ContactVolume, Outcome, error) {
-	ps := []predicate.ContactVolume{contactvolume.MunicipalityID(v.Municipality), contactvolume.ChannelID(v.Channel),
-		contactvolume.PeriodEQ(contactvolume.Period(v.Period)), contactvolume.PeriodStart(v.Start)}
-	ps = append(ps, optional(v.Product, contactvolume.ProductID, contactvolume.ProductIDIsNil),
-		optional(v.Organization, contactvolume.OrganizationID, contactvolume.OrganizationIDIsNil))
-	old, err := c.ContactVolume.Query().Where(ps...).Only(ctx)
+	old, err := c.ContactVolume.Query().Where(predicate.ContactVolume(KeyIs(v.Key))).Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
 		r, err := c.ContactVolume.Create().
@@ -119,13 +111,6 @@ func surveyCounts(r *ent.SurveyResult) catalog.SurveyCounts {
 	return catalog.SurveyCounts{Respondents: r.Respondents,
 		Dissatisfied: [4]int{r.DissatisfiedGeneral, r.DissatisfiedClarity, r.DissatisfiedFriendliness, r.DissatisfiedTimeliness},
 		Promoters:    r.NpsPromoters, Passives: r.NpsPassives, Detractors: r.NpsDetractors}
-}
-
-func optional[P any](id *int, eq func(int) P, isNil func() P) P {
-	if id == nil {
-		return isNil()
-	}
-	return eq(*id)
 }
 
 func equalPtr(a, b *int) bool {

@@ -9,7 +9,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
-	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 )
 
@@ -27,22 +26,6 @@ type Filter struct {
 	// Organization is the chosen unit and every unit below it.
 	Organization []int
 	Product      *int
-}
-
-func (f Filter) surveys() []predicate.SurveyResult {
-	ps := []predicate.SurveyResult{surveyresult.MunicipalityID(f.Municipality)}
-	if f.Channel != nil {
-		ps = append(ps, surveyresult.ChannelID(*f.Channel))
-	}
-	switch {
-	case f.Product != nil:
-		ps = append(ps, surveyresult.ProductID(*f.Product))
-	case f.Organization != nil:
-		ps = append(ps, surveyresult.ProductIDIsNil(), surveyresult.OrganizationIDIn(f.Organization...))
-	default:
-		ps = append(ps, surveyresult.ProductIDIsNil(), surveyresult.OrganizationIDIsNil())
-	}
-	return ps
 }
 
 // IndicatorShare is the dissatisfied share on one indicator.
@@ -175,7 +158,7 @@ func Satisfaction(ctx context.Context, c *ent.Client, f Filter, from, to time.Ti
 		}
 	}
 	rows, err := c.SurveyResult.Query().
-		Where(append(f.surveys(), surveyresult.PeriodStartGTE(readFrom), surveyresult.PeriodStartLT(readTo))...).
+		Where(predicate.SurveyResult(f.where(readFrom, readTo))).
 		All(ctx)
 	if err != nil {
 		return nil, err

@@ -7,27 +7,10 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
-	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
-
-func (f Filter) volumes() []predicate.ContactVolume {
-	ps := []predicate.ContactVolume{contactvolume.MunicipalityID(f.Municipality)}
-	if f.Channel != nil {
-		ps = append(ps, contactvolume.ChannelID(*f.Channel))
-	}
-	switch {
-	case f.Product != nil:
-		ps = append(ps, contactvolume.ProductID(*f.Product))
-	case f.Organization != nil:
-		ps = append(ps, contactvolume.ProductIDIsNil(), contactvolume.OrganizationIDIn(f.Organization...))
-	default:
-		ps = append(ps, contactvolume.ProductIDIsNil(), contactvolume.OrganizationIDIsNil())
-	}
-	return ps
-}
 
 // ChannelVolume is the use of one channel in one period.
 type ChannelVolume struct {
@@ -81,7 +64,7 @@ func ChannelShift(ctx context.Context, c *ent.Client, f Filter, from, to time.Ti
 	}
 	span := Period{Start: ps[0].Start, After: ps[len(ps)-1].After}
 	rows, err := c.ContactVolume.Query().
-		Where(append(f.volumes(), contactvolume.PeriodStartGTE(span.Start), contactvolume.PeriodStartLT(span.After))...).
+		Where(predicate.ContactVolume(f.where(span.Start, span.After))).
 		All(ctx)
 	if err != nil {
 		return nil, err

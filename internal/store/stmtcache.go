@@ -59,7 +59,8 @@ type cachingConn struct {
 
 // cacheable leaves COPY to lib/pq: it prepares that in its own way.
 func cacheable(query string, args []driver.NamedValue) bool {
-	return len(args) > 0 && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(query)), "COPY")
+	q := strings.TrimLeft(query, " \t\r\n")
+	return len(args) > 0 && !(len(q) >= 4 && strings.EqualFold(q[:4], "COPY"))
 }
 
 func (c *cachingConn) stmt(ctx context.Context, query string) (driver.Stmt, error) {
