@@ -166,18 +166,25 @@ func importSheet(ctx context.Context, e *env, db *store.DB, r io.Reader, opts cs
 	if err != nil {
 		return fmt.Errorf("%s: %w; nothing was changed", e.args[0], err)
 	}
-	for _, p := range res.Problems {
-		fmt.Fprintln(e.stdout, p.String())
-	}
 	summary := fmt.Sprintf("%d rows: %d new products, %d changed, %d unchanged; %d channel cells changed",
 		res.Rows, res.Created, res.Changed, res.Unchanged, res.Cells)
+	return reportImport(e, db, res.Problems, opts.DryRun, "the sheet", "imported", summary)
+}
+
+// reportImport prints what an import of a CSV file found and did: its
+// problems by row and cell (then nothing changed), or what a dry run would
+// give, or what was written where.
+func reportImport(e *env, db *store.DB, problems []csvsheet.Problem, dryRun bool, what, done, summary string) error {
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p.String())
+	}
 	switch {
-	case len(res.Problems) > 0:
-		return fmt.Errorf("%s: %d problems; nothing was changed", e.args[0], len(res.Problems))
-	case opts.DryRun:
-		fmt.Fprintf(e.stdout, "dry run, nothing was changed; the sheet would give %s\n", summary)
+	case len(problems) > 0:
+		return fmt.Errorf("%s: %d problems; nothing was changed", e.args[0], len(problems))
+	case dryRun:
+		fmt.Fprintf(e.stdout, "dry run, nothing was changed; %s would give %s\n", what, summary)
 	default:
-		fmt.Fprintf(e.stdout, "imported %s into %s: %s\n", e.args[0], db.Target.Redacted, summary)
+		fmt.Fprintf(e.stdout, "%s %s into %s: %s\n", done, e.args[0], db.Target.Redacted, summary)
 	}
 	return nil
 }

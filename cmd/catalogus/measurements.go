@@ -37,19 +37,8 @@ var measurementsImportCmd = command{
 			if err != nil {
 				return fmt.Errorf("%s: %w; nothing was changed", e.args[0], err)
 			}
-			for _, p := range res.Problems {
-				fmt.Fprintln(e.stdout, p.String())
-			}
 			summary := fmt.Sprintf("%d rows: %d measurements new, %d changed, %d unchanged", res.Rows, res.Created, res.Changed, res.Unchanged)
-			switch {
-			case len(res.Problems) > 0:
-				return fmt.Errorf("%s: %d problems; nothing was changed", e.args[0], len(res.Problems))
-			case *dryRun:
-				fmt.Fprintf(e.stdout, "dry run, nothing was changed; the file would give %s\n", summary)
-			default:
-				fmt.Fprintf(e.stdout, "recorded %s into %s: %s\n", e.args[0], db.Target.Redacted, summary)
-			}
-			return nil
+			return reportImport(e, db, res.Problems, *dryRun, "the file", "recorded", summary)
 		}
 	},
 }
