@@ -5,6 +5,8 @@
 // unseen: the API answers CONFLICT, and the page shows what changed in
 // between and lets the owner redo their change on top.
 
+import { el } from '/dashboard/lib.js';
+
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_APPLICABLE'];
 const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
 const IDENTIFICATIONS = ['NONE', 'DIGID', 'EHERKENNING', 'EIDAS', 'ID_DOCUMENT'];
@@ -229,17 +231,6 @@ const dateTime = (s) => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium',
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 const channelName = (c) => (c ? ((state.lang === 'en' && c.nameEn) ? c.nameEn : c.name) : '');
 const fold = (s) => (s || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
-  return e;
-}
 
 class SignedOut extends Error {}
 
