@@ -20,6 +20,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
@@ -77,7 +78,7 @@ type shownVariant struct {
 // question nothing answers, and assign and close it from the queue; and a
 // colleague of another cluster, who may look the answer up but not change it.
 func TestAnswerBaseInABrowser(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bg := context.Background()
 		if err := fixture.Seed(bg, db); err != nil {

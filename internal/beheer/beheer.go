@@ -12,9 +12,7 @@ package beheer
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
-	"strings"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/webassets"
 )
@@ -33,20 +31,4 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // Handler serves the pages and their assets. Every page is the same
 // document; the script shows the list, a product or the admin area by the
 // address's fragment.
-func Handler() http.Handler {
-	assets, err := fs.Sub(files, "assets")
-	if err != nil {
-		panic(err)
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("Referrer-Policy", "same-origin")
-		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, Path), "/")
-		if name == "" {
-			webassets.Serve(w, r, assets, "index.html", "no-cache")
-			return
-		}
-		webassets.Serve(w, r, assets, name, "no-cache")
-	})
-}
+func Handler() http.Handler { return webassets.Site(files, Path, ContentSecurityPolicy) }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +24,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
@@ -35,39 +35,11 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// chromium finds the browser as the dashboard's test does: CATALOGUS_CHROMIUM,
-// else Debian's chromium.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CATALOGUS_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("browser tests skipped: no Chromium found; install Debian's chromium package (apt-get install chromium) or set CATALOGUS_CHROMIUM")
-	return ""
-}
-
-// browser starts headless Chromium with the dashboard test's flags and
+// browser starts headless Chromium with the browser tests' flags and
 // collects what the page reports as errors.
 func browser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), browsertest.Options(t)...)
 	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(cancel)
@@ -183,7 +155,7 @@ func version(t *testing.T, db *store.DB, id int) int {
 // survive someone else's save in between, see the change on the dashboard and
 // in the history, and be refused another cluster's product.
 func TestEditorInABrowser(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		if err := fixture.Seed(context.Background(), db); err != nil {
 			t.Fatal(err)
@@ -381,7 +353,7 @@ func graphQL(t *testing.T, base, token, query string, vars map[string]any) strin
 // TestAdminAreaInABrowser: an admin of everything renames a channel and adds
 // a team; a mistake is shown beside its field; an editor sees no admin area.
 func TestAdminAreaInABrowser(t *testing.T) {
-	chromium(t)
+	browsertest.Chromium(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		k := fixture.New(t, db.Client)
 		idp := signintest.Start(t)

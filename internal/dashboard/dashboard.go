@@ -7,9 +7,7 @@ package dashboard
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
-	"strings"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/webassets"
 )
@@ -26,20 +24,4 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // Handler serves the page and its assets.
-func Handler() http.Handler {
-	assets, err := fs.Sub(files, "assets")
-	if err != nil {
-		panic(err)
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("Referrer-Policy", "same-origin")
-		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, Path), "/")
-		if name == "" {
-			webassets.Serve(w, r, assets, "index.html", "no-cache")
-			return
-		}
-		webassets.Serve(w, r, assets, name, "no-cache")
-	})
-}
+func Handler() http.Handler { return webassets.Site(files, Path, ContentSecurityPolicy) }

@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gemeente-rotterdam/catalogus/graph"
+	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -27,21 +27,6 @@ import (
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
-
-// chromium finds the browser: CATALOGUS_CHROMIUM, else Debian's chromium.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CATALOGUS_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("browser tests skipped: no Chromium found; install Debian's chromium package (apt-get install chromium) or set CATALOGUS_CHROMIUM")
-	return ""
-}
 
 // api asks the GraphQL API directly, for the figures the page must show.
 func api(t *testing.T, db *store.DB, query string) map[string]any {
@@ -59,24 +44,12 @@ func api(t *testing.T, db *store.DB, query string) map[string]any {
 
 // TestDashboardInABrowser drives the seeded dashboard in headless Chromium.
 func TestDashboardInABrowser(t *testing.T) {
-	exe := chromium(t)
+	browsertest.Chromium(t)
 	db := storetest.Seeded(t, "sqlite", fixture.Seed)
 	srv := httptest.NewServer(server.Handler(server.Config{DB: db}))
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), browsertest.Options(t)...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
@@ -17,14 +18,11 @@ import (
 // TestKnowledgeSection: the dashboard shows how many products have a current
 // answer, the figure the API gives, in both languages.
 func TestKnowledgeSection(t *testing.T) {
-	exe := chromium(t)
+	browsertest.Chromium(t)
 	db := storetest.Seeded(t, "sqlite", fixture.Seed)
 	srv := httptest.NewServer(server.Handler(server.Config{DB: db}))
 	defer srv.Close()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), browsertest.Options(t)...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()

@@ -117,11 +117,12 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	mux.Handle("GET /products/{file}", docs.serve(docs.productJSONLD))
 	mux.Handle("GET /sc.xml", docs.serve(docs.scFeed))
 	mux.Handle("GET /{$}", graphiql.Page())
-	mux.Handle("GET "+dashboard.Path, dashboard.Handler())
-	mux.Handle("GET "+dashboard.Path+"/", dashboard.Handler())
+	board, editor := dashboard.Handler(), beheer.Handler()
+	mux.Handle("GET "+dashboard.Path, board)
+	mux.Handle("GET "+dashboard.Path+"/", board)
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
-	mux.Handle("GET "+beheer.Path, beheer.Handler())
-	mux.Handle("GET "+beheer.Path+"/", beheer.Handler())
+	mux.Handle("GET "+beheer.Path, editor)
+	mux.Handle("GET "+beheer.Path+"/", editor)
 	if cfg.SignIn != nil {
 		// The editor pages' own door to the same API: session and CSRF token
 		// instead of a bearer token, and never the anonymous response cache.

@@ -21,6 +21,26 @@ var types = map[string]string{
 	".svg":  "image/svg+xml",
 }
 
+// Site serves the page index.html of files' directory assets at prefix and
+// the other files beside it by name, never cached unchecked, with the page's
+// Content-Security-Policy: the dashboard and the editor are served so.
+func Site(files fs.FS, prefix, csp string) http.Handler {
+	assets, err := fs.Sub(files, "assets")
+	if err != nil {
+		panic(err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("Referrer-Policy", "same-origin")
+		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, prefix), "/")
+		if name == "" {
+			name = "index.html"
+		}
+		Serve(w, r, assets, name, "no-cache")
+	})
+}
+
 // Serve writes the file name of fsys, or name.gz when only that exists.
 // Unknown names and types answer 404.
 func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, cacheControl string) {

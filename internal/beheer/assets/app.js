@@ -5,6 +5,8 @@
 // unseen: the API answers CONFLICT, and the page shows what changed in
 // between and lets the owner redo their change on top.
 
+import { el } from '/dashboard/lib.js';
+
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_APPLICABLE'];
 const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
 const IDENTIFICATIONS = ['NONE', 'DIGID', 'EHERKENNING', 'EIDAS', 'ID_DOCUMENT'];
@@ -229,17 +231,6 @@ const dateTime = (s) => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium',
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 const channelName = (c) => (c ? ((state.lang === 'en' && c.nameEn) ? c.nameEn : c.name) : '');
 const fold = (s) => (s || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
-  return e;
-}
 
 class SignedOut extends Error {}
 
@@ -699,6 +690,24 @@ function showErrors(form, errors, rename = (f) => f) {
   if (first) first.focus();
 }
 
+// send runs a form's mutation and returns its data, or null when it failed:
+// errors with a code in fieldCodes go beside the form's fields (see
+// showErrors), others at its foot, FORBIDDEN in the words of forbidden.
+async function send(form, mutation, variables, { fieldCodes = ['BAD_USER_INPUT'], forbidden = '', rename } = {}) {
+  let r;
+  try {
+    r = await gql(mutation, variables);
+  } catch (e) {
+    fail(e);
+    return null;
+  }
+  if (!r.errors.length) return r.data;
+  const code = r.errors[0].extensions?.code;
+  if (fieldCodes.includes(code)) showErrors(form, r.errors, rename);
+  else form.querySelector('.form-error').textContent = code === 'FORBIDDEN' && forbidden ? t(forbidden) : r.errors[0].message;
+  return null;
+}
+
 // save runs a change with the version this page last saw. On CONFLICT it
 // keeps the change pending and shows what changed in between.
 async function save(form, change) {
@@ -908,19 +917,7 @@ function openAdminForm(kind, rec) {
     const mutation = rec
       ? `mutation($id: ID!, $input: ${kind.update[0].toUpperCase() + kind.update.slice(1)}Input!) { ${kind.update}(id: $id, input: $input) { id } }`
       : `mutation($input: ${kind.create[0].toUpperCase() + kind.create.slice(1)}Input!) { ${kind.create}(input: $input) { id } }`;
-    let r;
-    try {
-      r = await gql(mutation, rec ? { id: rec.id, input } : { input });
-    } catch (e) {
-      fail(e);
-      return;
-    }
-    if (r.errors.length) {
-      const code = r.errors[0].extensions?.code;
-      if (code === 'BAD_USER_INPUT') showErrors(form, r.errors);
-      else form.querySelector('.form-error').textContent = code === 'FORBIDDEN' ? t('forbiddenAdmin') : r.errors[0].message;
-      return;
-    }
+    if (!await send(form, mutation, rec ? { id: rec.id, input } : { input }, { forbidden: 'forbiddenAdmin' })) return;
     await openAdmin();
     say(t('saved'), 'saved');
   });
@@ -1135,28 +1132,17 @@ function answerInput(form, a) {
 async function saveAnswer(form, a, input) {
   clearErrors(form);
   say('');
-  let r;
-  try {
-    r = a ? await gql('mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }', { input })
-      : await gql('mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }', { input });
-  } catch (e) {
-    fail(e);
-    return;
-  }
-  if (r.errors.length) {
-    const code = r.errors[0].extensions?.code;
-    if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND') {
-      // variants[i] is the i-th variant sent: the page shows it beside that channel's field.
-      showErrors(form, r.errors, (f) => {
-        const m = /^variants\[(\d+)\]\.(text|channel)$/.exec(f || '');
-        return m && input.variants?.[m[1]] ? 'variant-' + input.variants[m[1]].channel : f;
-      });
-    } else {
-      form.querySelector('.form-error').textContent = code === 'FORBIDDEN' ? t('forbiddenAnswer') : r.errors[0].message;
-    }
-    return;
-  }
-  const saved = a ? r.data.updateAnswer : r.data.createAnswer;
+  const d = await send(form, a ? 'mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }'
+    : 'mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }', { input }, {
+    fieldCodes: ['BAD_USER_INPUT', 'NOT_FOUND'], forbidden: 'forbiddenAnswer',
+    // variants[i] is the i-th variant sent: the page shows it beside that channel's field.
+    rename: (f) => {
+      const m = /^variants\[(\d+)\]\.(text|channel)$/.exec(f || '');
+      return m && input.variants?.[m[1]] ? 'variant-' + input.variants[m[1]].channel : f;
+    },
+  });
+  if (!d) return;
+  const saved = a ? d.updateAnswer : d.createAnswer;
   openAnswerForm(saved);
   $('answer-form').dataset.saved = 'true';
   say(t('saved'), 'saved');
@@ -1189,22 +1175,12 @@ function openCallbackForm() {
     clearErrors(form);
     const product = $('cf-product').value;
     if (!product) { showErrors(form, [{ field: 'product', reason: 'not_found', message: 'choose a product' }]); return; }
-    const orNone = (v) => (v.trim() === '' ? null : v.trim());
     const input = { product, question: $('cf-question').value.trim(), channel: $('cf-channel').value, replyChannel: $('cf-reply').value,
-      contactName: orNone($('cf-name').value), contact: orNone($('cf-contact').value) };
-    let r;
-    try {
-      r = await gql('mutation File($input: CreateCallbackRequestInput!) { createCallbackRequest(input: $input) { id organization { name } } }', { input });
-    } catch (e) {
-      fail(e);
-      return;
-    }
-    if (r.errors.length) {
-      if (r.errors[0].extensions?.code === 'BAD_USER_INPUT' || r.errors[0].extensions?.code === 'NOT_FOUND') showErrors(form, r.errors);
-      else form.querySelector('.form-error').textContent = r.errors[0].message;
-      return;
-    }
-    const filed = r.data.createCallbackRequest;
+      contactName: orNull($('cf-name').value), contact: orNull($('cf-contact').value) };
+    const d = await send(form, 'mutation File($input: CreateCallbackRequestInput!) { createCallbackRequest(input: $input) { id organization { name } } }',
+      { input }, { fieldCodes: ['BAD_USER_INPUT', 'NOT_FOUND'] });
+    if (!d) return;
+    const filed = d.createCallbackRequest;
     $('callback-filer').replaceChildren(el('p', { class: 'saved', id: 'callback-filed', 'data-id': filed.id }, t('cbFiled', filed.organization.name), ' ',
       el('a', { class: 'utrecht-link', href: '#terugbellen' }, t('callbacks'))));
   });

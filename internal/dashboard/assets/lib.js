@@ -1,5 +1,5 @@
-// Small helpers the dashboard's modules share: building HTML and SVG
-// elements, and asking the public GraphQL API.
+// Small helpers the dashboard's modules share (the editor at /beheer takes
+// el too): building HTML and SVG elements, and asking the public GraphQL API.
 
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -8,7 +8,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c.nodeType ? c : String(c));
   return e;
 }
 
