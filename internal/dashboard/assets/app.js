@@ -2,7 +2,7 @@
 // queries listed in docs/dashboard-queries.md, and draws its charts as SVG by
 // hand: no libraries, no network beyond this server.
 
-import { el, svg, gql } from './lib.js';
+import { el, svg, gql, pct, num, channelName } from './lib.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
 const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
@@ -112,11 +112,8 @@ const t = (key, ...args) => {
   const v = TEXT[state.lang][key];
   return typeof v === 'function' ? v(...args) : v;
 };
-const pct = (r) => new Intl.NumberFormat(state.lang === 'nl' ? 'nl-NL' : 'en-GB', { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(r);
-const num = (n) => new Intl.NumberFormat(state.lang === 'nl' ? 'nl-NL' : 'en-GB').format(n);
 const date = (s) => new Intl.DateTimeFormat(state.lang === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' })
   .format(new Date(s.length === 10 ? s + 'T12:00:00Z' : s));
-const channelName = (c) => (state.lang === 'en' && c.nameEn) ? c.nameEn : c.name;
 
 // The end of the chosen day in Amsterdam (about: +01:00 / +02:00 do not matter at 23:59).
 function atOf(day) {

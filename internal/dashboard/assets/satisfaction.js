@@ -3,7 +3,7 @@
 // for one product its contacts per channel with the moments a channel became
 // AVAILABLE. It reads only the public API (docs/dashboard-queries.md) and
 // follows the page's language toggle.
-import { el, svg, gql } from './lib.js';
+import { el, svg, gql, lang, pct, num, channelName } from './lib.js';
 
 const TEXT = {
   nl: {
@@ -60,17 +60,12 @@ const Q = {
 
 const data = { report: null, names: [], product: 'verhuizing-doorgeven', volumes: null };
 const $ = (id) => document.getElementById(id);
-const lang = () => (document.documentElement.lang === 'en' ? 'en' : 'nl');
 const t = (key, ...args) => {
   const v = TEXT[lang()][key];
   return typeof v === 'function' ? v(...args) : v;
 };
-const locale = () => (lang() === 'nl' ? 'nl-NL' : 'en-GB');
-const pct = (r) => (r == null ? '—' : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(r));
-const num = (n) => new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(n);
-const monthName = (s) => new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(s + 'T00:00:00Z'));
+const monthName = (s) => new Intl.DateTimeFormat(lang() === 'nl' ? 'nl-NL' : 'en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(s + 'T00:00:00Z'));
 const quarterName = (s) => `${s.slice(0, 4)}-Q${Math.floor(Number(s.slice(5, 7)) / 3) + 1}`;
-const channelName = (c) => (lang() === 'en' && c.nameEn ? c.nameEn : c.name);
 const ms = (s) => new Date(s + 'T00:00:00Z').getTime();
 
 function table(head, rows) {
