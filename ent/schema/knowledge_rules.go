@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,6 +124,17 @@ func answerProducts(ctx context.Context, m *gen.AnswerMutation) error {
 
 // checkVariants checks an answer's variants against its main text.
 func checkVariants(ctx context.Context, c *gen.Client, text string, variants []catalog.AnswerVariant) error {
+	if len(variants) == 0 {
+		return nil
+	}
+	codes := make([]string, len(variants))
+	for i, v := range variants {
+		codes[i] = v.Channel
+	}
+	known, err := c.Channel.Query().Where(channel.CodeIn(codes...)).Select(channel.FieldCode).Strings(ctx)
+	if err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, v := range variants {
 		field := fmt.Sprintf("variants[%d]", i)
@@ -131,11 +143,7 @@ func checkVariants(ctx context.Context, c *gen.Client, text string, variants []c
 				Message: fmt.Sprintf("channel %q has two variants; give each channel one", v.Channel)}
 		}
 		seen[v.Channel] = true
-		ok, err := c.Channel.Query().Where(channel.Code(v.Channel)).Exist(ctx)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if !slices.Contains(known, v.Channel) {
 			return &catalog.FieldError{Entity: "answer", Field: field + ".channel", Code: "not_found",
 				Message: fmt.Sprintf("there is no channel with code %q", v.Channel)}
 		}
