@@ -123,6 +123,28 @@ func productIDs(ctx context.Context, c *ent.Client, m *ent.Organization, slugs [
 	return ids, nil
 }
 
+// productBySlug finds a product of a municipality by its slug.
+func productBySlug(ctx context.Context, c *ent.Client, m *ent.Organization, slug, field string) (*ent.Product, error) {
+	p, err := c.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(slug)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, catalog.NotFound(field, "there is no product %q in municipality %q", slug, m.Code)
+	}
+	return p, err
+}
+
+// orgScope is the ids of the organization with the given code within the
+// municipality and of the units below it; nil without a code.
+func orgScope(ctx context.Context, c *ent.Client, m *ent.Organization, code *string) ([]int, error) {
+	if code == nil {
+		return nil, nil
+	}
+	o, err := orgtree.Within(ctx, c, m, *code, "organization")
+	if err != nil {
+		return nil, err
+	}
+	return orgtree.Subtree(ctx, c, o.ID)
+}
+
 func channelByCode(ctx context.Context, c *ent.Client, code, field string) (*ent.Channel, error) {
 	ch, err := c.Channel.Query().Where(channel.Code(code)).Only(ctx)
 	if ent.IsNotFound(err) {
@@ -238,10 +260,7 @@ func (s *Service) CreateCallback(ctx context.Context, in CreateCallback) (*ent.C
 		if err != nil {
 			return err
 		}
-		p, err := tx.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(in.Product)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return catalog.NotFound("product", "there is no product %q in municipality %q", in.Product, m.Code)
-		}
+		p, err := productBySlug(ctx, tx, m, in.Product, "product")
 		if err != nil {
 			return err
 		}
@@ -335,16 +354,12 @@ func (s *Service) Callbacks(ctx context.Context, municipality, organization *str
 	if err != nil {
 		return nil, err
 	}
+	ids, err := orgScope(ctx, s.Client, m, organization)
+	if err != nil {
+		return nil, err
+	}
 	q := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID))
-	if organization != nil {
-		o, err := orgtree.Within(ctx, s.Client, m, *organization, "organization")
-		if err != nil {
-			return nil, err
-		}
-		ids, err := orgtree.Subtree(ctx, s.Client, o.ID)
-		if err != nil {
-			return nil, err
-		}
+	if ids != nil {
 		q = q.Where(callbackrequest.OrganizationIDIn(ids...))
 	}
 	if status != nil {

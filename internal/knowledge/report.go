@@ -12,7 +12,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
-	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
 // TopQuestions is how many unanswered questions a report lists.
@@ -37,15 +36,9 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 	if err != nil {
 		return nil, err
 	}
-	var scope []int
-	if organization != nil {
-		o, err := orgtree.Within(ctx, s.Client, m, *organization, "organization")
-		if err != nil {
-			return nil, err
-		}
-		if scope, err = orgtree.Subtree(ctx, s.Client, o.ID); err != nil {
-			return nil, err
-		}
+	scope, err := orgScope(ctx, s.Client, m, organization)
+	if err != nil {
+		return nil, err
 	}
 	all := auth.Allow(ctx)
 	now := s.now(ctx)
