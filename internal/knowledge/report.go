@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -57,7 +58,7 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 
 	answers, err := s.Client.Answer.Query().
 		Where(answer.MunicipalityID(m.ID), answer.StatusEQ(answer.StatusPUBLISHED)).
-		WithProducts().
+		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
 		All(all)
 	if err != nil {
 		return nil, err
@@ -89,7 +90,8 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 		rep.Share = float64(rep.ProductsWithCurrentAnswer) / float64(rep.Products)
 	}
 
-	cq := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID)).WithProduct()
+	cq := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID)).
+		WithProduct(func(q *ent.ProductQuery) { q.Select(product.FieldSlug) })
 	if scope != nil {
 		cq = cq.Where(callbackrequest.OrganizationIDIn(scope...))
 	}
