@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"entgo.io/ent"
 
@@ -181,7 +180,6 @@ func callbackRules() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CallbackRequestFunc(func(ctx context.Context, m *gen.CallbackRequestMutation) (ent.Value, error) {
 			lookup := auth.Allow(ctx)
-			now := changelog.Now(ctx, m)
 			if m.Op().Is(ent.OpCreate) {
 				pid, _ := m.ProductID()
 				p, err := m.Client().Product.Get(lookup, pid)
@@ -222,7 +220,7 @@ func callbackRules() ent.Hook {
 			case callbackrequest.StatusCLOSED.String():
 				m.ClearContactName()
 				m.ClearContact()
-				m.SetClosedAt(now.Truncate(time.Microsecond))
+				m.SetClosedAt(changelog.Now(ctx, m)) // already at microsecond precision
 			}
 			return next.Mutate(ctx, m)
 		})
