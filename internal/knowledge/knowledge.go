@@ -24,6 +24,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
@@ -83,22 +84,10 @@ func (s *Service) municipality(ctx context.Context, c *ent.Client, code *string)
 	return orgtree.Municipality(ctx, c, want)
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil; like every
+// change, it needs a viewer or an actor (editing.Service.InTx).
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Client) error) error {
-	if auth.FromContext(ctx) == nil {
-		if _, ok := changelog.ActorFrom(ctx); !ok {
-			return auth.ErrUnauthenticated
-		}
-	}
-	tx, err := s.Client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(ctx, tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return (&editing.Service{Client: s.Client}).InTx(ctx, fn)
 }
 
 // productIDs resolves product slugs of a municipality.
