@@ -3,8 +3,8 @@ package schema
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"entgo.io/ent"
 
@@ -123,6 +123,17 @@ func answerProducts(ctx context.Context, m *gen.AnswerMutation) error {
 
 // checkVariants checks an answer's variants against its main text.
 func checkVariants(ctx context.Context, c *gen.Client, text string, variants []catalog.AnswerVariant) error {
+	if len(variants) == 0 {
+		return nil
+	}
+	codes := make([]string, len(variants))
+	for i, v := range variants {
+		codes[i] = v.Channel
+	}
+	known, err := c.Channel.Query().Where(channel.CodeIn(codes...)).Select(channel.FieldCode).Strings(ctx)
+	if err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, v := range variants {
 		field := fmt.Sprintf("variants[%d]", i)
@@ -131,11 +142,7 @@ func checkVariants(ctx context.Context, c *gen.Client, text string, variants []c
 				Message: fmt.Sprintf("channel %q has two variants; give each channel one", v.Channel)}
 		}
 		seen[v.Channel] = true
-		ok, err := c.Channel.Query().Where(channel.Code(v.Channel)).Exist(ctx)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if !slices.Contains(known, v.Channel) {
 			return &catalog.FieldError{Entity: "answer", Field: field + ".channel", Code: "not_found",
 				Message: fmt.Sprintf("there is no channel with code %q", v.Channel)}
 		}
@@ -173,7 +180,6 @@ func callbackRules() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CallbackRequestFunc(func(ctx context.Context, m *gen.CallbackRequestMutation) (ent.Value, error) {
 			lookup := auth.Allow(ctx)
-			now := changelog.Now(ctx, m)
 			if m.Op().Is(ent.OpCreate) {
 				pid, _ := m.ProductID()
 				p, err := m.Client().Product.Get(lookup, pid)
@@ -214,7 +220,7 @@ func callbackRules() ent.Hook {
 			case callbackrequest.StatusCLOSED.String():
 				m.ClearContactName()
 				m.ClearContact()
-				m.SetClosedAt(now.Truncate(time.Microsecond))
+				m.SetClosedAt(changelog.Now(ctx, m)) // already at microsecond precision
 			}
 			return next.Mutate(ctx, m)
 		})

@@ -115,14 +115,25 @@ func Changes(ctx context.Context, m ent.Mutation) ([]FieldChange, error) {
 // locationChange reports the change of an availability's locations as the
 // lists of location codes before and after.
 func locationChange(ctx context.Context, m *gen.AvailabilityMutation) (*FieldChange, error) {
-	added, removed, cleared := m.LocationsIDs(), m.RemovedLocationsIDs(), m.LocationsCleared()
+	c := m.Client()
+	return edgeSetChange(ctx, m, "locations", m.LocationsIDs(), m.RemovedLocationsIDs(), m.LocationsCleared(),
+		func(id int) ([]int, error) {
+			return c.Availability.Query().Where(availability.ID(id)).QueryLocations().IDs(ctx)
+		},
+		func(ids []int) ([]string, error) { return locationCodes(ctx, c, ids) })
+}
+
+// edgeSetChange reports the change of a record's edge to many as the lists
+// of names (codes, slugs) before and after, or nil when they are the same:
+// current reads the edge's ids as stored, names turns ids into sorted names.
+func edgeSetChange(ctx context.Context, m mutation, field string, added, removed []int, cleared bool,
+	current func(id int) ([]int, error), names func(ids []int) ([]string, error)) (*FieldChange, error) {
 	if len(added) == 0 && len(removed) == 0 && !cleared {
 		return nil, nil
 	}
-	c := m.Client()
 	var before []int
 	if id, ok := m.ID(); ok && !m.Op().Is(ent.OpCreate) {
-		ids, err := c.Availability.Query().Where(availability.ID(id)).QueryLocations().IDs(ctx)
+		ids, err := current(id)
 		if err != nil {
 			return nil, err
 		}
@@ -138,20 +149,20 @@ func locationChange(ctx context.Context, m *gen.AvailabilityMutation) (*FieldCha
 			after = append(after, id)
 		}
 	}
-	oldCodes, err := locationCodes(ctx, c, before)
+	oldNames, err := names(before)
 	if err != nil {
 		return nil, err
 	}
-	newCodes, err := locationCodes(ctx, c, after)
+	newNames, err := names(after)
 	if err != nil {
 		return nil, err
 	}
-	if slices.Equal(oldCodes, newCodes) {
+	if slices.Equal(oldNames, newNames) {
 		return nil, nil
 	}
-	oj, _ := encode(oldCodes)
-	nj, _ := encode(newCodes)
-	return &FieldChange{Field: "locations", Old: oj, New: nj}, nil
+	oj, _ := encode(oldNames)
+	nj, _ := encode(newNames)
+	return &FieldChange{Field: field, Old: oj, New: nj}, nil
 }
 
 func locationCodes(ctx context.Context, c *gen.Client, ids []int) ([]string, error) {

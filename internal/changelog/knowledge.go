@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"entgo.io/ent"
 
@@ -82,43 +81,10 @@ func mask(typ string, changes []FieldChange) []FieldChange {
 // answerProductsChange reports the change of an answer's products as the
 // lists of product slugs before and after.
 func answerProductsChange(ctx context.Context, m *gen.AnswerMutation) (*FieldChange, error) {
-	added, removed, cleared := m.ProductsIDs(), m.RemovedProductsIDs(), m.ProductsCleared()
-	if len(added) == 0 && len(removed) == 0 && !cleared {
-		return nil, nil
-	}
 	c := m.Client()
-	var before []int
-	if id, ok := m.ID(); ok && !m.Op().Is(ent.OpCreate) {
-		ids, err := c.Answer.Query().Where(answer.ID(id)).QueryProducts().IDs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		before = ids
-	}
-	after := slices.Clone(before)
-	if cleared {
-		after = nil
-	}
-	after = slices.DeleteFunc(after, func(id int) bool { return slices.Contains(removed, id) })
-	for _, id := range added {
-		if !slices.Contains(after, id) {
-			after = append(after, id)
-		}
-	}
-	oldSlugs, err := productSlugs(ctx, c, before)
-	if err != nil {
-		return nil, err
-	}
-	newSlugs, err := productSlugs(ctx, c, after)
-	if err != nil {
-		return nil, err
-	}
-	if slices.Equal(oldSlugs, newSlugs) {
-		return nil, nil
-	}
-	oj, _ := encode(oldSlugs)
-	nj, _ := encode(newSlugs)
-	return &FieldChange{Field: "products", Old: oj, New: nj}, nil
+	return edgeSetChange(ctx, m, "products", m.ProductsIDs(), m.RemovedProductsIDs(), m.ProductsCleared(),
+		func(id int) ([]int, error) { return c.Answer.Query().Where(answer.ID(id)).QueryProducts().IDs(ctx) },
+		func(ids []int) ([]string, error) { return productSlugs(ctx, c, ids) })
 }
 
 func productSlugs(ctx context.Context, c *gen.Client, ids []int) ([]string, error) {

@@ -24,6 +24,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
@@ -83,22 +84,10 @@ func (s *Service) municipality(ctx context.Context, c *ent.Client, code *string)
 	return orgtree.Municipality(ctx, c, want)
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil; like every
+// change, it needs a viewer or an actor (editing.Service.InTx).
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Client) error) error {
-	if auth.FromContext(ctx) == nil {
-		if _, ok := changelog.ActorFrom(ctx); !ok {
-			return auth.ErrUnauthenticated
-		}
-	}
-	tx, err := s.Client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(ctx, tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return (&editing.Service{Client: s.Client}).InTx(ctx, fn)
 }
 
 // productIDs resolves product slugs of a municipality.
@@ -121,6 +110,28 @@ func productIDs(ctx context.Context, c *ent.Client, m *ent.Organization, slugs [
 		}
 	}
 	return ids, nil
+}
+
+// productBySlug finds a product of a municipality by its slug.
+func productBySlug(ctx context.Context, c *ent.Client, m *ent.Organization, slug, field string) (*ent.Product, error) {
+	p, err := c.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(slug)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, catalog.NotFound(field, "there is no product %q in municipality %q", slug, m.Code)
+	}
+	return p, err
+}
+
+// orgScope is the ids of the organization with the given code within the
+// municipality and of the units below it; nil without a code.
+func orgScope(ctx context.Context, c *ent.Client, m *ent.Organization, code *string) ([]int, error) {
+	if code == nil {
+		return nil, nil
+	}
+	o, err := orgtree.Within(ctx, c, m, *code, "organization")
+	if err != nil {
+		return nil, err
+	}
+	return orgtree.Subtree(ctx, c, o.ID)
 }
 
 func channelByCode(ctx context.Context, c *ent.Client, code, field string) (*ent.Channel, error) {
@@ -238,10 +249,7 @@ func (s *Service) CreateCallback(ctx context.Context, in CreateCallback) (*ent.C
 		if err != nil {
 			return err
 		}
-		p, err := tx.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(in.Product)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return catalog.NotFound("product", "there is no product %q in municipality %q", in.Product, m.Code)
-		}
+		p, err := productBySlug(ctx, tx, m, in.Product, "product")
 		if err != nil {
 			return err
 		}
@@ -335,16 +343,12 @@ func (s *Service) Callbacks(ctx context.Context, municipality, organization *str
 	if err != nil {
 		return nil, err
 	}
+	ids, err := orgScope(ctx, s.Client, m, organization)
+	if err != nil {
+		return nil, err
+	}
 	q := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID))
-	if organization != nil {
-		o, err := orgtree.Within(ctx, s.Client, m, *organization, "organization")
-		if err != nil {
-			return nil, err
-		}
-		ids, err := orgtree.Subtree(ctx, s.Client, o.ID)
-		if err != nil {
-			return nil, err
-		}
+	if ids != nil {
 		q = q.Where(callbackrequest.OrganizationIDIn(ids...))
 	}
 	if status != nil {

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
-	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
 // TopQuestions is how many unanswered questions a report lists.
@@ -37,15 +37,9 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 	if err != nil {
 		return nil, err
 	}
-	var scope []int
-	if organization != nil {
-		o, err := orgtree.Within(ctx, s.Client, m, *organization, "organization")
-		if err != nil {
-			return nil, err
-		}
-		if scope, err = orgtree.Subtree(ctx, s.Client, o.ID); err != nil {
-			return nil, err
-		}
+	scope, err := orgScope(ctx, s.Client, m, organization)
+	if err != nil {
+		return nil, err
 	}
 	all := auth.Allow(ctx)
 	now := s.now(ctx)
@@ -64,7 +58,7 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 
 	answers, err := s.Client.Answer.Query().
 		Where(answer.MunicipalityID(m.ID), answer.StatusEQ(answer.StatusPUBLISHED)).
-		WithProducts().
+		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
 		All(all)
 	if err != nil {
 		return nil, err
@@ -96,7 +90,8 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 		rep.Share = float64(rep.ProductsWithCurrentAnswer) / float64(rep.Products)
 	}
 
-	cq := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID)).WithProduct()
+	cq := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID)).
+		WithProduct(func(q *ent.ProductQuery) { q.Select(product.FieldSlug) })
 	if scope != nil {
 		cq = cq.Where(callbackrequest.OrganizationIDIn(scope...))
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
-	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
@@ -42,10 +41,7 @@ func (s *Service) Find(ctx context.Context, l Lookup) (*HitConnection, error) {
 	}
 	q := s.Client.Answer.Query().Where(answer.MunicipalityID(m.ID))
 	if l.Product != nil {
-		p, err := s.Client.Product.Query().Where(product.MunicipalityID(m.ID), product.Slug(*l.Product)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return nil, catalog.NotFound("product", "there is no product %q in municipality %q", *l.Product, m.Code)
-		}
+		p, err := productBySlug(ctx, s.Client, m, *l.Product, "product")
 		if err != nil {
 			return nil, err
 		}

@@ -51,31 +51,34 @@ const pgVector = `to_tsvector('dutch', translate(lower(name || ' ' || summary ||
 // Products returns the ids of the municipality's products that contain every
 // word of the text (as a word or the start of one), best match first.
 func Products(ctx context.Context, c *ent.Client, d string, municipality int, text string) ([]int, error) {
+	return run(ctx, c, d, municipality, text,
+		`SELECT id FROM products WHERE municipality_id = $2 AND `+pgVector+` @@ to_tsquery('dutch', $1)
+			ORDER BY ts_rank(`+pgVector+`, to_tsquery('dutch', $1)) DESC, name, id LIMIT `+strconv.Itoa(MaxResults),
+		`SELECT products.id FROM product_search JOIN products ON products.id = product_search.rowid
+			WHERE product_search MATCH $1 AND products.municipality_id = $2
+			ORDER BY product_search.rank, products.name, products.id LIMIT `+strconv.Itoa(MaxResults))
+}
+
+// run splits the text into words and runs the dialect's query with the
+// matching expression ($1: every word as a prefix) and the municipality ($2),
+// returning the ids it selects in order.
+func run(ctx context.Context, c *ent.Client, d string, municipality int, text, pgQuery, sqliteQuery string) ([]int, error) {
 	words := Words(text)
 	if len(words) == 0 {
 		return nil, catalog.BadArgument("search", "required", "give at least one word to search for")
 	}
-	var q string
-	var arg string
+	terms := make([]string, len(words))
+	q, sep := sqliteQuery, " "
+	for i, w := range words {
+		terms[i] = `"` + w + `"*`
+	}
 	if d == dialect.Postgres {
-		terms := make([]string, len(words))
+		q, sep = pgQuery, " & "
 		for i, w := range words {
 			terms[i] = w + ":*"
 		}
-		arg = strings.Join(terms, " & ")
-		q = `SELECT id FROM products WHERE municipality_id = $2 AND ` + pgVector + ` @@ to_tsquery('dutch', $1)
-			ORDER BY ts_rank(` + pgVector + `, to_tsquery('dutch', $1)) DESC, name, id LIMIT ` + strconv.Itoa(MaxResults)
-	} else {
-		terms := make([]string, len(words))
-		for i, w := range words {
-			terms[i] = `"` + w + `"*`
-		}
-		arg = strings.Join(terms, " ")
-		q = `SELECT products.id FROM product_search JOIN products ON products.id = product_search.rowid
-			WHERE product_search MATCH $1 AND products.municipality_id = $2
-			ORDER BY product_search.rank, products.name, products.id LIMIT ` + strconv.Itoa(MaxResults)
 	}
-	rows, err := c.QueryContext(ctx, q, arg, municipality)
+	rows, err := c.QueryContext(ctx, q, strings.Join(terms, sep), municipality)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

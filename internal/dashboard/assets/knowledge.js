@@ -4,6 +4,7 @@
 // only the public GraphQL API (the `knowledge` query, docs/knowledge.md), so
 // that it stays apart from the coverage charts in app.js. The figures are of
 // today, whatever date the page shows.
+import { el, gql } from './lib.js';
 
 const TEXT = {
   nl: {
@@ -41,59 +42,34 @@ function fmt(n, style) {
   return new Intl.NumberFormat(lang() === 'nl' ? 'nl-NL' : 'en-GB', opts).format(n);
 }
 
-function figure(id, value, label) {
-  const box = document.createElement('div');
-  box.className = 'figure';
-  const v = document.createElement('span');
-  v.className = 'figure__value';
-  v.id = id;
-  v.textContent = value;
-  const l = document.createElement('span');
-  l.className = 'figure__label';
-  l.textContent = label;
-  box.append(v, l);
-  return box;
+function figure(id, value, label, data = {}) {
+  const v = el('span', { class: 'figure__value', id }, value);
+  Object.assign(v.dataset, data);
+  return el('div', { class: 'figure' }, v, el('span', { class: 'figure__label' }, label));
 }
 
 function render() {
   const t = TEXT[lang()];
-  const h = document.createElement('h2');
-  h.className = 'utrecht-heading-2';
-  h.id = 'h-knowledge';
-  h.textContent = t.title;
-  const p = document.createElement('p');
-  p.className = 'utrecht-paragraph';
+  const h = el('h2', { class: 'utrecht-heading-2', id: 'h-knowledge' }, t.title);
   if (failure) {
-    p.textContent = t.failed + failure;
-    section.replaceChildren(h, p);
+    section.replaceChildren(h, el('p', { class: 'utrecht-paragraph' }, t.failed + failure));
     return;
   }
-  p.textContent = t.lead;
   const k = figures;
-  const grid = document.createElement('div');
-  grid.className = 'headline__grid';
-  const current = figure('knowledge-current', t.current(fmt(k.productsWithCurrentAnswer), fmt(k.products)), t.currentLabel(fmt(k.share, 'percent')));
-  current.firstChild.dataset.current = String(k.productsWithCurrentAnswer);
-  current.firstChild.dataset.products = String(k.products);
-  grid.append(
-    current,
+  const grid = el('div', { class: 'headline__grid' },
+    figure('knowledge-current', t.current(fmt(k.productsWithCurrentAnswer), fmt(k.products)), t.currentLabel(fmt(k.share, 'percent')),
+      { current: String(k.productsWithCurrentAnswer), products: String(k.products) }),
     figure('knowledge-overdue', fmt(k.overdueAnswers), t.overdue),
     figure('knowledge-open', fmt(k.openCallbacks), t.open),
     figure('knowledge-oldest', k.oldestOpenCallbackHours === null ? '—' : fmt(k.oldestOpenCallbackHours),
       k.oldestOpenCallbackHours === null ? t.none : t.oldest),
   );
-  section.replaceChildren(h, p, grid);
+  section.replaceChildren(h, el('p', { class: 'utrecht-paragraph' }, t.lead), grid);
 }
 
 async function load() {
   try {
-    const res = await fetch('/graphql', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query: QUERY }),
-    });
-    const body = await res.json();
-    if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
-    figures = body.data.knowledge;
+    figures = (await gql(QUERY)).knowledge;
   } catch (err) {
     failure = err.message;
   }
