@@ -27,13 +27,25 @@ type Key struct {
 type Survey struct {
 	Key
 	catalog.SurveyCounts
+	// KeepNPS, per NPS count (promoters, passives, detractors), leaves the
+	// count of a stored result as it is instead of taking the one here: a
+	// source that does not report it must not wipe what another reported. A
+	// new result takes the count here all the same.
+	KeepNPS [3]bool
 }
 
 // Volume is a contact volume to record.
 type Volume struct {
 	Key
 	Contacts int
+	// Requests nil means the source does not count requests: a stored figure
+	// is cleared, unless KeepRequests.
 	Requests *int
+	// KeepRequests leaves the requests of a stored volume as they are
+	// instead of taking Requests, so that correcting the contacts from a
+	// source without requests does not wipe them. A new volume takes
+	// Requests all the same.
+	KeepRequests bool
 }
 
 // Outcome says what recording a measurement did.
@@ -66,7 +78,15 @@ func RecordSurvey(ctx context.Context, c *ent.Client, s Survey) (*ent.SurveyResu
 	case err != nil:
 		return nil, Unchanged, err
 	}
-	if surveyCounts(old) == s.SurveyCounts {
+	// Kept counts are compared and written as stored, so a row that only
+	// omits them is Unchanged and the change log shows no change for them.
+	stored := surveyCounts(old)
+	for i, n := range nps(&s.SurveyCounts) {
+		if s.KeepNPS[i] {
+			*n = *nps(&stored)[i]
+		}
+	}
+	if stored == s.SurveyCounts {
 		return old, Unchanged, nil
 	}
 	r, err := old.Update().
@@ -94,6 +114,9 @@ func RecordVolume(ctx context.Context, c *ent.Client, v Volume) (*ent.ContactVol
 	case err != nil:
 		return nil, Unchanged, err
 	}
+	if v.KeepRequests {
+		v.Requests = old.Requests
+	}
 	if old.Contacts == v.Contacts && equalPtr(old.Requests, v.Requests) {
 		return old, Unchanged, nil
 	}
@@ -111,6 +134,10 @@ func surveyCounts(r *ent.SurveyResult) catalog.SurveyCounts {
 	return catalog.SurveyCounts{Respondents: r.Respondents,
 		Dissatisfied: [4]int{r.DissatisfiedGeneral, r.DissatisfiedClarity, r.DissatisfiedFriendliness, r.DissatisfiedTimeliness},
 		Promoters:    r.NpsPromoters, Passives: r.NpsPassives, Detractors: r.NpsDetractors}
+}
+
+func nps(c *catalog.SurveyCounts) [3]*int {
+	return [3]*int{&c.Promoters, &c.Passives, &c.Detractors}
 }
 
 func equalPtr(a, b *int) bool {
