@@ -22,7 +22,12 @@
 //
 // A row with respondents records a survey result; a row with contacts records
 // a contact volume; a row may do both. A row whose key is already stored
-// replaces that measurement's figures.
+// replaces that measurement's figures — those of the columns the file has. A
+// file without requests, promoters, passives or detractors leaves those
+// figures of stored measurements as they are: an export without them says
+// nothing about them. An empty cell in a column the file has is a figure:
+// empty requests clear the stored ones (the source did not count them), an
+// empty NPS count is 0.
 package measurecsv
 
 import (
@@ -357,6 +362,7 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 			}
 		}
 		for i, col := range []string{colPromoters, colPassives, colDetractors} {
+			s.KeepNPS[i] = !im.has(col)
 			if d := number(col, false); d != nil {
 				*[]*int{&s.Promoters, &s.Passives, &s.Detractors}[i] = *d
 			}
@@ -364,7 +370,8 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 		out.survey = &s
 	}
 	if n := number(colContacts, false); n != nil {
-		out.volume = &satisfaction.Volume{Key: k, Contacts: *n, Requests: number(colRequests, false)}
+		out.volume = &satisfaction.Volume{Key: k, Contacts: *n, Requests: number(colRequests, false),
+			KeepRequests: !im.has(colRequests)}
 	}
 	if out.survey == nil && out.volume == nil && len(im.res.Problems) == before {
 		im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(line, "required",
