@@ -53,7 +53,8 @@ Usage:
                               and municipal UPL names no product covers
   catalogus measurements import [--dry-run] FILE
                               record survey results and contact volumes from a CSV file
-  catalogus retention apply   replace people's names in the logs by pseudonyms after the retention period
+  catalogus retention apply   replace people's names in the logs and on closed call-back requests
+                              by pseudonyms after the retention period
   catalogus help [command]    explain a command and its flags
 
 Every command takes --database URL (env CATALOGUS_DATABASE_URL):

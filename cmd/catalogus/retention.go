@@ -12,7 +12,7 @@ import (
 
 var retentionCmd = command{
 	name:    "retention apply",
-	summary: "replace the names of people in the change log and the security log by pseudonyms after the retention period (serve also does this daily)",
+	summary: "replace the names of people in the change log, the security log and closed call-back requests by pseudonyms after the retention period (serve also does this daily)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		period := fs.String("older-than", "730d", "retention period: names older than this are replaced (days, e.g. 730d, or a duration)")
 		return func(ctx context.Context, e *env) error {
@@ -29,8 +29,8 @@ var retentionCmd = command{
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "names before %s replaced by pseudonyms: %d change-log entries, %d security-log entries\n",
-				rep.Cutoff.Format(time.DateOnly), rep.ChangeEvents, rep.SecurityEvents)
+			fmt.Fprintf(e.stdout, "names before %s replaced by pseudonyms: %d change-log entries, %d security-log entries, %d call-back requests\n",
+				rep.Cutoff.Format(time.DateOnly), rep.ChangeEvents, rep.SecurityEvents, rep.CallbackRequests)
 			return nil
 		}
 	},
@@ -43,9 +43,9 @@ func keepRetaining(ctx context.Context, e *env, db *store.DB, period time.Durati
 		switch {
 		case err != nil && ctx.Err() == nil:
 			e.log.Error("applying the retention period", "err", err)
-		case err == nil && rep.ChangeEvents+rep.SecurityEvents > 0:
+		case err == nil && rep.ChangeEvents+rep.SecurityEvents+rep.CallbackRequests > 0:
 			e.log.Info("names past the retention period replaced by pseudonyms",
-				"change_events", rep.ChangeEvents, "security_events", rep.SecurityEvents)
+				"change_events", rep.ChangeEvents, "security_events", rep.SecurityEvents, "callback_requests", rep.CallbackRequests)
 		}
 		select {
 		case <-ctx.Done():

@@ -49,7 +49,7 @@ func TestTokenCommands(t *testing.T) {
 	if _, err := tokens.Authenticate(context.Background(), token); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Errorf("a revoked token still works: %v", err)
 	}
-	if code, out, stderr := runCLI(t, "retention", "apply", "--database", u, "--older-than", "1d"); code != 0 || !strings.Contains(out, "replaced by pseudonyms") {
+	if code, out, stderr := runCLI(t, "retention", "apply", "--database", u, "--older-than", "1d"); code != 0 || !strings.Contains(out, "replaced by pseudonyms") || !strings.Contains(out, "call-back requests") {
 		t.Errorf("retention apply: %d %s %s", code, out, stderr)
 	}
 	for _, args := range [][]string{

@@ -10,10 +10,13 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
+	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/backup"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/clock"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
+	"github.com/gemeente-rotterdam/catalogus/internal/retention"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
@@ -70,6 +73,66 @@ func TestAnswerBaseRoundTrip(t *testing.T) {
 			n, err := dst.Client.ChangeEvent.Query().Where(changeevent.EntityEQ(changeevent.EntityANSWER)).Count(allow())
 			if err != nil || n != 1 {
 				t.Errorf("%d answer events after the restore (%v), want 1", n, err)
+			}
+		})
+	}
+}
+
+// TestClosedCallbackRoundTripAfterRetention: once the retention job has
+// replaced the names of a request closed long ago, the restore still agrees
+// with the file: the replayed filer comes from the log's (pseudonymised)
+// actor, which must match the request's own.
+func TestClosedCallbackRoundTripAfterRetention(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 10, 0, 0, 0, time.UTC) }
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			clk := clock.NewManual(now)
+			src := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
+			var prod, web, req int
+			org := 0
+			as := func(at time.Time, who string, fn func(ctx context.Context, c *ent.Client) error) changelog.Step {
+				return changelog.Step{At: at, Actor: changelog.Actor{Name: who, OrganizationID: &org}, Apply: fn}
+			}
+			steps := []changelog.Step{
+				{At: day(2022, 1, 3), Actor: changelog.System("seed"), Apply: func(ctx context.Context, c *ent.Client) error {
+					m := c.Organization.Create().SetCode("g").SetName("G").SetKind(organization.KindMUNICIPALITY).SaveX(ctx)
+					org = m.ID
+					web = c.Channel.Create().SetCode("website").SetName("W").SetNameEn("W").SaveX(ctx).ID
+					prod = fixture.ProductCreate(c, "p", m).SaveX(ctx).ID
+					return nil
+				}},
+				as(day(2022, 1, 10), "jan.jansen@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
+					r, err := c.CallbackRequest.Create().SetProductID(prod).SetQuestion("Stemmen?").SetChannelID(web).
+						SetReplyChannelID(web).SetContact("06-12345678").Save(ctx)
+					if err == nil {
+						req = r.ID
+					}
+					return err
+				}),
+				as(day(2022, 1, 11), "piet@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
+					return c.CallbackRequest.UpdateOneID(req).SetStatus(callbackrequest.StatusASSIGNED).SetAssignee("marie@rotterdam.nl").Exec(ctx)
+				}),
+				as(day(2022, 2, 1), "piet@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
+					return c.CallbackRequest.UpdateOneID(req).SetStatus(callbackrequest.StatusCLOSED).Exec(ctx)
+				}),
+			}
+			if err := changelog.Import(context.Background(), src.Client, steps, changelog.ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := retention.Apply(context.Background(), src, retention.DefaultPeriod, now); err != nil {
+				t.Fatal(err)
+			}
+			var file bytes.Buffer
+			if err := backup.Export(context.Background(), src.Client, &file); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(file.String(), "rotterdam.nl") {
+				t.Error("the backup still names a colleague of a request closed long ago")
+			}
+			dst := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
+			if err := backup.Restore(context.Background(), dst.Client, bytes.NewReader(file.Bytes()), backup.Options{}); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -1,9 +1,11 @@
 // Package retention handles the personal data in the catalogue's logs as the
 // AVG (GDPR) expects: after a retention period, the names of the people who
 // made changes — in the change log and the security log — are replaced by a
-// pseudonym, and client addresses are removed. The figures, the organizations
-// and what changed stay, so coverage and history keep their meaning; the same
-// person gets the same pseudonym, so patterns in the history stay visible.
+// pseudonym, and client addresses are removed. The colleagues named on
+// call-back requests closed that long ago (who filed them, who handled them)
+// get the same treatment. The figures, the organizations and what changed
+// stay, so coverage and history keep their meaning; the same person gets the
+// same pseudonym, in every table, so patterns in the history stay visible.
 //
 // This is the one place that changes logged rows, with plain SQL outside the
 // Ent hooks that otherwise keep the logs append-only.
@@ -40,6 +42,9 @@ var kept = []string{"system:", "seed:", Prefix}
 type Report struct {
 	Cutoff                       time.Time
 	ChangeEvents, SecurityEvents int
+	// CallbackRequests counts the closed call-back requests whose filer or
+	// assignee was replaced, each once however many of its names changed.
+	CallbackRequests int
 }
 
 // Apply pseudonymises what is older than period, in one transaction, and
@@ -87,6 +92,11 @@ func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Tim
 			}
 		}
 	}
+	if rep.CallbackRequests, err = callbacks(ctx, tx, pseudonym, rep.Cutoff); err != nil {
+		return rep, err
+	}
+	// Call-back requests alone leave the version be: only anonymous answers
+	// are cached by it, and those never show a call-back request.
 	if rep.ChangeEvents > 0 {
 		// The change log reads differently now: cached answers built on it go.
 		if _, err := tx.ExecContext(ctx, "UPDATE catalogue_version SET version = version + 1 WHERE id = 1"); err != nil {
@@ -96,8 +106,8 @@ func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Tim
 	if err := tx.Commit(); err != nil {
 		return rep, err
 	}
-	detail := fmt.Sprintf("names before %s replaced: %d change-log entries, %d security-log entries",
-		rep.Cutoff.Format(time.RFC3339), rep.ChangeEvents, rep.SecurityEvents)
+	detail := fmt.Sprintf("names before %s replaced: %d change-log entries, %d security-log entries, %d call-back requests",
+		rep.Cutoff.Format(time.RFC3339), rep.ChangeEvents, rep.SecurityEvents, rep.CallbackRequests)
 	return rep, auth.Record(ctx, db.Client, auth.RetentionRun, "system:retention", "", detail)
 }
 
@@ -118,6 +128,58 @@ func oldActors(ctx context.Context, tx *sql.Tx, table, when string, cutoff time.
 		}
 	}
 	return out, rows.Err()
+}
+
+// callbacks pseudonymises the colleagues' names on the call-back requests
+// closed before cutoff and returns how many requests it changed. Open
+// requests keep their names: colleagues still follow them up by them. The
+// requests' updated_at stays, as in the logs: it must keep matching the
+// request's last change-log entry, which a backup's restore checks.
+func callbacks(ctx context.Context, tx *sql.Tx, pseudonym func(string) string, cutoff time.Time) (int, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT requested_by, assignee FROM callback_requests WHERE status = 'CLOSED' AND closed_at < $1", cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("retention: callback_requests: %w", err)
+	}
+	filers, assignees := map[string]bool{}, map[string]bool{}
+	changed := 0
+	for rows.Next() {
+		var by string
+		var assignee sql.NullString
+		if err := rows.Scan(&by, &assignee); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		// The assignee is typed in, not an actor: a blank one names nobody.
+		named := assignee.Valid && strings.TrimSpace(assignee.String) != "" && !keep(assignee.String)
+		if named {
+			assignees[assignee.String] = true
+		}
+		if !keep(by) {
+			filers[by] = true
+		}
+		if named || !keep(by) {
+			changed++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("retention: callback_requests: %w", err)
+	}
+	// By name, as for the logs, and only after the read is done: the
+	// transaction has one connection, which must not update the table it is
+	// still reading.
+	for _, col := range []struct {
+		name  string
+		names map[string]bool
+	}{{"requested_by", filers}, {"assignee", assignees}} {
+		for name := range col.names {
+			if _, err := tx.ExecContext(ctx, "UPDATE callback_requests SET "+col.name+" = $1 WHERE "+col.name+" = $2 AND status = 'CLOSED' AND closed_at < $3",
+				pseudonym(name), name, cutoff); err != nil {
+				return 0, fmt.Errorf("retention: callback_requests: %w", err)
+			}
+		}
+	}
+	return changed, nil
 }
 
 func keep(actor string) bool {
