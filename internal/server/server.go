@@ -25,6 +25,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/beheer"
+	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
 	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
@@ -82,7 +83,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	}
 	m := newMetrics(cfg.DB)
 	mux := http.NewServeMux()
-	clients, err := newClientAddress(cfg.TrustedProxies)
+	clients, err := clientaddr.New(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
