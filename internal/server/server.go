@@ -127,7 +127,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if cfg.SignIn != nil {
 		// The editor pages' own door to the same API: session and CSRF token
 		// instead of a bearer token, and never the anonymous response cache.
-		cfg.SignIn.Register(mux, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, overHTTP(signedIn)))
+		cfg.SignIn.Register(mux, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, overHTTP(signedIn)), clients)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
