@@ -30,7 +30,7 @@ var serveCmd = command{
 		corsOrigins := fs.String("cors-origin", envOr("CATALOGUS_CORS_ORIGINS", ""),
 			"comma-separated origins whose web pages may call the API, e.g. https://www.rotterdam.nl; none by default (env CATALOGUS_CORS_ORIGINS)")
 		trusted := fs.String("trusted-proxy", envOr("CATALOGUS_TRUSTED_PROXIES", ""),
-			"comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client (env CATALOGUS_TRUSTED_PROXIES)")
+			"comma-separated addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client, for the API and the editor's sign-in (env CATALOGUS_TRUSTED_PROXIES)")
 		retain := fs.String("retention", envOr("CATALOGUS_RETENTION", "730d"),
 			"replace people's names in the logs by pseudonyms after this period, checked daily; \"off\" to leave them (env CATALOGUS_RETENTION)")
 		respCache := fs.Bool("response-cache", envOr("CATALOGUS_RESPONSE_CACHE", "true") != "false",

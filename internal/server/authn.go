@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
 )
 
 // authenticate puts the caller's viewer in the request context. Without an
@@ -19,14 +20,14 @@ import (
 // Failed attempts are logged in the security log and counted per client: a
 // client that fails too often is refused (429) for the rest of the period,
 // whatever it sends.
-func authenticate(tokens auth.Tokens, clients clientAddress, limit *throttle, log *slog.Logger, next http.Handler) http.Handler {
+func authenticate(tokens auth.Tokens, clients clientaddr.Resolver, limit *throttle, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		client := clients.of(r)
+		client := clients.Of(r)
 		if limit.blocked(client) {
 			w.Header().Set("Retry-After", strconv.Itoa(int(limit.period.Seconds())))
 			writeGraphQLError(w, http.StatusTooManyRequests, "UNAUTHENTICATED", "too many failed sign-ins from this address; try again later")

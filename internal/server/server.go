@@ -25,6 +25,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/beheer"
+	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
 	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
@@ -82,7 +83,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	}
 	m := newMetrics(cfg.DB)
 	mux := http.NewServeMux()
-	clients, err := newClientAddress(cfg.TrustedProxies)
+	clients, err := clientaddr.New(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if cfg.SignIn != nil {
 		// The editor pages' own door to the same API: session and CSRF token
 		// instead of a bearer token, and never the anonymous response cache.
-		cfg.SignIn.Register(mux, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, overHTTP(signedIn)))
+		cfg.SignIn.Register(mux, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes, overHTTP(signedIn)), clients)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

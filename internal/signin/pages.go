@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"html/template"
-	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -92,11 +91,8 @@ func renderPage(w http.ResponseWriter, status int, d pageData) {
 // refuse tells the person why they cannot sign in, and logs the details.
 // Refusals go to the security log too, as failed sign-ins.
 func (s *Service) refuse(w http.ResponseWriter, r *http.Request, dutch, detail string) {
-	s.log.Warn("sign-in refused", "reason", detail)
-	client, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		client = r.RemoteAddr
-	}
+	client := s.clients.Of(r)
+	s.log.Warn("sign-in refused", "reason", detail, "client", client)
 	if err := auth.Record(context.WithoutCancel(r.Context()), s.cfg.Client, auth.AuthFailed, "sso", client, "sign-in refused: "+detail); err != nil {
 		s.log.Error("writing the security log", "err", err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
+	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
@@ -86,6 +87,8 @@ type Service struct {
 	verifier *oidc.IDTokenVerifier
 	revoked  revoked
 	log      *slog.Logger
+	// clients names the caller in the logs; Register sets it.
+	clients clientaddr.Resolver
 }
 
 // New prepares sign-in; with an issuer it reads the provider's discovery
@@ -147,8 +150,12 @@ func (s *Service) providerContext(ctx context.Context) context.Context {
 }
 
 // Register adds the sign-in routes to mux; api is the GraphQL handler that
-// /beheer/graphql serves to signed-in pages.
-func (s *Service) Register(mux *http.ServeMux, api http.Handler) {
+// /beheer/graphql serves to signed-in pages. clients finds the caller's
+// address for the logs: the server passes the one its API uses, so that the
+// trusted proxies are configured once and both name the same client. Until
+// then the connection's address is logged.
+func (s *Service) Register(mux *http.ServeMux, api http.Handler, clients clientaddr.Resolver) {
+	s.clients = clients
 	mux.HandleFunc("GET "+LoginPath, s.login)
 	mux.HandleFunc("GET "+CallbackPath, s.callback)
 	mux.HandleFunc("POST "+LogoutPath, s.logout)
@@ -346,7 +353,7 @@ func (s *Service) Protect(next http.Handler) http.Handler {
 			return
 		}
 		if !sameToken(r.Header.Get(CSRFHeader), sess.CSRF) {
-			s.log.Warn("request without the session's CSRF token refused", "name", sess.Name, "origin", r.Header.Get("Origin"))
+			s.log.Warn("request without the session's CSRF token refused", "name", sess.Name, "origin", r.Header.Get("Origin"), "client", s.clients.Of(r))
 			writeError(w, http.StatusForbidden, "FORBIDDEN", "the request lacks the session's CSRF token in the "+CSRFHeader+" header; the editor pages send it, other sites cannot")
 			return
 		}

@@ -71,15 +71,23 @@ func (p *Provider) Service(t testing.TB, db *store.DB, base string, now func() t
 	return s
 }
 
-// Server runs the catalogue (cfg, with db and sign-in through p) until the
-// test ends and returns its address. The listener comes first, because the
+// Server runs the catalogue (cfg, with db and sign-in through p, logging to
+// cfg.Log) until the test ends and returns its address. The listener comes first, because the
 // redirect URL the provider is told must name its port.
 func (p *Provider) Server(t testing.TB, db *store.DB, now func() time.Time, cfg server.Config) string {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	cfg.DB = db
-	cfg.SignIn = p.Service(t, db, base, now)
+	sc := p.Config(db, base, now)
+	// One log for both, as serve has it, so that a test reading the server's
+	// log sees the sign-in's warnings too.
+	sc.Log = cfg.Log
+	s, err := signin.New(context.Background(), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SignIn = s
 	srv.Config.Handler = server.Handler(cfg)
 	srv.Start()
 	t.Cleanup(srv.Close)
