@@ -6,4 +6,5 @@
 package graph
 
 //go:generate go tool gqlgen generate
+//go:generate go run lists_gen.go
 //go:generate go run snapshot_gen.go

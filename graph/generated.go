@@ -32938,7 +32938,7 @@ func (ec *executionContext) marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterda
 }
 
 func (ec *executionContext) marshalNAnswerHit2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*knowledge.Hit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerHit2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHit(ctx, sel, v[i])
@@ -33053,7 +33053,7 @@ func (ec *executionContext) unmarshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrott
 }
 
 func (ec *executionContext) marshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudienceᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Audience) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAudience2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx, sel, v[i])
@@ -33228,7 +33228,7 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeEdge(ctx, sel, v[i])
@@ -33258,7 +33258,7 @@ func (ec *executionContext) marshalNChannel2githubᚗcomᚋgemeenteᚑrotterdam�
 }
 
 func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Channel) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, sel, v[i])
@@ -33288,7 +33288,7 @@ func (ec *executionContext) marshalNChannelCoverage2githubᚗcomᚋgemeenteᚑro
 }
 
 func (ec *executionContext) marshalNChannelCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.ChannelCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverage(ctx, sel, v[i])
@@ -33308,7 +33308,7 @@ func (ec *executionContext) marshalNChannelOpening2githubᚗcomᚋgemeenteᚑrot
 }
 
 func (ec *executionContext) marshalNChannelOpening2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpeningᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Opening) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelOpening2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpening(ctx, sel, v[i])
@@ -33344,7 +33344,7 @@ func (ec *executionContext) marshalNChannelSatisfaction2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNChannelSatisfaction2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfactionᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ChannelSatisfaction) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelSatisfaction2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfaction(ctx, sel, v[i])
@@ -33378,7 +33378,7 @@ func (ec *executionContext) marshalNChannelShiftPoint2githubᚗcomᚋgemeenteᚑ
 }
 
 func (ec *executionContext) marshalNChannelShiftPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPointᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ShiftPoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelShiftPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPoint(ctx, sel, v[i])
@@ -33398,7 +33398,7 @@ func (ec *executionContext) marshalNChannelVolume2githubᚗcomᚋgemeenteᚑrott
 }
 
 func (ec *executionContext) marshalNChannelVolume2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolumeᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ChannelVolume) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelVolume2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolume(ctx, sel, v[i])
@@ -33457,7 +33457,7 @@ func (ec *executionContext) marshalNCoverageInterval2githubᚗcomᚋgemeenteᚑr
 }
 
 func (ec *executionContext) marshalNCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*coverage.Point) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPoint(ctx, sel, v[i])
@@ -33584,7 +33584,7 @@ func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋgemeenteᚑrotter
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []audit.Field) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFieldChange2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐField(ctx, sel, v[i])
@@ -33640,7 +33640,7 @@ func (ec *executionContext) marshalNGapConnection2ᚖgithubᚗcomᚋgemeenteᚑr
 }
 
 func (ec *executionContext) marshalNGapEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*GapEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGapEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdge(ctx, sel, v[i])
@@ -33716,7 +33716,7 @@ func (ec *executionContext) marshalNIndicatorShare2githubᚗcomᚋgemeenteᚑrot
 }
 
 func (ec *executionContext) marshalNIndicatorShare2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShareᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.IndicatorShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndicatorShare2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShare(ctx, sel, v[i])
@@ -33770,7 +33770,7 @@ func (ec *executionContext) marshalNLocation2githubᚗcomᚋgemeenteᚑrotterdam
 }
 
 func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocation2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocation(ctx, sel, v[i])
@@ -33870,7 +33870,7 @@ func (ec *executionContext) marshalNNetPromoterScore2githubᚗcomᚋgemeenteᚑr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐNoder(ctx, sel, v[i])
@@ -33894,7 +33894,7 @@ func (ec *executionContext) marshalNOrganization2githubᚗcomᚋgemeenteᚑrotte
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Organization) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, sel, v[i])
@@ -33924,7 +33924,7 @@ func (ec *executionContext) marshalNOrganizationCoverage2githubᚗcomᚋgemeente
 }
 
 func (ec *executionContext) marshalNOrganizationCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.OrganizationCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverage(ctx, sel, v[i])
@@ -33989,7 +33989,7 @@ func (ec *executionContext) marshalNProduct2githubᚗcomᚋgemeenteᚑrotterdam�
 }
 
 func (ec *executionContext) marshalNProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, sel, v[i])
@@ -34109,7 +34109,7 @@ func (ec *executionContext) marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑ
 }
 
 func (ec *executionContext) marshalNSatisfactionPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPointᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Point) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPoint(ctx, sel, v[i])
@@ -34129,7 +34129,7 @@ func (ec *executionContext) marshalNSatisfactionProgress2githubᚗcomᚋgemeente
 }
 
 func (ec *executionContext) marshalNSatisfactionProgress2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Progress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatisfactionProgress2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgress(ctx, sel, v[i])
@@ -34211,7 +34211,7 @@ func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblem(ctx, sel, v[i])
@@ -34331,7 +34331,7 @@ func (ec *executionContext) marshalNThemeCoverage2githubᚗcomᚋgemeenteᚑrott
 }
 
 func (ec *executionContext) marshalNThemeCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.ThemeCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThemeCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverage(ctx, sel, v[i])
@@ -34372,7 +34372,7 @@ func (ec *executionContext) marshalNUnansweredQuestion2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNUnansweredQuestion2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []knowledge.Question) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnansweredQuestion2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestion(ctx, sel, v[i])
@@ -34438,7 +34438,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -34485,7 +34485,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -34513,7 +34513,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -34533,7 +34533,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -34578,7 +34578,7 @@ func (ec *executionContext) marshalOAnswer2ᚕᚖgithubᚗcomᚋgemeenteᚑrotte
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, sel, v[i])
@@ -34604,7 +34604,7 @@ func (ec *executionContext) marshalOAnswerEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAnswerEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerEdge(ctx, sel, v[i])
@@ -34642,7 +34642,7 @@ func (ec *executionContext) marshalOAnswerStatus2ᚕgithubᚗcomᚋgemeenteᚑro
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, sel, v[i])
@@ -34677,7 +34677,7 @@ func (ec *executionContext) marshalOAnswerVariant2ᚕgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerVariant2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx, sel, v[i])
@@ -34739,7 +34739,7 @@ func (ec *executionContext) marshalOAnswerVisibility2ᚕgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, sel, v[i])
@@ -34818,7 +34818,7 @@ func (ec *executionContext) marshalOAudience2ᚕgithubᚗcomᚋgemeenteᚑrotter
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAudience2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx, sel, v[i])
@@ -34853,7 +34853,7 @@ func (ec *executionContext) marshalOAvailability2ᚕᚖgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailability2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAvailability(ctx, sel, v[i])
@@ -34890,7 +34890,7 @@ func (ec *executionContext) marshalOAvailabilityIdentification2ᚕgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailabilityIdentification2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋavailabilityᚐIdentification(ctx, sel, v[i])
@@ -34943,7 +34943,7 @@ func (ec *executionContext) marshalOAvailabilityStatus2ᚕgithubᚗcomᚋgemeent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailabilityStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋavailabilityᚐStatus(ctx, sel, v[i])
@@ -35041,7 +35041,7 @@ func (ec *executionContext) marshalOCallbackRequestEdge2ᚕᚖgithubᚗcomᚋgem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCallbackRequestEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestEdge(ctx, sel, v[i])
@@ -35355,7 +35355,7 @@ func (ec *executionContext) marshalOLegalBasis2ᚕgithubᚗcomᚋgemeenteᚑrott
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLegalBasis2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasis(ctx, sel, v[i])
@@ -35374,7 +35374,7 @@ func (ec *executionContext) marshalOLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrot
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocation2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocation(ctx, sel, v[i])
@@ -35411,7 +35411,7 @@ func (ec *executionContext) marshalOLocationKind2ᚕgithubᚗcomᚋgemeenteᚑro
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocationKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋlocationᚐKind(ctx, sel, v[i])
@@ -35464,7 +35464,7 @@ func (ec *executionContext) marshalOLocationVisit2ᚕgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocationVisit2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋlocationᚐVisit(ctx, sel, v[i])
@@ -35532,7 +35532,7 @@ func (ec *executionContext) marshalOOrganization2ᚕᚖgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, sel, v[i])
@@ -35576,7 +35576,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -35637,7 +35637,7 @@ func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrott
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, sel, v[i])
@@ -35663,7 +35663,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductEdge(ctx, sel, v[i])
@@ -35709,7 +35709,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -35956,7 +35956,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -35975,7 +35975,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -35994,7 +35994,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -36020,7 +36020,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
