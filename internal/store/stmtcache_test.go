@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
 
@@ -76,5 +78,43 @@ func TestPostgresKeepsPreparedStatements(t *testing.T) {
 	}
 	if n := prepared() - before; n > 256 {
 		t.Errorf("%d prepared statements on one connection; the cache keeps at most 256", n)
+	}
+}
+
+// TestPostgresPlansOnce: the service's connections run their prepared
+// statements on a generic plan, planned once, unless the database URL says
+// otherwise.
+func TestPostgresPlansOnce(t *testing.T) {
+	db := storetest.Open(t, "postgres")
+	ctx := context.Background()
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const q = "SELECT count(*) FROM pg_class WHERE oid = ANY($1::oid[]) OR relname = $2"
+	for range 3 {
+		var n int
+		if err := conn.QueryRowContext(ctx, q, "{1,2,3}", "pg_class").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%s = %d (%v)", q, n, err)
+		}
+	}
+	var generic, custom int
+	err = conn.QueryRowContext(ctx, "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", q).Scan(&generic, &custom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if generic != 3 || custom != 0 {
+		t.Errorf("three runs: %d generic plans, %d planned for their values; want 3 and 0", generic, custom)
+	}
+
+	for url, want := range map[string]string{
+		"postgres://u@h/d":                      "force_generic_plan",
+		"postgres://u@h/d?plan_cache_mode=auto": "auto",
+	} {
+		got, err := store.ParseURL(url)
+		if err != nil || !strings.Contains(got.DSN, "plan_cache_mode="+want) {
+			t.Errorf("ParseURL(%q) = %q (%v); want plan_cache_mode=%s", url, got.DSN, err, want)
+		}
 	}
 }
