@@ -11,6 +11,7 @@ package backup
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,17 +29,19 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/retention"
 )
 
 // Format names the file format.
 const Format = "catalogus-backup"
 
-// Version is the format's version. 4: the answer base (answers, call-back
+// Version is the format's version. 5: the key of the retention job's
+// pseudonyms. 4: the answer base (answers, call-back
 // requests). 3: survey results, contact volumes and the satisfaction target.
 // 2: UPL names carry all the list's flags, their legal bases and whether they
 // are still on the list. Older files are read too; every name in a version 1
 // file was on the list.
-const Version = 4
+const Version = 5
 
 // File is a backup.
 type File struct {
@@ -65,6 +68,11 @@ type File struct {
 	CallbackRequests []*ent.CallbackRequest `json:"callbackRequests,omitempty"`
 	// Events is the change log, oldest first: the restore replays it.
 	Events []Event `json:"events"`
+	// PseudonymKey is the retention job's key, in hex, once it has run
+	// (version 5). The restore needs it to tell the pseudonym the log gives
+	// the filer of a request still open from a hand-edited filer, and keeps
+	// it, so that people keep their pseudonyms in the restored database.
+	PseudonymKey string `json:"pseudonymKey,omitempty"`
 }
 
 // Event is one change-log entry.
@@ -125,6 +133,11 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
 			return err
 		}
 	}
+	key, err := retention.Key(ctx, c)
+	if err != nil {
+		return err
+	}
+	f.PseudonymKey = hex.EncodeToString(key)
 	evs, err := c.ChangeEvent.Query().Order(ent.Asc(changeevent.FieldRecordedAt), ent.Asc(changeevent.FieldID)).All(ctx)
 	if err != nil {
 		return err
@@ -165,13 +178,27 @@ func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) erro
 		return fmt.Errorf("a backup is restored into an empty database; this one holds %d changes already", n)
 	}
 	rs := &restore{ids: map[int]int{}, callbacks: map[int]*ent.CallbackRequest{}}
+	if f.PseudonymKey != "" {
+		key, err := hex.DecodeString(f.PseudonymKey)
+		if err != nil || len(key) == 0 {
+			return fmt.Errorf("the backup's pseudonym key is not a hex key: %q", f.PseudonymKey)
+		}
+		rs.key = key
+	}
 	for _, r := range f.CallbackRequests {
 		rs.callbacks[r.ID] = r
 	}
 	steps := rs.steps(f)
 	return changelog.Import(ctx, c, steps, changelog.ImportOptions{
 		Progress: opts.Progress,
-		Check:    func(ctx context.Context, c *ent.Client) error { return rs.verify(ctx, c, f) },
+		Check: func(ctx context.Context, c *ent.Client) error {
+			if rs.key != nil {
+				if err := retention.SetKey(ctx, c, rs.key); err != nil {
+					return err
+				}
+			}
+			return rs.verify(ctx, c, f)
+		},
 	})
 }
 
@@ -182,6 +209,8 @@ type restore struct {
 	// callbacks are the file's call-back requests by id, for the personal
 	// fields that the change log masks.
 	callbacks map[int]*ent.CallbackRequest
+	// key is the file's pseudonym key, nil if the retention job never ran.
+	key []byte
 }
 
 // steps turns the log into history steps: one per original write.
@@ -369,6 +398,26 @@ func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
 	}
 	if e.Action == "CREATE" {
 		rs.ids[e.EntityID] = saved
+		if e.Entity == "CALLBACK_REQUEST" {
+			return rs.filer(ctx, c, e, saved)
+		}
+	}
+	return nil
+}
+
+// filer gives the restored request id the filer of the file's record when
+// the log's actor is that person's pseudonym. The hook takes the filer from
+// the actor, which the retention job replaced after the period while the
+// request, still open, kept the name. Plain SQL, like the job's own write:
+// the log already holds the filing, and requested_by is immutable to Ent.
+// Any other difference stays, for verify to refuse.
+func (rs *restore) filer(ctx context.Context, c *ent.Client, e Event, id int) error {
+	r := rs.callbacks[e.EntityID]
+	if r == nil || rs.key == nil || r.RequestedBy == e.Actor || retention.Pseudonym(rs.key, r.RequestedBy) != e.Actor {
+		return nil
+	}
+	if _, err := c.ExecContext(ctx, "UPDATE callback_requests SET requested_by = $1 WHERE id = $2", r.RequestedBy, id); err != nil {
+		return fmt.Errorf("restoring the filer of call-back request %d: %w", e.EntityID, err)
 	}
 	return nil
 }

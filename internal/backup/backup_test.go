@@ -244,7 +244,7 @@ func TestRestoreRefuses(t *testing.T) {
 		for _, tc := range []struct{ name, file, want string }{
 			{"not JSON", "name,slug\n", "not a catalogus backup"},
 			{"another format", `{"format":"cpsv-ap","version":1}`, "not a catalogus backup of version 1"},
-			{"a newer version", `{"format":"catalogus-backup","version":5}`, "version 5"},
+			{"a newer version", `{"format":"catalogus-backup","version":6}`, "version 6"},
 			{"an unknown entity", `{"format":"catalogus-backup","version":1,"events":[{"id":1,"entity":"SPACESHIP","entityId":1,"action":"CREATE","actor":"x","recordedAt":"2024-01-01T00:00:00Z","txId":"a"}]}`, `unknown entity "SPACESHIP"`},
 			{"an update of nothing", `{"format":"catalogus-backup","version":1,"events":[{"id":7,"entity":"PRODUCT","entityId":99,"action":"UPDATE","actor":"x","recordedAt":"2024-01-01T00:00:00Z","txId":"a"}]}`, "change 7 (update product): changes record 99, which the backup never created"},
 		} {

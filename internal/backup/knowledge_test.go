@@ -3,6 +3,8 @@ package backup_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +138,147 @@ func TestClosedCallbackRoundTripAfterRetention(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenCallbackRoundTripAfterRetention: a request still open after the
+// retention period keeps its colleagues' names while the log's actors became
+// pseudonyms. Its backup must restore to the same names, and the restored
+// database must go on giving those people the same pseudonyms; a file whose
+// filer was changed by hand is still refused.
+func TestOpenCallbackRoundTripAfterRetention(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 10, 0, 0, 0, time.UTC) }
+	const jan, marie, piet = "jan.jansen@rotterdam.nl", "marie@rotterdam.nl", "piet@rotterdam.nl"
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			clk := clock.NewManual(now)
+			src := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
+			var prod, web, open, closed int
+			org := 0
+			as := func(at time.Time, who string, fn func(ctx context.Context, c *ent.Client) error) changelog.Step {
+				return changelog.Step{At: at, Actor: changelog.Actor{Name: who, OrganizationID: &org}, Apply: fn}
+			}
+			file := func(at time.Time, question string, id *int) changelog.Step {
+				return as(at, jan, func(ctx context.Context, c *ent.Client) error {
+					r, err := c.CallbackRequest.Create().SetProductID(prod).SetQuestion(question).SetChannelID(web).
+						SetReplyChannelID(web).SetContactName("A. Bakker").SetContact("06-12345678").Save(ctx)
+					if err == nil {
+						*id = r.ID
+					}
+					return err
+				})
+			}
+			steps := []changelog.Step{
+				{At: day(2022, 1, 3), Actor: changelog.System("seed"), Apply: func(ctx context.Context, c *ent.Client) error {
+					m := c.Organization.Create().SetCode("g").SetName("G").SetKind(organization.KindMUNICIPALITY).SaveX(ctx)
+					org = m.ID
+					web = c.Channel.Create().SetCode("website").SetName("W").SetNameEn("W").SaveX(ctx).ID
+					prod = fixture.ProductCreate(c, "p", m).SaveX(ctx).ID
+					return nil
+				}},
+				file(day(2022, 1, 10), "Nog steeds open?", &open),
+				as(day(2022, 1, 11), piet, func(ctx context.Context, c *ent.Client) error {
+					return c.CallbackRequest.UpdateOneID(open).SetStatus(callbackrequest.StatusASSIGNED).SetAssignee(marie).Exec(ctx)
+				}),
+				// One closed long ago beside it: its names become pseudonyms.
+				file(day(2022, 1, 12), "Allang gesloten?", &closed),
+				as(day(2022, 2, 1), piet, func(ctx context.Context, c *ent.Client) error {
+					return c.CallbackRequest.UpdateOneID(closed).SetStatus(callbackrequest.StatusCLOSED).Exec(ctx)
+				}),
+			}
+			if err := changelog.Import(ctx, src.Client, steps, changelog.ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := retention.Apply(ctx, src, retention.DefaultPeriod, now); err != nil {
+				t.Fatal(err)
+			}
+			filedBy := func(c *ent.Client, id int) string {
+				return c.ChangeEvent.Query().Where(changeevent.EntityEQ(changeevent.EntityCALLBACK_REQUEST), changeevent.EntityID(id),
+					changeevent.ActionEQ(changeevent.ActionCREATE)).OnlyX(allow()).Actor
+			}
+			janP := filedBy(src.Client, open)
+			if !strings.HasPrefix(janP, retention.Prefix) {
+				t.Fatalf("the filing was not pseudonymised: %q", janP)
+			}
+			if r := src.Client.CallbackRequest.GetX(allow(), open); r.RequestedBy != jan {
+				t.Fatalf("the open request lost its filer before the backup: %q", r.RequestedBy)
+			}
+
+			var buf bytes.Buffer
+			if err := backup.Export(ctx, src.Client, &buf); err != nil {
+				t.Fatal(err)
+			}
+			dst := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
+			if err := backup.Restore(ctx, dst.Client, bytes.NewReader(buf.Bytes()), backup.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if want, got := callbacksOf(t, src.Client), callbacksOf(t, dst.Client); strings.Join(want, "\n") != strings.Join(got, "\n") {
+				t.Errorf("the call-back requests differ after the restore:\n%s\n---\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+			}
+			if want, got := logOf(t, src.Client), logOf(t, dst.Client); strings.Join(want, "\n") != strings.Join(got, "\n") {
+				t.Errorf("the change log differs after the restore:\n%s\n---\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+			}
+
+			// Jan's request, closed now and past the period later, gets the
+			// pseudonym his filing has in the log: the restored database
+			// pseudonymises as the original did.
+			restored := dst.Client.CallbackRequest.Query().Where(callbackrequest.Question("Nog steeds open?")).OnlyX(allow())
+			closing := []changelog.Step{as(now, piet, func(ctx context.Context, c *ent.Client) error {
+				return c.CallbackRequest.UpdateOneID(restored.ID).SetStatus(callbackrequest.StatusCLOSED).Exec(ctx)
+			})}
+			if err := changelog.Import(ctx, dst.Client, closing, changelog.ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := retention.Apply(ctx, dst, retention.DefaultPeriod, now.AddDate(3, 0, 0)); err != nil {
+				t.Fatal(err)
+			}
+			if r := dst.Client.CallbackRequest.GetX(allow(), restored.ID); r.RequestedBy != janP || filedBy(dst.Client, restored.ID) != janP {
+				t.Errorf("after the restore, retention gave Jan %q on the request and %q in the log; before, %q",
+					r.RequestedBy, filedBy(dst.Client, restored.ID), janP)
+			}
+
+			// A filer changed by hand is not the one the log's pseudonym stands for.
+			var f backup.File
+			if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
+				t.Fatal(err)
+			}
+			var tampered *ent.CallbackRequest
+			for _, r := range f.CallbackRequests {
+				if r.ID == open {
+					tampered = r
+				}
+			}
+			tampered.RequestedBy = "kees@rotterdam.nl"
+			altered, err := json.Marshal(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			empty := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
+			err = backup.Restore(ctx, empty.Client, bytes.NewReader(altered), backup.Options{})
+			want := fmt.Sprintf("call-back request record %d of the backup has another requested_by than its change log gives", open)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("a tampered filer: got %v, want an error with %q", err, want)
+			}
+			if n := empty.Client.ChangeEvent.Query().CountX(allow()); n != 0 {
+				t.Errorf("the refused restore left %d changes behind", n)
+			}
+		})
+	}
+}
+
+// callbacksOf lists the call-back requests with the fields a restore must
+// keep, by question.
+func callbacksOf(t *testing.T, c *ent.Client) []string {
+	t.Helper()
+	rs, err := c.CallbackRequest.Query().Order(ent.Asc(callbackrequest.FieldQuestion)).All(allow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = fmt.Sprintf("%s %s by=%s assignee=%v contact=%v/%v closed=%v updated=%s", r.Question, r.Status, r.RequestedBy,
+			deref(r.Assignee), deref(r.ContactName), deref(r.Contact), deref(r.ClosedAt), r.UpdatedAt.UTC().Format(time.RFC3339Nano))
+	}
+	return out
 }

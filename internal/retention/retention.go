@@ -60,11 +60,7 @@ func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Tim
 	if err != nil {
 		return rep, err
 	}
-	pseudonym := func(name string) string {
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(name))
-		return Prefix + hex.EncodeToString(m.Sum(nil))[:12]
-	}
+	pseudonym := func(name string) string { return Pseudonym(key, name) }
 	for _, t := range []struct {
 		table, when string
 		count       *int
@@ -182,6 +178,61 @@ func callbacks(ctx context.Context, tx *sql.Tx, pseudonym func(string) string, c
 	return changed, nil
 }
 
+// Pseudonym is the pseudonym the job gives name under key. A restore uses it
+// to recognise a name the job replaced in the log but left on an open
+// call-back request.
+func Pseudonym(key []byte, name string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(name))
+	return Prefix + hex.EncodeToString(m.Sum(nil))[:12]
+}
+
+// Querier and Execer are what a database, a transaction and an Ent client
+// all offer for plain SQL.
+type (
+	Querier interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	}
+	Execer interface {
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+)
+
+// Key returns the key of the database's pseudonyms, or nil when no run has
+// made one yet. A backup carries it, so that the restored database gives
+// people the pseudonyms the original gave them.
+func Key(ctx context.Context, q Querier) ([]byte, error) {
+	rows, err := q.QueryContext(ctx, "SELECT value FROM catalogus_secrets WHERE name = 'pseudonym-key'")
+	if err != nil {
+		return nil, fmt.Errorf("retention: reading the pseudonym key: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	var v string
+	if err := rows.Scan(&v); err != nil {
+		return nil, err
+	}
+	return hex.DecodeString(v)
+}
+
+// SetKey replaces the database's pseudonym key: a restore brings back the
+// key its records' pseudonyms were made with. Any key the empty database
+// made (serve runs the job at start) has named nobody in what is restored.
+func SetKey(ctx context.Context, e Execer, key []byte) error {
+	if len(key) == 0 {
+		return errors.New("retention: an empty pseudonym key")
+	}
+	if _, err := e.ExecContext(ctx, "DELETE FROM catalogus_secrets WHERE name = 'pseudonym-key'"); err != nil {
+		return fmt.Errorf("retention: replacing the pseudonym key: %w", err)
+	}
+	if _, err := e.ExecContext(ctx, "INSERT INTO catalogus_secrets (name, value) VALUES ('pseudonym-key', $1)", hex.EncodeToString(key)); err != nil {
+		return fmt.Errorf("retention: replacing the pseudonym key: %w", err)
+	}
+	return nil
+}
+
 func keep(actor string) bool {
 	for _, p := range kept {
 		if strings.HasPrefix(actor, p) {
@@ -194,13 +245,8 @@ func keep(actor string) bool {
 // secret returns the key of the pseudonyms, made on first use. It lives in
 // the database, so that every server gives a person the same pseudonym.
 func secret(ctx context.Context, tx *sql.Tx, d string) ([]byte, error) {
-	var v string
-	err := tx.QueryRowContext(ctx, "SELECT value FROM catalogus_secrets WHERE name = 'pseudonym-key'").Scan(&v)
-	if err == nil {
-		return hex.DecodeString(v)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
+	if key, err := Key(ctx, tx); err != nil || key != nil {
+		return key, err
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -215,10 +261,8 @@ func secret(ctx context.Context, tx *sql.Tx, d string) ([]byte, error) {
 	if _, err := tx.ExecContext(ctx, ins, hex.EncodeToString(b)); err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT value FROM catalogus_secrets WHERE name = 'pseudonym-key'").Scan(&v); err != nil {
-		return nil, err
-	}
-	return hex.DecodeString(v)
+	// Another server may have made its key first: theirs is the one.
+	return Key(ctx, tx)
 }
 
 // ParsePeriod reads a retention period: a number of days ("730d") or a Go

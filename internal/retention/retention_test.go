@@ -303,3 +303,46 @@ func deref(s *string) any {
 	}
 	return *s
 }
+
+// TestKeyGivesTheJobsPseudonyms: Key and Pseudonym reproduce what a run
+// wrote, which a restore relies on; SetKey makes another key the one runs use.
+func TestKeyGivesTheJobsPseudonyms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if key, err := retention.Key(ctx, db.SQL); err != nil || key != nil {
+			t.Fatalf("a database the job never ran on has key %x (%v)", key, err)
+		}
+		if err := auth.Record(ctx, db.Client, auth.AuthFailed, "token:piet", "192.0.2.1", "fout"); err != nil {
+			t.Fatal(err)
+		}
+		later := time.Now().AddDate(0, 0, 31)
+		if _, err := retention.Apply(ctx, db, 30*24*time.Hour, later); err != nil {
+			t.Fatal(err)
+		}
+		key, err := retention.Key(ctx, db.SQL)
+		if err != nil || len(key) == 0 {
+			t.Fatalf("no key after a run: %v", err)
+		}
+		sec := db.Client.SecurityEvent.Query().Where(securityevent.KindEQ(securityevent.KindAUTH_FAILED)).OnlyX(fixture.Ctx())
+		if want := retention.Pseudonym(key, "token:piet"); sec.Actor != want {
+			t.Errorf("the run wrote %q, Pseudonym gives %q", sec.Actor, want)
+		}
+		other := []byte("another key of thirty-two bytes!")
+		if err := retention.SetKey(ctx, db.SQL, other); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := retention.Key(ctx, db.SQL); err != nil || string(got) != string(other) {
+			t.Errorf("after SetKey the key is %x (%v)", got, err)
+		}
+		if err := auth.Record(ctx, db.Client, auth.AuthFailed, "token:kees", "192.0.2.1", "fout"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := retention.Apply(ctx, db, 30*24*time.Hour, later); err != nil {
+			t.Fatal(err)
+		}
+		n := db.Client.SecurityEvent.Query().Where(securityevent.Actor(retention.Pseudonym(other, "token:kees"))).CountX(fixture.Ctx())
+		if n != 1 {
+			t.Errorf("a run after SetKey did not use the new key: %d entries with its pseudonym", n)
+		}
+	})
+}
