@@ -25,17 +25,24 @@ func (r *productResolver) JSONLd(ctx context.Context, obj *ent.Product) (*string
 
 // Products is the resolver for the products field.
 func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) (*ent.ProductConnection, error) {
-	m, err := r.municipality(ctx, municipality)
+	first, err := pageSize(first, last)
 	if err != nil {
-		return nil, err
-	}
-	if first, err = pageSize(first, last); err != nil {
 		return nil, err
 	}
 	if err := checkWhere(where); err != nil {
 		return nil, err
 	}
-	q := r.Client.Product.Query().Where(entproduct.MunicipalityID(m.ID))
+	q := r.Client.Product.Query()
+	// A plain page (a website's) finds its municipality inside the page's
+	// own statement; an owner or a search needs it first.
+	folded := owner == nil && search == nil && r.inMunicipality(q, municipality)
+	var m *ent.Organization
+	if !folded {
+		if m, err = r.municipality(ctx, municipality); err != nil {
+			return nil, err
+		}
+		q.Where(entproduct.MunicipalityID(m.ID))
+	}
 	if q, err = r.productFilters(ctx, q, m, theme, audience, owner, availableOn); err != nil {
 		return nil, err
 	}
@@ -49,10 +56,14 @@ func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int],
 			return rankedPage(ctx, q, where, ids, after, *first)
 		}
 	}
-	return q.Paginate(ctx, after, first, before, last,
+	page, err := q.Paginate(ctx, after, first, before, last,
 		ent.WithProductOrder(orderBy),
 		ent.WithProductFilter(where.Filter),
 	)
+	if err == nil && folded && len(page.Edges) == 0 {
+		err = r.explainEmpty(ctx, municipality)
+	}
+	return page, err
 }
 
 // Themes is the resolver for the themes field.
@@ -76,21 +87,23 @@ func (r *queryResolver) Locations(ctx context.Context, municipality *string) ([]
 
 // Product is the resolver for the product field.
 func (r *queryResolver) Product(ctx context.Context, slug string, municipality *string) (*ent.Product, error) {
-	m, err := r.municipality(ctx, municipality)
-	if err != nil {
-		return nil, err
+	q := r.Client.Product.Query().Where(entproduct.Slug(slug))
+	if !r.inMunicipality(q, municipality) {
+		m, err := r.municipality(ctx, municipality)
+		if err != nil {
+			return nil, err
+		}
+		q.Where(entproduct.MunicipalityID(m.ID))
 	}
 	// CollectFields loads the edges the query asks for (availabilities, their
 	// channels and locations) in one statement per edge instead of one per row.
-	q, err := r.Client.Product.Query().
-		Where(entproduct.MunicipalityID(m.ID), entproduct.Slug(slug)).
-		CollectFields(ctx)
+	q, err := q.CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}
 	p, err := q.Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, nil
+		return nil, r.explainEmpty(ctx, municipality)
 	}
 	return p, err
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
@@ -36,6 +38,32 @@ func (r *Resolver) municipality(ctx context.Context, code *string) (*ent.Organiz
 		want = *code
 	}
 	return orgtree.Municipality(ctx, r.Client, want)
+}
+
+// inMunicipality narrows a product query to the municipality a query is
+// about inside the query itself, so that the hottest reads (a product by
+// slug, a page) do not first look the municipality up in a statement of their
+// own. It reports false when the municipality is not named (the only one in
+// the database is meant) and the query must look it up after all. A query
+// narrowed this way that finds nothing calls explainEmpty, because "there is
+// no such municipality" is an error and "no such product" is not.
+func (r *Resolver) inMunicipality(q *ent.ProductQuery, code *string) bool {
+	want := r.Municipality
+	if code != nil {
+		want = *code
+	}
+	if want == "" {
+		return false
+	}
+	q.Where(entproduct.HasMunicipalityWith(organization.KindEQ(organization.KindMUNICIPALITY), organization.Code(want)))
+	return true
+}
+
+// explainEmpty returns the error of a query narrowed by inMunicipality that
+// found nothing: none when the municipality exists.
+func (r *Resolver) explainEmpty(ctx context.Context, code *string) error {
+	_, err := r.municipality(ctx, code)
+	return err
 }
 
 // Page sizes of connections: a default when the caller asks for none, and a

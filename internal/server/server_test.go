@@ -174,6 +174,20 @@ func TestGraphQLOnTheSeed(t *testing.T) {
 		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, `no municipality with code "atlantis"`) {
 			t.Errorf("unknown municipality gave errors %v", r.Errors)
 		}
+		// The municipality is found inside the product's own statement; what
+		// it does not find still says why.
+		r = query(t, srv.URL, `{ product(slug: "paspoort-aanvragen", municipality: "atlantis") { slug } }`, nil, nil)
+		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, `no municipality with code "atlantis"`) {
+			t.Errorf("a product in an unknown municipality gave errors %v", r.Errors)
+		}
+		r = query(t, srv.URL, `{ product(slug: "bestaat-niet", municipality: "rotterdam") { slug } }`, nil, nil)
+		if len(r.Errors) != 0 || string(r.Data) != `{"product":null}` {
+			t.Errorf("an unknown product gave %s, errors %v; want null and none", r.Data, r.Errors)
+		}
+		r = query(t, srv.URL, `{ products(theme: "geen thema", municipality: "rotterdam") { edges { node { slug } } } }`, nil, nil)
+		if len(r.Errors) != 0 || string(r.Data) != `{"products":{"edges":[]}}` {
+			t.Errorf("a page without products gave %s, errors %v; want it empty", r.Data, r.Errors)
+		}
 	})
 }
 
