@@ -221,6 +221,8 @@ func retryable(err error) bool {
 // order, so that caches keyed on it never serve what a commit made stale.
 func (db *DB) Version(ctx context.Context) (int64, error) {
 	var v int64
-	err := db.SQL.QueryRowContext(ctx, "SELECT version FROM catalogue_version WHERE id = 1").Scan(&v)
+	// The id as a parameter makes it a statement PostgreSQL connections keep
+	// prepared (stmtcache.go): every anonymous read asks for the version.
+	err := db.SQL.QueryRowContext(ctx, "SELECT version FROM catalogue_version WHERE id = $1", 1).Scan(&v)
 	return v, err
 }
