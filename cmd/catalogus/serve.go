@@ -74,7 +74,7 @@ var serveCmd = command{
 				return err
 			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
-				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site}
+				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site, WarmUp: true}
 			if cfg.SignIn, err = signIn(ctx, e, db); err != nil {
 				return err
 			}

@@ -33,7 +33,7 @@ const (
 	benchHistory = `{ coverageHistory(from: "2023-01-01T00:00:00+01:00", to: "2027-01-01T00:00:00+01:00") { at ratio } }`
 )
 
-func post(b *testing.B, h http.Handler, token, query string, vars map[string]any) []byte {
+func post(b testing.TB, h http.Handler, token, query string, vars map[string]any) []byte {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")

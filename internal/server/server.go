@@ -26,6 +26,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/beheer"
 	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
+	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
@@ -62,6 +63,25 @@ type Config struct {
 	// the pages' API requests (/beheer/graphql); nil leaves the pages
 	// without sign-in.
 	SignIn *signin.Service
+	// WarmUp counts the whole country's coverage in the background as the
+	// handler is made, so that the first countryCoverage does not wait
+	// seconds for it at national size (serve sets it; tests need not).
+	WarmUp bool
+}
+
+// warmUp counts the country's coverage once, for the counts kept between
+// calls (coverage.Service.Country); a request arriving meanwhile waits for
+// the same count instead of starting its own.
+func warmUp(s *coverage.Service, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	start := time.Now()
+	r, err := s.Country(ctx, start)
+	if err != nil {
+		log.Warn("counting the country's coverage at start failed; the first countryCoverage counts instead", "err", err)
+		return
+	}
+	log.Info("counted the country's coverage", "municipalities", len(r.ByOrganization), "cells", r.Counts.Applicable(), "took", time.Since(start).Round(time.Millisecond))
 }
 
 // Handler returns the service's routes. It panics on a configuration error
@@ -100,7 +120,13 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
-	anonymous, signedIn := graphQL(cfg, limits, log, m, true), graphQL(cfg, limits, log, m, false)
+	// One resolver for both, so that the kept coverage counts are kept once.
+	resolver := graph.NewResolver(cfg.DB, cfg.Municipality)
+	resolver.SiteURL = cfg.SiteURL
+	anonymous, signedIn := graphQL(resolver, limits, log, m, true), graphQL(resolver, limits, log, m, false)
+	if cfg.WarmUp {
+		go warmUp(resolver.CoverageService, log)
+	}
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Field suggestions ("did you mean …") help people who build on the
 		// API, and help strangers map it: only authenticated callers get them.
@@ -150,9 +176,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	return logRequests(log, m.instrument(mux)), nil
 }
 
-func graphQL(cfg Config, limits Limits, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
-	resolver := graph.NewResolver(cfg.DB, cfg.Municipality)
-	resolver.SiteURL = cfg.SiteURL
+func graphQL(resolver *graph.Resolver, limits Limits, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  resolver,
 		Complexity: complexity(),
