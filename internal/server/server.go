@@ -184,7 +184,7 @@ func graphQL(resolver *graph.Resolver, limits Limits, log *slog.Logger, m *metri
 	// Explicit transports, no websockets: the API has no subscriptions.
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
 	// only authenticated ones through (see upload).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
