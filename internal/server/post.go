@@ -100,7 +100,7 @@ func requestError(code, msg string) gqlerror.List {
 }
 
 func writeAnswer(w io.Writer, a *graphql.Response) {
-	if len(a.Errors) == 0 && a.Data != nil && a.Label == "" && a.Path == nil && a.HasNext == nil && a.Extensions == nil {
+	if len(a.Errors) == 0 && a.Data != nil && a.Label == "" && a.Path == nil && a.HasNext == nil && len(a.Extensions) == 0 {
 		_, _ = io.WriteString(w, `{"data":`)
 		_, _ = w.Write(a.Data)
 		_, _ = io.WriteString(w, "}")
