@@ -44,6 +44,8 @@ type Answer struct {
 	OwnerID int `json:"owner_id,omitempty"`
 	// The municipality the answer belongs to: the root above its owner, kept in step by a hook.
 	MunicipalityID int `json:"municipality_id,omitempty"`
+	// Goes up by one with every change to the answer; editors send the version they saw so that nobody overwrites a colleague's newer wording unseen.
+	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AnswerQuery when eager-loading is set.
 	Edges        AnswerEdges `json:"edges"`
@@ -105,7 +107,7 @@ func (*Answer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case answer.FieldVariants, answer.FieldKeywords:
 			values[i] = new([]byte)
-		case answer.FieldID, answer.FieldReviewIntervalDays, answer.FieldOwnerID, answer.FieldMunicipalityID:
+		case answer.FieldID, answer.FieldReviewIntervalDays, answer.FieldOwnerID, answer.FieldMunicipalityID, answer.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case answer.FieldQuestion, answer.FieldText, answer.FieldVisibility, answer.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -208,6 +210,12 @@ func (_m *Answer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MunicipalityID = int(value.Int64)
 			}
+		case answer.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -294,6 +302,9 @@ func (_m *Answer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("municipality_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MunicipalityID))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -121,6 +121,20 @@ func (_c *AnswerCreate) SetMunicipalityID(v int) *AnswerCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *AnswerCreate) SetVersion(v int) *AnswerCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *AnswerCreate) SetNillableVersion(v *int) *AnswerCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the Organization entity.
 func (_c *AnswerCreate) SetOwner(v *Organization) *AnswerCreate {
 	return _c.SetOwnerID(v.ID)
@@ -195,6 +209,10 @@ func (_c *AnswerCreate) defaults() error {
 		v := answer.DefaultReviewIntervalDays
 		_c.mutation.SetReviewIntervalDays(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := answer.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -254,6 +272,9 @@ func (_c *AnswerCreate) check() error {
 	}
 	if _, ok := _c.mutation.MunicipalityID(); !ok {
 		return &ValidationError{Name: "municipality_id", err: errors.New(`ent: missing required field "Answer.municipality_id"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Answer.version"`)}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "Answer.owner"`)}
@@ -327,6 +348,10 @@ func (_c *AnswerCreate) createSpec() (*Answer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReviewIntervalDays(); ok {
 		_spec.SetField(answer.FieldReviewIntervalDays, field.TypeInt, value)
 		_node.ReviewIntervalDays = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(answer.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -580,6 +605,24 @@ func (u *AnswerUpsert) UpdateMunicipalityID() *AnswerUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *AnswerUpsert) SetVersion(v int) *AnswerUpsert {
+	u.Set(answer.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AnswerUpsert) UpdateVersion() *AnswerUpsert {
+	u.SetExcluded(answer.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AnswerUpsert) AddVersion(v int) *AnswerUpsert {
+	u.Add(answer.FieldVersion, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -797,6 +840,27 @@ func (u *AnswerUpsertOne) SetMunicipalityID(v int) *AnswerUpsertOne {
 func (u *AnswerUpsertOne) UpdateMunicipalityID() *AnswerUpsertOne {
 	return u.Update(func(s *AnswerUpsert) {
 		s.UpdateMunicipalityID()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AnswerUpsertOne) SetVersion(v int) *AnswerUpsertOne {
+	return u.Update(func(s *AnswerUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AnswerUpsertOne) AddVersion(v int) *AnswerUpsertOne {
+	return u.Update(func(s *AnswerUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AnswerUpsertOne) UpdateVersion() *AnswerUpsertOne {
+	return u.Update(func(s *AnswerUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1183,6 +1247,27 @@ func (u *AnswerUpsertBulk) SetMunicipalityID(v int) *AnswerUpsertBulk {
 func (u *AnswerUpsertBulk) UpdateMunicipalityID() *AnswerUpsertBulk {
 	return u.Update(func(s *AnswerUpsert) {
 		s.UpdateMunicipalityID()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AnswerUpsertBulk) SetVersion(v int) *AnswerUpsertBulk {
+	return u.Update(func(s *AnswerUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AnswerUpsertBulk) AddVersion(v int) *AnswerUpsertBulk {
+	return u.Update(func(s *AnswerUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AnswerUpsertBulk) UpdateVersion() *AnswerUpsertBulk {
+	return u.Update(func(s *AnswerUpsert) {
+		s.UpdateVersion()
 	})
 }
 

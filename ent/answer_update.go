@@ -202,6 +202,27 @@ func (_u *AnswerUpdate) SetNillableMunicipalityID(v *int) *AnswerUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *AnswerUpdate) SetVersion(v int) *AnswerUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AnswerUpdate) SetNillableVersion(v *int) *AnswerUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AnswerUpdate) AddVersion(v int) *AnswerUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetOwner sets the "owner" edge to the Organization entity.
 func (_u *AnswerUpdate) SetOwner(v *Organization) *AnswerUpdate {
 	return _u.SetOwnerID(v.ID)
@@ -391,6 +412,12 @@ func (_u *AnswerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedReviewIntervalDays(); ok {
 		_spec.AddField(answer.FieldReviewIntervalDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(answer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(answer.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -686,6 +713,27 @@ func (_u *AnswerUpdateOne) SetNillableMunicipalityID(v *int) *AnswerUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *AnswerUpdateOne) SetVersion(v int) *AnswerUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AnswerUpdateOne) SetNillableVersion(v *int) *AnswerUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AnswerUpdateOne) AddVersion(v int) *AnswerUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetOwner sets the "owner" edge to the Organization entity.
 func (_u *AnswerUpdateOne) SetOwner(v *Organization) *AnswerUpdateOne {
 	return _u.SetOwnerID(v.ID)
@@ -905,6 +953,12 @@ func (_u *AnswerUpdateOne) sqlSave(ctx context.Context) (_node *Answer, err erro
 	}
 	if value, ok := _u.mutation.AddedReviewIntervalDays(); ok {
 		_spec.AddField(answer.FieldReviewIntervalDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(answer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(answer.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{

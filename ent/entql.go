@@ -71,6 +71,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			answer.FieldReviewIntervalDays: {Type: field.TypeInt, Column: answer.FieldReviewIntervalDays},
 			answer.FieldOwnerID:            {Type: field.TypeInt, Column: answer.FieldOwnerID},
 			answer.FieldMunicipalityID:     {Type: field.TypeInt, Column: answer.FieldMunicipalityID},
+			answer.FieldVersion:            {Type: field.TypeInt, Column: answer.FieldVersion},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -1006,6 +1007,11 @@ func (f *AnswerFilter) WhereOwnerID(p entql.IntP) {
 // WhereMunicipalityID applies the entql int predicate on the municipality_id field.
 func (f *AnswerFilter) WhereMunicipalityID(p entql.IntP) {
 	f.Where(p.Field(answer.FieldMunicipalityID))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *AnswerFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(answer.FieldVersion))
 }
 
 // WhereHasOwner applies a predicate to check if query has an edge owner.

@@ -127,6 +127,11 @@ func (_q *AnswerQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, answer.FieldMunicipalityID)
 				fieldSeen[answer.FieldMunicipalityID] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[answer.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, answer.FieldVersion)
+				fieldSeen[answer.FieldVersion] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

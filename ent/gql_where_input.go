@@ -128,6 +128,16 @@ type AnswerWhereInput struct {
 	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
 	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
 	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -446,6 +456,30 @@ func (i *AnswerWhereInput) P() (predicate.Answer, error) {
 	}
 	if len(i.MunicipalityIDNotIn) > 0 {
 		predicates = append(predicates, answer.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, answer.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, answer.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, answer.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, answer.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, answer.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, answer.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, answer.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, answer.VersionLTE(*i.VersionLTE))
 	}
 
 	switch len(predicates) {

@@ -769,6 +769,8 @@ type AnswerMutation struct {
 	last_reviewed           *time.Time
 	review_interval_days    *int
 	addreview_interval_days *int
+	version                 *int
+	addversion              *int
 	clearedFields           map[string]struct{}
 	owner                   *int
 	clearedowner            bool
@@ -1390,6 +1392,62 @@ func (m *AnswerMutation) ResetMunicipalityID() {
 	m.municipality = nil
 }
 
+// SetVersion sets the "version" field.
+func (m *AnswerMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *AnswerMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *AnswerMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *AnswerMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *AnswerMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // ClearOwner clears the "owner" edge to the Organization entity.
 func (m *AnswerMutation) ClearOwner() {
 	m.clearedowner = true
@@ -1532,7 +1590,7 @@ func (m *AnswerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AnswerMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, answer.FieldCreatedAt)
 	}
@@ -1569,6 +1627,9 @@ func (m *AnswerMutation) Fields() []string {
 	if m.municipality != nil {
 		fields = append(fields, answer.FieldMunicipalityID)
 	}
+	if m.version != nil {
+		fields = append(fields, answer.FieldVersion)
+	}
 	return fields
 }
 
@@ -1601,6 +1662,8 @@ func (m *AnswerMutation) Field(name string) (ent.Value, bool) {
 		return m.OwnerID()
 	case answer.FieldMunicipalityID:
 		return m.MunicipalityID()
+	case answer.FieldVersion:
+		return m.Version()
 	}
 	return nil, false
 }
@@ -1634,6 +1697,8 @@ func (m *AnswerMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldOwnerID(ctx)
 	case answer.FieldMunicipalityID:
 		return m.OldMunicipalityID(ctx)
+	case answer.FieldVersion:
+		return m.OldVersion(ctx)
 	}
 	return nil, fmt.Errorf("unknown Answer field %s", name)
 }
@@ -1727,6 +1792,13 @@ func (m *AnswerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMunicipalityID(v)
 		return nil
+	case answer.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Answer field %s", name)
 }
@@ -1738,6 +1810,9 @@ func (m *AnswerMutation) AddedFields() []string {
 	if m.addreview_interval_days != nil {
 		fields = append(fields, answer.FieldReviewIntervalDays)
 	}
+	if m.addversion != nil {
+		fields = append(fields, answer.FieldVersion)
+	}
 	return fields
 }
 
@@ -1748,6 +1823,8 @@ func (m *AnswerMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case answer.FieldReviewIntervalDays:
 		return m.AddedReviewIntervalDays()
+	case answer.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -1763,6 +1840,13 @@ func (m *AnswerMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddReviewIntervalDays(v)
+		return nil
+	case answer.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Answer numeric field %s", name)
@@ -1841,6 +1925,9 @@ func (m *AnswerMutation) ResetField(name string) error {
 		return nil
 	case answer.FieldMunicipalityID:
 		m.ResetMunicipalityID()
+		return nil
+	case answer.FieldVersion:
+		m.ResetVersion()
 		return nil
 	}
 	return fmt.Errorf("unknown Answer field %s", name)

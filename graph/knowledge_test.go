@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -193,6 +197,82 @@ func TestKnowledgeMutations(t *testing.T) {
 		}
 		if queue.CallbackRequests.TotalCount != 1 {
 			t.Errorf("the owning cluster's queue holds %d requests, want 1", queue.CallbackRequests.TotalCount)
+		}
+	})
+}
+
+// TestStaleAnswerSaveIsRefused: two editors opened the same answer; the
+// second save, made with the version both saw, is refused with CONFLICT, so
+// that the first one's wording is not lost unseen. The refused save changes
+// nothing and leaves no trace in the change log.
+func TestStaleAnswerSaveIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		k := fixture.New(t, db.Client)
+		k.Product(t, db.Client, "paspoort", k.DepartmentA1)
+		r := graph.NewResolver(db, "testgemeente")
+		editor := auth.NewContext(context.Background(), &auth.Viewer{Name: "editor-a", Role: auth.Editor, OrganizationID: &k.ClusterA.ID,
+			Scope: []int{k.ClusterA.ID, k.DepartmentA1.ID}})
+		type answer struct {
+			ID, Text, Status string
+			Version          int
+		}
+		var created struct{ CreateAnswer answer }
+		if errs := runAs(t, editor, r, `mutation { createAnswer(input: {owner: "afdeling-a1", products: ["paspoort"],
+			question: "Wat kost een paspoort?", text: "Een paspoort kost € 84,70."}) { id text status version } }`, nil, &created); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		a := created.CreateAnswer
+		if a.Version != 1 {
+			t.Fatalf("a new answer has version %d, want 1", a.Version)
+		}
+		update := `mutation($in: UpdateAnswerInput!) { updateAnswer(input: $in) { id text status version } }`
+		var first struct{ UpdateAnswer answer }
+		if errs := runAs(t, editor, r, update, map[string]any{"in": map[string]any{"id": a.ID, "expectedVersion": a.Version,
+			"text": "Een paspoort kost € 84,70; voor wie jonger is dan 18 € 61,05."}}, &first); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if first.UpdateAnswer.Version != 2 {
+			t.Errorf("after one save the answer has version %d, want 2", first.UpdateAnswer.Version)
+		}
+		for name, in := range map[string]map[string]any{
+			"text":    {"text": "Een paspoort kost € 80."},
+			"publish": {"status": "PUBLISHED"},
+			"review":  {"reviewed": true},
+		} {
+			in["id"], in["expectedVersion"] = a.ID, a.Version
+			errs := runAs(t, editor, r, update, map[string]any{"in": in}, nil)
+			if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeConflict {
+				t.Fatalf("%s with a stale version: %v, want one CONFLICT", name, errs)
+			}
+			if got := errs[0].Extensions["currentVersion"]; got != 2 && got != int64(2) && got != float64(2) {
+				t.Errorf("%s: currentVersion = %v (%T), want 2", name, got, got)
+			}
+			if want := "answer " + a.ID + " changed since you opened it"; !strings.Contains(errs[0].Message, want) {
+				t.Errorf("%s: message %q does not say %q", name, errs[0].Message, want)
+			}
+		}
+		var now struct{ Node answer }
+		if errs := runAs(t, editor, r, `query($id: ID!) { node(id: $id) { ... on Answer { id text status version } } }`,
+			map[string]any{"id": a.ID}, &now); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if now.Node != first.UpdateAnswer {
+			t.Errorf("after the refused saves the answer is %+v, want the first save's %+v", now.Node, first.UpdateAnswer)
+		}
+		id, _ := strconv.Atoi(a.ID)
+		events := db.Client.ChangeEvent.Query().Where(changeevent.EntityEQ(changeevent.EntityANSWER), changeevent.EntityID(id)).
+			Order(ent.Asc(changeevent.FieldID)).AllX(fixture.Ctx())
+		if len(events) != 2 || events[0].Action != changeevent.ActionCREATE || events[1].Action != changeevent.ActionUPDATE {
+			t.Errorf("change log of the answer: %d events, want its creation and one update", len(events))
+		}
+		// Without expectedVersion nothing is checked: callers written before
+		// answers had versions keep working.
+		var unchecked struct{ UpdateAnswer answer }
+		if errs := runAs(t, editor, r, update, map[string]any{"in": map[string]any{"id": a.ID, "status": "PUBLISHED"}}, &unchecked); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if unchecked.UpdateAnswer.Version != 3 || unchecked.UpdateAnswer.Status != "PUBLISHED" {
+			t.Errorf("an update without expectedVersion: %+v", unchecked.UpdateAnswer)
 		}
 	})
 }

@@ -41,6 +41,8 @@ const (
 	FieldOwnerID = "owner_id"
 	// FieldMunicipalityID holds the string denoting the municipality_id field in the database.
 	FieldMunicipalityID = "municipality_id"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeMunicipality holds the string denoting the municipality edge name in mutations.
@@ -85,6 +87,7 @@ var Columns = []string{
 	FieldReviewIntervalDays,
 	FieldOwnerID,
 	FieldMunicipalityID,
+	FieldVersion,
 }
 
 var (
@@ -119,6 +122,8 @@ var (
 	DefaultReviewIntervalDays int
 	// ReviewIntervalDaysValidator is a validator for the "review_interval_days" field. It is called by the builders before save.
 	ReviewIntervalDaysValidator func(int) error
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
 )
 
 // Visibility defines the type for the "visibility" enum field.
@@ -230,6 +235,11 @@ func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
 // ByMunicipalityID orders the results by the municipality_id field.
 func ByMunicipalityID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMunicipalityID, opts...).ToFunc()
+}
+
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

@@ -95,6 +95,11 @@ func MunicipalityID(v int) predicate.Answer {
 	return predicate.Answer(sql.FieldEQ(FieldMunicipalityID, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldEQ(FieldVersion, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Answer {
 	return predicate.Answer(sql.FieldEQ(FieldCreatedAt, v))
@@ -483,6 +488,46 @@ func MunicipalityIDIn(vs ...int) predicate.Answer {
 // MunicipalityIDNotIn applies the NotIn predicate on the "municipality_id" field.
 func MunicipalityIDNotIn(vs ...int) predicate.Answer {
 	return predicate.Answer(sql.FieldNotIn(FieldMunicipalityID, vs...))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Answer {
+	return predicate.Answer(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Answer {
+	return predicate.Answer(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Answer {
+	return predicate.Answer(sql.FieldLTE(FieldVersion, v))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

@@ -46,6 +46,7 @@ var (
 		{Name: "keywords", Type: field.TypeJSON, Nullable: true},
 		{Name: "last_reviewed", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
 		{Name: "review_interval_days", Type: field.TypeInt, Default: 365},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "owner_id", Type: field.TypeInt},
 		{Name: "municipality_id", Type: field.TypeInt},
 	}
@@ -57,13 +58,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "answers_organizations_owner",
-				Columns:    []*schema.Column{AnswersColumns[11]},
+				Columns:    []*schema.Column{AnswersColumns[12]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "answers_organizations_municipality",
-				Columns:    []*schema.Column{AnswersColumns[12]},
+				Columns:    []*schema.Column{AnswersColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -72,12 +73,12 @@ var (
 			{
 				Name:    "answer_municipality_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{AnswersColumns[12], AnswersColumns[7]},
+				Columns: []*schema.Column{AnswersColumns[13], AnswersColumns[7]},
 			},
 			{
 				Name:    "answer_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{AnswersColumns[11]},
+				Columns: []*schema.Column{AnswersColumns[12]},
 			},
 		},
 	}

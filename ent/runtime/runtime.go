@@ -117,6 +117,10 @@ func init() {
 			return nil
 		}
 	}()
+	// answerDescVersion is the schema descriptor for version field.
+	answerDescVersion := answerFields[10].Descriptor()
+	// answer.DefaultVersion holds the default value on creation for the version field.
+	answer.DefaultVersion = answerDescVersion.Default.(int)
 	availability.Policy = privacy.NewPolicies(schema.Availability{})
 	availability.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -68,6 +68,9 @@ func (Answer) Fields() []ent.Field {
 			Comment("The organization that keeps the answer."),
 		field.Int("municipality_id").
 			Comment("The municipality the answer belongs to: the root above its owner, kept in step by a hook."),
+		field.Int("version").
+			Default(1).
+			Comment("Goes up by one with every change to the answer; editors send the version they saw so that nobody overwrites a colleague's newer wording unseen."),
 	}
 }
 

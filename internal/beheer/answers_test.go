@@ -304,10 +304,48 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 			t.Errorf("after marking it reviewed the answer is %+v (%v); it was last reviewed %s", a, err, seeded.LastReviewed)
 		}
 
+		// A colleague saves the answer while the form is open: the editor's
+		// save shows what changed in between, stores nothing, and is redone
+		// on top of the colleague's wording only when asked.
+		was, err := db.Client.Answer.Get(allow, seeded.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		poll("the form on the reviewed version", `document.getElementById('answer-form').dataset.version === '`+itoa(was.Version)+`'`)
+		colleagues := was.Text + " Door een collega aangevuld."
+		if msg := graphQL(t, base, token, `mutation($id: ID!, $v: Int!, $text: String!) { updateAnswer(input: {id: $id, expectedVersion: $v, text: $text}) { version } }`,
+			map[string]any{"id": first.ID, "v": was.Version, "text": colleagues}); msg != "" {
+			t.Fatalf("the colleague's save: %s", msg)
+		}
+		mine := was.Question + " Of gestolen?"
+		run("saving on a stale version", chromedp.SetValue(`#ae-question`, mine), chromedp.Click(`#answer-save`), chromedp.WaitVisible(`#conflict`))
+		if txt := eval(`document.getElementById('conflict-changes').textContent`); !strings.Contains(txt, "Door een collega aangevuld.") {
+			t.Errorf("the conflict does not show the colleague's text: %q", txt)
+		}
+		if title := eval(`document.getElementById('conflict-title').textContent`); !strings.Contains(title, "antwoord") {
+			t.Errorf("the conflict's title reads %q", title)
+		}
+		if a, err := db.Client.Answer.Get(allow, seeded.ID); err != nil || a.Version != was.Version+1 || a.Question != was.Question {
+			t.Fatalf("after the stale save the answer is %+v (%v); only the colleague's save may be stored", a, err)
+		}
+		run("redoing on top", chromedp.Click(`#conflict-redo`))
+		// The save is done when the page says so: the list of answers is read again before that.
+		poll("the redone change", `document.getElementById('answer-form').dataset.version === '`+itoa(was.Version+2)+`' &&
+			document.getElementById('status').classList.contains('saved')`)
+		if a, err := db.Client.Answer.Get(allow, seeded.ID); err != nil || a.Question != mine || a.Text != colleagues {
+			t.Errorf("after the redo the answer is %+v (%v); both the colleague's text and the new question must stand", a, err)
+		}
+		if eval(`String(document.getElementById('conflict').hidden)`) != "true" {
+			t.Error("the conflict box stays open after the redo")
+		}
+
 		// Nothing fits: a call-back request, filed from the look-up.
 		cbQuestion := "Kan ik met een verlopen paspoort in het buitenland stemmen?"
-		run("back to the answers", chromedp.Click(`#nav-answers`), chromedp.WaitVisible(`#answer-search`),
-			chromedp.Click(`#callback-new`), chromedp.WaitVisible(`#callback-form`),
+		run("back to the answers", chromedp.Click(`#nav-answers`), chromedp.WaitVisible(`#answer-search`))
+		// The status line comes and goes while the answers load, moving the
+		// page under the next click; it is empty once they are in.
+		poll("the answers", `document.getElementById('status').textContent === ''`)
+		run("opening the call-back form", chromedp.Click(`#callback-new`), chromedp.WaitVisible(`#callback-form`),
 			chromedp.SetValue(`#cf-question`, cbQuestion), chromedp.SetValue(`#cf-name`, "J. de Vries"), chromedp.SetValue(`#cf-contact`, "06-12345678"))
 		choose(`#cf-product`, slug)
 		choose(`#cf-channel`, "chat")

@@ -20,10 +20,11 @@ import (
 // never what they were.
 func init() {
 	entities[gen.TypeAnswer] = entitySpec{
-		entity:   changeevent.EntityANSWER,
-		columns:  answer.Columns,
-		edges:    []string{answer.EdgeOwner, answer.EdgeMunicipality, answer.EdgeProducts},
-		noDelete: "answers are archived, not deleted, so that their history stays readable",
+		entity:    changeevent.EntityANSWER,
+		columns:   answer.Columns,
+		edges:     []string{answer.EdgeOwner, answer.EdgeMunicipality, answer.EdgeProducts},
+		versioned: true,
+		noDelete:  "answers are archived, not deleted, so that their history stays readable",
 		describe: func(_ context.Context, _ *gen.Client, v ent.Value, _ *int) (about, error) {
 			a, ok := v.(*gen.Answer)
 			if !ok {

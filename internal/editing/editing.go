@@ -30,15 +30,17 @@ type Service struct {
 	Municipality string
 }
 
-// ConflictError says that the product changed since the editor saw it.
+// ConflictError says that a record changed since the editor saw it.
 type ConflictError struct {
-	Product           string
+	// Entity is the kind of record ("product", "answer"); Name says which
+	// one in the words the editor knows it by (a product's slug, an answer's id).
+	Entity, Name      string
 	Expected, Current int
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("product %s changed since you opened it (you had version %d, it is now at %d); reload it and make your change again",
-		e.Product, e.Expected, e.Current)
+	return fmt.Sprintf("%s %s changed since you opened it (you had version %d, it is now at %d); reload it and make your change again",
+		e.Entity, e.Name, e.Expected, e.Current)
 }
 
 // Cell is what a channel of a product should become. Details left nil are
@@ -164,20 +166,31 @@ func (s *Service) municipalityCode(code *string) string {
 }
 
 // lockVersion checks the version the editor saw and holds the product until
-// the transaction ends, so that two editors cannot both pass the check.
+// the transaction ends.
 func lockVersion(ctx context.Context, tx *ent.Client, p *ent.Product, expected int) error {
-	res, err := tx.ExecContext(ctx, "UPDATE products SET version = version WHERE id = $1 AND version = $2", p.ID, expected)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
+	if held, err := HoldVersion(ctx, tx, product.Table, p.ID, expected); err != nil || held {
 		return err
 	}
 	current, err := tx.Product.Query().Where(product.ID(p.ID)).Select(product.FieldVersion).Int(auth.Allow(ctx))
 	if err != nil {
 		return err
 	}
-	return &ConflictError{Product: p.Slug, Expected: expected, Current: current}
+	return &ConflictError{Entity: "product", Name: p.Slug, Expected: expected, Current: current}
+}
+
+// HoldVersion reports whether record id of a versioned table (products,
+// answers) still has the version the editor saw. If so, it holds the record
+// until the transaction ends: a write that changes nothing takes the row
+// lock in PostgreSQL and the write lock in SQLite, so that two editors
+// holding the same version cannot both pass the check. It writes nothing the
+// change log would see.
+func HoldVersion(ctx context.Context, tx *ent.Client, table string, id, expected int) (bool, error) {
+	res, err := tx.ExecContext(ctx, "UPDATE "+table+" SET version = version WHERE id = $1 AND version = $2", id, expected)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // reload reads a product again after the transaction, as the viewer sees it.

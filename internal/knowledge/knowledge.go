@@ -14,6 +14,7 @@ package knowledge
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -190,6 +191,11 @@ func (s *Service) UpdateAnswer(ctx context.Context, in UpdateAnswer) (*ent.Answe
 		if err != nil {
 			return err
 		}
+		if in.ExpectedVersion != nil {
+			if err := lockVersion(ctx, tx, a, *in.ExpectedVersion); err != nil {
+				return err
+			}
+		}
 		m, err := tx.Organization.Get(ctx, a.MunicipalityID)
 		if err != nil {
 			return err
@@ -235,6 +241,19 @@ func (s *Service) UpdateAnswer(ctx context.Context, in UpdateAnswer) (*ent.Answe
 		return nil, err
 	}
 	return s.Client.Answer.Get(ctx, in.ID)
+}
+
+// lockVersion checks the version the editor saw and holds the answer until
+// the transaction ends, as editing does for products.
+func lockVersion(ctx context.Context, tx *ent.Client, a *ent.Answer, expected int) error {
+	if held, err := editing.HoldVersion(ctx, tx, answer.Table, a.ID, expected); err != nil || held {
+		return err
+	}
+	current, err := tx.Answer.Query().Where(answer.ID(a.ID)).Select(answer.FieldVersion).Int(auth.Allow(ctx))
+	if err != nil {
+		return err
+	}
+	return &editing.ConflictError{Entity: "answer", Name: strconv.Itoa(a.ID), Expected: expected, Current: current}
 }
 
 // CreateCallback files a call-back request; the schema's rules route it to

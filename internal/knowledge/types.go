@@ -29,7 +29,12 @@ type CreateAnswer struct {
 // UpdateAnswer changes the fields that are set; a list that is set replaces
 // the old one (an empty list clears it).
 type UpdateAnswer struct {
-	ID                 int
+	ID int
+	// ExpectedVersion is the answer's version as the editor last saw it; if
+	// a colleague saved the answer since, the update is refused with an
+	// editing.ConflictError and nothing changes. Nil: no check, for callers
+	// written before answers had versions.
+	ExpectedVersion    *int
 	Owner              *string
 	Products           []string
 	Question, Text     *string

@@ -1,9 +1,9 @@
 // The editor for product owners. It reads and writes only through the
 // public GraphQL API, sent to /beheer/graphql with the session cookie and
-// its CSRF token; every change carries the product's version as the page
-// last saw it (expectedVersion), so a newer change is never overwritten
-// unseen: the API answers CONFLICT, and the page shows what changed in
-// between and lets the owner redo their change on top.
+// its CSRF token; every change to a product or an answer carries its
+// version as the page last saw it (expectedVersion), so a newer change is
+// never overwritten unseen: the API answers CONFLICT, and the page shows what
+// changed in between and lets the owner redo their change on top.
 
 import { el } from '/dashboard/lib.js';
 
@@ -34,6 +34,8 @@ const TEXT = {
     conflictLead: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het product opende:',
     conflictAsk: 'Bekijk de wijzigingen. Sla daarna je eigen wijziging opnieuw op, bovenop de nieuwe stand, of laat haar vallen.',
     conflictRedo: 'Mijn wijziging opnieuw opslaan', conflictDrop: 'Mijn wijziging laten vallen',
+    conflictTitleAnswer: 'Iemand anders heeft dit antwoord intussen opgeslagen',
+    conflictLeadAnswer: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het antwoord opende:',
     saved: 'Opgeslagen.', nothingChanged: 'Er is niets veranderd.', loading: 'Bezig met laden…', failed: 'Er ging iets mis: ', overdue: 'verlopen',
     owner: 'Eigenaar', version: 'versie', checkFields: 'Niet opgeslagen: verbeter de velden met een melding.',
     forbidden: 'Dit mag je niet wijzigen: het product hoort niet bij jouw organisatie.',
@@ -94,6 +96,8 @@ const TEXT = {
     conflictLead: 'Your change has not been saved. This changed since you opened the product:',
     conflictAsk: 'Look at the changes. Then save your own change again, on top of the new state, or drop it.',
     conflictRedo: 'Save my change again', conflictDrop: 'Drop my change',
+    conflictTitleAnswer: 'Someone else saved this answer in the meantime',
+    conflictLeadAnswer: 'Your change has not been saved. This changed since you opened the answer:',
     saved: 'Saved.', nothingChanged: 'Nothing has changed.', loading: 'Loading…', failed: 'Something went wrong: ', overdue: 'overdue',
     owner: 'Owner', version: 'version', checkFields: 'Not saved: correct the fields with a message.',
     forbidden: "You may not change this: the product does not belong to your organization.",
@@ -199,7 +203,7 @@ const FRAGMENTS = {
   }`,
   C: 'fragment C on Change { id at entity action actor channel { code name nameEn } organization { name } fields { field old new } }',
   A: `fragment A on Answer {
-    id question text status visibility current reviewDue lastReviewed reviewIntervalDays keywords
+    id question text status visibility current reviewDue lastReviewed reviewIntervalDays keywords version updatedAt
     variants { channel text } owner { code name } products { slug name }
   }`,
   R: `fragment R on CallbackRequest {
@@ -215,6 +219,8 @@ const M = {
   updateProduct: `mutation Update($input: UpdateProductInput!) { updateProduct(input: $input) { ...P } }`,
   publishProduct: `mutation Publish($input: ProductStatusInput!) { publishProduct(input: $input) { ...P } }`,
   retireProduct: `mutation Retire($input: ProductStatusInput!) { retireProduct(input: $input) { ...P } }`,
+  updateAnswer: 'mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }',
+  createAnswer: 'mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }',
 };
 
 const state = { lang: localStorage.getItem('catalogus-lang') || 'nl', session: null, products: [], channels: [], product: null,
@@ -693,7 +699,7 @@ function showErrors(form, errors, rename = (f) => f) {
 // send runs a form's mutation and returns its data, or null when it failed:
 // errors with a code in fieldCodes go beside the form's fields (see
 // showErrors), others at its foot, FORBIDDEN in the words of forbidden.
-async function send(form, mutation, variables, { fieldCodes = ['BAD_USER_INPUT'], forbidden = '', rename } = {}) {
+async function send(form, mutation, variables, how = {}) {
   let r;
   try {
     r = await gql(mutation, variables);
@@ -702,28 +708,26 @@ async function send(form, mutation, variables, { fieldCodes = ['BAD_USER_INPUT']
     return null;
   }
   if (!r.errors.length) return r.data;
-  const code = r.errors[0].extensions?.code;
-  if (fieldCodes.includes(code)) showErrors(form, r.errors, rename);
-  else form.querySelector('.form-error').textContent = code === 'FORBIDDEN' && forbidden ? t(forbidden) : r.errors[0].message;
+  refuse(form, r.errors, how);
   return null;
 }
 
-// save runs a change with the version this page last saw. On CONFLICT it
-// keeps the change pending and shows what changed in between.
-async function save(form, change) {
-  clearErrors(form);
-  say('');
-  let r;
-  try {
-    r = await gql(change.mutation, { input: { ...change.input, expectedVersion: state.product.version } });
-  } catch (e) {
-    fail(e);
-    return false;
-  }
-  const code = r.errors[0]?.extensions?.code;
-  if (!r.errors.length) {
-    state.pending = null;
-    closeConflict();
+// refuse shows why the API refused a form's change (see send).
+function refuse(form, errors, { fieldCodes = ['BAD_USER_INPUT'], forbidden = '', notFound = '', rename } = {}) {
+  const code = errors[0].extensions?.code;
+  if (fieldCodes.includes(code)) showErrors(form, errors, rename);
+  else form.querySelector('.form-error').textContent = code === 'FORBIDDEN' && forbidden ? t(forbidden)
+    : code === 'NOT_FOUND' && notFound ? t(notFound) : errors[0].message;
+}
+
+// A record whose saves carry the version the page last saw: the product on
+// its page, or the answer in its form. Each says what its version is, what
+// follows a save, what changed since the page read it, what dropping one's
+// own change means, where the conflict box goes and in which words.
+const PRODUCT = {
+  title: 'conflictTitle', lead: 'conflictLead',
+  version: () => state.product.version,
+  async saved(data, change) {
     await loadProduct(state.product.slug);
     // Only the product form's own save refills it: saving a channel must not
     // throw away the owner's unsaved edits of the product's fields.
@@ -731,30 +735,62 @@ async function save(form, change) {
       fillProductForm();
       rememberLoadedFields();
     }
+  },
+  async between() {
+    const seen = state.seenChange;
+    await loadProduct(state.product.slug, { keepSeen: true });
+    const idx = state.changes.findIndex((c) => c.id === seen);
+    return idx < 0 ? state.changes : state.changes.slice(0, idx);
+  },
+  // From here on, the page has seen the changes it just showed.
+  seen() { state.seenChange = state.changes.length ? state.changes[0].id : null; },
+  async dropped() {
+    $('cell-form').hidden = true;
+    await loadProduct(state.product.slug);
+    fillProductForm();
+    rememberLoadedFields();
+  },
+  place: (box) => $('product-meta').after(box),
+  refusal: { forbidden: 'forbidden', notFound: 'notFound' },
+};
+
+// save runs a change of a subject (PRODUCT or ANSWER) with the version this
+// page last saw. On CONFLICT it keeps the change pending and shows what
+// changed in between.
+async function save(form, change, subject = PRODUCT) {
+  clearErrors(form);
+  say('');
+  let r;
+  try {
+    r = await gql(change.mutation, { input: { ...change.input, expectedVersion: subject.version() } });
+  } catch (e) {
+    fail(e);
+    return false;
+  }
+  if (!r.errors.length) {
+    state.pending = null;
+    closeConflict();
+    await subject.saved(r.data, change);
     say(t('saved'), 'saved');
     return true;
   }
-  if (code === 'CONFLICT') {
-    await showConflict(form, change);
+  if (r.errors[0].extensions?.code === 'CONFLICT') {
+    await showConflict(form, change, subject);
     return false;
   }
-  if (code === 'BAD_USER_INPUT') {
-    showErrors(form, r.errors);
-    return false;
-  }
-  const msg = code === 'FORBIDDEN' ? t('forbidden') : code === 'NOT_FOUND' ? t('notFound') : r.errors[0].message;
-  form.querySelector('.form-error').textContent = msg;
+  refuse(form, r.errors, { ...subject.refusal, ...change.refusal });
   return false;
 }
 
-async function showConflict(form, change) {
-  state.pending = { form, change };
-  const seen = state.seenChange;
-  await loadProduct(state.product.slug, { keepSeen: true });
-  const idx = state.changes.findIndex((c) => c.id === seen);
-  const between = idx < 0 ? state.changes : state.changes.slice(0, idx);
+async function showConflict(form, change, subject) {
+  state.pending = { form, change, subject };
+  const between = await subject.between();
   $('conflict-changes').replaceChildren(changeTable(between, 'conflict-table'));
   const box = $('conflict');
+  $('conflict-title').dataset.t = subject.title;
+  $('conflict-lead').dataset.t = subject.lead;
+  renderTexts();
+  subject.place(box);
   box.hidden = false;
   box.focus();
 }
@@ -767,20 +803,17 @@ function closeConflict() {
 async function redo() {
   const p = state.pending;
   if (!p) return;
-  // From here on, the page has seen the changes it just showed.
-  state.seenChange = state.changes.length ? state.changes[0].id : null;
+  p.subject.seen();
   closeConflict();
-  const ok = await save(p.form, p.change);
+  const ok = await save(p.form, p.change, p.subject);
   if (ok && p.form.id === 'cell-form') p.form.hidden = true;
 }
 
 async function drop() {
+  const p = state.pending;
   state.pending = null;
   closeConflict();
-  $('cell-form').hidden = true;
-  await loadProduct(state.product.slug);
-  fillProductForm();
-  rememberLoadedFields();
+  if (p) await p.subject.dropped();
 }
 
 // ---- Admin area: channels, organizations, locations, targets ----
@@ -1063,10 +1096,14 @@ const words = (s) => s.split(',').map((w) => w.trim()).filter(Boolean);
 // of the owning organization may; the API says so when not.
 function openAnswerForm(a) {
   $('callback-filer').replaceChildren();
+  // The answer as this form shows it: its version goes with every save.
+  state.answer = a;
+  state.pending = null;
+  closeConflict();
   const refs = state.refs;
   const mine = state.session.organization;
   const variants = new Map((a?.variants || []).map((v) => [v.channel, v.text]));
-  const form = el('form', { class: 'card form', id: 'answer-form', novalidate: true, 'data-id': a?.id || '' },
+  const form = el('form', { class: 'card form', id: 'answer-form', novalidate: true, 'data-id': a?.id || '', 'data-version': a?.version || '' },
     el('h3', { class: 'utrecht-heading-3' }, a ? t('editAnswer') : t('newAnswer')),
     el('div', { class: 'form-grid' },
       field('question', t('answerQuestion'), textarea('ae-question', a?.question, 2), true),
@@ -1121,29 +1158,92 @@ function answerInput(form, a) {
     question: $('ae-question').value.trim(), text: $('ae-text').value.trim(),
     variants: state.refs.channels.map((c) => ({ channel: c.code, text: $('ae-v-' + c.code).value.trim() })).filter((v) => v.text),
     visibility: $('ae-visibility').value, keywords: words($('ae-keywords').value),
-    products: [...$('ae-products').selectedOptions].map((o) => o.value),
+    products: [...$('ae-products').selectedOptions].map((o) => o.value).sort(),
     reviewIntervalDays: interval === '' ? null : days,
   };
   if (!a) return { ...input, owner: $('ae-owner').value, status: $('ae-status').value };
-  if ($('ae-owner').value !== a.owner.code) input.owner = $('ae-owner').value;
-  return { ...input, id: a.id, reviewed: $('ae-reviewed').checked };
+  // Only what the editor changed is sent, so that redoing it after a
+  // conflict leaves a colleague's changes to other fields standing.
+  const was = answerFields(a);
+  const changed = { id: a.id };
+  for (const [k, v] of Object.entries(input)) if (JSON.stringify(v) !== JSON.stringify(was[k])) changed[k] = v;
+  if ($('ae-owner').value !== a.owner.code) changed.owner = $('ae-owner').value;
+  if ($('ae-reviewed').checked) changed.reviewed = true;
+  return changed;
 }
+
+// answerFields is an answer as answerInput reads the form, to compare with.
+function answerFields(a) {
+  const order = state.refs.channels.map((c) => c.code);
+  const at = (code) => (order.includes(code) ? order.indexOf(code) : order.length);
+  return {
+    question: a.question, text: a.text,
+    variants: (a.variants || []).map((v) => ({ channel: v.channel, text: v.text })).sort((x, y) => at(x.channel) - at(y.channel)),
+    visibility: a.visibility, keywords: a.keywords || [], products: (a.products || []).map((p) => p.slug).sort(),
+    reviewIntervalDays: a.reviewIntervalDays,
+  };
+}
+
+// answerChanges lists what differs between two states of an answer in the
+// shape of the change log's fields (JSON values), for the conflict box.
+function answerChanges(was, now) {
+  const fields = [];
+  const add = (field, old, neu) => {
+    if (JSON.stringify(old) !== JSON.stringify(neu)) fields.push({ field, old: JSON.stringify(old ?? null), new: JSON.stringify(neu ?? null) });
+  };
+  const a = answerFields(was), b = answerFields(now);
+  for (const k of ['question', 'text', 'visibility', 'status', 'keywords', 'reviewIntervalDays', 'lastReviewed']) add(k, k in a ? a[k] : was[k], k in b ? b[k] : now[k]);
+  add('owner', was.owner.name, now.owner.name);
+  add('products', (was.products || []).map((p) => p.name), (now.products || []).map((p) => p.name));
+  const by = (x) => new Map(x.variants.map((v) => [v.channel, v.text]));
+  const va = by(a), vb = by(b);
+  for (const c of allChannels()) add(`${t('variantsTitle')}: ${channelName(c)}`, va.get(c.code), vb.get(c.code));
+  return fields;
+}
+
+// The answer open in its form (see PRODUCT).
+const ANSWER = {
+  title: 'conflictTitleAnswer', lead: 'conflictLeadAnswer',
+  version: () => state.answer.version,
+  async saved(data) {
+    openAnswerForm(data.updateAnswer);
+    $('answer-form').dataset.saved = 'true';
+    await searchAnswers();
+  },
+  // The answer as a colleague saved it, compared with the one this form
+  // was opened with; the form keeps what the editor typed.
+  async between() {
+    const d = await read('query One($id: ID!) { node(id: $id) { ... on Answer { ...A } } }', { id: state.answer.id });
+    if (!d.node) return [];
+    const was = state.answer;
+    state.answer = d.node;
+    return [{ id: 'answer-' + d.node.version, at: d.node.updatedAt, fields: answerChanges(was, d.node) }];
+  },
+  seen() {},
+  async dropped() { openAnswerForm(state.answer); },
+  place: (box) => $('answer-editor').before(box),
+  refusal: { fieldCodes: ['BAD_USER_INPUT', 'NOT_FOUND'], forbidden: 'forbiddenAnswer' },
+};
 
 async function saveAnswer(form, a, input) {
   clearErrors(form);
   say('');
-  const d = await send(form, a ? 'mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }'
-    : 'mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }', { input }, {
-    fieldCodes: ['BAD_USER_INPUT', 'NOT_FOUND'], forbidden: 'forbiddenAnswer',
-    // variants[i] is the i-th variant sent: the page shows it beside that channel's field.
-    rename: (f) => {
-      const m = /^variants\[(\d+)\]\.(text|channel)$/.exec(f || '');
-      return m && input.variants?.[m[1]] ? 'variant-' + input.variants[m[1]].channel : f;
-    },
-  });
+  // variants[i] is the i-th variant sent: the page shows it beside that channel's field.
+  const rename = (f) => {
+    const m = /^variants\[(\d+)\]\.(text|channel)$/.exec(f || '');
+    return m && input.variants?.[m[1]] ? 'variant-' + input.variants[m[1]].channel : f;
+  };
+  if (a) {
+    if (Object.keys(input).length === 1) {
+      say(t('nothingChanged'));
+      return;
+    }
+    await save(form, { mutation: M.updateAnswer, input, refusal: { rename } }, ANSWER);
+    return;
+  }
+  const d = await send(form, M.createAnswer, { input }, { ...ANSWER.refusal, rename });
   if (!d) return;
-  const saved = a ? d.updateAnswer : d.createAnswer;
-  openAnswerForm(saved);
+  openAnswerForm(d.createAnswer);
   $('answer-form').dataset.saved = 'true';
   say(t('saved'), 'saved');
   await searchAnswers();
