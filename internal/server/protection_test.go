@@ -149,6 +149,16 @@ func TestETags(t *testing.T) {
 	if r, body := getWith(t, page, map[string]string{"If-None-Match": etag}); r.StatusCode != http.StatusNotModified || body != "" {
 		t.Errorf("If-None-Match: status %d", r.StatusCode)
 	}
+	// Answers to POST are never revalidated by HTTP caches: no ETag there.
+	postBody, _ := json.Marshal(map[string]string{"query": `{ product(slug: "paspoort") { name version } }`})
+	posted, err := http.Post(w.url+"/graphql", "application/json", bytes.NewReader(postBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	posted.Body.Close()
+	if posted.StatusCode != http.StatusOK || posted.Header.Get("ETag") != "" {
+		t.Errorf("POST: status %d, ETag %q; want 200 and none", posted.StatusCode, posted.Header.Get("ETag"))
+	}
 	// A change anywhere in the catalogue gives a new ETag, so nobody keeps a stale page.
 	if r := call(t, w.url, w.editorA, `mutation { updateProduct(input: {product: "paspoort", expectedVersion: 1, name: "Paspoort aanvragen"}) { version } }`, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)

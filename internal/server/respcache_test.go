@@ -78,6 +78,16 @@ func TestResponseCache(t *testing.T) {
 		expect(a, `{ product(slug: "grofvuil") { name version } }`, nil, "miss")
 		expect(a, page, map[string]string{"Accept": "application/graphql-response+json"}, "miss")
 
+		// Kept, but without an ETag: nothing revalidates an answer to POST.
+		cached, err := http.Post(a+"/graphql", "application/json", strings.NewReader(jsonQuery(page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cached.Body.Close()
+		if cached.Header.Get("X-Cache") != "hit" || cached.Header.Get("ETag") != "" {
+			t.Errorf("a cached POST: X-Cache %q, ETag %q; want a hit without one", cached.Header.Get("X-Cache"), cached.Header.Get("ETag"))
+		}
+
 		// A body that does not say it is JSON is refused, also when its bytes
 		// equal a cached request's.
 		req, _ := http.NewRequest(http.MethodPost, a+"/graphql", strings.NewReader(jsonQuery(page)))
