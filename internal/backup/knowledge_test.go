@@ -91,31 +91,15 @@ func TestClosedCallbackRoundTripAfterRetention(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			clk := clock.NewManual(now)
 			src := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
-			var prod, web, req int
-			org := 0
-			as := func(at time.Time, who string, fn func(ctx context.Context, c *ent.Client) error) changelog.Step {
-				return changelog.Step{At: at, Actor: changelog.Actor{Name: who, OrganizationID: &org}, Apply: fn}
-			}
+			var h callbackHistory
+			var req int
 			steps := []changelog.Step{
-				{At: day(2022, 1, 3), Actor: changelog.System("seed"), Apply: func(ctx context.Context, c *ent.Client) error {
-					m := c.Organization.Create().SetCode("g").SetName("G").SetKind(organization.KindMUNICIPALITY).SaveX(ctx)
-					org = m.ID
-					web = c.Channel.Create().SetCode("website").SetName("W").SetNameEn("W").SaveX(ctx).ID
-					prod = fixture.ProductCreate(c, "p", m).SaveX(ctx).ID
-					return nil
-				}},
-				as(day(2022, 1, 10), "jan.jansen@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
-					r, err := c.CallbackRequest.Create().SetProductID(prod).SetQuestion("Stemmen?").SetChannelID(web).
-						SetReplyChannelID(web).SetContact("06-12345678").Save(ctx)
-					if err == nil {
-						req = r.ID
-					}
-					return err
-				}),
-				as(day(2022, 1, 11), "piet@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
+				h.seed(day(2022, 1, 3)),
+				h.file(day(2022, 1, 10), "jan.jansen@rotterdam.nl", "Stemmen?", &req),
+				h.as(day(2022, 1, 11), "piet@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
 					return c.CallbackRequest.UpdateOneID(req).SetStatus(callbackrequest.StatusASSIGNED).SetAssignee("marie@rotterdam.nl").Exec(ctx)
 				}),
-				as(day(2022, 2, 1), "piet@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
+				h.as(day(2022, 2, 1), "piet@rotterdam.nl", func(ctx context.Context, c *ent.Client) error {
 					return c.CallbackRequest.UpdateOneID(req).SetStatus(callbackrequest.StatusCLOSED).Exec(ctx)
 				}),
 			}
@@ -154,36 +138,17 @@ func TestOpenCallbackRoundTripAfterRetention(t *testing.T) {
 			ctx := context.Background()
 			clk := clock.NewManual(now)
 			src := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
-			var prod, web, open, closed int
-			org := 0
-			as := func(at time.Time, who string, fn func(ctx context.Context, c *ent.Client) error) changelog.Step {
-				return changelog.Step{At: at, Actor: changelog.Actor{Name: who, OrganizationID: &org}, Apply: fn}
-			}
-			file := func(at time.Time, question string, id *int) changelog.Step {
-				return as(at, jan, func(ctx context.Context, c *ent.Client) error {
-					r, err := c.CallbackRequest.Create().SetProductID(prod).SetQuestion(question).SetChannelID(web).
-						SetReplyChannelID(web).SetContactName("A. Bakker").SetContact("06-12345678").Save(ctx)
-					if err == nil {
-						*id = r.ID
-					}
-					return err
-				})
-			}
+			var h callbackHistory
+			var open, closed int
 			steps := []changelog.Step{
-				{At: day(2022, 1, 3), Actor: changelog.System("seed"), Apply: func(ctx context.Context, c *ent.Client) error {
-					m := c.Organization.Create().SetCode("g").SetName("G").SetKind(organization.KindMUNICIPALITY).SaveX(ctx)
-					org = m.ID
-					web = c.Channel.Create().SetCode("website").SetName("W").SetNameEn("W").SaveX(ctx).ID
-					prod = fixture.ProductCreate(c, "p", m).SaveX(ctx).ID
-					return nil
-				}},
-				file(day(2022, 1, 10), "Nog steeds open?", &open),
-				as(day(2022, 1, 11), piet, func(ctx context.Context, c *ent.Client) error {
+				h.seed(day(2022, 1, 3)),
+				h.file(day(2022, 1, 10), jan, "Nog steeds open?", &open),
+				h.as(day(2022, 1, 11), piet, func(ctx context.Context, c *ent.Client) error {
 					return c.CallbackRequest.UpdateOneID(open).SetStatus(callbackrequest.StatusASSIGNED).SetAssignee(marie).Exec(ctx)
 				}),
 				// One closed long ago beside it: its names become pseudonyms.
-				file(day(2022, 1, 12), "Allang gesloten?", &closed),
-				as(day(2022, 2, 1), piet, func(ctx context.Context, c *ent.Client) error {
+				h.file(day(2022, 1, 12), jan, "Allang gesloten?", &closed),
+				h.as(day(2022, 2, 1), piet, func(ctx context.Context, c *ent.Client) error {
 					return c.CallbackRequest.UpdateOneID(closed).SetStatus(callbackrequest.StatusCLOSED).Exec(ctx)
 				}),
 			}
@@ -224,7 +189,7 @@ func TestOpenCallbackRoundTripAfterRetention(t *testing.T) {
 			// pseudonym his filing has in the log: the restored database
 			// pseudonymises as the original did.
 			restored := dst.Client.CallbackRequest.Query().Where(callbackrequest.Question("Nog steeds open?")).OnlyX(allow())
-			closing := []changelog.Step{as(now, piet, func(ctx context.Context, c *ent.Client) error {
+			closing := []changelog.Step{h.as(now, piet, func(ctx context.Context, c *ent.Client) error {
 				return c.CallbackRequest.UpdateOneID(restored.ID).SetStatus(callbackrequest.StatusCLOSED).Exec(ctx)
 			})}
 			if err := changelog.Import(ctx, dst.Client, closing, changelog.ImportOptions{}); err != nil {
@@ -269,6 +234,37 @@ func TestOpenCallbackRoundTripAfterRetention(t *testing.T) {
 
 // callbacksOf lists the call-back requests with the fields a restore must
 // keep, by question.
+// callbackHistory writes a change log of call-back requests: a municipality
+// with a website channel and a product, as the seed, then what named
+// colleagues did.
+type callbackHistory struct{ org, prod, web int }
+
+func (h *callbackHistory) seed(at time.Time) changelog.Step {
+	return changelog.Step{At: at, Actor: changelog.System("seed"), Apply: func(ctx context.Context, c *ent.Client) error {
+		m := c.Organization.Create().SetCode("g").SetName("G").SetKind(organization.KindMUNICIPALITY).SaveX(ctx)
+		h.org = m.ID
+		h.web = c.Channel.Create().SetCode("website").SetName("W").SetNameEn("W").SaveX(ctx).ID
+		h.prod = fixture.ProductCreate(c, "p", m).SaveX(ctx).ID
+		return nil
+	}}
+}
+
+func (h *callbackHistory) as(at time.Time, who string, fn func(ctx context.Context, c *ent.Client) error) changelog.Step {
+	return changelog.Step{At: at, Actor: changelog.Actor{Name: who, OrganizationID: &h.org}, Apply: fn}
+}
+
+// file has who file a request about the product, kept in *id.
+func (h *callbackHistory) file(at time.Time, who, question string, id *int) changelog.Step {
+	return h.as(at, who, func(ctx context.Context, c *ent.Client) error {
+		r, err := c.CallbackRequest.Create().SetProductID(h.prod).SetQuestion(question).SetChannelID(h.web).
+			SetReplyChannelID(h.web).SetContactName("A. Bakker").SetContact("06-12345678").Save(ctx)
+		if err == nil {
+			*id = r.ID
+		}
+		return err
+	})
+}
+
 func callbacksOf(t *testing.T, c *ent.Client) []string {
 	t.Helper()
 	rs, err := c.CallbackRequest.Query().Order(ent.Asc(callbackrequest.FieldQuestion)).All(allow())
