@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,18 +11,25 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
 
+// pgConn is one connection of the service's pool on PostgreSQL, so that
+// what it prepared can be seen.
+func pgConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	conn, err := storetest.Open(t, "postgres").SQL.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 // TestPostgresKeepsPreparedStatements: a repeated query is prepared once per
 // connection and gives the right answers; a statement whose table gained a
 // column since it was prepared is prepared anew instead of failing; the
 // cache stays bounded.
 func TestPostgresKeepsPreparedStatements(t *testing.T) {
-	db := storetest.Open(t, "postgres")
 	ctx := context.Background()
-	conn, err := db.SQL.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := pgConn(t)
 	prepared := func() int {
 		t.Helper()
 		var n int
@@ -85,13 +93,8 @@ func TestPostgresKeepsPreparedStatements(t *testing.T) {
 // statements on a generic plan, planned once, unless the database URL says
 // otherwise.
 func TestPostgresPlansOnce(t *testing.T) {
-	db := storetest.Open(t, "postgres")
 	ctx := context.Background()
-	conn, err := db.SQL.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := pgConn(t)
 	const q = "SELECT count(*) FROM pg_class WHERE oid = ANY($1::oid[]) OR relname = $2"
 	for range 3 {
 		var n int
@@ -100,7 +103,7 @@ func TestPostgresPlansOnce(t *testing.T) {
 		}
 	}
 	var generic, custom int
-	err = conn.QueryRowContext(ctx, "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", q).Scan(&generic, &custom)
+	err := conn.QueryRowContext(ctx, "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", q).Scan(&generic, &custom)
 	if err != nil {
 		t.Fatal(err)
 	}
