@@ -208,6 +208,9 @@ type Service struct {
 	countryMu         sync.Mutex
 	country           map[int]*municipalityCounts
 	countryEverything int64
+
+	// The aggregates Report keeps between calls (kept.go).
+	kept keptAggregates
 }
 
 // Report computes the coverage at at.
@@ -218,7 +221,7 @@ func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	agg, err := s.aggregate(ctx, sc, at)
+	agg, err := s.aggregateKept(ctx, sc, at, "now")
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +277,7 @@ func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, 
 		return nil, err
 	}
 	if r.Target != nil {
-		before, err := s.aggregate(ctx, sc, at.Add(-PaceWindow))
+		before, err := s.aggregateKept(ctx, sc, at.Add(-PaceWindow), "then")
 		if err != nil {
 			return nil, err
 		}

@@ -246,6 +246,30 @@ func compareReports(t *testing.T, label string, got, want *coverage.Report) {
 	}
 }
 
+// checkReport holds Report's figures and projection for f at at to the
+// independent computation's.
+func checkReport(t *testing.T, s *coverage.Service, b *brute, f coverage.Filter, at time.Time) {
+	t.Helper()
+	label := fmt.Sprintf("at %s filter %+v", at.Format(time.RFC3339), describe(f))
+	got, err := s.Report(context.Background(), f, at)
+	if err != nil {
+		t.Fatalf("%s: %v", label, err)
+	}
+	compareReports(t, label, got, b.report(f, at))
+	target, pace, toGo, required, completion, onTrack := b.projection(f, at)
+	if (got.Target == nil) != (target == nil) {
+		t.Fatalf("%s: target %+v, want %+v", label, got.Target, target)
+	}
+	if target != nil {
+		p := got.Projection
+		if *got.Target != *target || math.Abs(p.PacePerWeek-pace) > 1e-9 || p.CellsToGo != toGo ||
+			!eqFloat(p.RequiredPacePerWeek, required) || !eqTime(p.ProjectedCompletion, completion) || p.OnTrack != onTrack {
+			t.Errorf("%s: projection %+v (required %v, completion %v)\nwant pace %v toGo %d required %v completion %v onTrack %v",
+				label, p, deref(p.RequiredPacePerWeek), p.ProjectedCompletion, pace, toGo, deref(required), completion, onTrack)
+		}
+	}
+}
+
 func svc(db *store.DB) *coverage.Service {
 	return &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect}
 }
@@ -275,26 +299,7 @@ func propertyRounds(t *testing.T, d string, rounds int) {
 				s := svc(db)
 				ctx := context.Background()
 				for range 8 {
-					f := w.randomFilter(r)
-					at := w.randomMoment(r)
-					label := fmt.Sprintf("at %s filter %+v", at.Format(time.RFC3339), describe(f))
-					got, err := s.Report(ctx, f, at)
-					if err != nil {
-						t.Fatalf("%s: %v", label, err)
-					}
-					compareReports(t, label, got, b.report(f, at))
-					target, pace, toGo, required, completion, onTrack := b.projection(f, at)
-					if (got.Target == nil) != (target == nil) {
-						t.Fatalf("%s: target %+v, want %+v", label, got.Target, target)
-					}
-					if target != nil {
-						p := got.Projection
-						if *got.Target != *target || math.Abs(p.PacePerWeek-pace) > 1e-9 || p.CellsToGo != toGo ||
-							!eqFloat(p.RequiredPacePerWeek, required) || !eqTime(p.ProjectedCompletion, completion) || p.OnTrack != onTrack {
-							t.Errorf("%s: projection %+v (required %v, completion %v)\nwant pace %v toGo %d required %v completion %v onTrack %v",
-								label, p, deref(p.RequiredPacePerWeek), p.ProjectedCompletion, pace, toGo, deref(required), completion, onTrack)
-						}
-					}
+					checkReport(t, s, b, w.randomFilter(r), w.randomMoment(r))
 				}
 				// Gap lists, paged five at a time, equal today's cells in order.
 				for range 2 {

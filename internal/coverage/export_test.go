@@ -1,0 +1,8 @@
+package coverage
+
+// Counted is how many aggregates s counted rather than reused.
+func (s *Service) Counted() int {
+	s.kept.mu.Lock()
+	defer s.kept.mu.Unlock()
+	return s.kept.counted
+}

@@ -1,0 +1,155 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Dashboards ask the same question again and again: the coverage of a
+// municipality now, and (for the projection) twelve weeks earlier. Each
+// answer is a statement over the whole change log of the municipality
+// (~50-100 ms), while between two questions usually nothing happened. So
+// Report keeps the last aggregate per scope and moment kind, and uses it for
+// a later moment when the log proves nothing in between could change it:
+//
+//   - the municipality's version and the version of changes to every
+//     municipality (channels) are the ones it was counted under: no commit
+//     since then touched what it counts;
+//   - no product, availability or channel event of the municipality has a
+//     recorded time between the moment it was counted for and the moment
+//     asked (events committed before the count but recorded later, as a
+//     question about the past sees them).
+//
+// The versions are read before counting, so an aggregate is never kept
+// under a version newer than itself.
+
+// keptAggregates are the aggregates Report keeps between calls.
+type keptAggregates struct {
+	mu sync.Mutex
+	m  map[string]*keptAggregate
+	// counted is how many aggregates were counted rather than reused; tests
+	// read it.
+	counted int
+}
+
+type keptAggregate struct {
+	at       time.Time
+	versions [2]int64
+	agg      *aggregates
+}
+
+// maxKept bounds the scopes kept: a dashboard asks a few dozen.
+const maxKept = 256
+
+// aggregateKept is aggregate, reusing a kept one when nothing in the log can
+// have changed it. kind tells the moments of one scope apart ("now" and
+// "then"), so that the two do not push each other out.
+func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, kind string) (*aggregates, error) {
+	versions, err := s.scopeVersions(ctx, sc.Municipality)
+	if err != nil {
+		return nil, err
+	}
+	key := kind + " " + sc.key()
+	s.kept.mu.Lock()
+	k := s.kept.m[key]
+	s.kept.mu.Unlock()
+	if k != nil && k.versions == versions && !at.Before(k.at) {
+		quiet, err := s.quietBetween(ctx, sc.Municipality, k.at, at)
+		if err != nil {
+			return nil, err
+		}
+		if quiet {
+			return k.agg, nil
+		}
+	}
+	agg, err := s.aggregate(ctx, sc, at)
+	if err != nil {
+		return nil, err
+	}
+	s.kept.mu.Lock()
+	defer s.kept.mu.Unlock()
+	if s.kept.m == nil || len(s.kept.m) >= maxKept {
+		s.kept.m = map[string]*keptAggregate{}
+	}
+	s.kept.m[key] = &keptAggregate{at: at, versions: versions, agg: agg}
+	s.kept.counted++
+	return agg, nil
+}
+
+// scopeVersions reads the municipality's version and the version of changes
+// to every municipality.
+func (s *Service) scopeVersions(ctx context.Context, municipality int) ([2]int64, error) {
+	var v [2]int64
+	rows, err := s.Client.QueryContext(ctx,
+		"SELECT municipality_id, version FROM municipality_version WHERE municipality_id IN ($1, 0)", municipality)
+	if err != nil {
+		return v, fmt.Errorf("coverage: reading the versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, version int64
+		if err := rows.Scan(&id, &version); err != nil {
+			return v, err
+		}
+		if id == 0 {
+			v[1] = version
+		} else {
+			v[0] = version
+		}
+	}
+	return v, rows.Err()
+}
+
+// quietBetween reports whether the log has no event that counts for the
+// municipality's coverage recorded after from and up to to.
+func (s *Service) quietBetween(ctx context.Context, municipality int, from, to time.Time) (bool, error) {
+	if !to.After(from) {
+		return true, nil
+	}
+	rows, err := s.Client.QueryContext(ctx, `SELECT id FROM change_events
+WHERE ((municipality_id = $1 AND entity IN ('PRODUCT', 'AVAILABILITY')) OR entity = 'CHANNEL')
+	AND recorded_at > $2 AND recorded_at <= $3
+LIMIT 1`, municipality, from, to)
+	if err != nil {
+		return false, fmt.Errorf("coverage: looking for changes: %w", err)
+	}
+	defer rows.Close()
+	found := rows.Next()
+	return !found, rows.Err()
+}
+
+// key names what a scope counts: the same key, the same aggregate at the
+// same moment.
+func (sc *scope) key() string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(sc.Municipality))
+	b.WriteString(" owners")
+	if sc.owners == nil {
+		b.WriteString(" all")
+	}
+	owners := slices.Clone(sc.owners)
+	slices.Sort(owners)
+	for _, id := range owners {
+		b.WriteString(" " + strconv.Itoa(id))
+	}
+	if sc.Theme != nil {
+		b.WriteString(" theme " + strconv.Quote(*sc.Theme))
+	}
+	if sc.Audience != nil {
+		b.WriteString(" audience " + string(*sc.Audience))
+	}
+	if sc.Channels != nil {
+		channels := slices.Clone(sc.Channels)
+		slices.Sort(channels)
+		b.WriteString(" channels")
+		for _, id := range channels {
+			b.WriteString(" " + strconv.Itoa(id))
+		}
+	}
+	return b.String()
+}
