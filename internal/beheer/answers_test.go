@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -122,29 +121,8 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 			t.Fatalf("the seed's answer has %d variants; the test needs several", len(first.Variants))
 		}
 
-		ctx, problems := browser(t)
-		run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-			t.Helper()
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := chromedp.Do(sctx, steps...); err != nil {
-				t.Fatalf("%s: %v (browser: %v)", what, err, problems())
-			}
-		}
-		eval := func(js string) string {
-			t.Helper()
-			s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-			if err != nil {
-				t.Fatalf("%s: %v", js, err)
-			}
-			return s
-		}
-		poll := func(what, js string) {
-			t.Helper()
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-				t.Fatalf("waiting for %s: %v (browser: %v)", what, err, problems())
-			}
-		}
+		b := newTab(t)
+		ctx, run, eval, poll := b.ctx, b.run, b.eval, b.poll
 		choose := func(sel string, values ...string) {
 			t.Helper()
 			b, _ := json.Marshal(values)
@@ -429,7 +407,7 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		if a, err := db.Client.Answer.Get(allow, seeded.ID); err != nil || !a.UpdatedAt.Equal(reviewed.UpdatedAt) {
 			t.Errorf("another cluster's editor changed the answer: %+v (%v)", a, err)
 		}
-		if p := problems(); len(p) > 0 {
+		if p := b.problems(); len(p) > 0 {
 			t.Errorf("the browser reported:\n%s", strings.Join(p, "\n"))
 		}
 	})

@@ -81,6 +81,47 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	}
 }
 
+// tab drives the browser of browser(t): every step that fails ends the test
+// with what the browser reported meanwhile.
+type tab struct {
+	t        *testing.T
+	ctx      context.Context
+	problems func() []string
+}
+
+func newTab(t *testing.T) tab {
+	t.Helper()
+	ctx, problems := browser(t)
+	return tab{t, ctx, problems}
+}
+
+// run does steps; a step that cannot happen fails in a minute, not at the
+// test's end.
+func (b tab) run(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	sctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v (browser: %v)", what, err, b.problems())
+	}
+}
+
+func (b tab) eval(js string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("%s: %v", js, err)
+	}
+	return s
+}
+
+func (b tab) poll(what, js string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		b.t.Fatalf("waiting for %s: %v (browser: %v)", what, err, b.problems())
+	}
+}
+
 // cast is what the test needs from the seed: a cluster, one of its published
 // products, a channel on which that product is not yet PLANNED, a second
 // channel, and a published product of another cluster.
@@ -163,30 +204,8 @@ func TestEditorInABrowser(t *testing.T) {
 		k := pick(t, db)
 		idp := signintest.Start(t)
 		base := idp.Server(t, db, nil, server.Config{ResponseCacheBytes: 4 << 20})
-		ctx, problems := browser(t)
-		run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-			t.Helper()
-			// A step that cannot happen fails in a minute, not at the test's end.
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := chromedp.Do(sctx, steps...); err != nil {
-				t.Fatalf("%s: %v (browser: %v)", what, err, problems())
-			}
-		}
-		eval := func(js string) string {
-			t.Helper()
-			s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-			if err != nil {
-				t.Fatalf("%s: %v", js, err)
-			}
-			return s
-		}
-		poll := func(what, js string) {
-			t.Helper()
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-				t.Fatalf("waiting for %s: %v (browser: %v)", what, err, problems())
-			}
-		}
+		b := newTab(t)
+		ctx, run, eval, poll := b.ctx, b.run, b.eval, b.poll
 		choose := func(sel, value string) {
 			t.Helper()
 			b, _ := json.Marshal(value)
@@ -320,7 +339,7 @@ func TestEditorInABrowser(t *testing.T) {
 
 		// Signing out ends the session.
 		run("signing out", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#logout`), chromedp.Click(`#logout button`), chromedp.WaitVisible(`#sign-in`))
-		if p := problems(); len(p) > 0 {
+		if p := b.problems(); len(p) > 0 {
 			t.Errorf("the browser reported:\n%s", strings.Join(p, "\n"))
 		}
 	})
@@ -358,21 +377,8 @@ func TestAdminAreaInABrowser(t *testing.T) {
 		k := fixture.New(t, db.Client)
 		idp := signintest.Start(t)
 		base := idp.Server(t, db, nil, server.Config{})
-		ctx, problems := browser(t)
-		run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-			t.Helper()
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := chromedp.Do(sctx, steps...); err != nil {
-				t.Fatalf("%s: %v (browser: %v)", what, err, problems())
-			}
-		}
-		poll := func(what, js string) {
-			t.Helper()
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-				t.Fatalf("waiting for %s: %v (browser: %v)", what, err, problems())
-			}
-		}
+		b := newTab(t)
+		ctx, run, poll := b.ctx, b.run, b.poll
 		allow := auth.Allow(context.Background())
 
 		idp.Person("beheer@rotterdam.nl", signintest.AdminGroup)
@@ -406,7 +412,7 @@ func TestAdminAreaInABrowser(t *testing.T) {
 		if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('nav-admin').hidden`)); err != nil || !hidden {
 			t.Errorf("an editor is offered the admin area (%v)", err)
 		}
-		if p := problems(); len(p) > 0 {
+		if p := b.problems(); len(p) > 0 {
 			t.Errorf("the browser reported:\n%s", strings.Join(p, "\n"))
 		}
 	})
