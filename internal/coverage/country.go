@@ -154,9 +154,14 @@ type themeProducts struct {
 }
 
 // municipalityVersions reads the version of every municipality that ever
-// changed, and the version of changes that concern them all (channels).
-func (s *Service) municipalityVersions(ctx context.Context) (map[int]int64, int64, error) {
-	rows, err := s.Client.QueryContext(ctx, "SELECT municipality_id, version FROM municipality_version")
+// changed (or of the one given), and the version of changes that concern
+// them all (channels).
+func (s *Service) municipalityVersions(ctx context.Context, only ...int) (map[int]int64, int64, error) {
+	q, args := "SELECT municipality_id, version FROM municipality_version", []any{}
+	if len(only) == 1 {
+		q, args = q+" WHERE municipality_id IN ($1, 0)", []any{only[0]}
+	}
+	rows, err := s.Client.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("coverage: reading the municipalities' versions: %w", err)
 	}

@@ -50,10 +50,11 @@ const maxKept = 256
 // have changed it. kind tells the moments of one scope apart ("now" and
 // "then"), so that the two do not push each other out.
 func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, kind string) (*aggregates, error) {
-	versions, err := s.scopeVersions(ctx, sc.Municipality)
+	byMunicipality, everything, err := s.municipalityVersions(ctx, sc.Municipality)
 	if err != nil {
 		return nil, err
 	}
+	versions := [2]int64{byMunicipality[sc.Municipality], everything}
 	key := kind + " " + sc.key()
 	s.kept.mu.Lock()
 	k := s.kept.m[key]
@@ -79,30 +80,6 @@ func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, ki
 	s.kept.m[key] = &keptAggregate{at: at, versions: versions, agg: agg}
 	s.kept.counted++
 	return agg, nil
-}
-
-// scopeVersions reads the municipality's version and the version of changes
-// to every municipality.
-func (s *Service) scopeVersions(ctx context.Context, municipality int) ([2]int64, error) {
-	var v [2]int64
-	rows, err := s.Client.QueryContext(ctx,
-		"SELECT municipality_id, version FROM municipality_version WHERE municipality_id IN ($1, 0)", municipality)
-	if err != nil {
-		return v, fmt.Errorf("coverage: reading the versions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, version int64
-		if err := rows.Scan(&id, &version); err != nil {
-			return v, err
-		}
-		if id == 0 {
-			v[1] = version
-		} else {
-			v[0] = version
-		}
-	}
-	return v, rows.Err()
 }
 
 // quietBetween reports whether the log has no event that counts for the
