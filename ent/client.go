@@ -22,6 +22,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/editorsession"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -54,6 +55,8 @@ type Client struct {
 	Channel *ChannelClient
 	// ContactVolume is the client for interacting with the ContactVolume builders.
 	ContactVolume *ContactVolumeClient
+	// EditorSession is the client for interacting with the EditorSession builders.
+	EditorSession *EditorSessionClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
 	// Organization is the client for interacting with the Organization builders.
@@ -88,6 +91,7 @@ func (c *Client) init() {
 	c.ChangeEvent = NewChangeEventClient(c.config)
 	c.Channel = NewChannelClient(c.config)
 	c.ContactVolume = NewContactVolumeClient(c.config)
+	c.EditorSession = NewEditorSessionClient(c.config)
 	c.Location = NewLocationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Product = NewProductClient(c.config)
@@ -203,6 +207,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ChangeEvent:        NewChangeEventClient(cfg),
 		Channel:            NewChannelClient(cfg),
 		ContactVolume:      NewContactVolumeClient(cfg),
+		EditorSession:      NewEditorSessionClient(cfg),
 		Location:           NewLocationClient(cfg),
 		Organization:       NewOrganizationClient(cfg),
 		Product:            NewProductClient(cfg),
@@ -237,6 +242,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ChangeEvent:        NewChangeEventClient(cfg),
 		Channel:            NewChannelClient(cfg),
 		ContactVolume:      NewContactVolumeClient(cfg),
+		EditorSession:      NewEditorSessionClient(cfg),
 		Location:           NewLocationClient(cfg),
 		Organization:       NewOrganizationClient(cfg),
 		Product:            NewProductClient(cfg),
@@ -275,8 +281,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
-		c.Channel, c.ContactVolume, c.Location, c.Organization, c.Product,
-		c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target, c.UPLEntry,
+		c.Channel, c.ContactVolume, c.EditorSession, c.Location, c.Organization,
+		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target,
+		c.UPLEntry,
 	} {
 		n.Use(hooks...)
 	}
@@ -287,8 +294,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
-		c.Channel, c.ContactVolume, c.Location, c.Organization, c.Product,
-		c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target, c.UPLEntry,
+		c.Channel, c.ContactVolume, c.EditorSession, c.Location, c.Organization,
+		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target,
+		c.UPLEntry,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -311,6 +319,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Channel.mutate(ctx, m)
 	case *ContactVolumeMutation:
 		return c.ContactVolume.mutate(ctx, m)
+	case *EditorSessionMutation:
+		return c.EditorSession.mutate(ctx, m)
 	case *LocationMutation:
 		return c.Location.mutate(ctx, m)
 	case *OrganizationMutation:
@@ -1555,6 +1565,140 @@ func (c *ContactVolumeClient) mutate(ctx context.Context, m *ContactVolumeMutati
 		return (&ContactVolumeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ContactVolume mutation op: %q", m.Op())
+	}
+}
+
+// EditorSessionClient is a client for the EditorSession schema.
+type EditorSessionClient struct {
+	config
+}
+
+// NewEditorSessionClient returns a client for the EditorSession from the given config.
+func NewEditorSessionClient(c config) *EditorSessionClient {
+	return &EditorSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `editorsession.Hooks(f(g(h())))`.
+func (c *EditorSessionClient) Use(hooks ...Hook) {
+	c.hooks.EditorSession = append(c.hooks.EditorSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `editorsession.Intercept(f(g(h())))`.
+func (c *EditorSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EditorSession = append(c.inters.EditorSession, interceptors...)
+}
+
+// Create returns a builder for creating a EditorSession entity.
+func (c *EditorSessionClient) Create() *EditorSessionCreate {
+	mutation := newEditorSessionMutation(c.config, OpCreate)
+	return &EditorSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EditorSession entities.
+func (c *EditorSessionClient) CreateBulk(builders ...*EditorSessionCreate) *EditorSessionCreateBulk {
+	return &EditorSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EditorSessionClient) MapCreateBulk(slice any, setFunc func(*EditorSessionCreate, int)) *EditorSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EditorSessionCreateBulk{err: fmt.Errorf("calling to EditorSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EditorSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EditorSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EditorSession.
+func (c *EditorSessionClient) Update() *EditorSessionUpdate {
+	mutation := newEditorSessionMutation(c.config, OpUpdate)
+	return &EditorSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EditorSessionClient) UpdateOne(_m *EditorSession) *EditorSessionUpdateOne {
+	mutation := newEditorSessionMutation(c.config, OpUpdateOne, withEditorSession(_m))
+	return &EditorSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EditorSessionClient) UpdateOneID(id int) *EditorSessionUpdateOne {
+	mutation := newEditorSessionMutation(c.config, OpUpdateOne, withEditorSessionID(id))
+	return &EditorSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EditorSession.
+func (c *EditorSessionClient) Delete() *EditorSessionDelete {
+	mutation := newEditorSessionMutation(c.config, OpDelete)
+	return &EditorSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EditorSessionClient) DeleteOne(_m *EditorSession) *EditorSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EditorSessionClient) DeleteOneID(id int) *EditorSessionDeleteOne {
+	builder := c.Delete().Where(editorsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EditorSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for EditorSession.
+func (c *EditorSessionClient) Query() *EditorSessionQuery {
+	return &EditorSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEditorSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EditorSession entity by its id.
+func (c *EditorSessionClient) Get(ctx context.Context, id int) (*EditorSession, error) {
+	return c.Query().Where(editorsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EditorSessionClient) GetX(ctx context.Context, id int) *EditorSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *EditorSessionClient) Hooks() []Hook {
+	hooks := c.hooks.EditorSession
+	return append(hooks[:len(hooks):len(hooks)], editorsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EditorSessionClient) Interceptors() []Interceptor {
+	return c.inters.EditorSession
+}
+
+func (c *EditorSessionClient) mutate(ctx context.Context, m *EditorSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EditorSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EditorSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EditorSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EditorSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EditorSession mutation op: %q", m.Op())
 	}
 }
 
@@ -2906,13 +3050,14 @@ func (c *UPLEntryClient) mutate(ctx context.Context, m *UPLEntryMutation) (Value
 type (
 	hooks struct {
 		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
-		ContactVolume, Location, Organization, Product, SatisfactionTarget,
-		SecurityEvent, SurveyResult, Target, UPLEntry []ent.Hook
+		ContactVolume, EditorSession, Location, Organization, Product,
+		SatisfactionTarget, SecurityEvent, SurveyResult, Target, UPLEntry []ent.Hook
 	}
 	inters struct {
 		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
-		ContactVolume, Location, Organization, Product, SatisfactionTarget,
-		SecurityEvent, SurveyResult, Target, UPLEntry []ent.Interceptor
+		ContactVolume, EditorSession, Location, Organization, Product,
+		SatisfactionTarget, SecurityEvent, SurveyResult, Target,
+		UPLEntry []ent.Interceptor
 	}
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/editorsession"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -94,6 +95,7 @@ func checkColumn(t, c string) error {
 			changeevent.Table:        changeevent.ValidColumn,
 			channel.Table:            channel.ValidColumn,
 			contactvolume.Table:      contactvolume.ValidColumn,
+			editorsession.Table:      editorsession.ValidColumn,
 			location.Table:           location.ValidColumn,
 			organization.Table:       organization.ValidColumn,
 			product.Table:            product.ValidColumn,

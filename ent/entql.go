@@ -10,6 +10,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/editorsession"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -207,6 +208,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   editorsession.Table,
+			Columns: editorsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: editorsession.FieldID,
+			},
+		},
+		Type: "EditorSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			editorsession.FieldSecretHash:       {Type: field.TypeString, Column: editorsession.FieldSecretHash},
+			editorsession.FieldName:             {Type: field.TypeString, Column: editorsession.FieldName},
+			editorsession.FieldRole:             {Type: field.TypeEnum, Column: editorsession.FieldRole},
+			editorsession.FieldOrganizationCode: {Type: field.TypeString, Column: editorsession.FieldOrganizationCode},
+			editorsession.FieldDev:              {Type: field.TypeBool, Column: editorsession.FieldDev},
+			editorsession.FieldSubject:          {Type: field.TypeString, Column: editorsession.FieldSubject},
+			editorsession.FieldProviderSession:  {Type: field.TypeString, Column: editorsession.FieldProviderSession},
+			editorsession.FieldCreatedAt:        {Type: field.TypeTime, Column: editorsession.FieldCreatedAt},
+			editorsession.FieldExpiresAt:        {Type: field.TypeTime, Column: editorsession.FieldExpiresAt},
+			editorsession.FieldCheckedAt:        {Type: field.TypeTime, Column: editorsession.FieldCheckedAt},
+			editorsession.FieldCredentials:      {Type: field.TypeBytes, Column: editorsession.FieldCredentials},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   location.Table,
 			Columns: location.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -229,7 +254,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			location.FieldMunicipalityID: {Type: field.TypeInt, Column: location.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -248,7 +273,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldParentID:  {Type: field.TypeInt, Column: organization.FieldParentID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -275,7 +300,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldUplEntryID:     {Type: field.TypeInt, Column: product.FieldUplEntryID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   satisfactiontarget.Table,
 			Columns: satisfactiontarget.Columns,
@@ -296,7 +321,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			satisfactiontarget.FieldMunicipalityID: {Type: field.TypeInt, Column: satisfactiontarget.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   securityevent.Table,
 			Columns: securityevent.Columns,
@@ -314,7 +339,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			securityevent.FieldOccurredAt: {Type: field.TypeTime, Column: securityevent.FieldOccurredAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyresult.Table,
 			Columns: surveyresult.Columns,
@@ -343,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyresult.FieldNpsDetractors:            {Type: field.TypeInt, Column: surveyresult.FieldNpsDetractors},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -364,7 +389,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldMunicipalityID: {Type: field.TypeInt, Column: target.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   uplentry.Table,
 			Columns: uplentry.Columns,
@@ -1783,6 +1808,101 @@ func (f *ContactVolumeFilter) WhereHasOrganizationWith(preds ...predicate.Organi
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EditorSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EditorSessionQuery builder.
+func (_q *EditorSessionQuery) Filter() *EditorSessionFilter {
+	return &EditorSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EditorSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EditorSessionMutation builder.
+func (m *EditorSessionMutation) Filter() *EditorSessionFilter {
+	return &EditorSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// EditorSessionFilter provides a generic filtering capability at runtime for EditorSessionQuery.
+type EditorSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EditorSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EditorSessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(editorsession.FieldID))
+}
+
+// WhereSecretHash applies the entql string predicate on the secret_hash field.
+func (f *EditorSessionFilter) WhereSecretHash(p entql.StringP) {
+	f.Where(p.Field(editorsession.FieldSecretHash))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *EditorSessionFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(editorsession.FieldName))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *EditorSessionFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(editorsession.FieldRole))
+}
+
+// WhereOrganizationCode applies the entql string predicate on the organization_code field.
+func (f *EditorSessionFilter) WhereOrganizationCode(p entql.StringP) {
+	f.Where(p.Field(editorsession.FieldOrganizationCode))
+}
+
+// WhereDev applies the entql bool predicate on the dev field.
+func (f *EditorSessionFilter) WhereDev(p entql.BoolP) {
+	f.Where(p.Field(editorsession.FieldDev))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *EditorSessionFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(editorsession.FieldSubject))
+}
+
+// WhereProviderSession applies the entql string predicate on the provider_session field.
+func (f *EditorSessionFilter) WhereProviderSession(p entql.StringP) {
+	f.Where(p.Field(editorsession.FieldProviderSession))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EditorSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(editorsession.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *EditorSessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(editorsession.FieldExpiresAt))
+}
+
+// WhereCheckedAt applies the entql time.Time predicate on the checked_at field.
+func (f *EditorSessionFilter) WhereCheckedAt(p entql.TimeP) {
+	f.Where(p.Field(editorsession.FieldCheckedAt))
+}
+
+// WhereCredentials applies the entql []byte predicate on the credentials field.
+func (f *EditorSessionFilter) WhereCredentials(p entql.BytesP) {
+	f.Where(p.Field(editorsession.FieldCredentials))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LocationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1811,7 +1931,7 @@ type LocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1934,7 +2054,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2046,7 +2166,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2226,7 +2346,7 @@ type SatisfactionTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SatisfactionTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2320,7 +2440,7 @@ type SecurityEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SecurityEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2385,7 +2505,7 @@ type SurveyResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2561,7 +2681,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2655,7 +2775,7 @@ type UPLEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UPLEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/editorsession"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
@@ -46,6 +47,7 @@ const (
 	TypeChangeEvent        = "ChangeEvent"
 	TypeChannel            = "Channel"
 	TypeContactVolume      = "ContactVolume"
+	TypeEditorSession      = "EditorSession"
 	TypeLocation           = "Location"
 	TypeOrganization       = "Organization"
 	TypeProduct            = "Product"
@@ -8529,6 +8531,894 @@ func (m *ContactVolumeMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ContactVolume edge %s", name)
+}
+
+// EditorSessionMutation represents an operation that mutates the EditorSession nodes in the graph.
+type EditorSessionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	secret_hash       *string
+	name              *string
+	role              *editorsession.Role
+	organization_code *string
+	dev               *bool
+	subject           *string
+	provider_session  *string
+	created_at        *time.Time
+	expires_at        *time.Time
+	checked_at        *time.Time
+	credentials       *[]byte
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*EditorSession, error)
+	predicates        []predicate.EditorSession
+}
+
+var _ ent.Mutation = (*EditorSessionMutation)(nil)
+
+// editorsessionOption allows management of the mutation configuration using functional options.
+type editorsessionOption func(*EditorSessionMutation)
+
+// newEditorSessionMutation creates new mutation for the EditorSession entity.
+func newEditorSessionMutation(c config, op Op, opts ...editorsessionOption) *EditorSessionMutation {
+	m := &EditorSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEditorSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEditorSessionID sets the ID field of the mutation.
+func withEditorSessionID(id int) editorsessionOption {
+	return func(m *EditorSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EditorSession
+		)
+		m.oldValue = func(ctx context.Context) (*EditorSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EditorSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEditorSession sets the old EditorSession of the mutation.
+func withEditorSession(node *EditorSession) editorsessionOption {
+	return func(m *EditorSessionMutation) {
+		m.oldValue = func(context.Context) (*EditorSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EditorSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EditorSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EditorSessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EditorSessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EditorSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSecretHash sets the "secret_hash" field.
+func (m *EditorSessionMutation) SetSecretHash(s string) {
+	m.secret_hash = &s
+}
+
+// SecretHash returns the value of the "secret_hash" field in the mutation.
+func (m *EditorSessionMutation) SecretHash() (r string, exists bool) {
+	v := m.secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretHash returns the old "secret_hash" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldSecretHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretHash: %w", err)
+	}
+	return oldValue.SecretHash, nil
+}
+
+// ResetSecretHash resets all changes to the "secret_hash" field.
+func (m *EditorSessionMutation) ResetSecretHash() {
+	m.secret_hash = nil
+}
+
+// SetName sets the "name" field.
+func (m *EditorSessionMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *EditorSessionMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *EditorSessionMutation) ResetName() {
+	m.name = nil
+}
+
+// SetRole sets the "role" field.
+func (m *EditorSessionMutation) SetRole(e editorsession.Role) {
+	m.role = &e
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *EditorSessionMutation) Role() (r editorsession.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldRole(ctx context.Context) (v editorsession.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *EditorSessionMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetOrganizationCode sets the "organization_code" field.
+func (m *EditorSessionMutation) SetOrganizationCode(s string) {
+	m.organization_code = &s
+}
+
+// OrganizationCode returns the value of the "organization_code" field in the mutation.
+func (m *EditorSessionMutation) OrganizationCode() (r string, exists bool) {
+	v := m.organization_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationCode returns the old "organization_code" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldOrganizationCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationCode: %w", err)
+	}
+	return oldValue.OrganizationCode, nil
+}
+
+// ResetOrganizationCode resets all changes to the "organization_code" field.
+func (m *EditorSessionMutation) ResetOrganizationCode() {
+	m.organization_code = nil
+}
+
+// SetDev sets the "dev" field.
+func (m *EditorSessionMutation) SetDev(b bool) {
+	m.dev = &b
+}
+
+// Dev returns the value of the "dev" field in the mutation.
+func (m *EditorSessionMutation) Dev() (r bool, exists bool) {
+	v := m.dev
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDev returns the old "dev" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldDev(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDev is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDev requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDev: %w", err)
+	}
+	return oldValue.Dev, nil
+}
+
+// ResetDev resets all changes to the "dev" field.
+func (m *EditorSessionMutation) ResetDev() {
+	m.dev = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *EditorSessionMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *EditorSessionMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *EditorSessionMutation) ResetSubject() {
+	m.subject = nil
+}
+
+// SetProviderSession sets the "provider_session" field.
+func (m *EditorSessionMutation) SetProviderSession(s string) {
+	m.provider_session = &s
+}
+
+// ProviderSession returns the value of the "provider_session" field in the mutation.
+func (m *EditorSessionMutation) ProviderSession() (r string, exists bool) {
+	v := m.provider_session
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderSession returns the old "provider_session" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldProviderSession(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderSession is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderSession requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderSession: %w", err)
+	}
+	return oldValue.ProviderSession, nil
+}
+
+// ResetProviderSession resets all changes to the "provider_session" field.
+func (m *EditorSessionMutation) ResetProviderSession() {
+	m.provider_session = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EditorSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EditorSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EditorSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *EditorSessionMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *EditorSessionMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *EditorSessionMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetCheckedAt sets the "checked_at" field.
+func (m *EditorSessionMutation) SetCheckedAt(t time.Time) {
+	m.checked_at = &t
+}
+
+// CheckedAt returns the value of the "checked_at" field in the mutation.
+func (m *EditorSessionMutation) CheckedAt() (r time.Time, exists bool) {
+	v := m.checked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckedAt returns the old "checked_at" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldCheckedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckedAt: %w", err)
+	}
+	return oldValue.CheckedAt, nil
+}
+
+// ResetCheckedAt resets all changes to the "checked_at" field.
+func (m *EditorSessionMutation) ResetCheckedAt() {
+	m.checked_at = nil
+}
+
+// SetCredentials sets the "credentials" field.
+func (m *EditorSessionMutation) SetCredentials(b []byte) {
+	m.credentials = &b
+}
+
+// Credentials returns the value of the "credentials" field in the mutation.
+func (m *EditorSessionMutation) Credentials() (r []byte, exists bool) {
+	v := m.credentials
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCredentials returns the old "credentials" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldCredentials(ctx context.Context) (v *[]byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCredentials is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCredentials requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCredentials: %w", err)
+	}
+	return oldValue.Credentials, nil
+}
+
+// ClearCredentials clears the value of the "credentials" field.
+func (m *EditorSessionMutation) ClearCredentials() {
+	m.credentials = nil
+	m.clearedFields[editorsession.FieldCredentials] = struct{}{}
+}
+
+// CredentialsCleared returns if the "credentials" field was cleared in this mutation.
+func (m *EditorSessionMutation) CredentialsCleared() bool {
+	_, ok := m.clearedFields[editorsession.FieldCredentials]
+	return ok
+}
+
+// ResetCredentials resets all changes to the "credentials" field.
+func (m *EditorSessionMutation) ResetCredentials() {
+	m.credentials = nil
+	delete(m.clearedFields, editorsession.FieldCredentials)
+}
+
+// Where appends a list predicates to the EditorSessionMutation builder.
+func (m *EditorSessionMutation) Where(ps ...predicate.EditorSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EditorSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EditorSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EditorSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EditorSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EditorSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EditorSession).
+func (m *EditorSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EditorSessionMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.secret_hash != nil {
+		fields = append(fields, editorsession.FieldSecretHash)
+	}
+	if m.name != nil {
+		fields = append(fields, editorsession.FieldName)
+	}
+	if m.role != nil {
+		fields = append(fields, editorsession.FieldRole)
+	}
+	if m.organization_code != nil {
+		fields = append(fields, editorsession.FieldOrganizationCode)
+	}
+	if m.dev != nil {
+		fields = append(fields, editorsession.FieldDev)
+	}
+	if m.subject != nil {
+		fields = append(fields, editorsession.FieldSubject)
+	}
+	if m.provider_session != nil {
+		fields = append(fields, editorsession.FieldProviderSession)
+	}
+	if m.created_at != nil {
+		fields = append(fields, editorsession.FieldCreatedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, editorsession.FieldExpiresAt)
+	}
+	if m.checked_at != nil {
+		fields = append(fields, editorsession.FieldCheckedAt)
+	}
+	if m.credentials != nil {
+		fields = append(fields, editorsession.FieldCredentials)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EditorSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case editorsession.FieldSecretHash:
+		return m.SecretHash()
+	case editorsession.FieldName:
+		return m.Name()
+	case editorsession.FieldRole:
+		return m.Role()
+	case editorsession.FieldOrganizationCode:
+		return m.OrganizationCode()
+	case editorsession.FieldDev:
+		return m.Dev()
+	case editorsession.FieldSubject:
+		return m.Subject()
+	case editorsession.FieldProviderSession:
+		return m.ProviderSession()
+	case editorsession.FieldCreatedAt:
+		return m.CreatedAt()
+	case editorsession.FieldExpiresAt:
+		return m.ExpiresAt()
+	case editorsession.FieldCheckedAt:
+		return m.CheckedAt()
+	case editorsession.FieldCredentials:
+		return m.Credentials()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EditorSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case editorsession.FieldSecretHash:
+		return m.OldSecretHash(ctx)
+	case editorsession.FieldName:
+		return m.OldName(ctx)
+	case editorsession.FieldRole:
+		return m.OldRole(ctx)
+	case editorsession.FieldOrganizationCode:
+		return m.OldOrganizationCode(ctx)
+	case editorsession.FieldDev:
+		return m.OldDev(ctx)
+	case editorsession.FieldSubject:
+		return m.OldSubject(ctx)
+	case editorsession.FieldProviderSession:
+		return m.OldProviderSession(ctx)
+	case editorsession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case editorsession.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case editorsession.FieldCheckedAt:
+		return m.OldCheckedAt(ctx)
+	case editorsession.FieldCredentials:
+		return m.OldCredentials(ctx)
+	}
+	return nil, fmt.Errorf("unknown EditorSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EditorSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case editorsession.FieldSecretHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretHash(v)
+		return nil
+	case editorsession.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case editorsession.FieldRole:
+		v, ok := value.(editorsession.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case editorsession.FieldOrganizationCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationCode(v)
+		return nil
+	case editorsession.FieldDev:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDev(v)
+		return nil
+	case editorsession.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case editorsession.FieldProviderSession:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderSession(v)
+		return nil
+	case editorsession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case editorsession.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case editorsession.FieldCheckedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckedAt(v)
+		return nil
+	case editorsession.FieldCredentials:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCredentials(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EditorSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EditorSessionMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EditorSessionMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EditorSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EditorSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EditorSessionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(editorsession.FieldCredentials) {
+		fields = append(fields, editorsession.FieldCredentials)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EditorSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EditorSessionMutation) ClearField(name string) error {
+	switch name {
+	case editorsession.FieldCredentials:
+		m.ClearCredentials()
+		return nil
+	}
+	return fmt.Errorf("unknown EditorSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EditorSessionMutation) ResetField(name string) error {
+	switch name {
+	case editorsession.FieldSecretHash:
+		m.ResetSecretHash()
+		return nil
+	case editorsession.FieldName:
+		m.ResetName()
+		return nil
+	case editorsession.FieldRole:
+		m.ResetRole()
+		return nil
+	case editorsession.FieldOrganizationCode:
+		m.ResetOrganizationCode()
+		return nil
+	case editorsession.FieldDev:
+		m.ResetDev()
+		return nil
+	case editorsession.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case editorsession.FieldProviderSession:
+		m.ResetProviderSession()
+		return nil
+	case editorsession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case editorsession.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case editorsession.FieldCheckedAt:
+		m.ResetCheckedAt()
+		return nil
+	case editorsession.FieldCredentials:
+		m.ResetCredentials()
+		return nil
+	}
+	return fmt.Errorf("unknown EditorSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EditorSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EditorSessionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EditorSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EditorSessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EditorSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EditorSessionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EditorSessionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown EditorSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EditorSessionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown EditorSession edge %s", name)
 }
 
 // LocationMutation represents an operation that mutates the Location nodes in the graph.

@@ -28,6 +28,8 @@ type Tx struct {
 	Channel *ChannelClient
 	// ContactVolume is the client for interacting with the ContactVolume builders.
 	ContactVolume *ContactVolumeClient
+	// EditorSession is the client for interacting with the EditorSession builders.
+	EditorSession *EditorSessionClient
 	// Location is the client for interacting with the Location builders.
 	Location *LocationClient
 	// Organization is the client for interacting with the Organization builders.
@@ -182,6 +184,7 @@ func (tx *Tx) init() {
 	tx.ChangeEvent = NewChangeEventClient(tx.config)
 	tx.Channel = NewChannelClient(tx.config)
 	tx.ContactVolume = NewContactVolumeClient(tx.config)
+	tx.EditorSession = NewEditorSessionClient(tx.config)
 	tx.Location = NewLocationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Product = NewProductClient(tx.config)

@@ -93,6 +93,18 @@ func (f ContactVolumeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContactVolumeMutation", m)
 }
 
+// The EditorSessionFunc type is an adapter to allow the use of ordinary
+// function as EditorSession mutator.
+type EditorSessionFunc func(context.Context, *ent.EditorSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EditorSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EditorSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EditorSessionMutation", m)
+}
+
 // The LocationFunc type is an adapter to allow the use of ordinary
 // function as Location mutator.
 type LocationFunc func(context.Context, *ent.LocationMutation) (ent.Value, error)

@@ -15,6 +15,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/editorsession"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
@@ -271,6 +272,33 @@ func (f TraverseContactVolume) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContactVolumeQuery", q)
 }
 
+// The EditorSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EditorSessionFunc func(context.Context, *ent.EditorSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EditorSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EditorSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EditorSessionQuery", q)
+}
+
+// The TraverseEditorSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEditorSession func(context.Context, *ent.EditorSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEditorSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEditorSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EditorSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EditorSessionQuery", q)
+}
+
 // The LocationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type LocationFunc func(context.Context, *ent.LocationQuery) (ent.Value, error)
 
@@ -504,6 +532,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ChannelQuery, predicate.Channel, channel.OrderOption]{typ: ent.TypeChannel, tq: q}, nil
 	case *ent.ContactVolumeQuery:
 		return &query[*ent.ContactVolumeQuery, predicate.ContactVolume, contactvolume.OrderOption]{typ: ent.TypeContactVolume, tq: q}, nil
+	case *ent.EditorSessionQuery:
+		return &query[*ent.EditorSessionQuery, predicate.EditorSession, editorsession.OrderOption]{typ: ent.TypeEditorSession, tq: q}, nil
 	case *ent.LocationQuery:
 		return &query[*ent.LocationQuery, predicate.Location, location.OrderOption]{typ: ent.TypeLocation, tq: q}, nil
 	case *ent.OrganizationQuery:

@@ -339,6 +339,44 @@ var (
 			},
 		},
 	}
+	// EditorSessionsColumns holds the columns for the "editor_sessions" table.
+	EditorSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "secret_hash", Type: field.TypeString, Unique: true},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR"}},
+		{Name: "organization_code", Type: field.TypeString, Default: ""},
+		{Name: "dev", Type: field.TypeBool, Default: false},
+		{Name: "subject", Type: field.TypeString, Default: ""},
+		{Name: "provider_session", Type: field.TypeString, Default: ""},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "checked_at", Type: field.TypeTime},
+		{Name: "credentials", Type: field.TypeBytes, Nullable: true},
+	}
+	// EditorSessionsTable holds the schema information for the "editor_sessions" table.
+	EditorSessionsTable = &schema.Table{
+		Name:       "editor_sessions",
+		Columns:    EditorSessionsColumns,
+		PrimaryKey: []*schema.Column{EditorSessionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "editorsession_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{EditorSessionsColumns[9]},
+			},
+			{
+				Name:    "editorsession_subject",
+				Unique:  false,
+				Columns: []*schema.Column{EditorSessionsColumns[6]},
+			},
+			{
+				Name:    "editorsession_provider_session",
+				Unique:  false,
+				Columns: []*schema.Column{EditorSessionsColumns[7]},
+			},
+		},
+	}
 	// LocationsColumns holds the columns for the "locations" table.
 	LocationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -698,6 +736,7 @@ var (
 		ChangeEventsTable,
 		ChannelsTable,
 		ContactVolumesTable,
+		EditorSessionsTable,
 		LocationsTable,
 		OrganizationsTable,
 		ProductsTable,
@@ -747,6 +786,9 @@ func init() {
 	ContactVolumesTable.ForeignKeys[3].RefTable = OrganizationsTable
 	ContactVolumesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	EditorSessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	LocationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	LocationsTable.Annotation = &entsql.Annotation{

@@ -27,6 +27,9 @@ type Channel func(*sql.Selector)
 // ContactVolume is the predicate function for contactvolume builders.
 type ContactVolume func(*sql.Selector)
 
+// EditorSession is the predicate function for editorsession builders.
+type EditorSession func(*sql.Selector)
+
 // Location is the predicate function for location builders.
 type Location func(*sql.Selector)
 

@@ -279,6 +279,30 @@ func (f ContactVolumeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContactVolumeMutation", m)
 }
 
+// The EditorSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EditorSessionQueryRuleFunc func(context.Context, *ent.EditorSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EditorSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EditorSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EditorSessionQuery", q)
+}
+
+// The EditorSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EditorSessionMutationRuleFunc func(context.Context, *ent.EditorSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EditorSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EditorSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EditorSessionMutation", m)
+}
+
 // The LocationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LocationQueryRuleFunc func(context.Context, *ent.LocationQuery) error
@@ -520,6 +544,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContactVolumeQuery:
 		return q.Filter(), nil
+	case *ent.EditorSessionQuery:
+		return q.Filter(), nil
 	case *ent.LocationQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
@@ -556,6 +582,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ChannelMutation:
 		return m.Filter(), nil
 	case *ent.ContactVolumeMutation:
+		return m.Filter(), nil
+	case *ent.EditorSessionMutation:
 		return m.Filter(), nil
 	case *ent.LocationMutation:
 		return m.Filter(), nil

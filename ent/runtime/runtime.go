@@ -12,6 +12,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/contactvolume"
+	"github.com/gemeente-rotterdam/catalogus/ent/editorsession"
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
@@ -333,6 +334,51 @@ func init() {
 	contactvolumeDescRequests := contactvolumeFields[1].Descriptor()
 	// contactvolume.RequestsValidator is a validator for the "requests" field. It is called by the builders before save.
 	contactvolume.RequestsValidator = contactvolumeDescRequests.Validators[0].(func(int) error)
+	editorsession.Policy = privacy.NewPolicies(schema.EditorSession{})
+	editorsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := editorsession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	editorsessionFields := schema.EditorSession{}.Fields()
+	_ = editorsessionFields
+	// editorsessionDescName is the schema descriptor for name field.
+	editorsessionDescName := editorsessionFields[1].Descriptor()
+	// editorsession.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	editorsession.NameValidator = func() func(string) error {
+		validators := editorsessionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// editorsessionDescOrganizationCode is the schema descriptor for organization_code field.
+	editorsessionDescOrganizationCode := editorsessionFields[3].Descriptor()
+	// editorsession.DefaultOrganizationCode holds the default value on creation for the organization_code field.
+	editorsession.DefaultOrganizationCode = editorsessionDescOrganizationCode.Default.(string)
+	// editorsessionDescDev is the schema descriptor for dev field.
+	editorsessionDescDev := editorsessionFields[4].Descriptor()
+	// editorsession.DefaultDev holds the default value on creation for the dev field.
+	editorsession.DefaultDev = editorsessionDescDev.Default.(bool)
+	// editorsessionDescSubject is the schema descriptor for subject field.
+	editorsessionDescSubject := editorsessionFields[5].Descriptor()
+	// editorsession.DefaultSubject holds the default value on creation for the subject field.
+	editorsession.DefaultSubject = editorsessionDescSubject.Default.(string)
+	// editorsessionDescProviderSession is the schema descriptor for provider_session field.
+	editorsessionDescProviderSession := editorsessionFields[6].Descriptor()
+	// editorsession.DefaultProviderSession holds the default value on creation for the provider_session field.
+	editorsession.DefaultProviderSession = editorsessionDescProviderSession.Default.(string)
 	location.Policy = privacy.NewPolicies(schema.Location{})
 	location.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

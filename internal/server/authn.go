@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -17,9 +19,14 @@ import (
 // Authorization header the caller is anonymous; a wrong, unknown or revoked
 // token is refused with UNAUTHENTICATED, never treated as anonymous.
 //
-// Failed attempts are logged in the security log and counted per client: a
-// client that fails too often is refused (429) for the rest of the period,
-// whatever it sends.
+// Failed attempts are logged in the security log and counted per client and
+// per token presented; a client or a token that failed too often is refused
+// (429) for the rest of the period, and its further failures are no longer
+// logged one by one. A correct token is always let through, even from a
+// client shut out by someone else's failures (behind a load balancer that
+// does not name its clients, everyone is one client). This tells a shut-out
+// guesser that a guess was right, which is harmless: tokens are 256 random
+// bits, so no number of guesses finds one.
 func authenticate(tokens auth.Tokens, clients clientaddr.Resolver, limit *throttle, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
@@ -28,31 +35,48 @@ func authenticate(tokens auth.Tokens, clients clientaddr.Resolver, limit *thrott
 			return
 		}
 		client := clients.Of(r)
-		if limit.blocked(client) {
+		tooMany := func() {
 			w.Header().Set("Retry-After", strconv.Itoa(int(limit.period.Seconds())))
-			writeGraphQLError(w, http.StatusTooManyRequests, "UNAUTHENTICATED", "too many failed sign-ins from this address; try again later")
-			return
+			writeGraphQLError(w, http.StatusTooManyRequests, "UNAUTHENTICATED", "too many failed sign-ins from this address or with this token; try again later")
 		}
-		failed := func(reason string) {
+		failed := func(reason string, keys ...string) {
+			admitted, shut := limit.fail(keys...)
+			if !admitted {
+				tooMany()
+				return
+			}
 			ctx := context.WithoutCancel(r.Context())
 			if err := auth.Record(ctx, tokens.Client, auth.AuthFailed, "token", client, reason); err != nil {
 				log.Error("writing the security log", "err", err)
 			}
-			if limit.fail(client) {
-				log.Warn("client shut out after failed sign-ins", "client", client)
-				_ = auth.Record(ctx, tokens.Client, auth.AuthThrottled, "token", client, "too many failed sign-ins")
+			for _, k := range shut {
+				detail := "too many failed sign-ins from this address"
+				if strings.HasPrefix(k, tokenKeyPrefix) {
+					detail = "too many failed sign-ins with one token"
+				}
+				log.Warn("shut out after failed sign-ins", "client", client, "detail", detail)
+				_ = auth.Record(ctx, tokens.Client, auth.AuthThrottled, "token", client, detail)
 			}
 			unauthenticated(w, reason)
 		}
+		clientKey := "client:" + client
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			failed("the Authorization header must read `Bearer <token>`")
+			failed("the Authorization header must read `Bearer <token>`", clientKey)
+			return
+		}
+		tokenKey := tokenKeyOf(token)
+		if limit.blocked(tokenKey) {
+			// This very token failed too often, so it is wrong: a token once
+			// refused never becomes right (revocation is final, new tokens
+			// are random). No need to ask the database again.
+			tooMany()
 			return
 		}
 		v, err := tokens.Authenticate(r.Context(), token)
 		switch {
 		case errors.Is(err, auth.ErrUnauthenticated):
-			failed("the API token is wrong, unknown or revoked")
+			failed("the API token is wrong, unknown or revoked", clientKey, tokenKey)
 			return
 		case err != nil:
 			log.Error("authenticating a request", "request_id", RequestID(r.Context()), "err", err)
@@ -61,6 +85,15 @@ func authenticate(tokens auth.Tokens, clients clientaddr.Resolver, limit *thrott
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))
 	})
+}
+
+const tokenKeyPrefix = "token:"
+
+// tokenKeyOf is the throttle's name for a presented token: a hash, so that
+// the map holds no usable token, of the token as Authenticate reads it.
+func tokenKeyOf(token string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	return tokenKeyPrefix + hex.EncodeToString(sum[:16])
 }
 
 // unauthenticated answers 401 with a GraphQL error body.

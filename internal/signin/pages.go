@@ -99,6 +99,12 @@ func (s *Service) refuse(w http.ResponseWriter, r *http.Request, dutch, detail s
 	renderPage(w, http.StatusForbidden, pageData{Title: "Aanmelden lukt niet", Message: dutch})
 }
 
+// unavailable answers an API request the database could not serve.
+func (s *Service) unavailable(w http.ResponseWriter, what string, err error) {
+	s.log.Error("sign-in: the database failed", "what", what, "err", err)
+	writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the catalogue's database is unavailable; try again shortly")
+}
+
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
 	s.log.Error("sign-in failed", "what", what, "err", err)
 	renderPage(w, status, pageData{Title: "Er ging iets mis", Message: "Probeer het later opnieuw."})
@@ -142,5 +148,5 @@ func (s *Service) devLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Warn("DEVELOPMENT SIGN-IN: someone signed in without an identity provider", "name", id.Name, "role", id.Role, "organization", id.Org)
-	s.start(w, r, id, true, localNext(r.PostFormValue("next")))
+	s.start(w, r, id, true, localNext(r.PostFormValue("next")), provider{})
 }

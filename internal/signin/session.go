@@ -8,22 +8,31 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 )
 
-// Session is what the session cookie carries. The cookie is signed, not
-// encrypted: it holds nothing secret from its owner, and the server keeps no
-// session store, so any instance with the key can read it.
+// Session is a signed-in person as the request sees it: who, with which
+// role and organization, until when, and the CSRF token their pages send.
+// The database row (ent.EditorSession) is the truth; the cookie only names
+// it, signed so that ids cannot be guessed or made up.
 type Session struct {
+	ID   string
+	Name string
+	Role string
+	Org  string
+	CSRF string
+	Exp  time.Time
+	// Dev marks a development sign-in, so that it shows in logs and actor names.
+	Dev bool
+}
+
+// sessionRef is what the session cookie carries: the session's secret id and
+// the CSRF token the pages must echo. The cookie is signed, not encrypted:
+// it holds nothing secret from its owner.
+type sessionRef struct {
 	ID   string    `json:"id"`
-	Name string    `json:"name"`
-	Role string    `json:"role"`
-	Org  string    `json:"org,omitempty"`
 	CSRF string    `json:"csrf"`
 	Exp  time.Time `json:"exp"`
-	// Dev marks a development sign-in, so that it shows in logs and actor names.
-	Dev bool `json:"dev,omitempty"`
 }
 
 // loginState is the short-lived cookie between sending someone to the
@@ -89,34 +98,4 @@ func random(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// revoked remembers the sessions signed out before their expiry, until then.
-// It lives in memory: after a restart with the same key, or on another
-// instance, a stolen cookie of a signed-out session would pass again until it
-// expires; keep the session lifetime short where that matters.
-type revoked struct {
-	mu  sync.Mutex
-	ids map[string]time.Time
-}
-
-func (r *revoked) add(id string, exp, now time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.ids == nil {
-		r.ids = map[string]time.Time{}
-	}
-	for k, e := range r.ids {
-		if !now.Before(e) {
-			delete(r.ids, k)
-		}
-	}
-	r.ids[id] = exp
-}
-
-func (r *revoked) has(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, ok := r.ids[id]
-	return ok
 }

@@ -85,7 +85,6 @@ type Service struct {
 	sign     signer
 	oauth    *oauth2.Config
 	verifier *oidc.IDTokenVerifier
-	revoked  revoked
 	log      *slog.Logger
 	// clients names the caller in the logs; Register sets it.
 	clients clientaddr.Resolver
@@ -263,11 +262,12 @@ func (s *Service) callback(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, err.Error(), "claim mapping: "+err.Error()+" (subject "+idt.Subject+")")
 		return
 	}
-	s.start(w, r, id, false, st.Next)
+	sid, _ := claims["sid"].(string)
+	s.start(w, r, id, false, st.Next, provider{Subject: idt.Subject, Session: sid})
 }
 
 // start checks the identity against the catalogue and sets the session cookie.
-func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev bool, next string) {
+func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev bool, next string, p provider) {
 	if id.Org != "" {
 		ok, err := s.cfg.Client.Organization.Query().Where(organization.Code(id.Org)).Exist(auth.Allow(r.Context()))
 		if err != nil {
@@ -279,9 +279,13 @@ func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev
 			return
 		}
 	}
-	sess := Session{ID: random(16), Name: id.Name, Role: string(id.Role), Org: id.Org, CSRF: random(32),
-		Exp: s.cfg.Now().Add(s.cfg.TTL).UTC().Truncate(time.Second), Dev: dev}
-	v, err := s.sign.seal(sessionCookie, sess)
+	sess := Session{ID: random(32), Name: id.Name, Role: string(id.Role), Org: id.Org, CSRF: random(32),
+		Exp: s.expiry(), Dev: dev}
+	if err := s.save(r.Context(), sess, p); err != nil {
+		s.fail(w, r, http.StatusServiceUnavailable, "storing the session", err)
+		return
+	}
+	v, err := s.sign.seal(sessionCookie, sessionRef{ID: sess.ID, CSRF: sess.CSRF, Exp: sess.Exp})
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "internal", err)
 		return
@@ -294,21 +298,20 @@ func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// Current returns the request's session, or an error when there is none or it
-// is expired, tampered with or signed out.
+// Current returns the request's session: auth.ErrUnauthenticated when there
+// is none or it is expired, tampered with or signed out; any other error is
+// the database's.
 func (s *Service) Current(r *http.Request) (*Session, error) {
 	c, err := r.Cookie(s.cookieName(sessionCookie))
 	if err != nil {
 		return nil, auth.ErrUnauthenticated
 	}
-	var sess Session
-	if err := s.sign.open(sessionCookie, c.Value, s.cfg.Now(), &sess, func() time.Time { return sess.Exp }); err != nil {
+	var ref sessionRef
+	if err := s.sign.open(sessionCookie, c.Value, s.cfg.Now(), &ref, func() time.Time { return ref.Exp }); err != nil {
 		return nil, auth.ErrUnauthenticated
 	}
-	if s.revoked.has(sess.ID) {
-		return nil, auth.ErrUnauthenticated
-	}
-	return &sess, nil
+	sess, _, err := s.load(r.Context(), ref)
+	return sess, err
 }
 
 // Viewer is the viewer a session stands for: its organization and the units
@@ -348,8 +351,12 @@ func (s *Service) Protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		sess, err := s.Current(r)
-		if err != nil {
+		switch {
+		case errors.Is(err, auth.ErrUnauthenticated):
 			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "not signed in, or the session expired: sign in again at "+LoginPath)
+			return
+		case err != nil:
+			s.unavailable(w, "reading a session", err)
 			return
 		}
 		if !sameToken(r.Header.Get(CSRFHeader), sess.CSRF) {
@@ -363,18 +370,20 @@ func (s *Service) Protect(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the session's organization or role is no longer valid: sign in again")
 			return
 		case err != nil:
-			s.log.Error("reading a session's organization", "err", err)
-			writeError(w, http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "internal error")
+			s.unavailable(w, "reading a session's organization", err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))
 	})
 }
 
-// logout ends the session: the cookie is cleared and its id refused until it
-// would have expired.
+// logout ends the session on every instance and clears the cookie.
 func (s *Service) logout(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.Current(r)
+	if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+		s.fail(w, r, http.StatusServiceUnavailable, "reading the session to sign out", err)
+		return
+	}
 	if err == nil {
 		token := r.Header.Get(CSRFHeader)
 		if token == "" {
@@ -384,7 +393,10 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusForbidden, "FORBIDDEN", "sign-out needs the session's CSRF token")
 			return
 		}
-		s.revoked.add(sess.ID, sess.Exp, s.cfg.Now())
+		if err := s.end(r.Context(), sess.ID); err != nil {
+			s.fail(w, r, http.StatusServiceUnavailable, "ending the session", err)
+			return
+		}
 		s.log.Info("signed out", "name", sess.Name)
 	}
 	s.clearCookie(w, sessionCookie, Prefix, http.SameSiteStrictMode)
@@ -398,13 +410,21 @@ func (s *Service) session(w http.ResponseWriter, r *http.Request) {
 	// Not being signed in is an answer here, not an error: 200 either way.
 	signedOut := map[string]any{"signedIn": false, "login": LoginPath, "devLogin": s.cfg.DevLogin}
 	sess, err := s.Current(r)
-	if err != nil {
+	if errors.Is(err, auth.ErrUnauthenticated) {
 		writeJSON(w, http.StatusOK, signedOut)
 		return
 	}
-	v, err := s.Viewer(r.Context(), sess)
 	if err != nil {
+		s.unavailable(w, "reading a session", err)
+		return
+	}
+	v, err := s.Viewer(r.Context(), sess)
+	if errors.Is(err, auth.ErrUnauthenticated) {
 		writeJSON(w, http.StatusOK, signedOut)
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "reading a session's organization", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"signedIn": true, "name": sess.Name, "role": v.Role,
