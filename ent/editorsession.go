@@ -37,6 +37,8 @@ type EditorSession struct {
 	ExpiresAt time.Time `json:"expires_at,omitempty"`
 	// When the person's role and organization were last confirmed by the identity provider.
 	CheckedAt time.Time `json:"checked_at,omitempty"`
+	// When the role and organization are next checked at the identity provider; the instance that checks moves it on first, so that only one does.
+	RecheckAt time.Time `json:"recheck_at,omitempty"`
 	// The provider's tokens for this session (ID token, refresh and access token), sealed with the session key.
 	Credentials  *[]byte `json:"-"`
 	selectValues sql.SelectValues
@@ -55,7 +57,7 @@ func (*EditorSession) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case editorsession.FieldSecretHash, editorsession.FieldName, editorsession.FieldRole, editorsession.FieldOrganizationCode, editorsession.FieldSubject, editorsession.FieldProviderSession:
 			values[i] = new(sql.NullString)
-		case editorsession.FieldCreatedAt, editorsession.FieldExpiresAt, editorsession.FieldCheckedAt:
+		case editorsession.FieldCreatedAt, editorsession.FieldExpiresAt, editorsession.FieldCheckedAt, editorsession.FieldRecheckAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -138,6 +140,12 @@ func (_m *EditorSession) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CheckedAt = value.Time
 			}
+		case editorsession.FieldRecheckAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field recheck_at", values[i])
+			} else if value.Valid {
+				_m.RecheckAt = value.Time
+			}
 		case editorsession.FieldCredentials:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field credentials", values[i])
@@ -208,6 +216,9 @@ func (_m *EditorSession) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("checked_at=")
 	builder.WriteString(_m.CheckedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("recheck_at=")
+	builder.WriteString(_m.RecheckAt.Format(time.ANSIC))
 	builder.WriteString(", ")
 	builder.WriteString("credentials=<sensitive>")
 	builder.WriteByte(')')

@@ -114,6 +114,12 @@ func (_c *EditorSessionCreate) SetCheckedAt(v time.Time) *EditorSessionCreate {
 	return _c
 }
 
+// SetRecheckAt sets the "recheck_at" field.
+func (_c *EditorSessionCreate) SetRecheckAt(v time.Time) *EditorSessionCreate {
+	_c.mutation.SetRecheckAt(v)
+	return _c
+}
+
 // SetCredentials sets the "credentials" field.
 func (_c *EditorSessionCreate) SetCredentials(v []byte) *EditorSessionCreate {
 	_c.mutation.SetCredentials(v)
@@ -218,6 +224,9 @@ func (_c *EditorSessionCreate) check() error {
 	if _, ok := _c.mutation.CheckedAt(); !ok {
 		return &ValidationError{Name: "checked_at", err: errors.New(`ent: missing required field "EditorSession.checked_at"`)}
 	}
+	if _, ok := _c.mutation.RecheckAt(); !ok {
+		return &ValidationError{Name: "recheck_at", err: errors.New(`ent: missing required field "EditorSession.recheck_at"`)}
+	}
 	return nil
 }
 
@@ -284,6 +293,10 @@ func (_c *EditorSessionCreate) createSpec() (*EditorSession, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.CheckedAt(); ok {
 		_spec.SetField(editorsession.FieldCheckedAt, field.TypeTime, value)
 		_node.CheckedAt = value
+	}
+	if value, ok := _c.mutation.RecheckAt(); ok {
+		_spec.SetField(editorsession.FieldRecheckAt, field.TypeTime, value)
+		_node.RecheckAt = value
 	}
 	if value, ok := _c.mutation.Credentials(); ok {
 		_spec.SetField(editorsession.FieldCredentials, field.TypeBytes, value)
@@ -398,6 +411,18 @@ func (u *EditorSessionUpsert) SetCheckedAt(v time.Time) *EditorSessionUpsert {
 // UpdateCheckedAt sets the "checked_at" field to the value that was provided on create.
 func (u *EditorSessionUpsert) UpdateCheckedAt() *EditorSessionUpsert {
 	u.SetExcluded(editorsession.FieldCheckedAt)
+	return u
+}
+
+// SetRecheckAt sets the "recheck_at" field.
+func (u *EditorSessionUpsert) SetRecheckAt(v time.Time) *EditorSessionUpsert {
+	u.Set(editorsession.FieldRecheckAt, v)
+	return u
+}
+
+// UpdateRecheckAt sets the "recheck_at" field to the value that was provided on create.
+func (u *EditorSessionUpsert) UpdateRecheckAt() *EditorSessionUpsert {
+	u.SetExcluded(editorsession.FieldRecheckAt)
 	return u
 }
 
@@ -543,6 +568,20 @@ func (u *EditorSessionUpsertOne) SetCheckedAt(v time.Time) *EditorSessionUpsertO
 func (u *EditorSessionUpsertOne) UpdateCheckedAt() *EditorSessionUpsertOne {
 	return u.Update(func(s *EditorSessionUpsert) {
 		s.UpdateCheckedAt()
+	})
+}
+
+// SetRecheckAt sets the "recheck_at" field.
+func (u *EditorSessionUpsertOne) SetRecheckAt(v time.Time) *EditorSessionUpsertOne {
+	return u.Update(func(s *EditorSessionUpsert) {
+		s.SetRecheckAt(v)
+	})
+}
+
+// UpdateRecheckAt sets the "recheck_at" field to the value that was provided on create.
+func (u *EditorSessionUpsertOne) UpdateRecheckAt() *EditorSessionUpsertOne {
+	return u.Update(func(s *EditorSessionUpsert) {
+		s.UpdateRecheckAt()
 	})
 }
 
@@ -857,6 +896,20 @@ func (u *EditorSessionUpsertBulk) SetCheckedAt(v time.Time) *EditorSessionUpsert
 func (u *EditorSessionUpsertBulk) UpdateCheckedAt() *EditorSessionUpsertBulk {
 	return u.Update(func(s *EditorSessionUpsert) {
 		s.UpdateCheckedAt()
+	})
+}
+
+// SetRecheckAt sets the "recheck_at" field.
+func (u *EditorSessionUpsertBulk) SetRecheckAt(v time.Time) *EditorSessionUpsertBulk {
+	return u.Update(func(s *EditorSessionUpsert) {
+		s.SetRecheckAt(v)
+	})
+}
+
+// UpdateRecheckAt sets the "recheck_at" field to the value that was provided on create.
+func (u *EditorSessionUpsertBulk) UpdateRecheckAt() *EditorSessionUpsertBulk {
+	return u.Update(func(s *EditorSessionUpsert) {
+		s.UpdateRecheckAt()
 	})
 }
 

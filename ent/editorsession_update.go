@@ -99,6 +99,20 @@ func (_u *EditorSessionUpdate) SetNillableCheckedAt(v *time.Time) *EditorSession
 	return _u
 }
 
+// SetRecheckAt sets the "recheck_at" field.
+func (_u *EditorSessionUpdate) SetRecheckAt(v time.Time) *EditorSessionUpdate {
+	_u.mutation.SetRecheckAt(v)
+	return _u
+}
+
+// SetNillableRecheckAt sets the "recheck_at" field if the given value is not nil.
+func (_u *EditorSessionUpdate) SetNillableRecheckAt(v *time.Time) *EditorSessionUpdate {
+	if v != nil {
+		_u.SetRecheckAt(*v)
+	}
+	return _u
+}
+
 // SetCredentials sets the "credentials" field.
 func (_u *EditorSessionUpdate) SetCredentials(v []byte) *EditorSessionUpdate {
 	_u.mutation.SetCredentials(v)
@@ -190,6 +204,9 @@ func (_u *EditorSessionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.CheckedAt(); ok {
 		_spec.SetField(editorsession.FieldCheckedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.RecheckAt(); ok {
+		_spec.SetField(editorsession.FieldRecheckAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Credentials(); ok {
 		_spec.SetField(editorsession.FieldCredentials, field.TypeBytes, value)
@@ -285,6 +302,20 @@ func (_u *EditorSessionUpdateOne) SetCheckedAt(v time.Time) *EditorSessionUpdate
 func (_u *EditorSessionUpdateOne) SetNillableCheckedAt(v *time.Time) *EditorSessionUpdateOne {
 	if v != nil {
 		_u.SetCheckedAt(*v)
+	}
+	return _u
+}
+
+// SetRecheckAt sets the "recheck_at" field.
+func (_u *EditorSessionUpdateOne) SetRecheckAt(v time.Time) *EditorSessionUpdateOne {
+	_u.mutation.SetRecheckAt(v)
+	return _u
+}
+
+// SetNillableRecheckAt sets the "recheck_at" field if the given value is not nil.
+func (_u *EditorSessionUpdateOne) SetNillableRecheckAt(v *time.Time) *EditorSessionUpdateOne {
+	if v != nil {
+		_u.SetRecheckAt(*v)
 	}
 	return _u
 }
@@ -410,6 +441,9 @@ func (_u *EditorSessionUpdateOne) sqlSave(ctx context.Context) (_node *EditorSes
 	}
 	if value, ok := _u.mutation.CheckedAt(); ok {
 		_spec.SetField(editorsession.FieldCheckedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.RecheckAt(); ok {
+		_spec.SetField(editorsession.FieldRecheckAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Credentials(); ok {
 		_spec.SetField(editorsession.FieldCredentials, field.TypeBytes, value)

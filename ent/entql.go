@@ -227,6 +227,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			editorsession.FieldCreatedAt:        {Type: field.TypeTime, Column: editorsession.FieldCreatedAt},
 			editorsession.FieldExpiresAt:        {Type: field.TypeTime, Column: editorsession.FieldExpiresAt},
 			editorsession.FieldCheckedAt:        {Type: field.TypeTime, Column: editorsession.FieldCheckedAt},
+			editorsession.FieldRecheckAt:        {Type: field.TypeTime, Column: editorsession.FieldRecheckAt},
 			editorsession.FieldCredentials:      {Type: field.TypeBytes, Column: editorsession.FieldCredentials},
 		},
 	}
@@ -1895,6 +1896,11 @@ func (f *EditorSessionFilter) WhereExpiresAt(p entql.TimeP) {
 // WhereCheckedAt applies the entql time.Time predicate on the checked_at field.
 func (f *EditorSessionFilter) WhereCheckedAt(p entql.TimeP) {
 	f.Where(p.Field(editorsession.FieldCheckedAt))
+}
+
+// WhereRecheckAt applies the entql time.Time predicate on the recheck_at field.
+func (f *EditorSessionFilter) WhereRecheckAt(p entql.TimeP) {
+	f.Where(p.Field(editorsession.FieldRecheckAt))
 }
 
 // WhereCredentials applies the entql []byte predicate on the credentials field.

@@ -8549,6 +8549,7 @@ type EditorSessionMutation struct {
 	created_at        *time.Time
 	expires_at        *time.Time
 	checked_at        *time.Time
+	recheck_at        *time.Time
 	credentials       *[]byte
 	clearedFields     map[string]struct{}
 	done              bool
@@ -9014,6 +9015,42 @@ func (m *EditorSessionMutation) ResetCheckedAt() {
 	m.checked_at = nil
 }
 
+// SetRecheckAt sets the "recheck_at" field.
+func (m *EditorSessionMutation) SetRecheckAt(t time.Time) {
+	m.recheck_at = &t
+}
+
+// RecheckAt returns the value of the "recheck_at" field in the mutation.
+func (m *EditorSessionMutation) RecheckAt() (r time.Time, exists bool) {
+	v := m.recheck_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecheckAt returns the old "recheck_at" field's value of the EditorSession entity.
+// If the EditorSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EditorSessionMutation) OldRecheckAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecheckAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecheckAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecheckAt: %w", err)
+	}
+	return oldValue.RecheckAt, nil
+}
+
+// ResetRecheckAt resets all changes to the "recheck_at" field.
+func (m *EditorSessionMutation) ResetRecheckAt() {
+	m.recheck_at = nil
+}
+
 // SetCredentials sets the "credentials" field.
 func (m *EditorSessionMutation) SetCredentials(b []byte) {
 	m.credentials = &b
@@ -9097,7 +9134,7 @@ func (m *EditorSessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EditorSessionMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.secret_hash != nil {
 		fields = append(fields, editorsession.FieldSecretHash)
 	}
@@ -9127,6 +9164,9 @@ func (m *EditorSessionMutation) Fields() []string {
 	}
 	if m.checked_at != nil {
 		fields = append(fields, editorsession.FieldCheckedAt)
+	}
+	if m.recheck_at != nil {
+		fields = append(fields, editorsession.FieldRecheckAt)
 	}
 	if m.credentials != nil {
 		fields = append(fields, editorsession.FieldCredentials)
@@ -9159,6 +9199,8 @@ func (m *EditorSessionMutation) Field(name string) (ent.Value, bool) {
 		return m.ExpiresAt()
 	case editorsession.FieldCheckedAt:
 		return m.CheckedAt()
+	case editorsession.FieldRecheckAt:
+		return m.RecheckAt()
 	case editorsession.FieldCredentials:
 		return m.Credentials()
 	}
@@ -9190,6 +9232,8 @@ func (m *EditorSessionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldExpiresAt(ctx)
 	case editorsession.FieldCheckedAt:
 		return m.OldCheckedAt(ctx)
+	case editorsession.FieldRecheckAt:
+		return m.OldRecheckAt(ctx)
 	case editorsession.FieldCredentials:
 		return m.OldCredentials(ctx)
 	}
@@ -9270,6 +9314,13 @@ func (m *EditorSessionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCheckedAt(v)
+		return nil
+	case editorsession.FieldRecheckAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecheckAt(v)
 		return nil
 	case editorsession.FieldCredentials:
 		v, ok := value.([]byte)
@@ -9365,6 +9416,9 @@ func (m *EditorSessionMutation) ResetField(name string) error {
 		return nil
 	case editorsession.FieldCheckedAt:
 		m.ResetCheckedAt()
+		return nil
+	case editorsession.FieldRecheckAt:
+		m.ResetRecheckAt()
 		return nil
 	case editorsession.FieldCredentials:
 		m.ResetCredentials()

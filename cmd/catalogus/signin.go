@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,6 +36,12 @@ func signInFlags(fs *flag.FlagSet) func(ctx context.Context, e *env, db *store.D
 	orgPrefix := fs.String("oidc-org-prefix", envOr("CATALOGUS_OIDC_ORG_PREFIX", ""),
 		"or: a role-claim value with this prefix names the organization, e.g. /catalogus/org/ (env CATALOGUS_OIDC_ORG_PREFIX)")
 	nameClaim := fs.String("oidc-name-claim", envOr("CATALOGUS_OIDC_NAME_CLAIM", "preferred_username"), "ID token claim naming the person in the change log (env CATALOGUS_OIDC_NAME_CLAIM)")
+	skew := fs.Duration("oidc-clock-skew", time.Minute, "how far the identity provider's clock may be off this server's when checking tokens")
+	recheck := fs.Duration("oidc-recheck", 15*time.Minute, "how often a signed-in editor's role and organization are checked again at the identity provider; 0 never")
+	clientKey := fs.String("oidc-client-key", envOr("CATALOGUS_OIDC_CLIENT_KEY", ""),
+		"PEM file with the private key (RSA or ECDSA P-256) with which the catalogue proves itself to the provider (private_key_jwt), instead of a client secret (env CATALOGUS_OIDC_CLIENT_KEY)")
+	contact := fs.String("signin-contact", envOr("CATALOGUS_SIGNIN_CONTACT", ""),
+		"whom people should ask when they cannot sign in, shown on the sign-in's error pages, e.g. \"het functioneel beheer (catalogus@rotterdam.nl)\" (env CATALOGUS_SIGNIN_CONTACT)")
 	ttl := fs.Duration("session-ttl", 8*time.Hour, "how long an editor's session lasts")
 	dev := fs.Bool("dev-login", false, "let anyone sign in to the editor as anyone, without an identity provider: for trying it out only, NEVER in production")
 	return func(ctx context.Context, e *env, db *store.DB) (*signin.Service, error) {
@@ -44,8 +53,27 @@ func signInFlags(fs *flag.FlagSet) func(ctx context.Context, e *env, db *store.D
 		}
 		cfg := signin.Config{Issuer: *issuer, ClientID: *clientID, ClientSecret: os.Getenv("CATALOGUS_OIDC_CLIENT_SECRET"),
 			RedirectURL: *redirect, Scopes: list(*scopes), TTL: *ttl, DevLogin: *dev, Client: db.Client, Log: e.log,
+			ClockSkew: *skew, Recheck: *recheck, Contact: *contact,
 			Mapping: signin.Mapping{RoleClaim: *roleClaim, AdminValues: list(*admins), EditorValues: list(*editors),
 				OrgClaim: *orgClaim, OrgPrefix: *orgPrefix, NameClaim: *nameClaim}}
+		switch {
+		case *skew == 0:
+			cfg.ClockSkew = -1 // none, as asked; zero means the default to signin
+		case *skew < 0:
+			return nil, fmt.Errorf("--oidc-clock-skew %s: give a duration of 0 or more", *skew)
+		}
+		if *recheck == 0 {
+			cfg.Recheck = -1
+		} else if *recheck < time.Minute {
+			return nil, fmt.Errorf("--oidc-recheck %s: give at least 1m (or 0 for never)", *recheck)
+		}
+		if *clientKey != "" {
+			key, err := readPrivateKey(*clientKey)
+			if err != nil {
+				return nil, fmt.Errorf("--oidc-client-key %s: %w", *clientKey, err)
+			}
+			cfg.ClientKey = key
+		}
 		if k := os.Getenv("CATALOGUS_SESSION_KEY"); k != "" {
 			key, err := hex.DecodeString(k)
 			if err != nil || len(key) < 32 {
@@ -77,4 +105,36 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// readPrivateKey reads a PEM private key: PKCS#8 ("PRIVATE KEY"), PKCS#1
+// ("RSA PRIVATE KEY") or SEC 1 ("EC PRIVATE KEY"), as openssl writes them.
+func readPrivateKey(path string) (crypto.Signer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, errors.New("no PEM block in the file")
+	}
+	var key any
+	switch block.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	default:
+		return nil, fmt.Errorf("a PEM block of type %q; give a private key (e.g. from `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`)", block.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("a %T cannot sign", key)
+	}
+	return signer, nil
 }

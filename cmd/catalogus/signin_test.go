@@ -30,6 +30,11 @@ func TestSignInConfiguration(t *testing.T) {
 	if on, err := build("--dev-login"); !on || err != nil {
 		t.Errorf("--dev-login: %v (%v)", on, err)
 	}
+	// A provider that cannot be reached does not stop serve: sign-in waits
+	// for it, everything else runs.
+	if on, err := build("--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c", "--oidc-redirect-url", "https://x.nl/beheer/auth/callback", "--oidc-editor-values", "e"); !on || err != nil {
+		t.Errorf("with the provider unreachable: %v (%v); want sign-in on, no error", on, err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -39,8 +44,10 @@ func TestSignInConfiguration(t *testing.T) {
 		{"issuer without client", []string{"--oidc-issuer", "http://127.0.0.1:1"}, nil, "--oidc-client-id"},
 		{"no redirect", []string{"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c"}, nil, "--oidc-redirect-url"},
 		{"nobody could sign in", []string{"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c", "--oidc-redirect-url", "https://x.nl/beheer/auth/callback"}, nil, "nobody could sign in"},
-		{"wrong callback", []string{"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c", "--oidc-redirect-url", "https://x.nl/callback", "--oidc-editor-values", "e"}, nil, "must end in /beheer/auth/callback"},
-		{"provider unreachable", []string{"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c", "--oidc-redirect-url", "https://x.nl/beheer/auth/callback", "--oidc-editor-values", "e"}, nil, "reading the identity provider's configuration"},
+		{"wrong callback", []string{"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c", "--oidc-redirect-url", "https://x.nl/callback", "--oidc-editor-values", "e"}, nil, "ending in /beheer/auth/callback"},
+		{"client key file missing", []string{"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "c", "--oidc-redirect-url", "https://x.nl/beheer/auth/callback", "--oidc-editor-values", "e", "--oidc-client-key", "/nonexistent/key.pem"}, nil, "--oidc-client-key /nonexistent/key.pem"},
+		{"negative clock skew", []string{"--dev-login", "--oidc-clock-skew", "-1s"}, nil, "--oidc-clock-skew"},
+		{"recheck too often", []string{"--dev-login", "--oidc-recheck", "1s"}, nil, "--oidc-recheck"},
 		{"two ways to the organization", []string{"--dev-login", "--oidc-org-claim", "org", "--oidc-org-prefix", "org-"}, nil, "choose one way"},
 		{"short session key", []string{"--dev-login"}, map[string]string{"CATALOGUS_SESSION_KEY": "abcd"}, "at least 32 bytes"},
 	} {

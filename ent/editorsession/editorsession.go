@@ -36,6 +36,8 @@ const (
 	FieldExpiresAt = "expires_at"
 	// FieldCheckedAt holds the string denoting the checked_at field in the database.
 	FieldCheckedAt = "checked_at"
+	// FieldRecheckAt holds the string denoting the recheck_at field in the database.
+	FieldRecheckAt = "recheck_at"
 	// FieldCredentials holds the string denoting the credentials field in the database.
 	FieldCredentials = "credentials"
 	// Table holds the table name of the editorsession in the database.
@@ -55,6 +57,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldExpiresAt,
 	FieldCheckedAt,
+	FieldRecheckAt,
 	FieldCredentials,
 }
 
@@ -167,6 +170,11 @@ func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCheckedAt orders the results by the checked_at field.
 func ByCheckedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCheckedAt, opts...).ToFunc()
+}
+
+// ByRecheckAt orders the results by the recheck_at field.
+func ByRecheckAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRecheckAt, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

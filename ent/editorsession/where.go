@@ -99,6 +99,11 @@ func CheckedAt(v time.Time) predicate.EditorSession {
 	return predicate.EditorSession(sql.FieldEQ(FieldCheckedAt, v))
 }
 
+// RecheckAt applies equality check predicate on the "recheck_at" field. It's identical to RecheckAtEQ.
+func RecheckAt(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldEQ(FieldRecheckAt, v))
+}
+
 // Credentials applies equality check predicate on the "credentials" field. It's identical to CredentialsEQ.
 func Credentials(v []byte) predicate.EditorSession {
 	return predicate.EditorSession(sql.FieldEQ(FieldCredentials, v))
@@ -577,6 +582,46 @@ func CheckedAtLT(v time.Time) predicate.EditorSession {
 // CheckedAtLTE applies the LTE predicate on the "checked_at" field.
 func CheckedAtLTE(v time.Time) predicate.EditorSession {
 	return predicate.EditorSession(sql.FieldLTE(FieldCheckedAt, v))
+}
+
+// RecheckAtEQ applies the EQ predicate on the "recheck_at" field.
+func RecheckAtEQ(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldEQ(FieldRecheckAt, v))
+}
+
+// RecheckAtNEQ applies the NEQ predicate on the "recheck_at" field.
+func RecheckAtNEQ(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldNEQ(FieldRecheckAt, v))
+}
+
+// RecheckAtIn applies the In predicate on the "recheck_at" field.
+func RecheckAtIn(vs ...time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldIn(FieldRecheckAt, vs...))
+}
+
+// RecheckAtNotIn applies the NotIn predicate on the "recheck_at" field.
+func RecheckAtNotIn(vs ...time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldNotIn(FieldRecheckAt, vs...))
+}
+
+// RecheckAtGT applies the GT predicate on the "recheck_at" field.
+func RecheckAtGT(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldGT(FieldRecheckAt, v))
+}
+
+// RecheckAtGTE applies the GTE predicate on the "recheck_at" field.
+func RecheckAtGTE(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldGTE(FieldRecheckAt, v))
+}
+
+// RecheckAtLT applies the LT predicate on the "recheck_at" field.
+func RecheckAtLT(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldLT(FieldRecheckAt, v))
+}
+
+// RecheckAtLTE applies the LTE predicate on the "recheck_at" field.
+func RecheckAtLTE(v time.Time) predicate.EditorSession {
+	return predicate.EditorSession(sql.FieldLTE(FieldRecheckAt, v))
 }
 
 // CredentialsEQ applies the EQ predicate on the "credentials" field.

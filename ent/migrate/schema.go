@@ -352,6 +352,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "checked_at", Type: field.TypeTime},
+		{Name: "recheck_at", Type: field.TypeTime},
 		{Name: "credentials", Type: field.TypeBytes, Nullable: true},
 	}
 	// EditorSessionsTable holds the schema information for the "editor_sessions" table.

@@ -55,6 +55,8 @@ func (EditorSession) Fields() []ent.Field {
 			Comment("When the session ends at the latest."),
 		field.Time("checked_at").
 			Comment("When the person's role and organization were last confirmed by the identity provider."),
+		field.Time("recheck_at").
+			Comment("When the role and organization are next checked at the identity provider; the instance that checks moves it on first, so that only one does."),
 		field.Bytes("credentials").
 			Optional().
 			Nillable().

@@ -171,6 +171,11 @@ func NewHandler(cfg Config) (http.Handler, error) {
 			return
 		}
 		fmt.Fprintln(w, "ready")
+		if cfg.SignIn != nil {
+			// The provider's state is reported, never held against readiness:
+			// the public API and the dashboard do not need it.
+			fmt.Fprintln(w, cfg.SignIn.ProviderStatus())
+		}
 	})
 	mux.Handle("GET /metrics", m.handler())
 	return logRequests(log, m.instrument(mux)), nil

@@ -8,7 +8,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 )
 
-// Mapping says how the identity provider's ID token names a person's role in
+// Mapping says how the identity provider's claims name a person's role in
 // the catalogue and the organization they work for. Providers differ: Keycloak
 // puts group paths in a "groups" claim, Entra ID app roles in "roles" (and
 // groups as object ids), ADFS whatever its claim rules say, so every name is
@@ -43,13 +43,19 @@ type Identity struct {
 }
 
 // Refusal is a sign-in the mapping does not allow: the person is known to the
-// identity provider but has no place in the catalogue. Its message is shown
-// to them, in Dutch, and logged.
-type Refusal struct{ Reason string }
+// identity provider but has no place in the catalogue. Code names the
+// problem shown to them (problemTemplates); Args fill its message; Rule says
+// in English which rule failed, for the log.
+type Refusal struct {
+	Code string
+	Args []any
+	Rule string
+}
 
-func (r *Refusal) Error() string { return r.Reason }
+func (r *Refusal) Error() string { return r.Code + ": " + r.Rule }
 
-// Map turns an ID token's claims into an identity, or a *Refusal.
+// Map turns the claims about a person (the ID token's, with UserInfo's
+// merged in) into an identity, or a *Refusal.
 func (m Mapping) Map(claims map[string]any) (Identity, error) {
 	var id Identity
 	for _, c := range []string{m.NameClaim, "preferred_username", "email", "sub"} {
@@ -59,11 +65,11 @@ func (m Mapping) Map(claims map[string]any) (Identity, error) {
 		}
 	}
 	if id.Name == "" {
-		return id, &Refusal{"het ID-token noemt geen naam (preferred_username, email of sub)"}
+		return id, &Refusal{Code: "geen-naam", Rule: fmt.Sprintf("no name: none of the claims %q, preferred_username, email, sub holds a string", m.NameClaim)}
 	}
 	if len(id.Name) > 200 {
 		// The name goes into every change-log entry; a claim this long is not a name.
-		return id, &Refusal{"de naam in het ID-token is langer dan 200 tekens"}
+		return id, &Refusal{Code: "naam-te-lang", Rule: fmt.Sprintf("the name is %d bytes long, more than 200", len(id.Name))}
 	}
 	roleClaim := m.RoleClaim
 	if roleClaim == "" {
@@ -76,7 +82,11 @@ func (m Mapping) Map(claims map[string]any) (Identity, error) {
 	case slices.ContainsFunc(values, func(v string) bool { return slices.Contains(m.EditorValues, v) }):
 		id.Role = auth.Editor
 	default:
-		return id, &Refusal{fmt.Sprintf("je hebt geen rol in de catalogus: de claim %q bevat geen van de groepen voor beheerders of redacteuren", roleClaim)}
+		rule := fmt.Sprintf("the role claim %q holds none of the admin values %q or editor values %q", roleClaim, m.AdminValues, m.EditorValues)
+		if _, ok := claims[roleClaim]; !ok {
+			rule = fmt.Sprintf("the role claim %q did not arrive (ask for its scope in --oidc-scopes, or have the provider send it)", roleClaim)
+		}
+		return id, &Refusal{Code: "geen-rol", Rule: rule}
 	}
 	var orgs []string
 	switch {
@@ -96,11 +106,40 @@ func (m Mapping) Map(claims map[string]any) (Identity, error) {
 		id.Org = orgs[0]
 	case len(orgs) > 1:
 		// Guessing would hand someone the wrong organization's drafts.
-		return id, &Refusal{fmt.Sprintf("het ID-token noemt meer dan één organisatie (%s); vraag je beheerder om één", strings.Join(orgs, ", "))}
+		return id, &Refusal{Code: "meer-organisaties", Args: []any{strings.Join(orgs, ", ")}, Rule: fmt.Sprintf("%d organizations: %s", len(orgs), strings.Join(orgs, ", "))}
 	case id.Role == auth.Editor:
-		return id, &Refusal{"het ID-token noemt niet voor welke organisatie je werkt; een redacteur hoort bij één organisatie"}
+		rule := fmt.Sprintf("an editor without organization: no value of %q starts with %q", roleClaim, m.OrgPrefix)
+		if m.OrgClaim != "" {
+			rule = fmt.Sprintf("an editor without organization: the claim %q is empty or did not arrive", m.OrgClaim)
+		}
+		return id, &Refusal{Code: "geen-organisatie", Rule: rule}
 	}
 	return id, nil
+}
+
+// merge combines the ID token's claims with UserInfo's (OIDC Core 5.3.2:
+// UserInfo's sub was checked to be the ID token's before). Where both name a
+// claim, UserInfo's is taken: it is the provider's current answer, while a
+// provider may keep the ID token small (Entra ID's group overage, for one).
+func merge(idToken, userInfo map[string]any) map[string]any {
+	out := make(map[string]any, len(idToken)+len(userInfo))
+	for k, v := range idToken {
+		out[k] = v
+	}
+	for k, v := range userInfo {
+		out[k] = v
+	}
+	return out
+}
+
+// claimNames lists a claim set's names, not its values, for the debug log.
+func claimNames(c map[string]any) []string {
+	names := make([]string, 0, len(c))
+	for k := range c {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // claimValues reads a claim that may be one string or a list of them.

@@ -39,6 +39,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+{{if .Continue}}<meta http-equiv="refresh" content="0; url={{.Continue}}">{{end}}
 <title>{{.Title}} · Catalogus</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/dashboard/vendor/rotterdam-design-tokens.css">
@@ -49,6 +50,8 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <main id="main" class="signin">
 <h1 class="utrecht-heading-1">{{.Title}}</h1>
 {{if .Message}}<p class="utrecht-paragraph" id="message" role="alert">{{.Message}}</p>{{end}}
+{{if .Contact}}<p class="utrecht-paragraph" id="contact">Kom je er niet uit? Neem contact op met {{.Contact}}{{if .Code}} en noem de foutcode{{end}}.</p>{{end}}
+{{if .Code}}<p class="utrecht-paragraph" id="code">Foutcode: <code>{{.Code}}</code></p>{{end}}
 {{if .Dev}}
 <p class="utrecht-paragraph warning"><strong>Ontwikkel-aanmelding.</strong> Iedereen kan hier kiezen wie hij is. Alleen voor uitproberen, nooit in productie.</p>
 <form method="post" action="/beheer/dev-login" class="dev-login">
@@ -62,8 +65,14 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <select class="utrecht-select utrecht-select--html-select" id="org" name="org">{{range .Orgs}}<option value="{{.Code}}">{{.Name}} ({{.Code}})</option>{{end}}<option value="">— alles (alleen beheerder) —</option></select></div>
 <button class="utrecht-button utrecht-button--primary-action" type="submit" id="dev-submit">Aanmelden</button>
 </form>
+{{else if .Continue}}
+<p class="utrecht-paragraph"><a class="utrecht-link" id="continue" href="{{.Continue}}">Verder</a></p>
 {{else}}
-<p class="utrecht-paragraph"><a class="utrecht-link" href="/beheer/login">Opnieuw aanmelden</a></p>
+<ul class="utrecht-unordered-list">
+{{if .Again}}<li><a class="utrecht-link" id="again" href="/beheer/login">Opnieuw aanmelden</a></li>{{end}}
+{{if .Other}}<li><a class="utrecht-link" id="other" href="/beheer/login?prompt=login">Aanmelden als iemand anders</a></li>{{end}}
+<li><a class="utrecht-link" href="/beheer/">Naar de beginpagina van de catalogus</a></li>
+</ul>
 {{end}}
 </main>
 </body>
@@ -72,7 +81,8 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 
 type pageData struct {
 	Title, Message, Token, Next string
-	Dev                         bool
+	Code, Contact, Continue     string
+	Again, Other, Dev           bool
 	Orgs                        []orgOption
 }
 
@@ -84,30 +94,51 @@ func renderPage(w http.ResponseWriter, status int, d pageData) {
 	h.Set("Content-Security-Policy", pageCSP)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
 	_ = pageTmpl.Execute(w, d)
 }
 
-// refuse tells the person why they cannot sign in, and logs the details.
-// Refusals go to the security log too, as failed sign-ins.
-func (s *Service) refuse(w http.ResponseWriter, r *http.Request, dutch, detail string) {
+// defaultContact is whom to ask when Config.Contact names nobody.
+const defaultContact = "de beheerder van de catalogus in je organisatie"
+
+// show tells the person what went wrong and logs it as its kind asks: a
+// failed sign-in goes to the security log too; the catalogue's own set-up
+// is an error for the operator, not someone's failed sign-in.
+func (s *Service) show(w http.ResponseWriter, r *http.Request, p *problem) {
 	client := s.clients.Of(r)
-	s.log.Warn("sign-in refused", "reason", detail, "client", client)
-	if err := auth.Record(context.WithoutCancel(r.Context()), s.cfg.Client, auth.AuthFailed, "sso", client, "sign-in refused: "+detail); err != nil {
-		s.log.Error("writing the security log", "err", err)
+	switch p.kind {
+	case refused:
+		s.log.Warn("sign-in refused", "code", p.Code, "reason", p.Detail, "client", client)
+		if err := auth.Record(context.WithoutCancel(r.Context()), s.cfg.Client, auth.AuthFailed, "sso", client, "sign-in refused: "+p.Code+": "+p.Detail); err != nil {
+			s.log.Error("writing the security log", "err", err)
+		}
+	case operator:
+		s.log.Error("sign-in impossible: the catalogue's set-up at the identity provider is wrong", "code", p.Code, "reason", p.Detail)
+	case unavailable:
+		s.log.Warn("sign-in impossible: the identity provider is unavailable", "code", p.Code, "reason", p.Detail)
+	case cancelled:
+		s.log.Info("sign-in cancelled at the identity provider", "reason", p.Detail, "client", client)
+	case internal:
+		s.log.Error("sign-in failed", "code", p.Code, "err", p.Detail)
 	}
-	renderPage(w, http.StatusForbidden, pageData{Title: "Aanmelden lukt niet", Message: dutch})
+	d := pageData{Title: p.title, Message: p.Message, Again: p.again, Other: p.other && s.idp != nil}
+	if p.kind != notice {
+		d.Code = p.Code
+	}
+	if p.contact {
+		d.Contact = s.cfg.Contact
+		if d.Contact == "" {
+			d.Contact = defaultContact
+		}
+	}
+	renderPage(w, p.status, d)
 }
 
 // unavailable answers an API request the database could not serve.
 func (s *Service) unavailable(w http.ResponseWriter, what string, err error) {
 	s.log.Error("sign-in: the database failed", "what", what, "err", err)
 	writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the catalogue's database is unavailable; try again shortly")
-}
-
-func (s *Service) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
-	s.log.Error("sign-in failed", "what", what, "err", err)
-	renderPage(w, status, pageData{Title: "Er ging iets mis", Message: "Probeer het later opnieuw."})
 }
 
 const devCookie = "catalogus-dev-login"
@@ -117,7 +148,7 @@ const devCookie = "catalogus-dev-login"
 func (s *Service) devLoginForm(w http.ResponseWriter, r *http.Request) {
 	orgs, err := s.cfg.Client.Organization.Query().Order(organization.ByName()).All(auth.Allow(r.Context()))
 	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, "listing organizations", err)
+		s.show(w, r, newProblem("intern", "listing organizations: "+err.Error()))
 		return
 	}
 	d := pageData{Title: "Aanmelden (ontwikkeling)", Dev: true, Token: random(24), Next: localNext(r.URL.Query().Get("next"))}
@@ -131,22 +162,22 @@ func (s *Service) devLoginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Service) devLogin(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(s.cookieName(devCookie))
 	if err != nil || !sameToken(r.PostFormValue("token"), c.Value) {
-		s.refuse(w, r, "het formulier is verlopen of komt niet van deze site; probeer opnieuw", "dev login without its token")
+		s.show(w, r, newProblem("formulier-verlopen", "dev login without its token"))
 		return
 	}
 	s.clearCookie(w, devCookie, DevLoginPath, http.SameSiteStrictMode)
 	id := Identity{Name: r.PostFormValue("name"), Role: auth.Role(r.PostFormValue("role")), Org: r.PostFormValue("org")}
 	switch {
 	case id.Name == "" || len(id.Name) > 100:
-		s.refuse(w, r, "vul een naam in (hoogstens 100 tekens)", "dev login without a name")
+		s.show(w, r, newProblem("ontwikkel-invoer", "dev login without a name", "Vul een naam in (hoogstens 100 tekens)."))
 		return
 	case !slices.Contains([]auth.Role{auth.Admin, auth.Editor}, id.Role):
-		s.refuse(w, r, "kies redacteur of beheerder", "dev login with role "+string(id.Role))
+		s.show(w, r, newProblem("ontwikkel-invoer", "dev login with role "+string(id.Role), "Kies redacteur of beheerder."))
 		return
 	case id.Role == auth.Editor && id.Org == "":
-		s.refuse(w, r, "een redacteur hoort bij een organisatie", "dev login: editor without organization")
+		s.show(w, r, newProblem("ontwikkel-invoer", "dev login: editor without organization", "Een redacteur hoort bij een organisatie."))
 		return
 	}
 	s.log.Warn("DEVELOPMENT SIGN-IN: someone signed in without an identity provider", "name", id.Name, "role", id.Role, "organization", id.Org)
-	s.start(w, r, id, true, localNext(r.PostFormValue("next")), provider{})
+	s.start(w, r, id, true, localNext(r.PostFormValue("next")), provider{}, nil)
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
 )
 
 // Session is a signed-in person as the request sees it: who, with which
@@ -24,6 +26,7 @@ type Session struct {
 	Exp  time.Time
 	// Dev marks a development sign-in, so that it shows in logs and actor names.
 	Dev bool
+	row *ent.EditorSession
 }
 
 // sessionRef is what the session cookie carries: the session's secret id and

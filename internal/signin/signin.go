@@ -14,6 +14,7 @@ package signin
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -42,6 +44,12 @@ const (
 	SessionPath  = Prefix + "/session"
 	DevLoginPath = Prefix + "/dev-login"
 	GraphQLPath  = Prefix + "/graphql"
+	// BackchannelPath receives the provider's logout tokens (OpenID Connect
+	// Back-Channel Logout): register it as the client's backchannel_logout_uri.
+	BackchannelPath = Prefix + "/auth/backchannel-logout"
+	// JWKSPath publishes the public key of --oidc-client-key, for providers
+	// that read a client's keys from a URL.
+	JWKSPath = Prefix + "/auth/jwks.json"
 	// CSRFHeader carries the session's CSRF token on every API request.
 	CSRFHeader = "X-Catalogus-CSRF"
 )
@@ -54,12 +62,30 @@ type Config struct {
 	Issuer       string
 	ClientID     string
 	ClientSecret string
+	// ClientKey authenticates the client by a signed assertion
+	// (private_key_jwt) instead of the secret; the provider registers its
+	// public key (served at JWKSPath too).
+	ClientKey crypto.Signer
 	// RedirectURL is this server's callback as registered at the provider:
 	// https://catalogus.example/beheer/auth/callback.
 	RedirectURL string
+	// PostLogoutRedirectURL is where the provider sends the browser after
+	// signing out there; by default /beheer/?afgemeld on the redirect URL's
+	// origin. Register it at the provider.
+	PostLogoutRedirectURL string
 	// Scopes are asked for besides openid, e.g. profile, email, groups.
 	Scopes  []string
 	Mapping Mapping
+	// ClockSkew is how far the provider's clock may be off ours; 60 s when
+	// zero, none when negative.
+	ClockSkew time.Duration
+	// Recheck is how often a session's role and organization are checked
+	// again at the provider (by refresh token, or UserInfo); 15 minutes
+	// when zero, never when negative.
+	Recheck time.Duration
+	// Contact tells people whom to ask when they cannot sign in, e.g.
+	// "het functioneel beheer van de catalogus (catalogus@rotterdam.nl)".
+	Contact string
 	// Key signs the cookies, at least 32 bytes; nil draws a random one, so
 	// that every start signs everyone out.
 	Key []byte
@@ -81,17 +107,21 @@ type Config struct {
 
 // Service signs people in and out and authenticates their requests.
 type Service struct {
-	cfg      Config
-	sign     signer
-	oauth    *oauth2.Config
-	verifier *oidc.IDTokenVerifier
-	log      *slog.Logger
+	cfg  Config
+	sign signer
+	// idp is the identity provider, found lazily; nil without one.
+	idp *idp
+	key clientKey
+	// secretStyle is how the provider takes the client secret, once known.
+	secretStyle atomic.Int32
+	log         *slog.Logger
 	// clients names the caller in the logs; Register sets it.
 	clients clientaddr.Resolver
 }
 
-// New prepares sign-in; with an issuer it reads the provider's discovery
-// document, so the provider must be reachable at start.
+// New prepares sign-in. It does not contact the identity provider: that
+// happens in the background and at the first sign-in, with retries, so that
+// a provider that is down never stops the service (ctx ends the retries).
 func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Issuer == "" && !cfg.DevLogin {
 		return nil, errors.New("sign-in needs an OpenID Connect issuer (--oidc-issuer) or --dev-login")
@@ -101,6 +131,15 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	if cfg.TTL <= 0 {
 		cfg.TTL = 8 * time.Hour
+	}
+	switch {
+	case cfg.ClockSkew == 0:
+		cfg.ClockSkew = time.Minute
+	case cfg.ClockSkew < 0:
+		cfg.ClockSkew = 0
+	}
+	if cfg.Recheck == 0 {
+		cfg.Recheck = 15 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -128,18 +167,26 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 			return nil, errors.New("--oidc-issuer needs --oidc-redirect-url, the callback registered at the provider (https://…/beheer/auth/callback)")
 		case len(cfg.Mapping.AdminValues) == 0 && len(cfg.Mapping.EditorValues) == 0:
 			return nil, errors.New("--oidc-issuer needs --oidc-admin-values or --oidc-editor-values: nobody could sign in")
+		case cfg.ClientKey != nil && cfg.ClientSecret != "":
+			return nil, errors.New("a client key (--oidc-client-key) and a client secret (CATALOGUS_OIDC_CLIENT_SECRET): choose one way for the catalogue to prove itself to the provider")
 		}
-		if u, err := url.Parse(cfg.RedirectURL); err != nil || u.Path != CallbackPath {
-			return nil, fmt.Errorf("--oidc-redirect-url %q must end in %s", cfg.RedirectURL, CallbackPath)
+		u, err := url.Parse(cfg.RedirectURL)
+		if err != nil || u.Path != CallbackPath || u.Host == "" {
+			return nil, fmt.Errorf("--oidc-redirect-url %q must be an absolute URL ending in %s", cfg.RedirectURL, CallbackPath)
 		}
-		p, err := oidc.NewProvider(s.providerContext(ctx), cfg.Issuer)
-		if err != nil {
-			return nil, fmt.Errorf("reading the identity provider's configuration at %s: %w", cfg.Issuer, err)
+		if _, err := url.Parse(cfg.Issuer); err != nil {
+			return nil, fmt.Errorf("--oidc-issuer %q is not a URL", cfg.Issuer)
 		}
-		scopes := append([]string{oidc.ScopeOpenID}, cfg.Scopes...)
-		s.oauth = &oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Endpoint: p.Endpoint(),
-			RedirectURL: cfg.RedirectURL, Scopes: scopes}
-		s.verifier = p.Verifier(&oidc.Config{ClientID: cfg.ClientID, Now: cfg.Now})
+		if s.cfg.PostLogoutRedirectURL == "" {
+			s.cfg.PostLogoutRedirectURL = u.Scheme + "://" + u.Host + Prefix + "/?afgemeld"
+		}
+		if cfg.ClientKey != nil {
+			if s.key, err = newClientKey(cfg.ClientKey); err != nil {
+				return nil, fmt.Errorf("--oidc-client-key: %w", err)
+			}
+		}
+		s.idp = &idp{s: s}
+		go s.idp.keepTrying(ctx)
 	}
 	return s, nil
 }
@@ -162,6 +209,12 @@ func (s *Service) Register(mux *http.ServeMux, api http.Handler, clients clienta
 	if s.cfg.DevLogin {
 		mux.HandleFunc("GET "+DevLoginPath, s.devLoginForm)
 		mux.HandleFunc("POST "+DevLoginPath, s.devLogin)
+	}
+	if s.idp != nil {
+		mux.HandleFunc("POST "+BackchannelPath, s.backchannelLogout)
+		if s.cfg.ClientKey != nil {
+			mux.HandleFunc("GET "+JWKSPath, s.jwks)
+		}
 	}
 	mux.Handle("POST "+GraphQLPath, s.Protect(api))
 }
@@ -189,30 +242,47 @@ func (s *Service) clearCookie(w http.ResponseWriter, name, path string, same htt
 		Secure: s.cfg.Secure, HttpOnly: true, SameSite: same})
 }
 
-// login sends the browser to the identity provider.
+// login sends the browser to the identity provider. With ?prompt=login the
+// provider asks for the password even if it has a session: "sign in as
+// someone else".
 func (s *Service) login(w http.ResponseWriter, r *http.Request) {
 	next := localNext(r.URL.Query().Get("next"))
-	if s.oauth == nil {
+	if s.idp == nil {
 		http.Redirect(w, r, DevLoginPath+"?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	d, p := s.idp.get(r.Context())
+	if p != nil {
+		s.show(w, r, p)
 		return
 	}
 	st := loginState{State: random(24), Nonce: random(24), Verifier: oauth2.GenerateVerifier(), Next: next,
 		Exp: s.cfg.Now().Add(10 * time.Minute)}
 	v, err := s.sign.seal(loginCookie, st)
 	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, "internal", err)
+		s.show(w, r, newProblem("intern", "sealing the login cookie: "+err.Error()))
 		return
 	}
 	// Lax, not Strict: the provider's redirect back is a navigation from
 	// another site, and this cookie must come along with it.
 	s.setCookie(w, loginCookie, v, CallbackPath, st.Exp, http.SameSiteLaxMode)
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, s.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier)), http.StatusFound)
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier)}
+	if r.URL.Query().Get("prompt") == "login" {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"))
+	}
+	http.Redirect(w, r, s.oauth(d).AuthCodeURL(st.State, opts...), http.StatusFound)
+}
+
+// oauth describes the client to x/oauth2, for building the authorization URL.
+func (s *Service) oauth(d *discovered) *oauth2.Config {
+	return &oauth2.Config{ClientID: s.cfg.ClientID, Endpoint: oauth2.Endpoint{AuthURL: d.authURL, TokenURL: d.tokenURL},
+		RedirectURL: s.cfg.RedirectURL, Scopes: append([]string{oidc.ScopeOpenID}, s.cfg.Scopes...)}
 }
 
 // callback takes the provider's answer, checks it and starts a session.
 func (s *Service) callback(w http.ResponseWriter, r *http.Request) {
-	if s.oauth == nil {
+	if s.idp == nil {
 		http.NotFound(w, r)
 		return
 	}
@@ -220,74 +290,163 @@ func (s *Service) callback(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(s.cookieName(loginCookie))
 	var st loginState
 	if err != nil || s.sign.open(loginCookie, c.Value, s.cfg.Now(), &st, func() time.Time { return st.Exp }) != nil {
-		s.refuse(w, r, "je aanmelding is verlopen of in een andere browser begonnen; meld je opnieuw aan", "no valid login cookie")
+		s.show(w, r, newProblem("aanmelding-verlopen", "no valid login cookie"))
 		return
 	}
 	s.clearCookie(w, loginCookie, CallbackPath, http.SameSiteLaxMode)
 	if e := q.Get("error"); e != "" {
-		s.refuse(w, r, "de identity provider weigerde de aanmelding ("+e+")", "provider error: "+e+" "+q.Get("error_description"))
+		s.show(w, r, authorizationProblem(limitText(e, 60), limitText(q.Get("error_description"), 300)))
 		return
 	}
 	if q.Get("state") == "" || q.Get("state") != st.State {
-		s.refuse(w, r, "het antwoord van de identity provider hoort niet bij deze aanmelding; meld je opnieuw aan", "state mismatch")
+		s.show(w, r, newProblem("aanmelding-onbekend", "state mismatch"))
 		return
 	}
-	ctx := s.providerContext(r.Context())
-	tok, err := s.oauth.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(st.Verifier))
+	d, p := s.idp.get(r.Context())
+	if p != nil {
+		s.show(w, r, p)
+		return
+	}
+	ctx := r.Context()
+	tok, err := s.tokenRequest(ctx, d, url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")},
+		"redirect_uri": {s.cfg.RedirectURL}, "code_verifier": {st.Verifier}})
 	if err != nil {
-		s.refuse(w, r, "de code van de identity provider kon niet worden ingewisseld; meld je opnieuw aan", "code exchange: "+err.Error())
+		s.show(w, r, s.providerProblem("exchanging the code", err))
 		return
 	}
-	raw, _ := tok.Extra("id_token").(string)
-	if raw == "" {
-		s.refuse(w, r, "de identity provider stuurde geen ID-token", "no id_token in the token response")
+	if tok.IDToken == "" {
+		s.show(w, r, newProblem("token-ongeldig", "no id_token in the token response (is the scope openid allowed for the client?)"))
 		return
 	}
-	idt, err := s.verifier.Verify(ctx, raw)
-	if err != nil {
-		s.refuse(w, r, "het ID-token is ongeldig", "id token: "+err.Error())
+	idt, p := s.verifyIDToken(ctx, d, tok.IDToken, st.Nonce)
+	if p != nil {
+		s.show(w, r, p)
 		return
 	}
-	if idt.Nonce != st.Nonce {
-		s.refuse(w, r, "het ID-token hoort niet bij deze aanmelding", "nonce mismatch")
-		return
-	}
-	var claims map[string]any
-	if err := idt.Claims(&claims); err != nil {
-		s.refuse(w, r, "het ID-token is onleesbaar", "claims: "+err.Error())
+	claims, p := s.claims(ctx, d, idt, tok.AccessToken)
+	if p != nil {
+		s.show(w, r, p)
 		return
 	}
 	id, err := s.cfg.Mapping.Map(claims)
 	if err != nil {
-		s.refuse(w, r, err.Error(), "claim mapping: "+err.Error()+" (subject "+idt.Subject+")")
+		s.show(w, r, s.refusal(err, idt.Subject))
 		return
 	}
+	creds := credentials{IDToken: tok.IDToken, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken}
+	if e := tok.expiresIn(); e > 0 {
+		creds.AccessExp = s.cfg.Now().Add(e)
+	}
 	sid, _ := claims["sid"].(string)
-	s.start(w, r, id, false, st.Next, provider{Subject: idt.Subject, Session: sid})
+	s.start(w, r, id, false, st.Next, provider{Subject: idt.Subject, Session: sid}, &creds)
 }
 
-// start checks the identity against the catalogue and sets the session cookie.
-func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev bool, next string, p provider) {
+// providerProblem names an error of a call to the provider.
+func (s *Service) providerProblem(what string, err error) *problem {
+	var oe *oauthError
+	if errors.As(err, &oe) {
+		return endpointProblem(what, oe)
+	}
+	if isTransport(err) {
+		return transportProblem(what, err)
+	}
+	return newProblem("intern", what+": "+err.Error())
+}
+
+// verifyIDToken checks an ID token: signature with the provider's keys,
+// issuer, audience, expiry (with the clock leeway), the issue time not in
+// the future beyond the leeway, and the nonce when one is expected.
+func (s *Service) verifyIDToken(ctx context.Context, d *discovered, raw, nonce string) (*oidc.IDToken, *problem) {
+	idt, err := d.idTokens.Verify(s.providerContext(ctx), raw)
+	var expired *oidc.TokenExpiredError
+	switch {
+	case errors.As(err, &expired):
+		// A token fresh from the token endpoint can only have expired when
+		// the two clocks disagree.
+		return nil, newProblem("klok", fmt.Sprintf("the ID token expired at %s, %s before our clock's %s (leeway %s): check the clocks of this server and the provider (NTP), or raise --oidc-clock-skew",
+			expired.Expiry.UTC().Format(time.RFC3339), s.cfg.Now().Sub(expired.Expiry).Round(time.Second), s.cfg.Now().UTC().Format(time.RFC3339), s.cfg.ClockSkew))
+	case err != nil && strings.Contains(err.Error(), "nbf"):
+		return nil, newProblem("klok", "the ID token is not valid yet by our clock: "+err.Error()+" — check the clocks (NTP)")
+	case err != nil && isTransport(err):
+		return nil, transportProblem("fetching the provider's signing keys", err)
+	case err != nil:
+		return nil, newProblem("token-ongeldig", "ID token: "+err.Error())
+	}
+	if nonce != "" && idt.Nonce != nonce {
+		return nil, newProblem("token-ongeldig", "the ID token's nonce is not this sign-in's")
+	}
+	if ahead := idt.IssuedAt.Sub(s.cfg.Now()); ahead > s.cfg.ClockSkew {
+		return nil, newProblem("klok", fmt.Sprintf("the ID token was issued %s ahead of our clock (leeway %s): check the clocks of this server and the provider (NTP), or raise --oidc-clock-skew",
+			ahead.Round(time.Second), s.cfg.ClockSkew))
+	}
+	return idt, nil
+}
+
+// claims gathers what the provider says about the person: the ID token's
+// claims, then UserInfo's (where the specification's default puts the scope
+// claims such as email and groups), merged; UserInfo must be about the same
+// subject. At debug level the claims' names (never their values) are
+// logged, so that a mapping that fails can be set right.
+func (s *Service) claims(ctx context.Context, d *discovered, idt *oidc.IDToken, accessToken string) (map[string]any, *problem) {
+	var fromToken map[string]any
+	if err := idt.Claims(&fromToken); err != nil {
+		return nil, newProblem("token-ongeldig", "the ID token's claims: "+err.Error())
+	}
+	var fromInfo map[string]any
+	if d.userInfoURL != "" && accessToken != "" {
+		info, err := s.userInfo(ctx, d, accessToken)
+		if err != nil {
+			return nil, s.providerProblem("asking UserInfo", err)
+		}
+		if sub, _ := info["sub"].(string); sub != idt.Subject {
+			return nil, newProblem("token-ongeldig", fmt.Sprintf("UserInfo is about subject %q, the ID token about %q", sub, idt.Subject))
+		}
+		fromInfo = info
+	}
+	s.log.Debug("sign-in claims arrived", "subject", idt.Subject, "id_token", claimNames(fromToken), "userinfo", claimNames(fromInfo))
+	return merge(fromToken, fromInfo), nil
+}
+
+// refusal turns a mapping's refusal into the problem shown.
+func (s *Service) refusal(err error, subject string) *problem {
+	var r *Refusal
+	if !errors.As(err, &r) {
+		return newProblem("intern", "claim mapping: "+err.Error())
+	}
+	return newProblem(r.Code, "claim mapping: "+r.Rule+" (subject "+subject+")", r.Args...)
+}
+
+// start checks the identity against the catalogue, stores the session and
+// sets its cookie.
+func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev bool, next string, p provider, creds *credentials) {
 	if id.Org != "" {
 		ok, err := s.cfg.Client.Organization.Query().Where(organization.Code(id.Org)).Exist(auth.Allow(r.Context()))
 		if err != nil {
-			s.fail(w, r, http.StatusInternalServerError, "internal", err)
+			s.show(w, r, newProblem("intern", "looking up the organization: "+err.Error()))
 			return
 		}
 		if !ok {
-			s.refuse(w, r, fmt.Sprintf("je organisatie %q staat niet in de catalogus; vraag een beheerder om haar toe te voegen", id.Org), "unknown organization "+id.Org)
+			s.show(w, r, newProblem("organisatie-onbekend", fmt.Sprintf("unknown organization %q for %s (subject %q)", id.Org, id.Name, p.Subject), id.Org))
 			return
 		}
 	}
 	sess := Session{ID: random(32), Name: id.Name, Role: string(id.Role), Org: id.Org, CSRF: random(32),
 		Exp: s.expiry(), Dev: dev}
+	if creds != nil {
+		sealed, err := s.sealCredentials(*creds, sess.ID)
+		if err != nil {
+			s.show(w, r, newProblem("intern", "sealing the credentials: "+err.Error()))
+			return
+		}
+		p.Credentials = sealed
+	}
 	if err := s.save(r.Context(), sess, p); err != nil {
-		s.fail(w, r, http.StatusServiceUnavailable, "storing the session", err)
+		s.show(w, r, newProblem("intern", "storing the session: "+err.Error()))
 		return
 	}
 	v, err := s.sign.seal(sessionCookie, sessionRef{ID: sess.ID, CSRF: sess.CSRF, Exp: sess.Exp})
 	if err != nil {
-		s.fail(w, r, http.StatusInternalServerError, "internal", err)
+		s.show(w, r, newProblem("intern", "sealing the session cookie: "+err.Error()))
 		return
 	}
 	// Strict: the pages read the session with same-site requests only, so the
@@ -299,8 +458,10 @@ func (s *Service) start(w http.ResponseWriter, r *http.Request, id Identity, dev
 }
 
 // Current returns the request's session: auth.ErrUnauthenticated when there
-// is none or it is expired, tampered with or signed out; any other error is
-// the database's.
+// is none or it is expired, tampered with or signed out (also when the
+// re-check at the provider ended it); errRecheck when its re-check is
+// overdue and the provider cannot be reached; any other error is the
+// database's.
 func (s *Service) Current(r *http.Request) (*Session, error) {
 	c, err := r.Cookie(s.cookieName(sessionCookie))
 	if err != nil {
@@ -310,8 +471,7 @@ func (s *Service) Current(r *http.Request) (*Session, error) {
 	if err := s.sign.open(sessionCookie, c.Value, s.cfg.Now(), &ref, func() time.Time { return ref.Exp }); err != nil {
 		return nil, auth.ErrUnauthenticated
 	}
-	sess, _, err := s.load(r.Context(), ref)
-	return sess, err
+	return s.live(r.Context(), ref)
 }
 
 // Viewer is the viewer a session stands for: its organization and the units
@@ -353,7 +513,10 @@ func (s *Service) Protect(next http.Handler) http.Handler {
 		sess, err := s.Current(r)
 		switch {
 		case errors.Is(err, auth.ErrUnauthenticated):
-			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "not signed in, or the session expired: sign in again at "+LoginPath)
+			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "not signed in, or the session ended: sign in again at "+LoginPath)
+			return
+		case errors.Is(err, errRecheck):
+			writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", recheckMessage)
 			return
 		case err != nil:
 			s.unavailable(w, "reading a session", err)
@@ -377,41 +540,24 @@ func (s *Service) Protect(next http.Handler) http.Handler {
 	})
 }
 
-// logout ends the session on every instance and clears the cookie.
-func (s *Service) logout(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.Current(r)
-	if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
-		s.fail(w, r, http.StatusServiceUnavailable, "reading the session to sign out", err)
-		return
-	}
-	if err == nil {
-		token := r.Header.Get(CSRFHeader)
-		if token == "" {
-			token = r.PostFormValue("csrf")
-		}
-		if !sameToken(token, sess.CSRF) {
-			writeError(w, http.StatusForbidden, "FORBIDDEN", "sign-out needs the session's CSRF token")
-			return
-		}
-		if err := s.end(r.Context(), sess.ID); err != nil {
-			s.fail(w, r, http.StatusServiceUnavailable, "ending the session", err)
-			return
-		}
-		s.log.Info("signed out", "name", sess.Name)
-	}
-	s.clearCookie(w, sessionCookie, Prefix, http.SameSiteStrictMode)
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, Prefix+"/?afgemeld", http.StatusSeeOther)
-}
-
-// session tells the pages who is signed in, and the CSRF token to send.
+// session tells the pages who is signed in, the CSRF token to send, when
+// the session ends, and whether the identity provider can be reached.
 func (s *Service) session(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	// Not being signed in is an answer here, not an error: 200 either way.
 	signedOut := map[string]any{"signedIn": false, "login": LoginPath, "devLogin": s.cfg.DevLogin}
+	if s.idp != nil {
+		if ok, _, p := s.idp.state(); !ok && p != nil {
+			signedOut["providerProblem"] = map[string]string{"code": p.Code, "message": p.Message}
+		}
+	}
 	sess, err := s.Current(r)
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		writeJSON(w, http.StatusOK, signedOut)
+		return
+	}
+	if errors.Is(err, errRecheck) {
+		writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", recheckMessage)
 		return
 	}
 	if err != nil {

@@ -436,15 +436,22 @@ func TestSignOutHoldsOnEveryInstance(t *testing.T) {
 func TestSignInRefusals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		for name, queue := range map[string]func(){
-			"no role":                     func() { e.idp.Person("x@rotterdam.nl", "iedereen", signintest.OrgPrefix+"cluster-a") },
-			"unknown organization":        func() { e.idp.Editor("x@rotterdam.nl", "bestaat-niet") },
-			"editor without organization": func() { e.idp.Person("x@rotterdam.nl", signintest.EditorGroup) },
+		for _, tc := range []struct {
+			name, code string
+			queue      func()
+		}{
+			{"no role", "geen-rol", func() { e.idp.Person("x@rotterdam.nl", "iedereen", signintest.OrgPrefix+"cluster-a") }},
+			{"unknown organization", "organisatie-onbekend", func() { e.idp.Editor("x@rotterdam.nl", "bestaat-niet") }},
+			{"editor without organization", "geen-organisatie", func() { e.idp.Person("x@rotterdam.nl", signintest.EditorGroup) }},
 		} {
-			queue()
+			tc.queue()
+			name := tc.name
 			c := e.browser()
 			resp, body := e.signIn(c)
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Aanmelden lukt niet") {
+			// The page says what is missing, whom to ask, and offers to sign
+			// in as someone else.
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Foutcode: <code>"+tc.code+"</code>") ||
+				!strings.Contains(body, "Neem contact op met") || !strings.Contains(body, `href="/beheer/login?prompt=login"`) {
 				t.Errorf("%s: %d %s", name, resp.StatusCode, body)
 			}
 			if s, _ := e.session(c); s.SignedIn {

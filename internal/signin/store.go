@@ -49,7 +49,8 @@ func (s *Service) save(ctx context.Context, sess Session, p provider) error {
 		SetProviderSession(p.Session).
 		SetCreatedAt(now).
 		SetExpiresAt(sess.Exp.UTC()).
-		SetCheckedAt(now).
+		SetCheckedAt(now.Truncate(time.Second)).
+		SetRecheckAt(now.Add(s.cfg.Recheck).Truncate(time.Second)).
 		SetCredentials(p.Credentials).
 		Exec(ctx)
 }
@@ -57,18 +58,30 @@ func (s *Service) save(ctx context.Context, sess Session, p provider) error {
 // load returns the session a cookie names, or auth.ErrUnauthenticated when
 // it has ended (signed out anywhere) or expired; other errors are the
 // database's.
-func (s *Service) load(ctx context.Context, ref sessionRef) (*Session, *ent.EditorSession, error) {
+func (s *Service) load(ctx context.Context, ref sessionRef) (*Session, error) {
 	row, err := s.cfg.Client.EditorSession.Query().
 		Where(editorsession.SecretHash(secretHash(ref.ID)), editorsession.ExpiresAtGT(s.cfg.Now().UTC())).
 		Only(auth.Allow(ctx))
 	if ent.IsNotFound(err) {
-		return nil, nil, auth.ErrUnauthenticated
+		return nil, auth.ErrUnauthenticated
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	return sessionOf(row, ref), nil
+}
+
+func sessionOf(row *ent.EditorSession, ref sessionRef) *Session {
 	return &Session{ID: ref.ID, Name: row.Name, Role: string(row.Role), Org: row.OrganizationCode, CSRF: ref.CSRF,
-		Exp: row.ExpiresAt, Dev: row.Dev}, row, nil
+		Exp: row.ExpiresAt, Dev: row.Dev, row: row}
+}
+
+// credentialsOf opens the provider's tokens a session keeps.
+func (s *Service) credentialsOf(sess *Session) (credentials, error) {
+	if sess.row == nil || sess.row.Credentials == nil {
+		return credentials{}, nil
+	}
+	return s.openCredentials(*sess.row.Credentials, sess.ID)
 }
 
 // end signs a session out on every instance.

@@ -1,5 +1,5 @@
 -- Create "editor_sessions" table
-CREATE TABLE `editor_sessions` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `secret_hash` text NOT NULL, `name` text NOT NULL, `role` text NOT NULL, `organization_code` text NOT NULL DEFAULT (''), `dev` bool NOT NULL DEFAULT (false), `subject` text NOT NULL DEFAULT (''), `provider_session` text NOT NULL DEFAULT (''), `created_at` datetime NOT NULL, `expires_at` datetime NOT NULL, `checked_at` datetime NOT NULL, `credentials` blob NULL);
+CREATE TABLE `editor_sessions` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `secret_hash` text NOT NULL, `name` text NOT NULL, `role` text NOT NULL, `organization_code` text NOT NULL DEFAULT (''), `dev` bool NOT NULL DEFAULT (false), `subject` text NOT NULL DEFAULT (''), `provider_session` text NOT NULL DEFAULT (''), `created_at` datetime NOT NULL, `expires_at` datetime NOT NULL, `checked_at` datetime NOT NULL, `recheck_at` datetime NOT NULL, `credentials` blob NULL);
 -- Set sequence for "editor_sessions" table
 INSERT INTO sqlite_sequence (name, seq) VALUES ("editor_sessions", 64424509440);
 -- Create index "editor_sessions_secret_hash_key" to table: "editor_sessions"
