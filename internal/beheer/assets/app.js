@@ -41,6 +41,9 @@ const TEXT = {
     forbidden: 'Dit mag je niet wijzigen: het product hoort niet bij jouw organisatie.',
     notFound: 'Dit product bestaat niet, of je mag het niet zien.',
     sessionOver: 'Je sessie is verlopen. Meld je opnieuw aan; je wijziging is niet opgeslagen.',
+    sessionOverKept: 'Je sessie is verlopen. Meld je opnieuw aan: wat je invulde en nog niet opsloeg, staat daarna weer klaar.',
+    sessionEnding: (time) => `Je sessie loopt om ${time} af. Sla je werk op en meld je opnieuw aan; wat je invulde blijft bewaard.`,
+    signInAgain: 'Opnieuw aanmelden', draftRestored: 'Wat je invulde voordat je sessie afliep, staat weer klaar. Controleer het en sla het op.',
     roles: { ADMIN: 'beheerder', EDITOR: 'redacteur' }, of: 'van', everything: 'de hele catalogus',
     status: { AVAILABLE: 'beschikbaar', PARTIAL: 'deels', PLANNED: 'gepland', UNAVAILABLE: 'niet beschikbaar', NOT_APPLICABLE: 'niet van toepassing', NOT_ASSESSED: 'niet beoordeeld' },
     productStatuses: { DRAFT: 'concept', PUBLISHED: 'gepubliceerd', RETIRED: 'ingetrokken' },
@@ -103,6 +106,9 @@ const TEXT = {
     forbidden: "You may not change this: the product does not belong to your organization.",
     notFound: 'This product does not exist, or you may not see it.',
     sessionOver: 'Your session has expired. Sign in again; your change was not saved.',
+    sessionOverKept: 'Your session has expired. Sign in again: what you entered and had not saved will be back afterwards.',
+    sessionEnding: (time) => `Your session ends at ${time}. Save your work and sign in again; what you entered is kept.`,
+    signInAgain: 'Sign in again', draftRestored: 'What you entered before your session ended is back. Check it and save it.',
     roles: { ADMIN: 'administrator', EDITOR: 'editor' }, of: 'of', everything: 'the whole catalogue',
     status: { AVAILABLE: 'available', PARTIAL: 'partial', PLANNED: 'planned', UNAVAILABLE: 'unavailable', NOT_APPLICABLE: 'not applicable', NOT_ASSESSED: 'not assessed' },
     productStatuses: { DRAFT: 'draft', PUBLISHED: 'published', RETIRED: 'retired' },
@@ -268,7 +274,7 @@ function say(msg, cls = '') {
 function fail(e) {
   if (e instanceof SignedOut) {
     state.session = null;
-    showSignedOut(t('sessionOver'));
+    showSignedOut(keepDraft() ? t('sessionOverKept') : t('sessionOver'));
     return;
   }
   say(t('failed') + e.message, 'form-error');
@@ -280,6 +286,7 @@ async function loadSession() {
   const res = await fetch('/beheer/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (res.status === 404) return 'unconfigured';
   const s = await res.json();
+  state.providerProblem = s.providerProblem || null;
   if (!s.signedIn) return 'signed-out';
   state.session = s;
   return 'signed-in';
@@ -1369,6 +1376,70 @@ function callbackActions(r) {
     err);
 }
 
+// ---- The end of a session: a warning, and unsaved edits kept ----
+// A few minutes before the session ends the page says so; when it has ended
+// (or the server refuses it), what the editor typed and had not saved is
+// kept in sessionStorage, with the address, and put back into the same
+// form after signing in again. Only the product's forms and the channel
+// form are put back: the ones that are open again after the page returns.
+
+const DRAFT = 'catalogus-draft';
+const WARN_BEFORE = 5 * 60 * 1000;
+
+function keepDraft() {
+  const fields = {};
+  for (const f of document.querySelectorAll('main form:not([hidden]) :is(input, select, textarea)[id]')) {
+    if (f.type === 'hidden' || f.type === 'submit' || f.closest('[hidden]')) continue;
+    fields[f.id] = f.type === 'checkbox' ? f.checked : f.multiple ? [...f.selectedOptions].map((o) => o.value) : f.value;
+  }
+  if (!Object.keys(fields).length) return false;
+  sessionStorage.setItem(DRAFT, JSON.stringify({ hash: location.hash, cell: $('cell-form').hidden ? null : state.cell, fields, at: Date.now() }));
+  return true;
+}
+
+function restoreDraft() {
+  const raw = sessionStorage.getItem(DRAFT);
+  if (!raw) return;
+  sessionStorage.removeItem(DRAFT);
+  const d = JSON.parse(raw);
+  if (d.hash !== location.hash || Date.now() - d.at > 12 * 3600 * 1000) return;
+  if (d.cell && state.product) openCell(d.cell);
+  let put = 0;
+  for (const [id, v] of Object.entries(d.fields)) {
+    const f = $(id);
+    if (!f || f.closest('[hidden]')) continue;
+    if (f.type === 'checkbox') f.checked = v;
+    else if (f.multiple) for (const o of f.options) o.selected = v.includes(o.value);
+    else f.value = v;
+    f.dispatchEvent(new Event('change'));
+    put++;
+  }
+  if (put) say(t('draftRestored'));
+}
+
+function watchSessionEnd() {
+  const end = new Date(state.session.expires).getTime();
+  let warned = false;
+  const check = () => {
+    if (!state.session) { clearInterval(timer); return; }
+    const left = end - Date.now();
+    if (left <= 0) {
+      clearInterval(timer);
+      state.session = null;
+      $('session-ending')?.remove();
+      showSignedOut(keepDraft() ? t('sessionOverKept') : t('sessionOver'));
+    } else if (left <= WARN_BEFORE && !warned) {
+      warned = true;
+      const again = el('a', { class: 'utrecht-link', href: '/beheer/login?next=' + encodeURIComponent('/beheer/' + location.hash) }, t('signInAgain'));
+      again.addEventListener('click', () => { keepDraft(); });
+      $('main').prepend(el('p', { id: 'session-ending', class: 'status form-error', role: 'alert' }, t('sessionEnding', dateTime(new Date(end).toISOString())), ' ', again));
+    }
+  };
+  const timer = setInterval(check, 15000);
+  document.addEventListener('visibilitychange', check);
+  check();
+}
+
 // ---- Wiring ----
 
 function wire() {
@@ -1443,10 +1514,12 @@ async function main() {
     showSignedOut(t('notConfigured'));
     $('sign-in').hidden = true;
   } else if (how === 'signed-out') {
-    showSignedOut(location.search.includes('afgemeld') ? t('signedOut') : '');
+    showSignedOut(state.providerProblem ? state.providerProblem.message : (location.search.includes('afgemeld') ? t('signedOut') : ''));
   } else {
     renderWho();
     await route();
+    restoreDraft();
+    watchSessionEnd();
   }
   document.body.dataset.ready = 'true';
 }

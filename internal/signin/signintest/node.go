@@ -66,20 +66,35 @@ func nodeDir() (string, error) {
 	}
 }
 
+// NodeMissing says why the provider cannot run here ("" when it can).
+func NodeMissing() string {
+	dir, err := nodeDir()
+	if err != nil {
+		return err.Error()
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "oidc-provider")); err != nil {
+		return fmt.Sprintf("npm oidc-provider is not installed, so the tests against a real OpenID provider do not run: run `npm ci` in %s (bash .ci/run does)", dir)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		return "node is not installed, so the tests against a real OpenID provider (npm oidc-provider) do not run"
+	}
+	return ""
+}
+
 // StartNode runs the provider until the test ends. Without node or the
 // installed package the test is skipped, saying how to install it.
 func StartNode(t testing.TB, cfg NodeConfig) *Node {
 	t.Helper()
+	if why := NodeMissing(); why != "" {
+		t.Skip(why)
+	}
 	dir, err := nodeDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "oidc-provider")); err != nil {
-		t.Skipf("npm oidc-provider is not installed, so the tests against a real OpenID provider do not run: run `npm ci` in %s (bash .ci/run does)", dir)
-	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not installed, so the tests against a real OpenID provider (npm oidc-provider) do not run")
+		t.Fatal(err)
 	}
 	b, err := json.Marshal(cfg)
 	if err != nil {
