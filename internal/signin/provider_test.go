@@ -535,6 +535,19 @@ func TestRealProviderClientAuthentication(t *testing.T) {
 			}
 			if tc.code == "" {
 				e.signedIn(c)
+				// The key the provider was given is the one the catalogue
+				// publishes, key id and all.
+				resp, err := http.Get(e.url + signin.JWKSPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var set jose.JSONWebKeySet
+				err = json.NewDecoder(resp.Body).Decode(&set)
+				resp.Body.Close()
+				thumb, _ := (&jose.JSONWebKey{Key: key.Public()}).Thumbprint(crypto.SHA256)
+				if err != nil || len(set.Keys) != 1 || set.Keys[0].KeyID != base64.RawURLEncoding.EncodeToString(thumb) || !set.Keys[0].IsPublic() {
+					t.Errorf("%s: the published key set %+v (%v)", tc.name, set, err)
+				}
 			} else if resp.StatusCode != http.StatusServiceUnavailable {
 				t.Errorf("%s: status %d", tc.name, resp.StatusCode)
 			}
