@@ -5,6 +5,7 @@ package signin_test
 // installed). Each runs on SQLite and PostgreSQL.
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -20,6 +21,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,6 +67,8 @@ type nodeOpts struct {
 	providerPort int
 	issuer       string
 	noProvider   bool
+	// http talks to the provider (a counting one, in a test).
+	http *http.Client
 }
 
 func newNodeEnv(t *testing.T, db *store.DB, o nodeOpts) *nodeEnv {
@@ -123,6 +127,7 @@ func newNodeEnv(t *testing.T, db *store.DB, o nodeOpts) *nodeEnv {
 	if o.secret != "" {
 		e.cfg.ClientSecret = o.secret
 	}
+	e.cfg.HTTPClient = o.http
 	if o.key != nil {
 		e.cfg.ClientSecret, e.cfg.ClientKey = "", o.key
 	}
@@ -591,6 +596,65 @@ func TestSignInAsSomeoneElse(t *testing.T) {
 		}
 		if _, _, asked := e.login(c, signin.LoginPath+"?prompt=login"); !asked {
 			t.Error("prompt=login did not ask for the password")
+		}
+	})
+}
+
+// refreshCounter counts the refresh-token requests to the provider.
+type refreshCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (rc *refreshCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Method == http.MethodPost {
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if strings.Contains(string(b), "grant_type=refresh_token") {
+			rc.mu.Lock()
+			rc.n++
+			rc.mu.Unlock()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestRecheckOncePerInterval sends a burst of requests on two instances
+// when the check is due: one of them asks the provider (refresh tokens are
+// often single-use), all of them are answered.
+func TestRecheckOncePerInterval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		rc := &refreshCounter{}
+		e := newNodeEnv(t, db, nodeOpts{http: &http.Client{Transport: rc, Timeout: 15 * time.Second}})
+		b := e.instance()
+		c := e.browser()
+		e.login(c, signin.LoginPath)
+		s := e.signedIn(c)
+		u, _ := url.Parse(e.url + "/beheer/")
+		cookie := c.Jar.Cookies(u)[0]
+		e.clock.advance(16 * time.Minute)
+		codes := make([]int, 8)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range codes {
+			base := e.url
+			if i%2 == 1 {
+				base = b
+			}
+			wg.Go(func() {
+				<-start
+				codes[i] = e.status(base, cookie, s.CSRF)
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, code := range codes {
+			if code != http.StatusOK {
+				t.Errorf("request %d: %d", i, code)
+			}
+		}
+		if rc.n != 1 {
+			t.Errorf("%d refreshes at the provider for one due check, want 1", rc.n)
 		}
 	})
 }
