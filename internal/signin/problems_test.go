@@ -36,3 +36,31 @@ func TestProblemsAreComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderAnswersAreToldApart checks the classification of the
+// provider's error answers: what the operator must fix, what the person
+// did, what the provider suffers.
+func TestProviderAnswersAreToldApart(t *testing.T) {
+	for _, tc := range []struct {
+		err  oauthError
+		code string
+	}{
+		{oauthError{Status: 401, Code: "invalid_client"}, "instelling"},
+		{oauthError{Status: 401}, "instelling"},
+		{oauthError{Status: 400, Code: "unauthorized_client"}, "instelling"},
+		{oauthError{Status: 400, Code: "invalid_grant"}, "code-ongeldig"},
+		{oauthError{Status: 500}, "provider-storing"},
+		{oauthError{Status: 503, Code: "temporarily_unavailable"}, "provider-storing"},
+		{oauthError{Status: 400, Code: "invalid_scope"}, "instelling"},
+	} {
+		if got := endpointProblem("test", &tc.err); got.Code != tc.code {
+			t.Errorf("%v: %s, want %s", tc.err, got.Code, tc.code)
+		}
+	}
+	for code, want := range map[string]string{"access_denied": "afgebroken", "login_required": "afgebroken",
+		"server_error": "provider-storing", "invalid_request": "instelling", "unauthorized_client": "instelling"} {
+		if got := authorizationProblem(code, ""); got.Code != want {
+			t.Errorf("error=%s: %s, want %s", code, got.Code, want)
+		}
+	}
+}

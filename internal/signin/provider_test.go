@@ -658,3 +658,25 @@ func TestRecheckOncePerInterval(t *testing.T) {
 		}
 	})
 }
+
+// TestProviderTooSlow: a provider that does not answer in time is named as
+// slow, not as refusing anyone.
+func TestProviderTooSlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(30 * time.Second):
+			}
+		}))
+		t.Cleanup(slow.Close)
+		e := newNodeEnv(t, db, nodeOpts{issuer: slow.URL, noProvider: true, http: &http.Client{Timeout: 200 * time.Millisecond}})
+		resp, body, _ := e.login(e.browser(), signin.LoginPath)
+		if resp.StatusCode != http.StatusServiceUnavailable || pageCode(body) != "provider-traag" {
+			t.Errorf("with a provider that does not answer: %d %q", resp.StatusCode, pageCode(body))
+		}
+		if n := e.failedSignIns(); n != 0 {
+			t.Errorf("a slow provider was logged as %d failed sign-ins", n)
+		}
+	})
+}
