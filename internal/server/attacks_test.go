@@ -273,9 +273,7 @@ func TestFanOutIsRefusedBeforeItRuns(t *testing.T) {
 			}
 		}
 		// What websites ask still passes: a page of 200 with every channel's details.
-		r := call(t, w.url, "", `{ products(first: 200) { edges { node { slug name summary description
-			availabilities { status reason plannedDate url phone instructions processingTime costCents identification languages
-				channel { code name nameEn description } locations { code name street postalCode city openingHours visit } } } } } }`, nil)
+		r := call(t, w.url, "", websitePage, nil)
 		if len(r.Errors) > 0 {
 			t.Errorf("a website's page of 200: %+v", r.Errors)
 		}

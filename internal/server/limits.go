@@ -48,15 +48,16 @@ type Limits struct {
 // DefaultLimits are the limits serve uses unless told otherwise.
 var DefaultLimits = Limits{
 	// A page of 200 products with every channel's details and locations,
-	// the heaviest query a website needs, costs about 130,000 on the seed.
-	MaxComplexity:   250000,
+	// the heaviest query a website needs, costs about 170,000 on the seed,
+	// a coverage report 100,000.
+	MaxComplexity:   500000,
 	MaxDepth:        15,
 	MaxAliases:      50,
 	MaxTokens:       10000,
 	MaxListArgument: 1000,
-	// That page holds about 5,000 list items and 1.5 MB.
+	// That page holds about 5,000 list items and 1 MB.
 	MaxAnswerItems: 50000,
-	MaxAnswerBytes: 16 << 20,
+	MaxAnswerBytes: 8 << 20,
 	Timeout:        30 * time.Second,
 	MaxBodyBytes:   1 << 20,
 	// A sheet of a large municipality with every reason is a few MiB.
