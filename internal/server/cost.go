@@ -40,7 +40,7 @@ const CodeTooComplex = "QUERY_TOO_COMPLEX"
 // municipality's change log, a search ranks, a JSON-LD document reads its
 // product again. Those cost what they take in the same unit — a page of 200
 // products with every channel's details and locations costs about 170,000 and
-// takes 50–130 ms on two cores (the seed, SQLite; BenchmarkExplore's
+// takes 50–130 ms on two cores (the seed, SQLite; BenchmarkCostWeights's
 // measurements behind the weights below are in docs/api.md) — so that fifty
 // aliased coverage reports cannot pass for a cost of 100.
 const (
@@ -50,19 +50,19 @@ const (
 	// HistoryCost: a coverage history, 20–50 ms whatever its points.
 	HistoryCost = 50_000
 	// GapsCost: gaps and notApplicableReview list every cell of the
-	// municipality before they page, about 8 ms.
+	// municipality before they page, 8–13 ms.
 	GapsCost = 15_000
-	// SeriesCost: satisfaction and channelShift, 4–16 ms (the longest
-	// series).
+	// SeriesCost: satisfaction and channelShift, 4–20 ms (the longest
+	// series the most).
 	SeriesCost = 25_000
-	// SearchCost: a ranked search of products or answers, about 2 ms.
+	// SearchCost: a ranked search of products or answers, 1.5–2 ms.
 	SearchCost = 3_000
-	// KnowledgeCost: the answer base's figures, about 1.3 ms.
+	// KnowledgeCost: the answer base's figures, 1.3–2.4 ms.
 	KnowledgeCost = 2_000
-	// ChangesCost: a product's history from the change log, about 1 ms.
+	// ChangesCost: a product's history from the change log, 1–1.4 ms.
 	ChangesCost = 1_000
 	// JSONLdCost: a product's JSON-LD reads the product again with its
-	// channels and locations, about 1.3 ms.
+	// channels and locations, 1.3–2.4 ms.
 	JSONLdCost = 2_000
 )
 
