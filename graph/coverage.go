@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"entgo.io/contrib/entgql"
 
@@ -15,13 +14,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
-
-func orNow(t *time.Time) time.Time {
-	if t == nil {
-		return time.Now()
-	}
-	return *t
-}
 
 // coverageFilter turns the API's codes into a coverage filter.
 func (r *Resolver) coverageFilter(ctx context.Context, municipality, org, theme *string, audience *catalog.Audience, channels []string) (coverage.Filter, error) {

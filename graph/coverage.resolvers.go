@@ -20,12 +20,12 @@ func (r *queryResolver) Coverage(ctx context.Context, at *time.Time, municipalit
 	if err != nil {
 		return nil, err
 	}
-	return r.CoverageService.Report(ctx, f, orNow(at))
+	return r.CoverageService.Report(ctx, f, orNow(ctx, at))
 }
 
 // CountryCoverage is the resolver for the countryCoverage field.
 func (r *queryResolver) CountryCoverage(ctx context.Context) (*coverage.Report, error) {
-	return r.CoverageService.Country(ctx, time.Now())
+	return r.CoverageService.Country(ctx, now(ctx))
 }
 
 // CoverageHistory is the resolver for the coverageHistory field.
@@ -34,7 +34,7 @@ func (r *queryResolver) CoverageHistory(ctx context.Context, from time.Time, to 
 	if err != nil {
 		return nil, err
 	}
-	points, err := r.CoverageService.History(ctx, f, from, orNow(to), coverage.Interval(interval))
+	points, err := r.CoverageService.History(ctx, f, from, orNow(ctx, to), coverage.Interval(interval))
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (r *queryResolver) Gaps(ctx context.Context, municipality *string, organiza
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.CoverageService.Gaps(ctx, f, time.Now(), offset, limit)
+	page, err := r.CoverageService.Gaps(ctx, f, now(ctx), offset, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +64,7 @@ func (r *queryResolver) NotApplicableReview(ctx context.Context, municipality *s
 	if err != nil {
 		return nil, err
 	}
+	readsClock(ctx) // today's cells
 	page, err := r.CoverageService.NotApplicable(ctx, f, offset, limit)
 	if err != nil {
 		return nil, err

@@ -55,114 +55,90 @@ func (r *mutationResolver) SetChannelForProducts(ctx context.Context, input edit
 
 // CreateChannel is the resolver for the createChannel field.
 func (r *mutationResolver) CreateChannel(ctx context.Context, input ent.CreateChannelInput) (*ent.Channel, error) {
-	var out *ent.Channel
-	err := r.Editing.Admin(ctx, "createChannel", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Channel.Create().SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "createChannel", r.Client.Channel.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Channel.Create().SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Code, nil
+		return out.ID, out.Code, nil
 	})
-	return out, err
 }
 
 // UpdateChannel is the resolver for the updateChannel field.
 func (r *mutationResolver) UpdateChannel(ctx context.Context, id int, input ent.UpdateChannelInput) (*ent.Channel, error) {
-	var out *ent.Channel
-	err := r.Editing.Admin(ctx, "updateChannel", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Channel.UpdateOneID(id).SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "updateChannel", r.Client.Channel.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Channel.UpdateOneID(id).SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Code, nil
+		return out.ID, out.Code, nil
 	})
-	return out, err
 }
 
 // CreateOrganization is the resolver for the createOrganization field.
 func (r *mutationResolver) CreateOrganization(ctx context.Context, input ent.CreateOrganizationInput) (*ent.Organization, error) {
-	var out *ent.Organization
-	err := r.Editing.Admin(ctx, "createOrganization", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Organization.Create().SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "createOrganization", r.Client.Organization.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Organization.Create().SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Code, nil
+		return out.ID, out.Code, nil
 	})
-	return out, err
 }
 
 // UpdateOrganization is the resolver for the updateOrganization field.
 func (r *mutationResolver) UpdateOrganization(ctx context.Context, id int, input ent.UpdateOrganizationInput) (*ent.Organization, error) {
-	var out *ent.Organization
-	err := r.Editing.Admin(ctx, "updateOrganization", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Organization.UpdateOneID(id).SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "updateOrganization", r.Client.Organization.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Organization.UpdateOneID(id).SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Code, nil
+		return out.ID, out.Code, nil
 	})
-	return out, err
 }
 
 // CreateLocation is the resolver for the createLocation field.
 func (r *mutationResolver) CreateLocation(ctx context.Context, input ent.CreateLocationInput) (*ent.Location, error) {
-	var out *ent.Location
-	err := r.Editing.Admin(ctx, "createLocation", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Location.Create().SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "createLocation", r.Client.Location.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Location.Create().SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Code, nil
+		return out.ID, out.Code, nil
 	})
-	return out, err
 }
 
 // UpdateLocation is the resolver for the updateLocation field.
 func (r *mutationResolver) UpdateLocation(ctx context.Context, id int, input ent.UpdateLocationInput) (*ent.Location, error) {
-	var out *ent.Location
-	err := r.Editing.Admin(ctx, "updateLocation", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Location.UpdateOneID(id).SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "updateLocation", r.Client.Location.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Location.UpdateOneID(id).SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Code, nil
+		return out.ID, out.Code, nil
 	})
-	return out, err
 }
 
 // CreateTarget is the resolver for the createTarget field.
 func (r *mutationResolver) CreateTarget(ctx context.Context, input ent.CreateTargetInput) (*ent.Target, error) {
-	var out *ent.Target
-	err := r.Editing.Admin(ctx, "createTarget", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Target.Create().SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "createTarget", r.Client.Target.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Target.Create().SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Name, nil
+		return out.ID, out.Name, nil
 	})
-	return out, err
 }
 
 // UpdateTarget is the resolver for the updateTarget field.
 func (r *mutationResolver) UpdateTarget(ctx context.Context, id int, input ent.UpdateTargetInput) (*ent.Target, error) {
-	var out *ent.Target
-	err := r.Editing.Admin(ctx, "updateTarget", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = tx.Target.UpdateOneID(id).SetInput(input).Save(ctx)
+	return adminChange(ctx, r.Resolver, "updateTarget", r.Client.Target.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := tx.Target.UpdateOneID(id).SetInput(input).Save(ctx)
 		if err != nil {
-			return "", err
+			return 0, "", err
 		}
-		return out.Name, nil
+		return out.ID, out.Name, nil
 	})
-	return out, err
 }
 
 // Mutation returns MutationResolver implementation.

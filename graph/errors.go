@@ -2,13 +2,9 @@ package graph
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
-	"io"
 	"log/slog"
-	"net"
 	"strings"
-	"syscall"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -18,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 // The error codes the API gives in extensions.code, after the ecosystem's
@@ -52,8 +49,13 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 			nf       *catalog.NotFoundError
 			conflict *editing.ConflictError
 			ve       *ent.ValidationError
+			outcome  *catalog.OutcomeError
 		)
 		switch {
+		case errors.As(err, &outcome):
+			// First: whatever went wrong, the caller must learn that the
+			// change went through, or may have.
+			return presentOutcome(ctx, log, requestID, gqlErr, outcome)
 		case errors.As(err, &fe):
 			gqlErr.Extensions["field"] = fe.Field
 			gqlErr.Extensions["reason"] = fe.Code
@@ -80,9 +82,14 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 		case ent.IsConstraintError(err):
 			return set(CodeBadUserInput, "this conflicts with an existing record: a code, slug or channel that must be unique is taken")
 		}
-		if databaseDown(err) {
-			log.Warn("database unreachable", "request_id", requestID(ctx), "err", err)
-			return set(CodeUnavailable, "the catalogue's database cannot be reached right now; try again in a moment")
+		if store.Unreachable(err) {
+			// The server logs an outage once, as it begins and ends, not per request.
+			log.Debug("database unreachable", "request_id", requestID(ctx), "err", err)
+			return set(CodeUnavailable, UnavailableMessage)
+		}
+		if timedOut(ctx, err) {
+			log.Debug("request out of time", "request_id", requestID(ctx), "err", err)
+			return set(CodeTimeout, timeoutMessage)
 		}
 		if code, ok := gqlErr.Extensions["code"]; ok && code != "" {
 			// Parse and validation errors from gqlgen keep their own code and message.
@@ -105,18 +112,41 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 	}
 }
 
-// databaseDown tells a lost or refused database connection from other errors.
+// UnavailableMessage is what every caller reads while the database cannot be reached.
+const UnavailableMessage = "the catalogue's database cannot be reached right now; try again in a moment"
+
+// timedOut tells an error caused by the request's deadline: the context's
+// own error, or the database's answer to the cancellation it caused.
+func timedOut(ctx context.Context, err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded)
+}
+
+// presentOutcome says what happened to a change that was sent to be saved
+// when an error came after it (catalog.OutcomeError): extensions.outcome is
+// SAVED or UNKNOWN, and the code tells why the answer is incomplete.
+func presentOutcome(ctx context.Context, log *slog.Logger, requestID func(context.Context) string, gqlErr *gqlerror.Error, o *catalog.OutcomeError) *gqlerror.Error {
+	code := CodeInternal
+	switch {
+	case store.Unreachable(o.Err):
+		code = CodeUnavailable
+	case timedOut(ctx, o.Err):
+		code = CodeTimeout
+	default:
+		id := requestID(ctx)
+		log.Error("internal error after a commit", "request_id", id, "path", gqlErr.Path.String(), "saved", o.Saved, "err", o.Err)
+		gqlErr.Extensions["requestId"] = id
+	}
+	gqlErr.Extensions["code"] = code
+	if o.Saved {
+		gqlErr.Extensions["outcome"] = "SAVED"
+		gqlErr.Message = "your change was saved, but reading it back failed; reload to see it"
+	} else {
+		gqlErr.Extensions["outcome"] = "UNKNOWN"
+		gqlErr.Message = "the connection to the database was lost while your change was being saved: it may or may not have been saved; reload before you try again"
+	}
+	return gqlErr
+}
+
 // DatabaseDown reports whether err says the database cannot be reached; the
 // server's other endpoints answer 503 on it, as the API does.
-func DatabaseDown(err error) bool { return databaseDown(err) }
-
-func databaseDown(err error) bool {
-	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
-		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset")
-}
+func DatabaseDown(err error) bool { return store.Unreachable(err) }

@@ -22,7 +22,16 @@ import (
 // (docs/performance.md). A field that does its own I/O per element (jsonLd)
 // now runs one element after another; its complexity cost already keeps such
 // lists short.
+//
+// It is also where an answer's limits hold (answer.go): every list element
+// of an answer passes here before it is made, so the count of items stops a
+// query whose lists multiply, and the request's deadline stops the making of
+// an answer that nobody will wait for.
 func marshalList(ctx context.Context, length int, _ int64, omitPanicHandler bool, marshalElement func(context.Context, int) graphql.Marshaler) graphql.Array {
+	b, ok := limitList(ctx, length)
+	if !ok {
+		return nil
+	}
 	ret := make(graphql.Array, length)
 	for i := range length {
 		ctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
@@ -34,6 +43,7 @@ func marshalList(ctx context.Context, length int, _ int64, omitPanicHandler bool
 			return nil
 		}
 	}
+	b.sizeElements(ret)
 	return ret
 }
 

@@ -102,3 +102,24 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 		Municipality:    municipality,
 	}
 }
+
+// adminChange runs an admin's change (editing.Service.Admin) and reads what it
+// saved again after the commit (editing.Reread): an entity made inside the
+// transaction would load the edges the caller selects — a location's
+// municipality, an organization's parent and children — through the
+// committed transaction, and fail after the change was saved.
+func adminChange[T any](ctx context.Context, r *Resolver, action string, get func(context.Context, int) (T, error),
+	write func(ctx context.Context, tx *ent.Client) (id int, what string, err error)) (T, error) {
+	var id int
+	err := r.Editing.Admin(ctx, action, func(ctx context.Context, tx *ent.Client) (string, error) {
+		var what string
+		var err error
+		id, what, err = write(ctx, tx)
+		return what, err
+	})
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return editing.Reread(ctx, id, get)
+}

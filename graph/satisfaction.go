@@ -55,14 +55,6 @@ func (r *Resolver) productIn(ctx context.Context, m *ent.Organization, slug stri
 	return p, err
 }
 
-// today is the date the open end of a series defaults to.
-func orToday(d *time.Time) time.Time {
-	if d == nil {
-		return catalog.DateOf(time.Now())
-	}
-	return *d
-}
-
 // measurementKey resolves a key input; the product is looked up as the
 // caller may see it.
 func (r *Resolver) measurementKey(ctx context.Context, in *MeasurementKeyInput) (satisfaction.Key, error) {

@@ -34,13 +34,13 @@ func (r *mutationResolver) SetSurveyResult(ctx context.Context, input SurveyResu
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
-	var out *ent.SurveyResult
-	err = r.Editing.Admin(ctx, "setSurveyResult", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, _, err = satisfaction.RecordSurvey(ctx, tx, s)
-		return describeKey(input.Key), err
+	return adminChange(ctx, r.Resolver, "setSurveyResult", r.Client.SurveyResult.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, _, err := satisfaction.RecordSurvey(ctx, tx, s)
+		if err != nil {
+			return 0, "", err
+		}
+		return out.ID, describeKey(input.Key), nil
 	})
-	return out, err
 }
 
 // SetContactVolume is the resolver for the setContactVolume field.
@@ -49,13 +49,13 @@ func (r *mutationResolver) SetContactVolume(ctx context.Context, input ContactVo
 	if err != nil {
 		return nil, err
 	}
-	var out *ent.ContactVolume
-	err = r.Editing.Admin(ctx, "setContactVolume", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, _, err = satisfaction.RecordVolume(ctx, tx, satisfaction.Volume{Key: k, Contacts: input.Contacts, Requests: input.Requests})
-		return describeKey(input.Key), err
+	return adminChange(ctx, r.Resolver, "setContactVolume", r.Client.ContactVolume.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, _, err := satisfaction.RecordVolume(ctx, tx, satisfaction.Volume{Key: k, Contacts: input.Contacts, Requests: input.Requests})
+		if err != nil {
+			return 0, "", err
+		}
+		return out.ID, describeKey(input.Key), nil
 	})
-	return out, err
 }
 
 // SetSatisfactionTarget is the resolver for the setSatisfactionTarget field.
@@ -69,13 +69,13 @@ func (r *mutationResolver) SetSatisfactionTarget(ctx context.Context, input Sati
 		}
 		t.Municipality = &m.ID
 	}
-	var out *ent.SatisfactionTarget
-	err := r.Editing.Admin(ctx, "setSatisfactionTarget", func(ctx context.Context, tx *ent.Client) (string, error) {
-		var err error
-		out, err = satisfaction.SetTarget(ctx, tx, t)
-		return input.Name, err
+	return adminChange(ctx, r.Resolver, "setSatisfactionTarget", r.Client.SatisfactionTarget.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := satisfaction.SetTarget(ctx, tx, t)
+		if err != nil {
+			return 0, "", err
+		}
+		return out.ID, input.Name, nil
 	})
-	return out, err
 }
 
 // ImportMeasurements is the resolver for the importMeasurements field.
@@ -96,7 +96,7 @@ func (r *queryResolver) Satisfaction(ctx context.Context, from time.Time, to *ti
 	if err != nil {
 		return nil, err
 	}
-	return satisfaction.Satisfaction(ctx, r.Client, f, from, orToday(to), interval)
+	return satisfaction.Satisfaction(ctx, r.Client, f, from, orToday(ctx, to), interval)
 }
 
 // ChannelShift is the resolver for the channelShift field.
@@ -105,7 +105,7 @@ func (r *queryResolver) ChannelShift(ctx context.Context, from time.Time, to *ti
 	if err != nil {
 		return nil, err
 	}
-	return satisfaction.ChannelShift(ctx, r.Client, f, from, orToday(to), interval)
+	return satisfaction.ChannelShift(ctx, r.Client, f, from, orToday(ctx, to), interval)
 }
 
 // Period is the resolver for the period field.

@@ -39,10 +39,14 @@ var serveCmd = command{
 		signIn := signInFlags(fs)
 		respCacheMB := fs.Int("response-cache-mb", 64, "memory of the response cache, in MB")
 		var limits server.Limits
-		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query (a connection costs its page size times one item)")
+		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query, reckoned before it runs (a list costs its most elements times one element; docs/api.md)")
 		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
 		fs.IntVar(&limits.MaxAliases, "max-aliases", server.DefaultLimits.MaxAliases, "most aliased fields in a query")
 		fs.IntVar(&limits.MaxTokens, "max-tokens", server.DefaultLimits.MaxTokens, "most tokens in a query document")
+		fs.IntVar(&limits.MaxListArgument, "max-list", server.DefaultLimits.MaxListArgument, "most items in one list a query passes (nameIn, ids, channels, …)")
+		fs.IntVar(&limits.MaxAnswerItems, "max-answer-items", server.DefaultLimits.MaxAnswerItems, "most list items in one answer, all lists together")
+		fs.IntVar(&limits.MaxAnswerBytes, "max-answer-bytes", server.DefaultLimits.MaxAnswerBytes, "largest answer, in bytes")
+		fs.DurationVar(&limits.Timeout, "request-timeout", server.DefaultLimits.Timeout, "longest a GraphQL request may take; its statements are cancelled then")
 		fs.Int64Var(&limits.MaxBodyBytes, "max-body", server.DefaultLimits.MaxBodyBytes, "largest request body, in bytes")
 		fs.Int64Var(&limits.MaxUploadBytes, "max-upload", server.DefaultLimits.MaxUploadBytes, "largest authenticated file upload (a spreadsheet to import), in bytes")
 		return func(ctx context.Context, e *env) error {

@@ -54,3 +54,22 @@ func NotFound(field, format string, args ...any) *NotFoundError {
 func BadArgument(field, code, format string, args ...any) *FieldError {
 	return fieldErr("argument", field, code, format, args...)
 }
+
+// OutcomeError is an error met after a change was sent to be saved. Saved
+// says that the change is in the database and only reading it back failed;
+// otherwise the connection was lost during the commit and nobody can tell
+// whether it went through. The API says so rather than report the change as
+// failed: a caller who believes that would make it again.
+type OutcomeError struct {
+	Saved bool
+	Err   error
+}
+
+func (e *OutcomeError) Error() string {
+	if e.Saved {
+		return "the change was saved, but reading it back failed: " + e.Err.Error()
+	}
+	return "the change may or may not have been saved: " + e.Err.Error()
+}
+
+func (e *OutcomeError) Unwrap() error { return e.Err }

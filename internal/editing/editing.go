@@ -21,6 +21,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 // Service edits one database.
@@ -139,7 +140,28 @@ func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context, tx *ent
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		if store.Unreachable(err) {
+			// The COMMIT may have reached the database before the connection
+			// went: the change may be saved.
+			return &catalog.OutcomeError{Err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+// Reread reads what a committed change saved, by id and outside its
+// transaction, as the viewer sees it: an entity read inside the transaction
+// would load the edges a caller selects through the committed transaction,
+// which fails. A failure here is reported as such: the change itself is saved.
+func Reread[T any](ctx context.Context, id int, get func(context.Context, int) (T, error)) (T, error) {
+	v, err := get(ctx, id)
+	if err != nil {
+		var none T
+		return none, &catalog.OutcomeError{Saved: true, Err: err}
+	}
+	return v, nil
 }
 
 // product finds a product the viewer may see, and takes its version.
@@ -195,7 +217,7 @@ func HoldVersion(ctx context.Context, tx *ent.Client, table string, id, expected
 
 // reload reads a product again after the transaction, as the viewer sees it.
 func (s *Service) reload(ctx context.Context, id int) (*ent.Product, error) {
-	return s.Client.Product.Get(ctx, id)
+	return Reread(ctx, id, s.Client.Product.Get)
 }
 
 // CreateProduct adds a DRAFT product.

@@ -178,7 +178,7 @@ func (s *Service) CreateAnswer(ctx context.Context, in CreateAnswer) (*ent.Answe
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.Answer.Get(ctx, id)
+	return editing.Reread(ctx, id, s.Client.Answer.Get)
 }
 
 // UpdateAnswer changes the fields that are set.
@@ -240,7 +240,7 @@ func (s *Service) UpdateAnswer(ctx context.Context, in UpdateAnswer) (*ent.Answe
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.Answer.Get(ctx, in.ID)
+	return editing.Reread(ctx, in.ID, s.Client.Answer.Get)
 }
 
 // lockVersion checks the version the editor saw and holds the answer until
@@ -292,7 +292,7 @@ func (s *Service) CreateCallback(ctx context.Context, in CreateCallback) (*ent.C
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.CallbackRequest.Get(ctx, id)
+	return editing.Reread(ctx, id, s.Client.CallbackRequest.Get)
 }
 
 // callback finds a request the viewer may see.
@@ -319,7 +319,7 @@ func (s *Service) AssignCallback(ctx context.Context, id int, assignee string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.CallbackRequest.Get(ctx, id)
+	return editing.Reread(ctx, id, s.Client.CallbackRequest.Get)
 }
 
 // CloseCallback closes a request, optionally naming the answer that settled
@@ -349,7 +349,7 @@ func (s *Service) CloseCallback(ctx context.Context, id int, answerID *int) (*en
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.CallbackRequest.Get(ctx, id)
+	return editing.Reread(ctx, id, s.Client.CallbackRequest.Get)
 }
 
 // Callbacks is the queue of an organization (its code, with the units below

@@ -22,8 +22,8 @@ const (
 	Year    Interval = "YEAR"
 )
 
-// maxPoints bounds a series: 50 years of months.
-const maxPoints = 600
+// MaxPoints bounds a series: 50 years of months.
+const MaxPoints = 600
 
 // MarshalGQL writes the interval as a GraphQL enum value.
 func (iv Interval) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(iv))) }
@@ -87,9 +87,9 @@ func periods(from, to time.Time, iv Interval) ([]Period, error) {
 	}
 	var out []Period
 	for s := iv.start(from); !s.After(to); s = iv.next(s) {
-		if len(out) == maxPoints {
+		if len(out) == MaxPoints {
 			return nil, &catalog.FieldError{Entity: "query", Field: "interval", Code: "range",
-				Message: fmt.Sprintf("more than %d points; choose a longer interval or a shorter span", maxPoints)}
+				Message: fmt.Sprintf("more than %d points; choose a longer interval or a shorter span", MaxPoints)}
 		}
 		out = append(out, Period{Start: s, After: iv.next(s)})
 	}

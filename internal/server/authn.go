@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
+	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 // authenticate puts the caller's viewer in the request context. Without an
@@ -79,8 +81,14 @@ func authenticate(tokens auth.Tokens, clients clientaddr.Resolver, limit *thrott
 			failed("the API token is wrong, unknown or revoked", clientKey, tokenKey)
 			return
 		case err != nil:
+			if store.Unreachable(err) {
+				// A token caller gets what every caller gets in an outage;
+				// the server logs the outage once (outage.go).
+				writeGraphQLError(w, http.StatusServiceUnavailable, graph.CodeUnavailable, graph.UnavailableMessage)
+				return
+			}
 			log.Error("authenticating a request", "request_id", RequestID(r.Context()), "err", err)
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			writeGraphQLError(w, http.StatusInternalServerError, graph.CodeInternal, "internal error; quote request "+RequestID(r.Context())+" when you report it")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
@@ -65,7 +66,7 @@ func (d documents) serve(fn render) http.Handler {
 		}
 		full := id + "\n" + key
 		if d.cache != nil {
-			if e := d.cache.get(full); e != nil {
+			if e := d.cache.get(full, time.Now()); e != nil {
 				d.m.responseCache.WithLabelValues("hit").Inc()
 				w.Header().Set("Content-Type", e.contentType)
 				w.Header().Set("X-Cache", "hit")
@@ -104,8 +105,8 @@ func (d documents) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &bad):
 		http.Error(w, bad.Message, http.StatusBadRequest)
 	case graph.DatabaseDown(err):
-		d.log.Warn("database unreachable", "request_id", RequestID(r.Context()), "err", err)
-		http.Error(w, "the catalogue's database cannot be reached right now; try again in a moment", http.StatusServiceUnavailable)
+		// The server logs the outage once (outage.go), not per request.
+		http.Error(w, graph.UnavailableMessage, http.StatusServiceUnavailable)
 	default:
 		d.log.Error("publishing a document", "request_id", RequestID(r.Context()), "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error (request "+RequestID(r.Context())+")", http.StatusInternalServerError)

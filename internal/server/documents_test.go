@@ -121,7 +121,7 @@ func TestPublishedDocuments(t *testing.T) {
 	})
 }
 
-// TestJSONLdComplexity: a page of jsonLd fields weighs in the complexity
+// TestJSONLdComplexity: a page of jsonLd fields weighs in the cost
 // limit, so nobody asks for hundreds of documents in one request unawares.
 func TestJSONLdComplexity(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
@@ -133,7 +133,7 @@ func TestJSONLdComplexity(t *testing.T) {
 		t.Fatalf("names of 30 products: %s", body)
 	}
 	_, body = postWith(t, srv.URL, `{ products(first: 30) { edges { node { jsonLd } } } }`, nil)
-	if !strings.Contains(body, "complexity") {
+	if !strings.Contains(body, server.CodeTooComplex) {
 		t.Errorf("30 jsonLd documents under a limit of 500 (each costs %d): %s", server.JSONLdCost, body)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gemeente-rotterdam/catalogus/graph"
 )
 
 // limitBody refuses request bodies above max bytes with a clear error;
@@ -70,11 +72,6 @@ func cors(origins []string, next http.Handler) http.Handler {
 	})
 }
 
-// timeDependent matches queries whose answer changes with the clock, not
-// only with the catalogue: coverage "now", today's gaps, and the answer
-// base's figures, answers' currency and call-back ages.
-var timeDependent = regexp.MustCompile(`\b(coverage|coverageHistory|gaps|notApplicableReview|knowledge|current|ageHours)\b`)
-
 // isMutation matches a document that holds a mutation; those are never cached.
 var isMutation = regexp.MustCompile(`(^|[\s}])mutation\b`)
 
@@ -87,9 +84,13 @@ var isMutation = regexp.MustCompile(`(^|[\s}])mutation\b`)
 // The catalogue's version lives in the database, so every server instance
 // agrees on it. Authenticated requests are never cached anywhere.
 //
-// Answers that depend on the clock as well (coverage "now", today's gaps)
-// get no ETag, and the cache shares them for at most clockWindow: their
-// asOf says which moment they describe.
+// Answers that depend on the clock as well (coverage "now", today's gaps,
+// countryCoverage, an answer's currency, …) get no ETag, and the cache
+// shares them for at most clockWindow: their asOf says which moment they
+// describe. Which answers those are, the resolvers say as they run
+// (graph.ClockWatch): a list of field names to look for in the query's text
+// misses a field added later, and once missed countryCoverage, whose answer
+// then stood still until the catalogue changed.
 //
 // Only answers to GET carry an ETag: HTTP caches neither keep nor revalidate
 // answers to POST, so there it would serve nobody. Without a response cache a
@@ -105,16 +106,13 @@ func conditional(version func(context.Context) (int64, error), cache *responseCa
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Add("Vary", "Accept")
 		var key []byte
-		var clockBound bool
 		switch r.Method {
 		case http.MethodGet:
-			q := r.URL.Query().Get("query")
-			if q == "" {
+			if r.URL.Query().Get("query") == "" {
 				// A persisted query's hash alone: what it asks is not visible here.
 				next.ServeHTTP(w, r)
 				return
 			}
-			clockBound = timeDependent.MatchString(q)
 			key = []byte("GET " + r.URL.RawQuery)
 		case http.MethodPost:
 			if cache == nil || !jsonBody(r) {
@@ -141,7 +139,6 @@ func conditional(version func(context.Context) (int64, error), cache *responseCa
 				next.ServeHTTP(w, r)
 				return
 			}
-			clockBound = timeDependent.MatchString(req.Query)
 			key = append([]byte("POST "), body...)
 		default:
 			next.ServeHTTP(w, r)
@@ -156,35 +153,51 @@ func conditional(version func(context.Context) (int64, error), cache *responseCa
 		}
 		sum := sha256.Sum256(key)
 		id := "v" + strconv.FormatInt(v, 10) + "-" + hex.EncodeToString(sum[:12])
-		if clockBound {
-			id += "-t" + strconv.FormatInt(now().Truncate(clockWindow).Unix(), 10)
-		} else if r.Method == http.MethodGet {
-			etag := `"` + id + `"`
-			w.Header().Set("ETag", etag)
+		etag := ""
+		if r.Method == http.MethodGet {
+			// An answer that depends on the clock never got this ETag, so a
+			// client cannot hold it for one.
+			etag = `"` + id + `"`
 			if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+				w.Header().Set("ETag", etag)
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
 		}
-		if cache == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
 		// The full key, not its hash, so that two requests never share an answer.
 		full := id + "\n" + string(key)
-		if e := cache.get(full); e != nil {
-			m.responseCache.WithLabelValues("hit").Inc()
-			w.Header().Set("Content-Type", e.contentType)
-			w.Header().Set("X-Cache", "hit")
-			_, _ = w.Write(e.body)
-			return
+		if cache != nil {
+			if e := cache.get(full, now()); e != nil {
+				m.responseCache.WithLabelValues("hit").Inc()
+				if etag != "" && e.expires.IsZero() {
+					w.Header().Set("ETag", etag)
+				}
+				w.Header().Set("Content-Type", e.contentType)
+				w.Header().Set("X-Cache", "hit")
+				_, _ = w.Write(e.body)
+				return
+			}
+			m.responseCache.WithLabelValues("miss").Inc()
+			w.Header().Set("X-Cache", "miss")
 		}
-		m.responseCache.WithLabelValues("miss").Inc()
-		w.Header().Set("X-Cache", "miss")
-		c := &capture{ResponseWriter: w, limit: cache.maxEntry}
-		next.ServeHTTP(c, r)
-		if c.cacheable() {
-			cache.put(&cachedResponse{key: full, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(c.buf.Bytes())})
+		clock := &graph.ClockWatch{}
+		c := &capture{ResponseWriter: w, before: func() {
+			if etag != "" && !clock.Used() {
+				w.Header().Set("ETag", etag)
+			}
+		}}
+		if cache != nil {
+			c.limit = cache.maxEntry
+		} else {
+			c.overflow = true // nothing to keep
+		}
+		next.ServeHTTP(c, r.WithContext(graph.WithClockWatch(r.Context(), clock)))
+		if cache != nil && c.cacheable() {
+			e := &cachedResponse{key: full, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(c.buf.Bytes())}
+			if clock.Used() {
+				e.expires = now().Add(clockWindow)
+			}
+			cache.put(e)
 			m.responseCacheBytes.Set(float64(cache.bytes()))
 		}
 	})

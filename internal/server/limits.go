@@ -5,23 +5,18 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/gemeente-rotterdam/catalogus/ent"
-	"github.com/gemeente-rotterdam/catalogus/ent/callbackrequest"
-	"github.com/gemeente-rotterdam/catalogus/graph"
-	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
-// Limits bound what one request may ask, so that no query takes the service
-// down. The defaults leave room for every query in the docs and for
-// GraphiQL's introspection.
+// Limits bound what one request may ask and what one answer may hold, so
+// that no query takes the service down. The defaults leave room for every
+// query in the docs, the dashboard's and the editor's (a test holds them to
+// it), and for GraphiQL's introspection.
 type Limits struct {
-	// MaxComplexity caps a query's cost: each field costs 1, and a connection
-	// costs its page size times the cost of one item.
+	// MaxComplexity caps a query's cost, reckoned before it runs (cost.go):
+	// each field costs 1, and a list its bound times the cost of one element.
 	MaxComplexity int
 	// MaxDepth caps how deep selections nest.
 	MaxDepth int
@@ -29,37 +24,63 @@ type Limits struct {
 	MaxAliases int
 	// MaxTokens caps the tokens of a query document.
 	MaxTokens int
+	// MaxListArgument caps the elements of each list a query passes as an
+	// argument or in a variable (nameIn, ids, channels, products, …).
+	MaxListArgument int
+	// MaxAnswerItems and MaxAnswerBytes cap what one answer holds: the
+	// elements of all its lists together, and its size. They hold while the
+	// answer is made, whatever the cost estimated.
+	MaxAnswerItems int
+	MaxAnswerBytes int
+	// Timeout is how long one GraphQL request may take; its context, and so
+	// every statement it runs, is cancelled then.
+	Timeout time.Duration
 	// MaxBodyBytes caps a request body.
 	MaxBodyBytes int64
 	// MaxUploadBytes caps an authenticated multipart request, the one way to
 	// send a file (a spreadsheet to import).
 	MaxUploadBytes int64
+	// PersistedQueryBytes is the memory of the persisted queries and of the
+	// parsed documents kept for reuse, each.
+	PersistedQueryBytes int64
 }
 
 // DefaultLimits are the limits serve uses unless told otherwise.
 var DefaultLimits = Limits{
-	MaxComplexity: 10000,
-	MaxDepth:      15,
-	MaxAliases:    50,
-	MaxTokens:     10000,
-	MaxBodyBytes:  1 << 20,
+	// A page of 200 products with every channel's details and locations,
+	// the heaviest query a website needs, costs about 170,000 on the seed,
+	// a coverage report 100,000.
+	MaxComplexity:   500000,
+	MaxDepth:        15,
+	MaxAliases:      50,
+	MaxTokens:       10000,
+	MaxListArgument: 1000,
+	// That page holds about 5,000 list items and 1 MB.
+	MaxAnswerItems: 50000,
+	MaxAnswerBytes: 8 << 20,
+	Timeout:        30 * time.Second,
+	MaxBodyBytes:   1 << 20,
 	// A sheet of a large municipality with every reason is a few MiB.
-	MaxUploadBytes: 16 << 20,
+	MaxUploadBytes:      16 << 20,
+	PersistedQueryBytes: 8 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxComplexity > 0 {
-		d.MaxComplexity = l.MaxComplexity
+	set := func(dst *int, v int) {
+		if v > 0 {
+			*dst = v
+		}
 	}
-	if l.MaxDepth > 0 {
-		d.MaxDepth = l.MaxDepth
-	}
-	if l.MaxAliases > 0 {
-		d.MaxAliases = l.MaxAliases
-	}
-	if l.MaxTokens > 0 {
-		d.MaxTokens = l.MaxTokens
+	set(&d.MaxComplexity, l.MaxComplexity)
+	set(&d.MaxDepth, l.MaxDepth)
+	set(&d.MaxAliases, l.MaxAliases)
+	set(&d.MaxTokens, l.MaxTokens)
+	set(&d.MaxListArgument, l.MaxListArgument)
+	set(&d.MaxAnswerItems, l.MaxAnswerItems)
+	set(&d.MaxAnswerBytes, l.MaxAnswerBytes)
+	if l.Timeout > 0 {
+		d.Timeout = l.Timeout
 	}
 	if l.MaxBodyBytes > 0 {
 		d.MaxBodyBytes = l.MaxBodyBytes
@@ -67,47 +88,10 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxUploadBytes > 0 {
 		d.MaxUploadBytes = l.MaxUploadBytes
 	}
+	if l.PersistedQueryBytes > 0 {
+		d.PersistedQueryBytes = l.PersistedQueryBytes
+	}
 	return d
-}
-
-// JSONLdCost is what Product.jsonLd counts for in the complexity limit.
-const JSONLdCost = 20
-
-// complexity weighs connections by their page size.
-func complexity() graph.ComplexityRoot {
-	var c graph.ComplexityRoot
-	page := func(first, last *int) int {
-		switch {
-		case first != nil:
-			return max(*first, 1)
-		case last != nil:
-			return max(*last, 1)
-		}
-		return graph.DefaultPageSize
-	}
-	c.Query.Products = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.ProductOrder, _ *ent.ProductWhereInput, _, _ *string, _ *catalog.Audience, _, _, _ *string) int {
-		return 1 + child*page(first, last)
-	}
-	c.Query.Gaps = func(child int, _, _, _ *string, first *int, _ *entgql.Cursor[int]) int {
-		return 1 + child*page(first, nil)
-	}
-	c.Query.NotApplicableReview = func(child int, _, _, _ *string, first *int, _ *entgql.Cursor[int]) int {
-		return 1 + child*page(first, nil)
-	}
-	c.Query.Changes = func(child int, _ string, _ *string, _ *time.Time, first *int, _ *entgql.Cursor[int]) int {
-		return 1 + child*page(first, nil)
-	}
-	c.Query.Nodes = func(child int, ids []int) int { return 1 + child*max(len(ids), 1) }
-	c.Query.Answers = func(child int, _, _, _, _ *string, first *int, _ *entgql.Cursor[int]) int {
-		return 1 + child*page(first, nil)
-	}
-	c.Query.CallbackRequests = func(child int, _, _ *string, _ *callbackrequest.Status, first *int, _ *entgql.Cursor[int]) int {
-		return 1 + child*page(first, nil)
-	}
-	// A product's JSON-LD reads the product again with its channels and
-	// locations (a handful of statements), so a page of them weighs more.
-	c.Product.JSONLd = func(int) int { return JSONLdCost }
-	return c
 }
 
 // shape bounds the depth and the aliases of an operation. gqlgen has no such
@@ -129,15 +113,11 @@ func (s shape) MutateOperationContext(_ context.Context, rc *graphql.OperationCo
 	m.walk(rc.Operation.SelectionSet, 1)
 	switch {
 	case m.depth > s.MaxDepth:
-		return limitError(fmt.Sprintf("the query nests %d levels deep; at most %d are allowed", m.depth, s.MaxDepth))
+		return tooComplex(fmt.Sprintf("the query nests %d levels deep; at most %d are allowed", m.depth, s.MaxDepth), nil)
 	case m.aliases > s.MaxAliases:
-		return limitError(fmt.Sprintf("the query uses %d aliases; at most %d are allowed", m.aliases, s.MaxAliases))
+		return tooComplex(fmt.Sprintf("the query uses %d aliases; at most %d are allowed", m.aliases, s.MaxAliases), nil)
 	}
 	return nil
-}
-
-func limitError(msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": graph.CodeBadUserInput}}
 }
 
 type measure struct {

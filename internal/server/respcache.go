@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // responseCache keeps the answers to anonymous reads, keyed by the request
@@ -24,6 +25,9 @@ type cachedResponse struct {
 	key         string
 	contentType string
 	body        []byte
+	// expires is when an answer that depends on the clock stops being
+	// served; zero for the others, which an older version retires.
+	expires time.Time
 }
 
 func (e *cachedResponse) cost() int64 {
@@ -36,15 +40,23 @@ func newResponseCache(budget int64) *responseCache {
 	return &responseCache{budget: budget, maxEntry: budget / 8, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-func (c *responseCache) get(key string) *cachedResponse {
+// get returns the answer kept under key, unless it expired before now.
+func (c *responseCache) get(key string, now time.Time) *cachedResponse {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
 		return nil
 	}
+	e := el.Value.(*cachedResponse)
+	if !e.expires.IsZero() && !now.Before(e.expires) {
+		c.order.Remove(el)
+		delete(c.entries, key)
+		c.size -= e.cost()
+		return nil
+	}
 	c.order.MoveToFront(el)
-	return el.Value.(*cachedResponse)
+	return e
 }
 
 func (c *responseCache) put(e *cachedResponse) {
@@ -84,24 +96,29 @@ func (c *responseCache) bytes() int64 {
 
 // capture passes a response through and keeps a copy of it, up to limit
 // bytes, for the cache.
+// before, if set, runs once before the header is written.
 type capture struct {
 	http.ResponseWriter
 	status   int
 	buf      bytes.Buffer
 	limit    int64
 	overflow bool
+	before   func()
 }
 
 func (c *capture) WriteHeader(code int) {
 	if c.status == 0 {
 		c.status = code
+		if c.before != nil {
+			c.before()
+		}
 	}
 	c.ResponseWriter.WriteHeader(code)
 }
 
 func (c *capture) Write(b []byte) (int, error) {
 	if c.status == 0 {
-		c.status = http.StatusOK
+		c.WriteHeader(http.StatusOK)
 	}
 	if !c.overflow {
 		if int64(c.buf.Len()+len(b)) > c.limit {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestResponseCacheStaysInBudget fills the cache past its budget: the least
@@ -16,7 +17,7 @@ func TestResponseCacheStaysInBudget(t *testing.T) {
 	for i := range 8 {
 		c.put(entry(i))
 	}
-	if c.get("k0") == nil {
+	if c.get("k0", time.Now()) == nil {
 		t.Fatal("k0 is gone before the cache was full")
 	}
 	for i := 8; i < 20; i++ {
@@ -25,12 +26,12 @@ func TestResponseCacheStaysInBudget(t *testing.T) {
 			t.Fatalf("after %d answers the cache holds %d bytes, over its budget", i+1, c.bytes())
 		}
 	}
-	if c.get("k19") == nil || c.get("k1") != nil {
+	if c.get("k19", time.Now()) == nil || c.get("k1", time.Now()) != nil {
 		t.Errorf("the newest answer must stay and the least recently used go")
 	}
 	n := c.len()
 	c.put(&cachedResponse{key: "big", body: make([]byte, 2<<10)})
-	if c.get("big") != nil || c.len() != n {
+	if c.get("big", time.Now()) != nil || c.len() != n {
 		t.Errorf("an answer over an eighth of the budget was kept")
 	}
 	// Replacing an entry does not count it twice.

@@ -17,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -123,7 +122,15 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	// One resolver for both, so that the kept coverage counts are kept once.
 	resolver := graph.NewResolver(cfg.DB, cfg.Municipality)
 	resolver.SiteURL = cfg.SiteURL
-	anonymous, signedIn := graphQL(resolver, limits, log, m, true), graphQL(resolver, limits, log, m, false)
+	bounds := readBounds(cfg.DB, log)
+	// The parsed documents and the persisted queries are kept for both, in
+	// budgets of bytes.
+	kept := keptQueries{
+		documents: newByteCache(limits.PersistedQueryBytes, maxDocumentCost, documentCost),
+		persisted: newByteCache(limits.PersistedQueryBytes, maxPersistedCost, persistedCost),
+	}
+	anonymous := graphQL(resolver, limits, bounds, kept, log, m, true)
+	signedIn := graphQL(resolver, limits, bounds, kept, log, m, false)
 	if cfg.WarmUp {
 		go warmUp(resolver.CoverageService, log)
 	}
@@ -165,7 +172,8 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		if err := cfg.DB.Ping(ctx); err != nil {
-			log.Warn("not ready: database unreachable", "err", err)
+			// Probes come often: the outage is logged once (outage.go).
+			log.Debug("not ready: database unreachable", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "database unreachable")
 			return
@@ -178,13 +186,35 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		}
 	})
 	mux.Handle("GET /metrics", m.handler())
-	return logRequests(log, m.instrument(mux)), nil
+	down := &outage{log: log, ping: cfg.DB.Ping, every: time.Second}
+	return logRequests(log, m.instrument(down.watch(mux))), nil
 }
 
-func graphQL(resolver *graph.Resolver, limits Limits, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+// readBounds reads the cost model's bounds from the database; a database
+// that cannot be read now gets the least bounds, and the answers' limits.
+func readBounds(db *store.DB, log *slog.Logger) Bounds {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b, err := ReadBounds(ctx, db.SQL)
+	if err != nil {
+		log.Warn("the cost model takes its least bounds", "err", err)
+		return MinBounds
+	}
+	log.Debug("the cost model's bounds", "channels", b.Channels, "locations", b.Locations, "organizations", b.Organizations,
+		"municipalities", b.Municipalities, "themes", b.Themes, "answers_per_product", b.AnswersPerProduct, "products_per_answer", b.ProductsPerAnswer)
+	return b
+}
+
+// keptQueries are the queries the GraphQL handlers keep between requests.
+type keptQueries struct {
+	documents *byteCache[*ast.QueryDocument]
+	persisted *byteCache[string]
+}
+
+func graphQL(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  resolver,
-		Complexity: complexity(),
+		Complexity: costModel(bounds),
 	}))
 	// Explicit transports, no websockets: the API has no subscriptions.
 	srv.AddTransport(transport.Options{})
@@ -193,16 +223,21 @@ func graphQL(resolver *graph.Resolver, limits Limits, log *slog.Logger, m *metri
 	// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
 	// only authenticated ones through (see upload).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(kept.documents)
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.SetDisableSuggestion(hideSuggestions)
 	// Introspection stays on: the API is public and documented.
 	srv.Use(extension.Introspection{})
-	// Websites may send a query's hash instead of its text (automatic
-	// persisted queries), which also suits GET and HTTP caches.
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	// Before an operation runs: its shape, its arguments, its cost.
 	srv.Use(shape{limits})
+	srv.Use(&arguments{maxList: limits.MaxListArgument})
+	srv.Use(&costLimit{max: limits.MaxComplexity})
+	// While it runs: what its answer holds, and its deadline.
+	srv.Use(graph.AnswerLimit{MaxItems: limits.MaxAnswerItems, MaxBytes: limits.MaxAnswerBytes})
+	// Websites may send a query's hash instead of its text (automatic
+	// persisted queries), which also suits GET and HTTP caches. Last, so that
+	// a query is kept only once everything above let it through.
+	srv.Use(persistedQueries{cache: kept.persisted})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.Error("panic in a resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p))
@@ -215,7 +250,8 @@ func graphQL(resolver *graph.Resolver, limits Limits, log *slog.Logger, m *metri
 		}
 		return resp
 	})
-	return srv
+	srv.AroundResponses(noteUnavailable)
+	return withDeadline(limits.Timeout, srv)
 }
 
 type requestIDKey struct{}
