@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -93,7 +95,7 @@ func tablesIn(t *testing.T, u string) []string {
 	return out
 }
 
-// filesIn lists a folder with each file's size.
+// filesIn lists a folder's files, each with a digest of its content.
 func filesIn(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -103,7 +105,7 @@ func filesIn(t *testing.T, dir string) []string {
 	var out []string
 	for _, e := range entries {
 		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-		out = append(out, e.Name()+":"+string(b))
+		out = append(out, fmt.Sprintf("%s (%d bytes, %x)", e.Name(), len(b), sha256.Sum256(b)))
 	}
 	return out
 }
