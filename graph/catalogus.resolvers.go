@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
@@ -30,6 +31,9 @@ func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int],
 		return nil, err
 	}
 	if err := checkWhere(where); err != nil {
+		return nil, err
+	}
+	if err := auth.NarrowWhere(ctx, where); err != nil {
 		return nil, err
 	}
 	q := r.Client.Product.Query()

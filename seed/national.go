@@ -159,7 +159,7 @@ func (g *generator) id(table string) int64 {
 }
 
 // finish moves PostgreSQL's identities past the generated ids (SQLite's
-// AUTOINCREMENT follows by itself), raises the catalogue's version and
+// AUTOINCREMENT follows by itself), raises the municipalities' version and
 // refreshes the planner's statistics.
 func (g *generator) finish(ctx context.Context) error {
 	if g.pg {
@@ -170,16 +170,12 @@ func (g *generator) finish(ctx context.Context) error {
 		}
 	}
 	// The data was written past the change-log hook, so raise what it would
-	// have: the catalogue's version, and the version of changes that concern
-	// every municipality (counts kept per municipality start over).
-	for _, q := range []string{
-		"UPDATE catalogue_version SET version = version + 1 WHERE id = 1",
-		`INSERT INTO municipality_version (municipality_id, version) VALUES (0, 1)
-			ON CONFLICT (municipality_id) DO UPDATE SET version = municipality_version.version + 1`,
-	} {
-		if _, err := g.db.SQL.ExecContext(ctx, q); err != nil {
-			return err
-		}
+	// have: the version of changes that concern every municipality (counts
+	// kept per municipality start over). The catalogue's version rose with
+	// the commit of the rows (internal/store/writes.go).
+	if _, err := g.db.SQL.ExecContext(ctx, `INSERT INTO municipality_version (municipality_id, version) VALUES (0, 1)
+		ON CONFLICT (municipality_id) DO UPDATE SET version = municipality_version.version + 1`); err != nil {
+		return err
 	}
 	_, err := g.db.SQL.ExecContext(ctx, "ANALYZE")
 	return err

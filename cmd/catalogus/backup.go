@@ -44,7 +44,7 @@ var exportCmd = command{
 			default:
 				return fmt.Errorf("--format %q: the formats are json, csv and %s", *format, cpsvap.Format)
 			}
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openReading(ctx, e)
 			if err != nil {
 				return err
 			}
@@ -112,14 +112,20 @@ var importCmd = command{
 			if isJSON && *dryRun {
 				return fmt.Errorf("%s is a JSON backup; --dry-run is for CSV sheets (a restore checks the backup whole before it commits)", e.args[0])
 			}
+			if !isJSON {
+				// A sheet changes a catalogue that is there already.
+				db, err := openCatalogue(ctx, e)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				return importSheet(ctx, e, db, in, csvsheet.Options{DryRun: *dryRun, Municipality: *municipality})
+			}
 			db, err := openDB(ctx, e, store.Options{})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if !isJSON {
-				return importSheet(ctx, e, db, in, csvsheet.Options{DryRun: *dryRun, Municipality: *municipality})
-			}
 			var bar *progress.Bar
 			err = backup.Restore(ctx, db.Client, in, backup.Options{Progress: func(done, total int) {
 				if bar == nil {

@@ -44,7 +44,7 @@ any error or mismatch. The soak in docs/reliability.md is: --concurrency 32 --du
 			actor := ""
 			if o.Writes > 0 {
 				var err error
-				if db, err = openDB(ctx, e, store.Options{}); err != nil {
+				if db, err = openCatalogue(ctx, e); err != nil {
 					return err
 				}
 				defer db.Close()

@@ -170,7 +170,9 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openDB opens and migrates the database named by the flags.
+// openDB opens and migrates the database named by the flags: for the
+// commands that set a catalogue up (serve, seed, generate, the restore of a
+// backup), which may start from an empty database.
 func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) {
 	db, err := store.Open(ctx, e.databaseURL, opts)
 	if err != nil {
@@ -183,6 +185,37 @@ func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) 
 	}
 	if len(applied) > 0 {
 		e.log.Info("database schema brought up to date", "database", db.Target.Redacted, "migrations", len(applied))
+	}
+	return db, nil
+}
+
+// openCatalogue opens the database named by the flags for a command that
+// changes a catalogue which must be there already (imports, tokens,
+// retention): it checks the schema before it changes anything, and migrates
+// nothing.
+func openCatalogue(ctx context.Context, e *env) (*store.DB, error) {
+	// Checked through a read-only connection first: opening SQLite for
+	// writing switches the file to WAL, which would change someone else's.
+	db, err := openReading(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	db.Close()
+	return store.Open(ctx, e.databaseURL, store.Options{Existing: true})
+}
+
+// openReading opens the database named by the flags for a command that only
+// reads (report, export, upl report, token list): read-only, never migrated,
+// and refused with a word on what to run when it holds no catalogue of this
+// version, so that a typo or someone else's database is left as it was.
+func openReading(ctx context.Context, e *env) (*store.DB, error) {
+	db, err := store.Open(ctx, e.databaseURL, store.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 var measurementsImportCmd = command{
@@ -27,7 +26,7 @@ var measurementsImportCmd = command{
 				return err
 			}
 			defer f.Close()
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openCatalogue(ctx, e)
 			if err != nil {
 				return err
 			}

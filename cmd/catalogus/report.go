@@ -15,7 +15,6 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 var reportCmd = command{
@@ -46,7 +45,7 @@ var reportCmd = command{
 			default:
 				return fmt.Errorf("--format %q: use table, json or csv", *format)
 			}
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openReading(ctx, e)
 			if err != nil {
 				return err
 			}

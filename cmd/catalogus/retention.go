@@ -20,7 +20,7 @@ var retentionCmd = command{
 			if err != nil {
 				return err
 			}
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openCatalogue(ctx, e)
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 var tokenCreateCmd = command{
@@ -25,7 +24,7 @@ var tokenCreateCmd = command{
 			if *name == "" || *role == "" {
 				return errors.New("--name and --role are required, e.g. --name website --role editor --organization publiekszaken")
 			}
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openCatalogue(ctx, e)
 			if err != nil {
 				return err
 			}
@@ -50,7 +49,7 @@ var tokenListCmd = command{
 	summary: "list the API tokens (never the tokens themselves)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openReading(ctx, e)
 			if err != nil {
 				return err
 			}
@@ -85,7 +84,7 @@ var tokenRevokeCmd = command{
 			if len(e.args) != 1 {
 				return errors.New("name the token to revoke: catalogus token revoke NAME")
 			}
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openCatalogue(ctx, e)
 			if err != nil {
 				return err
 			}

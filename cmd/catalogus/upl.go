@@ -29,7 +29,7 @@ var uplImportCmd = command{
 				return err
 			}
 			defer f.Close()
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openCatalogue(ctx, e)
 			if err != nil {
 				return err
 			}
@@ -58,7 +58,7 @@ var uplReportCmd = command{
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		municipality := fs.String("municipality", "", "the municipality's code (default: the only one)")
 		return func(ctx context.Context, e *env) error {
-			db, err := openDB(ctx, e, store.Options{})
+			db, err := openReading(ctx, e)
 			if err != nil {
 				return err
 			}

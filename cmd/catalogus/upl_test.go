@@ -22,6 +22,9 @@ func TestUPLImportAndReport(t *testing.T) {
 	if err := os.WriteFile(file, []byte(list), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if code, _, stderr := runCLI(t, "migrate", "--database", url); code != 0 {
+		t.Fatal(stderr)
+	}
 	// The report needs a municipality: an empty catalogue has none.
 	if code, _, stderr := runCLI(t, "upl", "report", "--database", url); code != 1 || !strings.Contains(stderr, "no municipality") {
 		t.Errorf("report on an empty catalogue: %d %s", code, stderr)

@@ -1,7 +1,7 @@
 // Package audit reads a product's history from the change log: who changed
 // what, when, old → new. The public sees the history of published products
-// with the organization that made each change; editors and admins of the
-// owning organization also see who.
+// on active channels with the organization that made each change; editors
+// and admins of the owning organization also see who.
 package audit
 
 import (
@@ -54,10 +54,18 @@ type Cursor struct {
 func Changes(ctx context.Context, c *ent.Client, p *ent.Product, since *time.Time, after *Cursor, limit int) (*Page, error) {
 	v := auth.FromContext(ctx)
 	showActor := v.Reaches(p.OwnerID)
-	ctx = auth.Allow(ctx) // the product is visible; its channels and organizations are public
+	// The log is read past the policies, so it keeps to the channels the
+	// caller may see itself: the cells of an inactive channel are not
+	// theirs to read, in the history no more than now.
+	channels, err := auth.VisibleChannelIDs(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ctx = auth.Allow(ctx) // the product is visible, and so are its organizations
 	q := c.ChangeEvent.Query().Where(
 		changeevent.ProductID(p.ID),
 		changeevent.EntityIn(changeevent.EntityPRODUCT, changeevent.EntityAVAILABILITY),
+		changeevent.Or(changeevent.ChannelIDIsNil(), changeevent.ChannelIDIn(channels...)),
 	)
 	if since != nil {
 		q = q.Where(changeevent.RecordedAtGTE(*since))

@@ -44,16 +44,50 @@ func visibleProducts(v *Viewer) predicate.Product {
 	return product.Or(product.StatusEQ(product.StatusPUBLISHED), product.OwnerIDIn(v.Scope...))
 }
 
+// The filters below are what the query policies narrow each type to, and
+// what NarrowWhere (where.go) narrows the edges of a where filter to: one
+// definition, so that what a caller cannot see they cannot filter by either.
+// Each returns nil when the viewer sees every record of the type.
+
+// productFilter: published products, and those within the viewer's scope.
+func productFilter(v *Viewer) predicate.Product {
+	if v.Unlimited() {
+		return nil
+	}
+	return visibleProducts(v)
+}
+
+// availabilityFilter: the cells of visible products; on active channels
+// unless the viewer is an admin.
+func availabilityFilter(v *Viewer) []predicate.Availability {
+	if v.Unlimited() {
+		return nil
+	}
+	ps := []predicate.Availability{availability.HasProductWith(visibleProducts(v))}
+	if p := channelFilter(v); p != nil {
+		ps = append(ps, availability.HasChannelWith(p))
+	}
+	return ps
+}
+
+// channelFilter: inactive channels are for admins.
+func channelFilter(v *Viewer) predicate.Channel {
+	if v == nil || v.Role != Admin {
+		return channel.Active(true)
+	}
+	return nil
+}
+
 // ProductPolicy is the policy of products.
 func ProductPolicy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			privacy.ProductQueryRuleFunc(func(ctx context.Context, q *gen.ProductQuery) error {
-				v := FromContext(ctx)
-				if v.Unlimited() {
+				p := productFilter(FromContext(ctx))
+				if p == nil {
 					return privacy.Allow
 				}
-				q.Where(visibleProducts(v))
+				q.Where(p)
 				return privacy.Skip
 			}),
 		},
@@ -92,14 +126,11 @@ func AvailabilityPolicy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			privacy.AvailabilityQueryRuleFunc(func(ctx context.Context, q *gen.AvailabilityQuery) error {
-				v := FromContext(ctx)
-				if v.Unlimited() {
+				ps := availabilityFilter(FromContext(ctx))
+				if ps == nil {
 					return privacy.Allow
 				}
-				q.Where(availability.HasProductWith(visibleProducts(v)))
-				if v == nil || v.Role != Admin {
-					q.Where(availability.HasChannelWith(channel.Active(true)))
-				}
+				q.Where(ps...)
 				return privacy.Skip
 			}),
 		},
@@ -141,8 +172,8 @@ func ChannelPolicy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			privacy.ChannelQueryRuleFunc(func(ctx context.Context, q *gen.ChannelQuery) error {
-				if v := FromContext(ctx); v == nil || v.Role != Admin {
-					q.Where(channel.Active(true))
+				if p := channelFilter(FromContext(ctx)); p != nil {
+					q.Where(p)
 				}
 				return privacy.Skip
 			}),

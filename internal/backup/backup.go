@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -160,8 +161,13 @@ type Options struct {
 func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) error {
 	ctx = allow(ctx)
 	var f File
-	dec := json.NewDecoder(r)
+	// Text that is not UTF-8 fails the decoding, before anything is written:
+	// encoding/json would put U+FFFD in its place unasked.
+	dec := json.NewDecoder(catalog.TextReader(r))
 	if err := dec.Decode(&f); err != nil {
+		if te, ok := errors.AsType[*catalog.TextError](err); ok {
+			return te
+		}
 		return fmt.Errorf("the file is not a catalogus backup: %w", err)
 	}
 	if f.Format != Format || f.Version < 1 || f.Version > Version {

@@ -20,9 +20,6 @@ type txState struct {
 	// products whose version the write raised already, with their
 	// municipality: one save raises a product's version once.
 	bumped map[string]map[int]int
-	// logged is set once the transaction wrote an event: it then raises the
-	// catalogue's version when it commits.
-	logged bool
 	// municipalities are those the transaction's events concern (0: all of
 	// them, e.g. a channel); their versions are raised when it commits.
 	municipalities map[int]bool
@@ -51,23 +48,15 @@ func state(tx *gen.Tx) *txState {
 		return gen.CommitFunc(func(ctx context.Context, tx *gen.Tx) error {
 			defer forget()
 			s.mu.Lock()
-			logged := s.logged
 			municipalities := slices.Sorted(maps.Keys(s.municipalities))
 			s.mu.Unlock()
 			// In id order, so that two transactions never wait on each
-			// other's rows.
+			// other's rows. The catalogue's version is raised after these,
+			// by the connection itself (internal/store/writes.go).
 			for _, m := range municipalities {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO municipality_version (municipality_id, version) VALUES ($1, 1)
 					ON CONFLICT (municipality_id) DO UPDATE SET version = municipality_version.version + 1`, m); err != nil {
 					return fmt.Errorf("changelog: raising the version of municipality %d: %w", m, err)
-				}
-			}
-			if logged {
-				// Last, so that the row lock is held only for the commit itself:
-				// versions follow commit order, and no lock is waited for
-				// while this one is held.
-				if _, err := tx.ExecContext(ctx, "UPDATE catalogue_version SET version = version + 1 WHERE id = 1"); err != nil {
-					return fmt.Errorf("changelog: raising the catalogue's version: %w", err)
 				}
 			}
 			return next.Commit(ctx, tx)
@@ -118,7 +107,6 @@ func markBumped(ctx context.Context, tx *gen.Tx, product, municipality int) {
 func markLogged(tx *gen.Tx, municipality *int) {
 	s := state(tx)
 	s.mu.Lock()
-	s.logged = true
 	if s.municipalities == nil {
 		s.municipalities = map[int]bool{}
 	}

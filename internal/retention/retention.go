@@ -91,14 +91,8 @@ func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Tim
 	if rep.CallbackRequests, err = callbacks(ctx, tx, pseudonym, rep.Cutoff); err != nil {
 		return rep, err
 	}
-	// Call-back requests alone leave the version be: only anonymous answers
-	// are cached by it, and those never show a call-back request.
-	if rep.ChangeEvents > 0 {
-		// The change log reads differently now: cached answers built on it go.
-		if _, err := tx.ExecContext(ctx, "UPDATE catalogue_version SET version = version + 1 WHERE id = 1"); err != nil {
-			return rep, fmt.Errorf("retention: raising the catalogue's version: %w", err)
-		}
-	}
+	// The commit raises the catalogue's version when a row changed
+	// (internal/store/writes.go): cached answers built on the log go.
 	if err := tx.Commit(); err != nil {
 		return rep, err
 	}

@@ -2,6 +2,7 @@ package satisfaction
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -141,6 +142,12 @@ func ChannelShift(ctx context.Context, c *ent.Client, f Filter, from, to time.Ti
 	return out, nil
 }
 
+// opening is a channel opening found in the log.
+type opening struct {
+	channel int
+	date    time.Time
+}
+
 // openings reads from the change log when the product's cells became
 // AVAILABLE within the span: from another status, or created AVAILABLE on a
 // later day than the product itself (cells written the day the product's
@@ -156,10 +163,7 @@ func openings(ctx context.Context, c *ent.Client, productID int, channelID *int,
 		return nil, err
 	}
 	last := map[int]string{}
-	var found []struct {
-		channel int
-		date    time.Time
-	}
+	var found []opening
 	var firstDay time.Time
 	for _, e := range evs {
 		if firstDay.IsZero() {
@@ -177,12 +181,16 @@ func openings(ctx context.Context, c *ent.Client, productID int, channelID *int,
 		d := catalog.DateOf(e.RecordedAt)
 		opened := state == availability.StatusAVAILABLE.String() && was != state && (known || d.After(firstDay))
 		if opened && !d.Before(span.Start) {
-			found = append(found, struct {
-				channel int
-				date    time.Time
-			}{*e.ChannelID, d})
+			found = append(found, opening{*e.ChannelID, d})
 		}
 	}
+	// Openings on channels the caller may not see (inactive ones) are left
+	// out, as the product's history leaves them out.
+	visible, err := auth.VisibleChannelIDs(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	found = slices.DeleteFunc(found, func(o opening) bool { return !slices.Contains(visible, o.channel) })
 	ids := map[int]bool{}
 	for _, o := range found {
 		ids[o.channel] = true

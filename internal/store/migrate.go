@@ -120,10 +120,8 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 	for _, m := range all {
 		known[m.Version] = true
 	}
-	for _, v := range done {
-		if !known[v] {
-			return nil, fmt.Errorf("the database has migration %s, which this version of catalogus does not know: it was migrated by a newer version; run that version instead", v)
-		}
+	if err := newer(done, known); err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range all {
@@ -299,4 +297,64 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// newer refuses a database that had a migration this binary does not know.
+func newer(done []string, known map[string]bool) error {
+	for _, v := range done {
+		if !known[v] {
+			return fmt.Errorf("the database has migration %s, which this version of catalogus does not know: it was migrated by a newer version; run that version instead", v)
+		}
+	}
+	return nil
+}
+
+// CheckSchema makes sure the database holds a catalogue whose schema is
+// exactly this binary's, for the commands that do not migrate: those that
+// only read, and those that change a catalogue that is there already. It
+// only reads, so a database that is empty or someone else's is left as it
+// was; the error says which command sets it up.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	all, err := MigrationsFor(db.Target.Dialect)
+	if err != nil {
+		return err
+	}
+	exists := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" + migrationsTable + "'"
+	if db.Target.Dialect == dialect.Postgres {
+		exists = "SELECT COUNT(*) FROM (SELECT to_regclass('" + migrationsTable + "') AS t) r WHERE t IS NOT NULL"
+	}
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+		return fmt.Errorf("reading the schema of %s: %w", db.Target.Redacted, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s holds no catalogue: run `catalogus migrate` to create an empty one there, or `catalogus seed` to load the seed; nothing was changed", db.Target.Redacted)
+	}
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("reading the schema of %s: %w", db.Target.Redacted, err)
+	}
+	known := map[string]bool{}
+	for _, m := range all {
+		known[m.Version] = true
+	}
+	if err := newer(done, known); err != nil {
+		return err
+	}
+	var pending []string
+	for _, m := range all {
+		if !slices.Contains(done, m.Version) {
+			pending = append(pending, m.Version)
+		}
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("the catalogue in %s has an older schema than this version of catalogus (%d migrations to apply, the first %s): run `catalogus migrate` first; nothing was changed",
+			db.Target.Redacted, len(pending), pending[0])
+	}
+	return nil
 }

@@ -20,7 +20,7 @@ import (
 
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/lib/pq"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	_ "github.com/gemeente-rotterdam/catalogus/ent/runtime" // schema hooks and defaults
@@ -36,6 +36,14 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// Clock is the change log's clock; nil means the system clock.
 	Clock clock.Clock
+	// ReadOnly opens the database for reading only, for the commands that
+	// only read: the database refuses every write, and a missing SQLite
+	// file is an error instead of a new, empty database. Check the schema
+	// with CheckSchema; never migrate such a database.
+	ReadOnly bool
+	// Existing refuses a missing SQLite file instead of creating one: for
+	// the commands that change a catalogue that must be there already.
+	Existing bool
 }
 
 // DB is an open catalogue database.
@@ -59,25 +67,37 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if t.Path != "" {
-		if err := checkSQLitePath(t.Path); err != nil {
+		if err := checkSQLitePath(t.Path, opts.ReadOnly || opts.Existing); err != nil {
 			return nil, err
 		}
 	}
-	var sqldb *sql.DB
-	if t.DriverName == "postgres" {
-		var connector driver.Connector
-		if connector, err = openPostgres(t.DSN); err == nil {
-			sqldb = sql.OpenDB(connector)
+	var connector driver.Connector
+	switch {
+	case t.DriverName == "postgres" && opts.ReadOnly:
+		var dsn string
+		if dsn, err = readOnlyPostgres(t.DSN); err == nil {
+			connector, err = openPostgres(dsn)
 		}
-	} else {
-		sqldb, err = sql.Open(t.DriverName, t.DSN)
+	case t.DriverName == "postgres":
+		connector, err = openPostgres(t.DSN)
+	case opts.ReadOnly:
+		connector, err = sqlite.NewConnector(readOnlyDSN(t.Path))
+	default:
+		connector, err = sqlite.NewConnector(t.DSN)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", t.Redacted, err)
 	}
+	// Every statement passes the connections that raise the catalogue's
+	// version after a change (writes.go).
+	has := "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'catalogue_version'"
+	if t.DriverName == "postgres" {
+		has = "SELECT 1 WHERE to_regclass('catalogue_version') IS NOT NULL"
+	}
+	sqldb := sql.OpenDB(versioningConnector{Connector: connector, hasVersion: has})
 	sizePool(sqldb, opts.MaxConns)
 	if t.Path != "" {
-		err = checkSQLite(ctx, sqldb, t.Path)
+		err = checkSQLite(ctx, sqldb, t.Path, opts.ReadOnly)
 	} else {
 		err = pingPostgres(ctx, sqldb, t, opts.ConnectTimeout)
 	}
@@ -112,7 +132,7 @@ func sizePool(db *sql.DB, max int) {
 	db.SetConnMaxLifetime(30 * time.Minute)
 }
 
-func checkSQLitePath(path string) error {
+func checkSQLitePath(path string, mustExist bool) error {
 	info, err := os.Stat(path)
 	switch {
 	case err == nil && info.IsDir():
@@ -121,6 +141,8 @@ func checkSQLitePath(path string) error {
 		return nil
 	case !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("SQLite database %s: %w", path, err)
+	case mustExist:
+		return fmt.Errorf("there is no SQLite database %s: check the name, or create the catalogue there with `catalogus migrate` (an empty one) or `catalogus seed` (the seed)", path)
 	}
 	dir := filepath.Dir(path)
 	if d, err := os.Stat(dir); err != nil || !d.IsDir() {
@@ -129,8 +151,9 @@ func checkSQLitePath(path string) error {
 	return nil
 }
 
-// checkSQLite makes sure the file is a healthy SQLite database we can write.
-func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
+// checkSQLite makes sure the file is a healthy SQLite database we can write
+// (or, read-only, read).
+func checkSQLite(ctx context.Context, db *sql.DB, path string, readOnly bool) error {
 	var result string
 	// A process creating the same new file at this moment holds it while it
 	// switches the file to WAL, and SQLite answers "busy" without waiting for
@@ -151,6 +174,9 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	}
 	if result != "ok" {
 		return fmt.Errorf("SQLite database %s is damaged (quick_check: %s); restore it from a backup", path, result)
+	}
+	if readOnly {
+		return nil
 	}
 	// A write that changes nothing tells a read-only file early, not at the first edit.
 	if _, err := db.ExecContext(ctx, "PRAGMA user_version = 0"); err != nil {

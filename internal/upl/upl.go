@@ -84,6 +84,9 @@ func Parse(r io.Reader) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := catalog.CheckText(data); err != nil {
+		return nil, &ParseError{Problems: []string{err.Error()}}
+	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	cr := csv.NewReader(bytes.NewReader(data))
 	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {

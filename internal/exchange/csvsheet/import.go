@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
@@ -148,15 +147,6 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	return res, nil
 }
 
-// notText explains the usual cause of bytes that are not UTF-8: Excel's
-// plain "CSV" saves in Windows-1252, which turns ë and é into other bytes.
-const notText = "the cell holds bytes that are not UTF-8 text; in Excel save the sheet as \"CSV UTF-8\" (not plain \"CSV\")"
-
-// isText accepts UTF-8 without NUL bytes, which PostgreSQL refuses in text.
-func isText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
-}
-
 // detectSeparator picks ; or , by counting both in the header line, outside
 // quotes: Excel writes ; in Dutch and , in English locales.
 func detectSeparator(data []byte) rune {
@@ -267,8 +257,8 @@ func (im *importer) readHeader(header []string) bool {
 	for i, h := range header {
 		name := strings.TrimSpace(h)
 		col := column{index: i, name: name}
-		if !isText(name) {
-			im.problem(1, column{}, "encoding", "%s", notText)
+		if !catalog.IsText(name) {
+			im.problem(1, column{}, "encoding", "%s", catalog.NotTextCell)
 			return false
 		}
 		key := strings.ToLower(name)
@@ -328,9 +318,9 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 	garbled := false
 	for _, c := range im.header {
 		v := get(c)
-		if !isText(v) {
+		if !catalog.IsText(v) {
 			// Nothing else of the row can be trusted to be read right.
-			im.problem(line, c, "encoding", "%s", notText)
+			im.problem(line, c, "encoding", "%s", catalog.NotTextCell)
 			garbled = true
 			continue
 		}

@@ -127,6 +127,10 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err != nil {
 		return nil, err
 	}
+	if err := catalog.CheckText(data); err != nil {
+		res.Problems = append(res.Problems, csvsheet.RowProblem(0, "encoding", err.Error()))
+		return res, nil
+	}
 	im := &importer{res: res}
 	if err := im.load(ctx, c, opts.Municipality); err != nil {
 		return nil, err

@@ -13,9 +13,10 @@ CREATE INDEX IF NOT EXISTS product_search ON products USING gin (
 CREATE TABLE IF NOT EXISTS catalogus_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- The catalogue's version: raised by one as the last statement of every
--- transaction that writes to the change log (see internal/changelog), so it
--- changes with every committed change, in commit order. Response caches and
--- ETags key on it; every server instance reads the same row.
+-- transaction that changed a table anonymous answers can show, by the
+-- connections themselves (internal/store/writes.go), so it changes with every
+-- committed change, in commit order, whichever path wrote. Response caches
+-- and ETags key on it; every server instance reads the same row.
 CREATE TABLE IF NOT EXISTS catalogue_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);
 INSERT INTO catalogue_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 
