@@ -28,10 +28,11 @@ const raiseVersion = "UPDATE catalogue_version SET version = version + 1 WHERE i
 // versionless are the tables whose changes never show in an answer an
 // anonymous caller can get, so they leave the version (and with it every
 // cached answer) alone: the versions themselves, the migrations' bookkeeping,
-// the catalogue's secrets, API tokens and the security log. The last two are
-// written by anonymous requests too (a wrong token is logged): if they moved
-// the version, anyone could empty the response cache at will. Every other
-// table moves it, new ones included.
+// the catalogue's secrets, API tokens, editors' sessions and the security log.
+// Tokens and the security log are written by anonymous requests too (a wrong
+// token is logged): if they moved the version, anyone could empty the response
+// cache at will; signing in and out would empty it as well. Every other table
+// moves it, new ones included.
 var versionless = map[string]bool{
 	"catalogue_version":    true,
 	"municipality_version": true,
@@ -39,6 +40,7 @@ var versionless = map[string]bool{
 	"catalogus_secrets":    true,
 	"api_tokens":           true,
 	"security_events":      true,
+	"editor_sessions":      true,
 }
 
 // MovesVersion reports whether a statement changes a table whose changes

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent/migrate"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
@@ -72,6 +73,11 @@ func TestEveryTableMovesTheVersion(t *testing.T) {
 		if err := auth.Record(ctx, db.Client, auth.AuthFailed, "token:piet", "192.0.2.1", "fout"); err != nil {
 			t.Fatal(err)
 		}
+		now := time.Now()
+		if err := db.Client.EditorSession.Create().SetSecretHash("0123").SetName("piet").SetRole("EDITOR").
+			SetCreatedAt(now).SetExpiresAt(now.Add(time.Hour)).SetCheckedAt(now).SetRecheckAt(now).Exec(auth.Allow(ctx)); err != nil {
+			t.Fatal(err)
+		}
 		version := func() int64 {
 			t.Helper()
 			v, err := db.Version(ctx)
@@ -127,8 +133,14 @@ func TestEveryTableMovesTheVersion(t *testing.T) {
 					t.Errorf("a change of %s %s: the version went from %d to %d, want %d", tab.Name, how, v0, got, want)
 				}
 			}
-			if !moves && tab.Name != "api_tokens" && tab.Name != "security_events" {
+			// Written on behalf of callers (a wrong token, a sign-in): if these
+			// moved the version, anyone could empty the response cache.
+			bookkeeping := tab.Name == "api_tokens" || tab.Name == "security_events" || tab.Name == "editor_sessions"
+			switch {
+			case !moves && !bookkeeping:
 				t.Errorf("a change of %s leaves the catalogue's version alone", tab.Name)
+			case moves && bookkeeping:
+				t.Errorf("a change of %s moves the catalogue's version", tab.Name)
 			}
 		}
 	})
