@@ -149,7 +149,7 @@ const DUTCH = {
   'reason:required': 'Vul een reden in: waarom kan het niet via dit kanaal, en wat kunnen inwoners in plaats daarvan doen?',
   'url:format': 'Dit is geen volledig webadres. Begin met https://',
   'phone:format': 'Dit is geen Nederlands telefoonnummer. Schrijf bijvoorbeeld 14010 of 010 267 1625.',
-  'processingTime:format': 'Schrijf de doorlooptijd als P5D (5 dagen), P2W (2 weken) of PT10M (10 minuten).',
+  'processingTime:format': 'Schrijf de doorlooptijd als P5D (5 dagen), P14D (2 weken) of PT10M (10 minuten).',
   'costCurrency:format': 'Gebruik een valutacode van drie hoofdletters, zoals EUR.',
   'languages:format': 'Gebruik taalcodes van twee kleine letters, bijvoorbeeld nl, en, tr.',
   'name:required': 'Vul de naam in: de titel die inwoners zien, bijvoorbeeld Paspoort aanvragen.',
