@@ -37,6 +37,8 @@ const TEXT = {
     conflictTitleAnswer: 'Iemand anders heeft dit antwoord intussen opgeslagen',
     conflictLeadAnswer: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het antwoord opende:',
     saved: 'Opgeslagen.', nothingChanged: 'Er is niets veranderd.', loading: 'Bezig met laden…', failed: 'Er ging iets mis: ', overdue: 'verlopen',
+    upl: 'UPL-naam',
+    uplPlaceholder: 'Dit product heeft nog geen naam op de Uniforme Productnamenlijst (UPL). Samenwerkende Catalogi en overheid.nl tonen het daarom als "UPL-naam nog niet beschikbaar". Vraag de beheerder een UPL-naam te koppelen.',
     owner: 'Eigenaar', version: 'versie', checkFields: 'Niet opgeslagen: verbeter de velden met een melding.',
     forbidden: 'Dit mag je niet wijzigen: het product hoort niet bij jouw organisatie.',
     notFound: 'Dit product bestaat niet, of je mag het niet zien.',
@@ -99,6 +101,8 @@ const TEXT = {
     conflictTitleAnswer: 'Someone else saved this answer in the meantime',
     conflictLeadAnswer: 'Your change has not been saved. This changed since you opened the answer:',
     saved: 'Saved.', nothingChanged: 'Nothing has changed.', loading: 'Loading…', failed: 'Something went wrong: ', overdue: 'overdue',
+    upl: 'UPL name',
+    uplPlaceholder: 'This product has no name on the national list of product names (UPL) yet, so Samenwerkende Catalogi and overheid.nl show it as "UPL-naam nog niet beschikbaar". Ask an administrator to link a UPL name.',
     owner: 'Owner', version: 'version', checkFields: 'Not saved: correct the fields with a message.',
     forbidden: "You may not change this: the product does not belong to your organization.",
     notFound: 'This product does not exist, or you may not see it.',
@@ -197,7 +201,7 @@ const Q = {
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
 const FRAGMENTS = {
   P: `fragment P on Product {
-    slug name nameEn summary description theme audiences status version owner { code name }
+    slug name nameEn summary description theme audiences status version owner { code name } uplEntry { uri name }
     availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
       channel { code } locations { code name } }
   }`,
@@ -472,7 +476,13 @@ function renderProduct() {
   $('h-product').textContent = p.name;
   const meta = $('product-meta');
   meta.replaceChildren(el('span', { class: 'pill', id: 'product-status', 'data-status': p.status }, t('productStatuses')[p.status]),
-    ` · ${t('owner')}: ${p.owner.name} · ${t('version')} `, el('span', { id: 'product-version' }, String(p.version)));
+    ` · ${t('owner')}: ${p.owner.name} · ${t('version')} `, el('span', { id: 'product-version' }, String(p.version)),
+    onPlaceholder(p) ? null : ` · ${t('upl')}: ${p.uplEntry.name}`);
+  // The published feed names the list's placeholder for a product without a
+  // UPL name; the owner should know before a portal shows it.
+  const upl = $('product-upl');
+  upl.hidden = !onPlaceholder(p);
+  upl.textContent = onPlaceholder(p) ? t('uplPlaceholder') : '';
   $('product-publish').hidden = p.status === 'PUBLISHED';
   $('product-retire').hidden = p.status === 'RETIRED';
   const by = new Map(p.availabilities.map((a) => [a.channel.code, a]));
@@ -494,6 +504,9 @@ function renderProduct() {
   renderProductAnswers();
   renderHistory();
 }
+
+const UPL_PLACEHOLDER = 'http://standaarden.overheid.nl/owms/terms/UPL-naam_nog_niet_beschikbaar';
+const onPlaceholder = (p) => !p.uplEntry || p.uplEntry.uri === UPL_PLACEHOLDER;
 
 // shown writes a change log value (JSON) for people: statuses in words,
 // midnight timestamps as dates, lists joined.
