@@ -2,10 +2,16 @@
 // queries listed in docs/dashboard-queries.md, and draws its charts as SVG by
 // hand: no libraries, no network beyond this server.
 
-import { el, svg, gql, pct, num, channelName } from './lib.js';
+import { el, svg, gql, pct, num, channelName, scrollBox } from './lib.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
-const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
+// Every status has a letter besides its colour, from its name in the page's
+// language (English needs two letters to tell partial from planned).
+const LETTERS = {
+  nl: { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+  en: { AVAILABLE: 'A', PARTIAL: 'Pa', PLANNED: 'Pl', UNAVAILABLE: 'U', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+};
+const letter = (s) => LETTERS[state.lang][s];
 
 const TEXT = {
   nl: {
@@ -185,7 +191,7 @@ function renderGroups() {
 
 function renderLegend() {
   $('legend').replaceChildren(...STATUSES.map((s) => el('span', { class: 'legend__item' },
-    el('span', { class: `swatch s-${s}`, 'aria-hidden': 'true' }), `${LETTER[s]} ${TEXT[state.lang].status[s]}`)));
+    el('span', { class: `swatch s-${s}`, 'aria-hidden': 'true' }), `${letter(s)} ${TEXT[state.lang].status[s]}`)));
 }
 
 function renderChannels() {
@@ -332,7 +338,7 @@ function renderMatrix() {
         channels.map((c) => {
           const s = byChannel.get(c.code) || 'NOT_ASSESSED';
           const label = `${channelName(c)}: ${TEXT[state.lang].status[s]}`;
-          return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label }, LETTER[s]);
+          return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label }, letter(s));
         }));
     })));
   $('matrix').replaceChildren(table);
@@ -351,7 +357,7 @@ async function openDetails(slug) {
         a.costCents != null ? `€ ${(a.costCents / 100).toFixed(2).replace('.', state.lang === 'nl' ? ',' : '.')}` : null]
         .filter(Boolean).flatMap((x, i) => i ? [' · ', x] : [x]);
       return el('tr', {}, el('th', { scope: 'row' }, channelName(a.channel)),
-        el('td', {}, el('span', { class: `badge s-${a.status}` }, LETTER[a.status]), ' ', TEXT[state.lang].status[a.status]),
+        el('td', {}, el('span', { class: `badge s-${a.status}` }, letter(a.status)), ' ', TEXT[state.lang].status[a.status]),
         el('td', {}, a.plannedDate ? date(a.plannedDate) : ''), el('td', {}, a.reason || ''), el('td', {}, how));
     });
     const history = d.changes.edges.map(({ node: c }) => el('tr', {}, el('td', {}, date(c.at)),
@@ -359,10 +365,10 @@ async function openDetails(slug) {
       el('td', {}, c.organization ? c.organization.name : '')));
     $('details-body').replaceChildren(
       el('p', { class: 'utrecht-paragraph' }, p.summary), el('p', { class: 'utrecht-paragraph' }, p.owner.name),
-      el('div', { class: 'matrix-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, [t('channel'), 'Status', t('plannedDate'), t('reason'), t('howTo')]
+      scrollBox(p.name, el('table', {}, el('thead', {}, el('tr', {}, [t('channel'), 'Status', t('plannedDate'), t('reason'), t('howTo')]
         .map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows))),
       el('h3', { class: 'utrecht-heading-3' }, t('history')),
-      el('div', { class: 'matrix-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, [t('when'), t('what'), t('by')].map((h) => el('th', { scope: 'col' }, h)))),
+      scrollBox(`${p.name}: ${t('history')}`, el('table', {}, el('thead', {}, el('tr', {}, [t('when'), t('what'), t('by')].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, history))));
     section.scrollIntoView({ behavior: 'smooth', block: 'start' });
     $('details-close').focus();
@@ -379,7 +385,7 @@ function renderGaps() {
     el('tbody', {}, g.gaps.edges.map(({ node: n }) => el('tr', {},
       el('td', {}, el('button', { type: 'button', class: 'link-button', onclick: () => openDetails(n.product.slug) }, n.product.name)),
       el('td', {}, channelName(n.channel)),
-      el('td', {}, el('span', { class: `badge s-${n.status}` }, LETTER[n.status]), ' ', TEXT[state.lang].status[n.status],
+      el('td', {}, el('span', { class: `badge s-${n.status}` }, letter(n.status)), ' ', TEXT[state.lang].status[n.status],
         n.overdue ? el('span', { class: 'overdue' }, ` (${t('overdue')})`) : null),
       el('td', {}, n.plannedDate ? date(n.plannedDate) : ''))))));
   $('na-review').replaceChildren(el('table', {},
