@@ -133,10 +133,10 @@ func CheckSmallScreen(t testing.TB, ctx context.Context, page string) {
 		const w = document.documentElement.clientWidth;
 		// What lies inside a box that scrolls (or clips) sideways and itself
 		// fits does not widen the page.
-		const clipped = (e) => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+		const clipped = (e) => { for (let a = e.parentElement || e.parentNode; a && a !== document.body; a = a.parentElement) {
 			if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= w + 0.5) return true; } return false; };
 		const wide = [...document.querySelectorAll('body *')].filter((e) => visible(e) && e.getBoundingClientRect().right > w + 0.5 && !clipped(e))
-			.slice(0, 8).map((e) => name(e) + ' ends at ' + Math.round(e.getBoundingClientRect().right) + ' px');
+			.map((e) => name(e) + ' ends at ' + Math.round(e.getBoundingClientRect().right) + ' px');
 		const small = [];
 		const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
@@ -145,10 +145,16 @@ func CheckSmallScreen(t testing.TB, ctx context.Context, page string) {
 			// Text in a drawing is as large as the drawing is scaled.
 			const size = parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement && e.getScreenCTM() ? e.getScreenCTM().a : 1);
 			if (size < 12) small.push(name(e) + ' "' + n.textContent.trim().slice(0, 30) + '" at ' + size.toFixed(1) + ' px');
+			// Text can run out of a box that fits (a long word in a large
+			// heading): measure the text itself.
+			const range = document.createRange();
+			range.selectNodeContents(n);
+			const right = range.getBoundingClientRect().right;
+			if (right > w + 0.5 && !clipped(n)) wide.push('the text "' + n.textContent.trim().slice(0, 30) + '" in ' + name(e) + ' ends at ' + Math.round(right) + ' px');
 		}
 		const headings = [...document.querySelectorAll('h1, h2, h3, h4')].filter(visible)
 			.map((h) => ({ level: +h.tagName[1], size: parseFloat(getComputedStyle(h).fontSize), text: h.textContent.trim().slice(0, 40) }));
-		return JSON.stringify({ window: w, page: document.documentElement.scrollWidth, wide, small: small.slice(0, 8), headings });
+		return JSON.stringify({ window: w, page: document.documentElement.scrollWidth, wide: wide.slice(0, 8), small: small.slice(0, 8), headings });
 	})()`))
 	if err != nil {
 		t.Fatalf("%s: measuring the layout: %v", page, err)

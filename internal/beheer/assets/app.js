@@ -8,7 +8,13 @@
 import { el } from '/dashboard/lib.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_APPLICABLE'];
-const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
+// Every status has a letter besides its colour, from its name in the page's
+// language (English needs two letters to tell partial from planned).
+const LETTERS = {
+  nl: { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+  en: { AVAILABLE: 'A', PARTIAL: 'Pa', PLANNED: 'Pl', UNAVAILABLE: 'U', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+};
+const letter = (s) => LETTERS[state.lang][s];
 const IDENTIFICATIONS = ['NONE', 'DIGID', 'EHERKENNING', 'EIDAS', 'ID_DOCUMENT'];
 const AUDIENCES = ['RESIDENT', 'BUSINESS', 'ORGANIZATION'];
 
@@ -418,7 +424,7 @@ function renderList() {
       state.channels.map((c) => {
         const s = by.get(c.code)?.status || 'NOT_ASSESSED';
         const label = `${channelName(c)}: ${t('status')[s]}`;
-        return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label, 'data-channel': c.code, 'data-status': s }, LETTER[s]);
+        return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label, 'data-channel': c.code, 'data-status': s }, letter(s));
       })))));
   $('matrix').replaceChildren(table);
 }
@@ -494,12 +500,12 @@ function renderProduct() {
       const s = a?.status || 'NOT_ASSESSED';
       return el('tr', { 'data-channel': c.code },
         el('th', { scope: 'row' }, channelName(c)),
-        el('td', { 'data-status': s }, el('span', { class: `badge s-${s}` }, LETTER[s]), ' ', t('status')[s]),
+        el('td', { 'data-status': s }, el('span', { class: `badge s-${s}` }, letter(s)), ' ', t('status')[s]),
         el('td', {}, a?.plannedDate ? date(a.plannedDate) : '', a?.status === 'PLANNED' && a.plannedDate < now ? el('span', { class: 'overdue' }, ` (${t('overdue')})`) : null),
         el('td', {}, a?.reason || ''),
         el('td', {}, a?.lastReviewed ? date(a.lastReviewed) : ''),
         el('td', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'edit-' + c.code,
-          'aria-label': t('editCell', channelName(c)), onclick: () => openCell(c.code) }, t('edit'))));
+          onclick: () => openCell(c.code) }, t('edit'), el('span', { class: 'visually-hidden' }, `: ${channelName(c)}`))));
     }))));
   renderProductAnswers();
   renderHistory();
@@ -600,6 +606,15 @@ function openCell(code) {
   form.hidden = false;
   showStatusFields();
   $('c-status').focus();
+}
+
+// closeCell hides the channel's form and gives the focus back to the button
+// it was opened from (drawn anew after a save), so that a keyboard user goes
+// on where they were instead of at the top of the page.
+function closeCell() {
+  $('cell-form').hidden = true;
+  const button = state.cell && $('edit-' + state.cell);
+  if (button) button.focus();
 }
 
 // Only the fields that fit the chosen status are shown; the rest is kept.
@@ -819,7 +834,7 @@ async function redo() {
   p.subject.seen();
   closeConflict();
   const ok = await save(p.form, p.change, p.subject);
-  if (ok && p.form.id === 'cell-form') p.form.hidden = true;
+  if (ok && p.form.id === 'cell-form') closeCell();
 }
 
 async function drop() {
@@ -890,7 +905,7 @@ function renderAdmin() {
     targets: d.coverage.target ? [{ ...d.coverage.target, readOnly: true }] : [] };
   $('admin-body').replaceChildren(el('p', { class: 'utrecht-paragraph' }, t('adminLead')), ...ADMIN_KINDS.flatMap((k) => [
     el('h3', { class: 'utrecht-heading-3' }, k.title[state.lang]),
-    el('div', { class: 'matrix-wrap' }, el('table', { id: 'admin-' + k.key },
+    el('div', { class: 'matrix-wrap', tabindex: '0', role: 'region', 'aria-label': k.title[state.lang] }, el('table', { id: 'admin-' + k.key },
       el('thead', {}, el('tr', {}, k.columns.map((c) => el('th', { scope: 'col' }, fieldName(c))), el('th', {}, ''))),
       el('tbody', {}, records[k.key].map((rec) => el('tr', { 'data-id': rec.id || '' },
         k.columns.map((c) => el('td', {}, adminValue(k, rec, c))),
@@ -1408,13 +1423,13 @@ function wire() {
     const { input, errors } = cellInput();
     clearErrors(form);
     if (errors.length) { showErrors(form, errors); return; }
-    if (await save(form, { mutation: M.setAvailability, input })) form.hidden = true;
+    if (await save(form, { mutation: M.setAvailability, input })) closeCell();
   });
   $('cell-clear').addEventListener('click', async () => {
     const form = $('cell-form');
-    if (await save(form, { mutation: M.clearAvailability, input: { product: state.product.slug, channel: state.cell } })) form.hidden = true;
+    if (await save(form, { mutation: M.clearAvailability, input: { product: state.product.slug, channel: state.cell } })) closeCell();
   });
-  $('cell-cancel').addEventListener('click', () => { $('cell-form').hidden = true; });
+  $('cell-cancel').addEventListener('click', closeCell);
   $('product-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const input = productInput();
