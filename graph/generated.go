@@ -314,6 +314,7 @@ type ComplexityRoot struct {
 	}
 
 	CoverageTarget struct {
+		DaysLeft func(childComplexity int) int
 		Deadline func(childComplexity int) int
 		Name     func(childComplexity int) int
 		Share    func(childComplexity int) int
@@ -1856,6 +1857,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageReport.UnavailableCells(childComplexity), true
 
+	case "CoverageTarget.daysLeft":
+		if e.ComplexityRoot.CoverageTarget.DaysLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageTarget.DaysLeft(childComplexity), true
 	case "CoverageTarget.deadline":
 		if e.ComplexityRoot.CoverageTarget.Deadline == nil {
 			break
@@ -4309,6 +4316,8 @@ func (ec *executionContext) childFields_CoverageTarget(ctx context.Context, fiel
 		return ec.fieldContext_CoverageTarget_deadline(ctx, field)
 	case "share":
 		return ec.fieldContext_CoverageTarget_share(ctx, field)
+	case "daysLeft":
+		return ec.fieldContext_CoverageTarget_daysLeft(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageTarget", field.Name)
 }
@@ -10822,6 +10831,29 @@ func (ec *executionContext) _CoverageTarget_share(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CoverageTarget_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageTarget_daysLeft(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageTarget_daysLeft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLeft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageTarget_daysLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
@@ -29587,6 +29619,11 @@ func (ec *executionContext) _CoverageTarget(ctx context.Context, sel ast.Selecti
 			}
 		case "share":
 			out.Values[i] = ec._CoverageTarget_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysLeft":
+			out.Values[i] = ec._CoverageTarget_daysLeft(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

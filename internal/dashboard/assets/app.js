@@ -84,7 +84,7 @@ const Q = {
       byChannel { channel { code name nameEn } applicable available partial planned unavailable notApplicable notAssessed ratio }
       byOrganization { organization { code name } products fullyCoveredProducts applicable available ratio }
       groups { personalHelp otherLanguage youth digital }
-      target { name deadline share }
+      target { name deadline share daysLeft }
       projection { pacePerWeek requiredPacePerWeek cellsToGo projectedCompletion onTrack }
     }
   }`,
@@ -168,9 +168,12 @@ function renderHeadline() {
   $('headline-ratio-label').textContent = t('ratioLabel', c.target ? pct(c.target.share) : '—');
   $('headline-fully').textContent = t('fully', num(c.fullyCoveredProducts), num(c.products));
   if (c.target) {
-    const end = new Date(c.target.deadline + 'T23:59:59+01:00');
-    const days = Math.ceil((end - new Date(c.asOf)) / 86400000);
-    $('headline-days').textContent = days >= 0 ? num(days) : '—';
+    // The API's count (calendar days in Amsterdam, the deadline's day
+    // included, today not), so the page, the API and `catalogus report` agree.
+    const days = c.target.daysLeft;
+    const daysEl = $('headline-days');
+    daysEl.textContent = days >= 0 ? num(days) : '—';
+    daysEl.dataset.days = String(days);
     $('headline-days-label').textContent = days >= 0 ? t('daysLabel', date(c.target.deadline)) : t('passed');
   }
   const p = c.projection;
