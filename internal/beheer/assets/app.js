@@ -211,7 +211,8 @@ const FRAGMENTS = {
     availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
       channel { code } locations { code name } }
   }`,
-  C: 'fragment C on Change { id at entity action actor channel { code name nameEn } organization { name } fields { field old new } }',
+  C: `fragment C on Change { id at entity action actor channel { code name nameEn } organization { name }
+    fields { field type label labelEn: label(language: "en") oldText newText oldTextEn: oldText(language: "en") newTextEn: newText(language: "en") } }`,
   A: `fragment A on Answer {
     id question text status visibility current reviewDue lastReviewed reviewIntervalDays keywords version updatedAt
     variants { channel text } owner { code name } products { slug name }
@@ -514,27 +515,19 @@ function renderProduct() {
 const UPL_PLACEHOLDER = 'http://standaarden.overheid.nl/owms/terms/UPL-naam_nog_niet_beschikbaar';
 const onPlaceholder = (p) => !p.uplEntry || p.uplEntry.uri === UPL_PLACEHOLDER;
 
-// shown writes a change log value (JSON) for people: statuses in words,
-// midnight timestamps as dates, lists joined.
-function shown(v) {
-  if (v === '' || v === null || v === undefined) return '—';
-  let x;
-  try {
-    x = JSON.parse(v);
-  } catch {
-    return v;
-  }
-  if (x === null || x === '') return '—';
-  if (Array.isArray(x)) return x.length ? x.join(', ') : '—';
-  if (typeof x === 'object') return JSON.stringify(x);
-  if (typeof x === 'string' && t('status')[x]) return t('status')[x];
-  if (typeof x === 'string' && /^\d{4}-\d{2}-\d{2}(T00:00:00(Z|[+-]\d{2}:\d{2}))?$/.test(x)) return date(x.slice(0, 10));
-  return String(x);
-}
+// The row already names the product and the channel, and the municipality
+// follows from the owner: those fields would only repeat it.
+const hiddenField = (f) => ['productId', 'channelId', 'municipalityId'].includes(f.field);
 
-// Ids of related records say nothing to a product owner; the row already
-// names the channel.
-const hiddenField = (f) => /(Id|ID)$/.test(f.field);
+// A changed field in the page's language, as the API writes it for people:
+// its label, and its values in words (a dash for none).
+function fieldChange(f) {
+  const en = state.lang === 'en';
+  const label = en ? f.labelEn : f.label;
+  const old = (en ? f.oldTextEn : f.oldText) ?? '—';
+  const now = (en ? f.newTextEn : f.newText) ?? '—';
+  return `${label}: ${old} → ${now}`;
+}
 
 function changeRows(changes) {
   return changes.map((c) => el('tr', { 'data-change': c.id },
@@ -542,7 +535,7 @@ function changeRows(changes) {
     el('td', {}, c.actor || c.organization?.name || ''),
     el('td', {}, c.channel ? el('strong', {}, channelName(c.channel) + ': ') : null,
       c.action === 'DELETE' && c.channel ? t('removed') : null,
-      el('ul', { class: 'changes' }, c.fields.filter((f) => !hiddenField(f)).map((f) => el('li', {}, `${f.field}: ${shown(f.old)} → ${shown(f.new)}`))))));
+      el('ul', { class: 'changes' }, c.fields.filter((f) => !hiddenField(f)).map((f) => el('li', { 'data-field': f.field }, fieldChange(f)))))));
 }
 
 function changeTable(changes, id) {
@@ -855,11 +848,11 @@ const ADMIN_KINDS = [
     columns: ['code', 'name', 'nameEn', 'digital', 'assisted', 'youth', 'active'] },
   { key: 'organizations', title: { nl: 'Organisaties', en: 'Organizations' }, create: 'createOrganization', update: 'updateOrganization', type: 'Organization',
     fields: [['code', 'text'], ['name', 'text'], ['kind', ['MUNICIPALITY', 'CLUSTER', 'DEPARTMENT', 'TEAM']], ['parentID', 'organization']],
-    columns: ['code', 'name', 'kind', 'parent'] },
+    columns: ['code', 'name', 'kind', 'parent'], values: { kind: 'organizationKinds' } },
   { key: 'locations', title: { nl: 'Locaties', en: 'Locations' }, create: 'createLocation', update: 'updateLocation', type: 'Location',
     fields: [['code', 'text'], ['name', 'text'], ['kind', ['CITY_OFFICE', 'WIJKHUB', 'OTHER']], ['street', 'text'], ['postalCode', 'text'],
       ['city', 'text'], ['openingHours', 'text'], ['visit', ['APPOINTMENT', 'WALK_IN', 'BOTH']], ['municipalityID', 'municipality']],
-    columns: ['code', 'name', 'kind', 'city'] },
+    columns: ['code', 'name', 'kind', 'city'], values: { kind: 'locationKinds', visit: 'visits' } },
   { key: 'targets', title: { nl: 'Doelen', en: 'Targets' }, create: 'createTarget', update: null, type: 'Target',
     fields: [['name', 'text'], ['description', 'textarea'], ['deadline', 'date'], ['share', 'float'], ['primary', 'bool']],
     columns: ['name', 'deadline', 'share'] },
@@ -891,7 +884,23 @@ async function openAdmin() {
   renderAdmin();
 }
 
+// VALUE_NAMES are the admin lists' codes in words.
+const VALUE_NAMES = {
+  nl: {
+    organizationKinds: { MUNICIPALITY: 'Gemeente', CLUSTER: 'Cluster', DEPARTMENT: 'Afdeling', TEAM: 'Team' },
+    locationKinds: { CITY_OFFICE: 'Stadswinkel', WIJKHUB: 'Wijkhub', OTHER: 'Andere locatie' },
+    visits: { APPOINTMENT: 'Op afspraak', WALK_IN: 'Zonder afspraak', BOTH: 'Met en zonder afspraak' },
+  },
+  en: {
+    organizationKinds: { MUNICIPALITY: 'Municipality', CLUSTER: 'Cluster', DEPARTMENT: 'Department', TEAM: 'Team' },
+    locationKinds: { CITY_OFFICE: 'City office', WIJKHUB: 'Neighbourhood hub', OTHER: 'Other location' },
+    visits: { APPOINTMENT: 'By appointment', WALK_IN: 'Walk in', BOTH: 'With or without appointment' },
+  },
+};
+const valueName = (kind, col, v) => (kind.values?.[col] && VALUE_NAMES[state.lang][kind.values[col]][v]) || v;
+
 function adminValue(kind, rec, col) {
+  if (col === 'kind' || col === 'visit') return valueName(kind, col, rec[col]);
   if (col === 'parent') return rec.parent?.code || '';
   if (col === 'share') return String(Math.round(rec.share * 1000) / 10) + ' %';
   const v = rec[col];
@@ -917,14 +926,14 @@ function renderAdmin() {
   ]));
 }
 
-function adminInput(name, type, value) {
+function adminInput(name, type, value, kind) {
   const id = 'a-' + name;
   const cls = 'utrecht-textbox utrecht-textbox--html-input';
   if (type === 'bool') return el('input', { id, name, type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', checked: !!value });
   if (type === 'textarea') { const e = el('textarea', { id, name, rows: 2, class: 'utrecht-textarea utrecht-textarea--html-textarea' }); e.value = value ?? ''; return e; }
   if (Array.isArray(type) || type === 'organization' || type === 'municipality') {
     const d = state.admin;
-    const options = Array.isArray(type) ? type.map((v) => [v, v])
+    const options = Array.isArray(type) ? type.map((v) => [v, valueName(kind, name, v)])
       : [['', '—'], ...d.organizations.filter((o) => type === 'organization' || o.kind === 'MUNICIPALITY').map((o) => [o.id, `${o.name} (${o.code})`])];
     const e = el('select', { id, name, class: 'utrecht-select utrecht-select--html-select' }, options.map(([v, l]) => el('option', { value: v }, l)));
     e.value = value ?? options[0][0];
@@ -947,8 +956,8 @@ function openAdminForm(kind, rec) {
     el('h4', { class: 'utrecht-heading-4' }, `${kind.title[state.lang]}: ${rec ? rec.code || rec.name : t('newRecord')}`),
     el('div', { class: 'form-grid' }, kind.fields.map(([name, type]) => el('div',
       { class: 'utrecht-form-field' + (type === 'bool' ? ' checkbox' : ''), 'data-field': name },
-      type === 'bool' ? [adminInput(name, type, current(name)), el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name))]
-        : [el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name)), adminInput(name, type, current(name))]))),
+      type === 'bool' ? [adminInput(name, type, current(name), kind), el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name))]
+        : [el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name)), adminInput(name, type, current(name), kind)]))),
     el('p', { class: 'form-error', role: 'alert' }),
     el('div', { class: 'actions' },
       el('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action', id: 'admin-save' }, t('save')),

@@ -108,7 +108,7 @@ const Q = {
       availabilities { status plannedDate reason url phone instructions processingTime costCents identification languages
         channel { code name nameEn } locations { name street city } }
     }
-    changes(product: $slug, first: 20) { edges { node { at entity action channel { code } organization { name } fields { field old new } } } }
+    changes(product: $slug, first: 20) { edges { node { at entity action channel { code name nameEn } organization { name } fields { field label labelEn: label(language: "en") oldText newText oldTextEn: oldText(language: "en") newTextEn: newText(language: "en") } } } }
   }`,
 };
 
@@ -364,7 +364,8 @@ async function openDetails(slug) {
         el('td', {}, a.plannedDate ? date(a.plannedDate) : ''), el('td', {}, a.reason || ''), el('td', {}, how));
     });
     const history = d.changes.edges.map(({ node: c }) => el('tr', {}, el('td', {}, date(c.at)),
-      el('td', {}, [c.channel ? c.channel.code + ': ' : '', c.fields.map((f) => `${f.field} ${f.old} → ${f.new}`).join('; ')]),
+      el('td', {}, [c.channel ? channelName(c.channel) + ': ' : '', c.fields.filter((f) => !['productId', 'channelId', 'municipalityId'].includes(f.field))
+        .map((f) => state.lang === 'en' ? `${f.labelEn}: ${f.oldTextEn ?? '—'} → ${f.newTextEn ?? '—'}` : `${f.label}: ${f.oldText ?? '—'} → ${f.newText ?? '—'}`).join('; ')]),
       el('td', {}, c.organization ? c.organization.name : '')));
     $('details-body').replaceChildren(
       el('p', { class: 'utrecht-paragraph' }, p.summary), el('p', { class: 'utrecht-paragraph' }, p.owner.name),
