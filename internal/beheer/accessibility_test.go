@@ -3,6 +3,7 @@ package beheer_test
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -70,6 +71,19 @@ func TestEditorIsAccessible(t *testing.T) {
 	}
 	b.run("opening a channel's form", chromedp.Click(`#edit-`+k.channel.Code), chromedp.WaitVisible(`#cell-form`))
 	checkPage(b, "product with a channel's form")
+	// CATALOGUS_EDITOR_PHONE_SCREENSHOT=$PWD/docs/editor-phone.png takes the
+	// README's picture of the editor on a phone: the channel's form.
+	if path := os.Getenv("CATALOGUS_EDITOR_PHONE_SCREENSHOT"); path != "" {
+		b.run("a phone", chromedp.EmulateViewport(360, 800), chromedp.ScrollIntoView(`#cell-form`))
+		shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.run("a wide window", chromedp.EmulateViewport(1280, 1000))
+	}
 
 	b.run("opening the answers", chromedp.Navigate(base+"/beheer/#antwoorden"), chromedp.WaitVisible(`#answers`),
 		chromedp.SendKeys(`#q-search`, "paspoort"), chromedp.Click(`#q-go`))

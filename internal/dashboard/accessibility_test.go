@@ -2,7 +2,11 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,8 +63,61 @@ func TestDashboardIsAccessible(t *testing.T) {
 		browsertest.CheckSmallScreen(t, ctx, "dashboard ("+lang+", 1280 px)")
 		browsertest.CheckAccessibility(t, ctx, "dashboard ("+lang+", 1280 px)")
 		do("a phone", chromedp.EmulateViewport(360, 800))
+		// CATALOGUS_PHONE_SCREENSHOT=$PWD/docs/dashboard-phone.png takes the
+		// README's picture of the dashboard on a phone (its first screen).
+		if path := os.Getenv("CATALOGUS_PHONE_SCREENSHOT"); path != "" && lang == "nl" {
+			do("scrolling to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+			shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		browsertest.CheckSmallScreen(t, ctx, "dashboard ("+lang+", 360 px)")
 		browsertest.CheckAccessibility(t, ctx, "dashboard ("+lang+", 360 px)")
+	}
+
+	// The accessibility statement, reached from the footer.
+	do("following the footer's link to the accessibility statement", chromedp.EmulateViewport(1280, 1000),
+		chromedp.Click(`#accessibility-link`, chromedp.NodeVisible), chromedp.WaitVisible(`main.statement h1`))
+	for _, w := range []struct{ width, height int64 }{{1280, 1000}, {360, 800}} {
+		do("resizing", chromedp.EmulateViewport(w.width, w.height))
+		page := fmt.Sprintf("accessibility statement (%d px)", w.width)
+		browsertest.CheckSmallScreen(t, ctx, page)
+		browsertest.CheckAccessibility(t, ctx, page)
+	}
+}
+
+// TestStatementMatchesTheDocs holds the served accessibility statement to
+// docs/accessibility.md: every heading, paragraph and list item of the page
+// is in the document, word for word.
+func TestStatementMatchesTheDocs(t *testing.T) {
+	page, err := os.ReadFile("assets/toegankelijkheid.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../../docs/accessibility.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	space := regexp.MustCompile(`\s+`)
+	text := space.ReplaceAllString(string(doc), " ")
+	main := string(page)[strings.Index(string(page), "<main"):strings.Index(string(page), "</main>")]
+	n := 0
+	for _, m := range regexp.MustCompile(`(?s)<(h1|h2|p|li)[^>]*>(.*?)</(?:h1|h2|p|li)>`).FindAllStringSubmatch(main, -1) {
+		line := strings.TrimSpace(space.ReplaceAllString(html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[2], "")), " "))
+		if strings.HasPrefix(line, "Naar het dashboard") {
+			continue
+		}
+		n++
+		if !strings.Contains(text, line) {
+			t.Errorf("docs/accessibility.md lacks the page's %s %q", m[1], line)
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d parts of the statement read from the page", n)
 	}
 }
 

@@ -20,7 +20,7 @@ const AUDIENCES = ['RESIDENT', 'BUSINESS', 'ORGANIZATION'];
 
 const TEXT = {
   nl: {
-    skip: 'Naar de inhoud', title: 'Producten beheren', myProducts: 'Mijn producten', admin: 'Beheer', dashboard: 'Dashboard',
+    skip: 'Naar de inhoud', title: 'Producten beheren', myProducts: 'Mijn producten', admin: 'Beheer', dashboard: 'Dashboard', accessibility: 'Toegankelijkheid',
     signOut: 'Afmelden', signInTitle: 'Aanmelden', signIn: 'Aanmelden',
     signInText: 'Meld je aan met je account van de gemeente om je producten bij te werken.',
     signedOut: 'Je bent afgemeld.', notConfigured: 'Aanmelden is op deze server niet ingericht. Vraag de beheerder om de identity provider in te stellen.',
@@ -84,7 +84,7 @@ const TEXT = {
     searchWords: 'Typ minstens één woord om op te zoeken.',
   },
   en: {
-    skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard',
+    skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard', accessibility: 'Accessibility (in Dutch)',
     signOut: 'Sign out', signInTitle: 'Sign in', signIn: 'Sign in',
     signInText: "Sign in with your municipality account to keep your products up to date.",
     signedOut: 'You have signed out.', notConfigured: 'Sign-in is not set up on this server. Ask the administrator to configure the identity provider.',
