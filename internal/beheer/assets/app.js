@@ -551,9 +551,10 @@ function renderHistory() {
     return;
   }
   const few = !state.fullHistory && all.length > 10;
+  // replaceChildren writes null as the text "null": leave the button out instead.
   $('history').replaceChildren(changeTable(few ? all.slice(0, 10) : all, 'history-table'),
-    few ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'history-all',
-      onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length)) : null);
+    ...(few ? [el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'history-all',
+      onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length))] : []));
 }
 
 function fillProductForm() {
