@@ -39,8 +39,8 @@ var Actor = changelog.System("seed")
 // seedProduct is one row of products.csv.
 type seedProduct struct {
 	slug, name, theme, owner, uplURI, kind, summary, description string
-	audiences                                       []catalog.Audience
-	businessOnly                                    bool
+	audiences                                                    []catalog.Audience
+	businessOnly                                                 bool
 	// publish is when the product was published: the baseline for most, later
 	// for the city's own newer products.
 	publish time.Time
