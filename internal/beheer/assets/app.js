@@ -1222,12 +1222,31 @@ function answerFields(a) {
   };
 }
 
+// The answer's fields for people, in the conflict box.
+const ANSWER_FIELDS = {
+  nl: { question: 'Vraag', text: 'Antwoord', visibility: 'Zichtbaarheid', status: 'Status', keywords: 'Trefwoorden',
+    reviewIntervalDays: 'Herzien na (dagen)', lastReviewed: 'Laatst bekeken', owner: 'Eigenaar', products: 'Producten' },
+  en: { question: 'Question', text: 'Answer', visibility: 'Visibility', status: 'Status', keywords: 'Keywords',
+    reviewIntervalDays: 'Review after (days)', lastReviewed: 'Last reviewed', owner: 'Owner', products: 'Products' },
+};
+
 // answerChanges lists what differs between two states of an answer in the
-// shape of the change log's fields (JSON values), for the conflict box.
+// shape the history's fields have (a label and the values in words), for the
+// conflict box.
 function answerChanges(was, now) {
   const fields = [];
+  const words = { visibility: t('visibilities'), status: t('answerStatuses') };
+  const text = (field, v) => {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return null;
+    if (Array.isArray(v)) return v.join(', ');
+    if (field === 'lastReviewed') return date(v);
+    return words[field]?.[v] ?? String(v);
+  };
   const add = (field, old, neu) => {
-    if (JSON.stringify(old) !== JSON.stringify(neu)) fields.push({ field, old: JSON.stringify(old ?? null), new: JSON.stringify(neu ?? null) });
+    if (JSON.stringify(old) === JSON.stringify(neu)) return;
+    const label = ANSWER_FIELDS[state.lang][field] || field;
+    const o = text(field, old), n = text(field, neu);
+    fields.push({ field, label, labelEn: label, oldText: o, newText: n, oldTextEn: o, newTextEn: n });
   };
   const a = answerFields(was), b = answerFields(now);
   for (const k of ['question', 'text', 'visibility', 'status', 'keywords', 'reviewIntervalDays', 'lastReviewed']) add(k, k in a ? a[k] : was[k], k in b ? b[k] : now[k]);
