@@ -1481,8 +1481,10 @@ function wire() {
       fail(e);
     }
   });
-  $('answer-new').addEventListener('click', () => openAnswerForm(null));
-  $('callback-new').addEventListener('click', openCallbackForm);
+  // The forms list the channels, organizations and products: read them first,
+  // in case the button is pressed before the page has (a slow connection).
+  $('answer-new').addEventListener('click', async () => { await loadRefs(); openAnswerForm(null); });
+  $('callback-new').addEventListener('click', async () => { await loadRefs(); openCallbackForm(); });
   $('cb-status').addEventListener('change', () => loadCallbacks().catch(fail));
 }
 
