@@ -179,6 +179,7 @@ type ComplexityRoot struct {
 		Fields       func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Organization func(childComplexity int) int
+		Product      func(childComplexity int) int
 		Transaction  func(childComplexity int) int
 	}
 
@@ -314,15 +315,22 @@ type ComplexityRoot struct {
 	}
 
 	CoverageTarget struct {
+		DaysLeft func(childComplexity int) int
 		Deadline func(childComplexity int) int
 		Name     func(childComplexity int) int
 		Share    func(childComplexity int) int
 	}
 
 	FieldChange struct {
-		Field func(childComplexity int) int
-		New   func(childComplexity int) int
-		Old   func(childComplexity int) int
+		Field    func(childComplexity int) int
+		Label    func(childComplexity int, language string) int
+		New      func(childComplexity int) int
+		NewText  func(childComplexity int, language string) int
+		NewValue func(childComplexity int) int
+		Old      func(childComplexity int) int
+		OldText  func(childComplexity int, language string) int
+		OldValue func(childComplexity int) int
+		Type     func(childComplexity int) int
 	}
 
 	Gap struct {
@@ -1301,6 +1309,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.Organization(childComplexity), true
+	case "Change.product":
+		if e.ComplexityRoot.Change.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Product(childComplexity), true
 	case "Change.transaction":
 		if e.ComplexityRoot.Change.Transaction == nil {
 			break
@@ -1856,6 +1870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageReport.UnavailableCells(childComplexity), true
 
+	case "CoverageTarget.daysLeft":
+		if e.ComplexityRoot.CoverageTarget.DaysLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageTarget.DaysLeft(childComplexity), true
 	case "CoverageTarget.deadline":
 		if e.ComplexityRoot.CoverageTarget.Deadline == nil {
 			break
@@ -1881,18 +1901,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+	case "FieldChange.label":
+		if e.ComplexityRoot.FieldChange.Label == nil {
+			break
+		}
+
+		args, err := ec.field_FieldChange_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FieldChange.Label(childComplexity, args["language"].(string)), true
 	case "FieldChange.new":
 		if e.ComplexityRoot.FieldChange.New == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FieldChange.New(childComplexity), true
+	case "FieldChange.newText":
+		if e.ComplexityRoot.FieldChange.NewText == nil {
+			break
+		}
+
+		args, err := ec.field_FieldChange_newText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FieldChange.NewText(childComplexity, args["language"].(string)), true
+	case "FieldChange.newValue":
+		if e.ComplexityRoot.FieldChange.NewValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.NewValue(childComplexity), true
 	case "FieldChange.old":
 		if e.ComplexityRoot.FieldChange.Old == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FieldChange.Old(childComplexity), true
+	case "FieldChange.oldText":
+		if e.ComplexityRoot.FieldChange.OldText == nil {
+			break
+		}
+
+		args, err := ec.field_FieldChange_oldText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FieldChange.OldText(childComplexity, args["language"].(string)), true
+	case "FieldChange.oldValue":
+		if e.ComplexityRoot.FieldChange.OldValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.OldValue(childComplexity), true
+	case "FieldChange.type":
+		if e.ComplexityRoot.FieldChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Type(childComplexity), true
 
 	case "Gap.channel":
 		if e.ComplexityRoot.Gap.Channel == nil {
@@ -4019,6 +4090,8 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Change_id(ctx, field)
+	case "product":
+		return ec.fieldContext_Change_product(ctx, field)
 	case "at":
 		return ec.fieldContext_Change_at(ctx, field)
 	case "entity":
@@ -4309,6 +4382,8 @@ func (ec *executionContext) childFields_CoverageTarget(ctx context.Context, fiel
 		return ec.fieldContext_CoverageTarget_deadline(ctx, field)
 	case "share":
 		return ec.fieldContext_CoverageTarget_share(ctx, field)
+	case "daysLeft":
+		return ec.fieldContext_CoverageTarget_daysLeft(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageTarget", field.Name)
 }
@@ -4317,6 +4392,18 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 	switch field.Name {
 	case "field":
 		return ec.fieldContext_FieldChange_field(ctx, field)
+	case "label":
+		return ec.fieldContext_FieldChange_label(ctx, field)
+	case "type":
+		return ec.fieldContext_FieldChange_type(ctx, field)
+	case "oldValue":
+		return ec.fieldContext_FieldChange_oldValue(ctx, field)
+	case "newValue":
+		return ec.fieldContext_FieldChange_newValue(ctx, field)
+	case "oldText":
+		return ec.fieldContext_FieldChange_oldText(ctx, field)
+	case "newText":
+		return ec.fieldContext_FieldChange_newText(ctx, field)
 	case "old":
 		return ec.fieldContext_FieldChange_old(ctx, field)
 	case "new":
@@ -5024,6 +5111,48 @@ func (ec *executionContext) field_Answer_variant_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["channel"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_FieldChange_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_FieldChange_newText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_FieldChange_oldText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
 	return args, nil
 }
 
@@ -8335,6 +8464,29 @@ func (ec *executionContext) fieldContext_Change_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Change_product(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10824,6 +10976,29 @@ func (ec *executionContext) fieldContext_CoverageTarget_share(_ context.Context,
 	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _CoverageTarget_daysLeft(ctx context.Context, field graphql.CollectedField, obj *coverage.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageTarget_daysLeft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLeft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageTarget_daysLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageTarget", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10845,6 +11020,207 @@ func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FieldChange_label(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Label(fc.Args["language"].(string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FieldChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FieldChange_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FieldChange_type(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v audit.ValueType) graphql.Marshaler {
+			return ec.marshalNChangeValueType2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐValueType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, true, false, errors.New("field of type ChangeValueType does not have child fields"))
+}
+
+func (ec *executionContext) _FieldChange_oldValue(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_oldValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_oldValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _FieldChange_newValue(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_newValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_newValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _FieldChange_oldText(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_oldText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.OldText(fc.Args["language"].(string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_oldText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FieldChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FieldChange_oldText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FieldChange_newText(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_newText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.NewText(fc.Args["language"].(string)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_newText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FieldChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FieldChange_newText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FieldChange_old(ctx context.Context, field graphql.CollectedField, obj *audit.Field) (ret graphql.Marshaler) {
@@ -28549,6 +28925,11 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "product":
+			out.Values[i] = ec._Change_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "at":
 			out.Values[i] = ec._Change_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29590,6 +29971,11 @@ func (ec *executionContext) _CoverageTarget(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "daysLeft":
+			out.Values[i] = ec._CoverageTarget_daysLeft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29627,6 +30013,36 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		case "field":
 			out.Values[i] = ec._FieldChange_field(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FieldChange_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._FieldChange_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oldValue":
+			out.Values[i] = ec._FieldChange_oldValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newValue":
+			out.Values[i] = ec._FieldChange_newValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "oldText":
+			out.Values[i] = ec._FieldChange_oldText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newText":
+			out.Values[i] = ec._FieldChange_newText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "old":
@@ -33353,6 +33769,16 @@ func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrott
 	return ec._ChangeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeValueType2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐValueType(ctx context.Context, v any) (audit.ValueType, error) {
+	var res audit.ValueType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeValueType2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐValueType(ctx context.Context, sel ast.SelectionSet, v audit.ValueType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNChannel2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx context.Context, sel ast.SelectionSet, v ent.Channel) graphql.Marshaler {
 	return ec._Channel(ctx, sel, &v)
 }
@@ -35448,6 +35874,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
 	return res
 }
 

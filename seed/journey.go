@@ -459,7 +459,7 @@ func (p seedProduct) details(channel string, c cell, when time.Time) cell {
 			if p.businessOnly {
 				c.ident = "EHERKENNING"
 			}
-			c.processing = []string{"P5D", "P2W", "P4W", "P8W"}[int(hashOf(p.slug)%4)]
+			c.processing = []string{"P5D", "P14D", "P28D", "P56D"}[int(hashOf(p.slug)%4)]
 		}
 	case "app":
 		c.url = "https://app.rotterdam.nl/" + p.slug

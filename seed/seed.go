@@ -38,9 +38,9 @@ var Actor = changelog.System("seed")
 
 // seedProduct is one row of products.csv.
 type seedProduct struct {
-	slug, name, theme, owner, uplURI, kind, summary string
-	audiences                                       []catalog.Audience
-	businessOnly                                    bool
+	slug, name, theme, owner, uplURI, kind, summary, description string
+	audiences                                                    []catalog.Audience
+	businessOnly                                                 bool
 	// publish is when the product was published: the baseline for most, later
 	// for the city's own newer products.
 	publish time.Time
@@ -96,7 +96,7 @@ func products() ([]seedProduct, error) {
 	out := make([]seedProduct, 0, len(rows))
 	for i, r := range rows {
 		p := seedProduct{slug: r["slug"], name: r["name"], theme: r["theme"], owner: r["owner"],
-			uplURI: r["upl_uri"], kind: r["kind"], summary: r["summary"], publish: start}
+			uplURI: r["upl_uri"], kind: r["kind"], summary: r["summary"], description: r["description"], publish: start}
 		for _, a := range strings.Split(r["audiences"], "|") {
 			p.audiences = append(p.audiences, catalog.Audience(a))
 		}
@@ -336,7 +336,7 @@ func (l *loader) createLocation(ctx context.Context, c *ent.Client, loc location
 }
 
 func (l *loader) createProduct(ctx context.Context, c *ent.Client, p seedProduct, status product.Status) error {
-	q := c.Product.Create().SetSlug(p.slug).SetName(p.name).SetSummary(p.summary).SetTheme(p.theme).
+	q := c.Product.Create().SetSlug(p.slug).SetName(p.name).SetSummary(p.summary).SetDescription(p.description).SetTheme(p.theme).
 		SetAudiences(p.audiences).SetOwnerID(l.orgs[p.owner]).SetStatus(status)
 	if p.uplURI != "" {
 		id, ok := l.uplIDs[p.uplURI]

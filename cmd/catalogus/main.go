@@ -24,6 +24,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -185,6 +186,12 @@ func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) 
 	}
 	if len(applied) > 0 {
 		e.log.Info("database schema brought up to date", "database", db.Target.Redacted, "migrations", len(applied))
+	}
+	if n, err := editing.DaysNotWeeks(ctx, db.Client); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("writing processing times in days: %w", err)
+	} else if n > 0 {
+		e.log.Info("processing times stored in weeks rewritten in days", "cells", n)
 	}
 	return db, nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -21,6 +22,11 @@ var migrateCmd = command{
 			applied, err := db.Migrate(ctx, e.log)
 			if err != nil {
 				return err
+			}
+			if n, err := editing.DaysNotWeeks(ctx, db.Client); err != nil {
+				return fmt.Errorf("writing processing times in days: %w", err)
+			} else if n > 0 {
+				fmt.Fprintf(e.stdout, "%d processing time(s) stored in weeks rewritten in days\n", n)
 			}
 			if len(applied) == 0 {
 				fmt.Fprintf(e.stdout, "%s is up to date\n", db.Target.Redacted)

@@ -102,7 +102,7 @@ const reportQuery = `query Report($at: Time, $municipality: String, $organizatio
     byOrganization { organization { code name } products fullyCoveredProducts cells applicable available partial planned unavailable notApplicable notAssessed ratio }
     byTheme { theme products fullyCoveredProducts cells applicable available partial planned unavailable notApplicable notAssessed ratio }
     groups { personalHelp otherLanguage youth digital }
-    target { name deadline share }
+    target { name deadline share daysLeft }
     projection { pacePerWeek requiredPacePerWeek cellsToGo projectedCompletion onTrack }
   }
 }`
@@ -135,6 +135,7 @@ type reportData struct {
 	Target *struct {
 		Name, Deadline string
 		Share          float64
+		DaysLeft       int
 	}
 	Projection *struct {
 		PacePerWeek         float64
@@ -159,12 +160,17 @@ func writeReportTable(w io.Writer, r reportData) {
 	fmt.Fprintf(w, "  %d partial, %d planned, %d unavailable, %d not assessed; %d not applicable\n",
 		r.PartialCells, r.PlannedCells, r.UnavailableCells, r.NotAssessedCells, r.NotApplicableCells)
 	if r.Target != nil {
-		deadline, _ := time.ParseInLocation(time.DateOnly, r.Target.Deadline, catalog.Amsterdam)
-		days := int(deadline.AddDate(0, 0, 1).Sub(r.AsOf).Hours() / 24)
+		// The API's daysLeft (catalog.DaysLeft), as the dashboard shows it.
+		days := r.Target.DaysLeft
 		fmt.Fprintf(w, "  Target: %s — %s by %s", r.Target.Name, pct(r.Target.Share), r.Target.Deadline)
-		if days >= 0 {
+		switch {
+		case days == 0:
+			fmt.Fprintf(w, " (the deadline is today)\n")
+		case days == 1:
+			fmt.Fprintf(w, " (1 day left)\n")
+		case days > 1:
 			fmt.Fprintf(w, " (%d days left)\n", days)
-		} else {
+		default:
 			fmt.Fprintf(w, " (passed)\n")
 		}
 	}

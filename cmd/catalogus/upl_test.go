@@ -42,7 +42,7 @@ func TestUPLImportAndReport(t *testing.T) {
 	k.Product(t, db.Client, "paspoort", k.DepartmentA1)
 	db.Close()
 	code, out, stderr = runCLI(t, "upl", "report", "--database", url)
-	if code != 0 || !strings.Contains(out, "Without a UPL name (1)\n  paspoort") || !strings.Contains(out, "Municipal names no product covers (1)\n  aanleunwoning") {
+	if code != 0 || !strings.Contains(out, "Without a UPL name, so published as \"UPL-naam nog niet beschikbaar\" (1)\n  paspoort") || !strings.Contains(out, "Municipal names no product covers (1)\n  aanleunwoning") {
 		t.Errorf("report: %d %q %q", code, out, stderr)
 	}
 	if code, _, stderr := runCLI(t, "upl", "import", "--database", url, filepath.Join(t.TempDir(), "nope.csv")); code != 1 || stderr == "" {

@@ -6,19 +6,24 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // Change is one change of a product or of one of its channels.
 type Change struct {
-	ID           int
+	ID int
+	// Product is the product's slug (as it is now).
+	Product      string
 	At           time.Time
 	Entity       string
 	Action       string
@@ -29,10 +34,31 @@ type Change struct {
 	Transaction  string
 }
 
-// Field is one changed field; Old and New are JSON values.
+// Field is one changed field. Old and New are the logged JSON values;
+// OldValue and NewValue the values themselves as the API gives them (dates as
+// dates, references by code), nil when absent.
 type Field struct {
-	Field    string
-	Old, New string
+	Field              string
+	Old, New           string
+	OldValue, NewValue any
+	info               fieldInfo
+	refs               map[int64]ref
+}
+
+// Label is the field's name for people, in Dutch ("nl") or English ("en").
+func (f Field) Label(language string) string { return f.info.label.in(language) }
+
+// Type says how to read the values.
+func (f Field) Type() ValueType { return f.info.typ }
+
+// OldText is the old value for people, in Dutch or English; nil when absent.
+func (f Field) OldText(language string) *string {
+	return text(f.OldValue, f.info, f.refs, f.Old, language)
+}
+
+// NewText is the new value for people, in Dutch or English; nil when absent.
+func (f Field) NewText(language string) *string {
+	return text(f.NewValue, f.info, f.refs, f.New, language)
 }
 
 // Page is a page of a product's history, newest first.
@@ -111,8 +137,12 @@ func Changes(ctx context.Context, c *ent.Client, p *ent.Product, since *time.Tim
 	for _, o := range orgs {
 		orgByID[o.ID] = o
 	}
+	refs, err := references(ctx, c, evs)
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range evs {
-		ch := Change{ID: e.ID, At: e.RecordedAt, Entity: e.Entity.String(), Action: e.Action.String(),
+		ch := Change{ID: e.ID, Product: p.Slug, At: e.RecordedAt, Entity: e.Entity.String(), Action: e.Action.String(),
 			Organization: orgByID[orgOf(e, p)], Transaction: e.TxID}
 		if e.ChannelID != nil {
 			ch.Channel = chByID[*e.ChannelID]
@@ -122,7 +152,10 @@ func Changes(ctx context.Context, c *ent.Client, p *ent.Product, since *time.Tim
 			ch.Actor = &actor
 		}
 		for _, f := range e.Changes {
-			ch.Fields = append(ch.Fields, Field{Field: catalog.APIName(f.Field), Old: string(f.Old), New: string(f.New)})
+			name := catalog.APIName(f.Field)
+			fi := info(e.Entity.String(), name)
+			ch.Fields = append(ch.Fields, Field{Field: name, Old: string(f.Old), New: string(f.New),
+				OldValue: value(string(f.Old), fi, refs), NewValue: value(string(f.New), fi, refs), info: fi, refs: refs})
 		}
 		page.Changes = append(page.Changes, ch)
 	}
@@ -136,4 +169,57 @@ func orgOf(e *ent.ChangeEvent, p *ent.Product) int {
 		return *e.ActorOrganizationID
 	}
 	return p.OwnerID
+}
+
+// references looks up the records the page's reference fields name (owner,
+// municipality, UPL name, product, channel), one query per kind, so that the
+// history names them by code and name rather than by internal id.
+func references(ctx context.Context, c *ent.Client, evs []*ent.ChangeEvent) (map[int64]ref, error) {
+	var ids []int
+	for _, e := range evs {
+		for _, f := range e.Changes {
+			if info(e.Entity.String(), catalog.APIName(f.Field)).typ != Reference {
+				continue
+			}
+			for _, raw := range []json.RawMessage{f.Old, f.New} {
+				var n float64
+				if json.Unmarshal(raw, &n) == nil && n > 0 {
+					ids = append(ids, int(n))
+				}
+			}
+		}
+	}
+	refs := map[int64]ref{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	orgs, err := c.Organization.Query().Where(organization.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		refs[int64(o.ID)] = ref{o.Code, o.Name}
+	}
+	entries, err := c.UPLEntry.Query().Where(uplentry.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range entries {
+		refs[int64(u.ID)] = ref{u.URI, u.Name}
+	}
+	chans, err := c.Channel.Query().Where(channel.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range chans {
+		refs[int64(ch.ID)] = ref{ch.Code, ch.Name}
+	}
+	ps, err := c.Product.Query().Where(product.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		refs[int64(p.ID)] = ref{p.Slug, p.Name}
+	}
+	return refs, nil
 }

@@ -66,3 +66,14 @@ func ParseDutchDate(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date; write day-month-year, e.g. 1-9-2026, or 2026-09-01", clip(s))
 }
+
+// DaysLeft is the one definition of "days left" to a deadline, shared by the
+// API, `catalogus report` and the dashboard: the calendar days in Amsterdam
+// from the date of the moment at to the deadline's date. The day of the
+// moment itself is not counted, the deadline's day is: on 30 December one
+// day is left to a deadline of 31 December, on 31 December none (the
+// deadline is today), and after it the number is negative.
+func DaysLeft(at, deadline time.Time) int {
+	y, m, d := deadline.Date()
+	return int(Date(y, m, d).Sub(DateOf(at)).Hours() / 24)
+}

@@ -80,6 +80,16 @@ func FuzzParseDuration(f *testing.F) {
 		if !strings.HasPrefix(s, "P") || s == "P" {
 			t.Errorf("ParseDuration accepted %q", s)
 		}
+		// What is published is an xsd:duration and means the same time.
+		out := d.String()
+		if !xsdDuration.MatchString(out) {
+			t.Errorf("ParseDuration(%q).String() = %q, not an xsd:duration", s, out)
+		}
+		back, err := ParseDuration(out)
+		if err != nil || back.Weeks != 0 || back.Days != d.Days+7*d.Weeks || back.Years != d.Years || back.Months != d.Months ||
+			back.Hours != d.Hours || back.Minutes != d.Minutes || back.Seconds != d.Seconds {
+			t.Errorf("%q → %q → %+v (%v)", s, out, back, err)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
@@ -30,6 +31,25 @@ func TestParseDuration(t *testing.T) {
 	for _, s := range []string{"", "P", "PT", "5D", "P5", "P-5D", "P5.5D", "PT5D", "P1DT", "five days", "P999999999D"} {
 		if _, err := ParseDuration(s); err == nil {
 			t.Errorf("ParseDuration(%q) accepted", s)
+		}
+	}
+}
+
+// xsdDuration is XML Schema's lexical form of xsd:duration (part 2, 3.3.6),
+// without the sign, which processing times never have: no weeks.
+var xsdDuration = regexp.MustCompile(`^P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
+
+func TestInDaysIsAnXSDDuration(t *testing.T) {
+	for in, want := range map[string]string{
+		"P2W": "P14D", "P8W": "P56D", "P1W2D": "P9D", "P5D": "P5D", "PT10M": "PT10M", "P1Y2M3W4DT5H": "P1Y2M25DT5H",
+		"P0W": "P0D", "PT0S": "P0D", "not a duration": "not a duration",
+	} {
+		got := InDays(in)
+		if got != want {
+			t.Errorf("InDays(%q) = %q, want %q", in, got, want)
+		}
+		if in != "not a duration" && !xsdDuration.MatchString(got) {
+			t.Errorf("InDays(%q) = %q is not an xsd:duration", in, got)
 		}
 	}
 }

@@ -276,7 +276,7 @@ func (b *brute) projection(f coverage.Filter, at time.Time) (target *coverage.Ta
 	if best == nil {
 		return nil, 0, 0, nil, nil, false
 	}
-	target = &coverage.Target{Name: best.Name, Deadline: best.Deadline, Share: best.Share}
+	target = &coverage.Target{Name: best.Name, Deadline: best.Deadline, Share: best.Share, DaysLeft: daysLeftByCounting(at, best.Deadline)}
 	now := b.report(f, at)
 	then := b.report(f, at.Add(-84*24*time.Hour))
 	pace = float64(now.AvailableCells-then.AvailableCells) / 12
@@ -358,4 +358,21 @@ func (b *brute) gaps(f coverage.GapFilter, today time.Time, notApplicable bool) 
 		out[i] = r.g
 	}
 	return out
+}
+
+// daysLeftByCounting counts the calendar days from at's date in Amsterdam to
+// the deadline's date one day at a time (negative after it): the brute
+// force's own reading of catalog.DaysLeft's definition.
+func daysLeftByCounting(at, deadline time.Time) int {
+	y, m, d := at.In(catalog.Amsterdam).Date()
+	day := time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
+	end := time.Date(deadline.Year(), deadline.Month(), deadline.Day(), 12, 0, 0, 0, time.UTC)
+	n := 0
+	for ; day.Before(end); day = day.AddDate(0, 0, 1) {
+		n++
+	}
+	for ; day.After(end); day = day.AddDate(0, 0, -1) {
+		n--
+	}
+	return n
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
 // Country computes today's coverage of every municipality in the catalogue
@@ -120,6 +121,9 @@ func (s *Service) Country(ctx context.Context, now time.Time) (*Report, error) {
 	slices.SortFunc(r.ByTheme, func(a, b ThemeCoverage) int { return compareStrings(a.Theme, b.Theme) })
 	if r.Target, err = s.target(ctx, 0); err != nil {
 		return nil, err
+	}
+	if r.Target != nil {
+		r.Target.DaysLeft = catalog.DaysLeft(r.AsOf, r.Target.Deadline)
 	}
 	return r, nil
 }

@@ -163,6 +163,8 @@ type Target struct {
 	Name     string
 	Deadline time.Time
 	Share    float64
+	// DaysLeft is catalog.DaysLeft from the report's moment to the deadline.
+	DaysLeft int
 }
 
 // Projection says whether the pace of the last twelve weeks meets the target.
@@ -277,6 +279,7 @@ func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, 
 		return nil, err
 	}
 	if r.Target != nil {
+		r.Target.DaysLeft = catalog.DaysLeft(at, r.Target.Deadline)
 		before, err := s.aggregateKept(ctx, sc, at.Add(-PaceWindow), "then")
 		if err != nil {
 			return nil, err

@@ -142,6 +142,12 @@ func TestDashboardInABrowser(t *testing.T) {
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("changing the date: %v (as of %q)", err, attr(`#headline-ratio`, "data-asof"))
 	}
+	// Days left: the API's count at the moment the page shows.
+	asOf := attr(`#headline-ratio`, "data-asof")
+	daysLeft := api(t, db, `{ coverage(at: "`+asOf+`") { target { daysLeft } } }`)["coverage"].(map[string]any)["target"].(map[string]any)["daysLeft"].(float64)
+	if got := attr(`#headline-days`, "data-days"); got != strconv.Itoa(int(daysLeft)) {
+		t.Errorf("as of %s the page counts %s days left, the API %v", asOf, got, daysLeft)
+	}
 	past := api(t, db, `{ coverage(at: "2024-06-30T23:59:59+01:00") { ratio } }`)["coverage"].(map[string]any)["ratio"].(float64)
 	if got := ratioOf(attr(`#headline-ratio`, "data-ratio")); math.Abs(got-past) > 1e-9 || math.Abs(past-want) < 1e-9 {
 		t.Errorf("on 2024-06-30 the headline says %v, the API %v (now %v)", got, past, want)

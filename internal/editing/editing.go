@@ -456,6 +456,13 @@ func setCell(ctx context.Context, tx *ent.Client, p *ent.Product, c Cell) error 
 			locs = append(locs, id)
 		}
 	}
+	if c.ProcessingTime != nil {
+		// Stored as published: weeks as days, so the API, the filters and the
+		// open formats all see one form (an invalid value is left for the
+		// rules to refuse with their message).
+		pt := catalog.InDays(*c.ProcessingTime)
+		c.ProcessingTime = &pt
+	}
 	ident := availability.IdentificationNONE
 	if c.Identification != nil {
 		ident = *c.Identification

@@ -32,6 +32,20 @@ const DefaultSiteURL = "https://www.rotterdam.nl/"
 // names, audiences) that Dutch government metadata refers to.
 const OWMSTerms = "http://standaarden.overheid.nl/owms/terms/"
 
+// The UPL list's own entry for a product that has no uniform name yet
+// ("UPL-naam nog niet beschikbaar"): what a feed names where a product is
+// linked to no UPL name, and what the UPL report and the editor point out.
+const (
+	UPLPlaceholderURI  = OWMSTerms + "UPL-naam_nog_niet_beschikbaar"
+	UPLPlaceholderName = "UPL-naam nog niet beschikbaar"
+)
+
+// OnUPLPlaceholder reports whether the product has no real UPL name: it is
+// linked to none, or to the list's placeholder.
+func OnUPLPlaceholder(p *ent.Product) bool {
+	return p.Edges.UplEntry == nil || p.Edges.UplEntry.URI == UPLPlaceholderURI
+}
+
 // ErrNotPublished is returned for a product that is not published (or does
 // not exist): the documents do not tell the two apart.
 var ErrNotPublished = errors.New("no such published product")

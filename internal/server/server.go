@@ -218,7 +218,7 @@ func graphQL(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQu
 	}))
 	// Explicit transports, no websockets: the API has no subscriptions.
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(getQueries{})
 	srv.AddTransport(postJSON{})
 	// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
 	// only authenticated ones through (see upload).

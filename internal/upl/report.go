@@ -10,17 +10,21 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 )
 
 // placeholder is the list's own stand-in for "no name yet": municipal by
-// its flags, but nothing a product can cover.
-const placeholder = "http://standaarden.overheid.nl/owms/terms/UPL-naam_nog_niet_beschikbaar"
+// its flags, but nothing a product can cover. The published feed names it for
+// every product without a UPL name.
+const placeholder = publish.UPLPlaceholderURI
 
 // Report is how a municipality's products relate to the list. Retired
 // products are left out: they are no longer offered.
 type Report struct {
 	Municipality string
-	// Unlinked are products without a UPL name.
+	// Unlinked are products without a UPL name: linked to none, or to the
+	// list's placeholder, which is what the Samenwerkende Catalogi feed then
+	// names for them.
 	Unlinked []Product
 	// Withdrawn are products linked to a name that left the list: someone
 	// should choose another name for them.
@@ -56,7 +60,7 @@ func BuildReport(ctx context.Context, c *ent.Client, municipality string) (*Repo
 	for _, p := range ps {
 		rp := Product{Slug: p.Slug, Name: p.Name, Owner: p.Edges.Owner.Code, UPL: p.Edges.UplEntry}
 		switch e := p.Edges.UplEntry; {
-		case e == nil:
+		case e == nil || e.URI == placeholder:
 			r.Unlinked = append(r.Unlinked, rp)
 		case !e.InList:
 			r.Withdrawn = append(r.Withdrawn, rp)
@@ -91,7 +95,7 @@ func (r *Report) Write(w io.Writer) error {
 		}
 	}
 	if len(r.Unlinked) > 0 {
-		fmt.Fprintf(&b, "\nWithout a UPL name (%d)\n", len(r.Unlinked))
+		fmt.Fprintf(&b, "\nWithout a UPL name, so published as %q (%d)\n", publish.UPLPlaceholderName, len(r.Unlinked))
 		for _, p := range r.Unlinked {
 			fmt.Fprintf(&b, "  %-40s %-20s %s\n", p.Slug, p.Owner, p.Name)
 		}

@@ -55,9 +55,11 @@ func TestImportAndReport(tt *testing.T) {
 			!slices.Equal(pas.LegalBases, []catalog.LegalBasis{{URI: "http://wet/a", Label: "Paspoortwet art 1", Link: "https://wetten/a"}, {URI: "http://wet/b", Label: "Paspoortwet art 2", Link: "https://wetten/b"}}) {
 			tt.Errorf("paspoort: %+v", pas)
 		}
-		// Products: one linked to paspoort, one to parkeervergunning, one without a name.
+		// Products: one linked to paspoort, one to parkeervergunning, one
+		// without a name, one linked to the placeholder.
 		fixture.Tx(tt, c, func(ctx context.Context, tx *ent.Client) error {
-			for slug, uri := range map[string]string{"paspoort-aanvragen": "Paspoort", "parkeren": "Parkeervergunning", "eigen-product": ""} {
+			for slug, uri := range map[string]string{"paspoort-aanvragen": "Paspoort", "parkeren": "Parkeervergunning", "eigen-product": "",
+				"nog-zonder-naam": "UPL-naam_nog_niet_beschikbaar"} {
 				q := fixture.ProductCreate(tx, slug, k.DepartmentA1)
 				if uri != "" {
 					e := tx.UPLEntry.Query().Where(uplentry.URI(t + uri)).OnlyX(ctx)
@@ -100,12 +102,13 @@ func TestImportAndReport(tt *testing.T) {
 		for _, e := range rep.Uncovered {
 			uncovered = append(uncovered, e.Name)
 		}
-		if rep.Linked != 1 || !slices.Equal(slugs(rep.Unlinked), []string{"eigen-product"}) || !slices.Equal(slugs(rep.Withdrawn), []string{"parkeren"}) ||
+		if rep.Linked != 1 || !slices.Equal(slugs(rep.Unlinked), []string{"eigen-product", "nog-zonder-naam"}) || !slices.Equal(slugs(rep.Withdrawn), []string{"parkeren"}) ||
 			!slices.Equal(uncovered, []string{"aanleunwoning", "afvalpas"}) {
 			tt.Errorf("report: linked %d, unlinked %v, withdrawn %v, uncovered %v", rep.Linked, slugs(rep.Unlinked), slugs(rep.Withdrawn), uncovered)
 		}
 		var out strings.Builder
-		if err := rep.Write(&out); err != nil || !strings.Contains(out.String(), "To review: linked to a name that left the list (1)\n  parkeren") {
+		if err := rep.Write(&out); err != nil || !strings.Contains(out.String(), "To review: linked to a name that left the list (1)\n  parkeren") ||
+			!strings.Contains(out.String(), `Without a UPL name, so published as "UPL-naam nog niet beschikbaar" (2)`) {
 			tt.Errorf("written report:\n%s", out.String())
 		}
 		// The list coming back restores the name.

@@ -8,13 +8,19 @@
 import { el } from '/dashboard/lib.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_APPLICABLE'];
-const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
+// Every status has a letter besides its colour, from its name in the page's
+// language (English needs two letters to tell partial from planned).
+const LETTERS = {
+  nl: { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+  en: { AVAILABLE: 'A', PARTIAL: 'Pa', PLANNED: 'Pl', UNAVAILABLE: 'U', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+};
+const letter = (s) => LETTERS[state.lang][s];
 const IDENTIFICATIONS = ['NONE', 'DIGID', 'EHERKENNING', 'EIDAS', 'ID_DOCUMENT'];
 const AUDIENCES = ['RESIDENT', 'BUSINESS', 'ORGANIZATION'];
 
 const TEXT = {
   nl: {
-    skip: 'Naar de inhoud', title: 'Producten beheren', myProducts: 'Mijn producten', admin: 'Beheer', dashboard: 'Dashboard',
+    skip: 'Naar de inhoud', title: 'Producten beheren', myProducts: 'Mijn producten', admin: 'Beheer', dashboard: 'Dashboard', accessibility: 'Toegankelijkheid',
     signOut: 'Afmelden', signInTitle: 'Aanmelden', signIn: 'Aanmelden',
     signInText: 'Meld je aan met je account van de gemeente om je producten bij te werken.',
     signedOut: 'Je bent afgemeld.', notConfigured: 'Aanmelden is op deze server niet ingericht. Vraag de beheerder om de identity provider in te stellen.',
@@ -37,6 +43,8 @@ const TEXT = {
     conflictTitleAnswer: 'Iemand anders heeft dit antwoord intussen opgeslagen',
     conflictLeadAnswer: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het antwoord opende:',
     saved: 'Opgeslagen.', nothingChanged: 'Er is niets veranderd.', loading: 'Bezig met laden…', failed: 'Er ging iets mis: ', overdue: 'verlopen',
+    upl: 'UPL-naam',
+    uplPlaceholder: 'Dit product heeft nog geen naam op de Uniforme Productnamenlijst (UPL). Samenwerkende Catalogi en overheid.nl tonen het daarom als "UPL-naam nog niet beschikbaar". Vraag de beheerder een UPL-naam te koppelen.',
     owner: 'Eigenaar', version: 'versie', checkFields: 'Niet opgeslagen: verbeter de velden met een melding.',
     forbidden: 'Dit mag je niet wijzigen: het product hoort niet bij jouw organisatie.',
     notFound: 'Dit product bestaat niet, of je mag het niet zien.',
@@ -79,7 +87,7 @@ const TEXT = {
     searchWords: 'Typ minstens één woord om op te zoeken.',
   },
   en: {
-    skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard',
+    skip: 'Skip to content', title: 'Manage products', myProducts: 'My products', admin: 'Administration', dashboard: 'Dashboard', accessibility: 'Accessibility (in Dutch)',
     signOut: 'Sign out', signInTitle: 'Sign in', signIn: 'Sign in',
     signInText: "Sign in with your municipality account to keep your products up to date.",
     signedOut: 'You have signed out.', notConfigured: 'Sign-in is not set up on this server. Ask the administrator to configure the identity provider.',
@@ -102,6 +110,8 @@ const TEXT = {
     conflictTitleAnswer: 'Someone else saved this answer in the meantime',
     conflictLeadAnswer: 'Your change has not been saved. This changed since you opened the answer:',
     saved: 'Saved.', nothingChanged: 'Nothing has changed.', loading: 'Loading…', failed: 'Something went wrong: ', overdue: 'overdue',
+    upl: 'UPL name',
+    uplPlaceholder: 'This product has no name on the national list of product names (UPL) yet, so Samenwerkende Catalogi and overheid.nl show it as "UPL-naam nog niet beschikbaar". Ask an administrator to link a UPL name.',
     owner: 'Owner', version: 'version', checkFields: 'Not saved: correct the fields with a message.',
     forbidden: "You may not change this: the product does not belong to your organization.",
     notFound: 'This product does not exist, or you may not see it.',
@@ -155,7 +165,7 @@ const DUTCH = {
   'reason:required': 'Vul een reden in: waarom kan het niet via dit kanaal, en wat kunnen inwoners in plaats daarvan doen?',
   'url:format': 'Dit is geen volledig webadres. Begin met https://',
   'phone:format': 'Dit is geen Nederlands telefoonnummer. Schrijf bijvoorbeeld 14010 of 010 267 1625.',
-  'processingTime:format': 'Schrijf de doorlooptijd als P5D (5 dagen), P2W (2 weken) of PT10M (10 minuten).',
+  'processingTime:format': 'Schrijf de doorlooptijd als P5D (5 dagen), P14D (2 weken) of PT10M (10 minuten).',
   'costCurrency:format': 'Gebruik een valutacode van drie hoofdletters, zoals EUR.',
   'languages:format': 'Gebruik taalcodes van twee kleine letters, bijvoorbeeld nl, en, tr.',
   'name:required': 'Vul de naam in: de titel die inwoners zien, bijvoorbeeld Paspoort aanvragen.',
@@ -203,11 +213,12 @@ const Q = {
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
 const FRAGMENTS = {
   P: `fragment P on Product {
-    slug name nameEn summary description theme audiences status version owner { code name }
+    slug name nameEn summary description theme audiences status version owner { code name } uplEntry { uri name }
     availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
       channel { code } locations { code name } }
   }`,
-  C: 'fragment C on Change { id at entity action actor channel { code name nameEn } organization { name } fields { field old new } }',
+  C: `fragment C on Change { id at entity action actor channel { code name nameEn } organization { name }
+    fields { field type label labelEn: label(language: "en") oldText newText oldTextEn: oldText(language: "en") newTextEn: newText(language: "en") } }`,
   A: `fragment A on Answer {
     id question text status visibility current reviewDue lastReviewed reviewIntervalDays keywords version updatedAt
     variants { channel text } owner { code name } products { slug name }
@@ -421,7 +432,7 @@ function renderList() {
       state.channels.map((c) => {
         const s = by.get(c.code)?.status || 'NOT_ASSESSED';
         const label = `${channelName(c)}: ${t('status')[s]}`;
-        return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label, 'data-channel': c.code, 'data-status': s }, LETTER[s]);
+        return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label, 'data-channel': c.code, 'data-status': s }, letter(s));
       })))));
   $('matrix').replaceChildren(table);
 }
@@ -479,7 +490,13 @@ function renderProduct() {
   $('h-product').textContent = p.name;
   const meta = $('product-meta');
   meta.replaceChildren(el('span', { class: 'pill', id: 'product-status', 'data-status': p.status }, t('productStatuses')[p.status]),
-    ` · ${t('owner')}: ${p.owner.name} · ${t('version')} `, el('span', { id: 'product-version' }, String(p.version)));
+    ` · ${t('owner')}: ${p.owner.name} · ${t('version')} `, el('span', { id: 'product-version' }, String(p.version)),
+    onPlaceholder(p) ? null : ` · ${t('upl')}: ${p.uplEntry.name}`);
+  // The published feed names the list's placeholder for a product without a
+  // UPL name; the owner should know before a portal shows it.
+  const upl = $('product-upl');
+  upl.hidden = !onPlaceholder(p);
+  upl.textContent = onPlaceholder(p) ? t('uplPlaceholder') : '';
   $('product-publish').hidden = p.status === 'PUBLISHED';
   $('product-retire').hidden = p.status === 'RETIRED';
   const by = new Map(p.availabilities.map((a) => [a.channel.code, a]));
@@ -491,38 +508,33 @@ function renderProduct() {
       const s = a?.status || 'NOT_ASSESSED';
       return el('tr', { 'data-channel': c.code },
         el('th', { scope: 'row' }, channelName(c)),
-        el('td', { 'data-status': s }, el('span', { class: `badge s-${s}` }, LETTER[s]), ' ', t('status')[s]),
+        el('td', { 'data-status': s }, el('span', { class: `badge s-${s}` }, letter(s)), ' ', t('status')[s]),
         el('td', {}, a?.plannedDate ? date(a.plannedDate) : '', a?.status === 'PLANNED' && a.plannedDate < now ? el('span', { class: 'overdue' }, ` (${t('overdue')})`) : null),
         el('td', {}, a?.reason || ''),
         el('td', {}, a?.lastReviewed ? date(a.lastReviewed) : ''),
         el('td', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'edit-' + c.code,
-          'aria-label': t('editCell', channelName(c)), onclick: () => openCell(c.code) }, t('edit'))));
+          onclick: () => openCell(c.code) }, t('edit'), el('span', { class: 'visually-hidden' }, `: ${channelName(c)}`))));
     }))));
   renderProductAnswers();
   renderHistory();
 }
 
-// shown writes a change log value (JSON) for people: statuses in words,
-// midnight timestamps as dates, lists joined.
-function shown(v) {
-  if (v === '' || v === null || v === undefined) return '—';
-  let x;
-  try {
-    x = JSON.parse(v);
-  } catch {
-    return v;
-  }
-  if (x === null || x === '') return '—';
-  if (Array.isArray(x)) return x.length ? x.join(', ') : '—';
-  if (typeof x === 'object') return JSON.stringify(x);
-  if (typeof x === 'string' && t('status')[x]) return t('status')[x];
-  if (typeof x === 'string' && /^\d{4}-\d{2}-\d{2}(T00:00:00(Z|[+-]\d{2}:\d{2}))?$/.test(x)) return date(x.slice(0, 10));
-  return String(x);
-}
+const UPL_PLACEHOLDER = 'http://standaarden.overheid.nl/owms/terms/UPL-naam_nog_niet_beschikbaar';
+const onPlaceholder = (p) => !p.uplEntry || p.uplEntry.uri === UPL_PLACEHOLDER;
 
-// Ids of related records say nothing to a product owner; the row already
-// names the channel.
-const hiddenField = (f) => /(Id|ID)$/.test(f.field);
+// The row already names the product and the channel, and the municipality
+// follows from the owner: those fields would only repeat it.
+const hiddenField = (f) => ['productId', 'channelId', 'municipalityId'].includes(f.field);
+
+// A changed field in the page's language, as the API writes it for people:
+// its label, and its values in words (a dash for none).
+function fieldChange(f) {
+  const en = state.lang === 'en';
+  const label = en ? f.labelEn : f.label;
+  const old = (en ? f.oldTextEn : f.oldText) ?? '—';
+  const now = (en ? f.newTextEn : f.newText) ?? '—';
+  return `${label}: ${old} → ${now}`;
+}
 
 function changeRows(changes) {
   return changes.map((c) => el('tr', { 'data-change': c.id },
@@ -530,7 +542,7 @@ function changeRows(changes) {
     el('td', {}, c.actor || c.organization?.name || ''),
     el('td', {}, c.channel ? el('strong', {}, channelName(c.channel) + ': ') : null,
       c.action === 'DELETE' && c.channel ? t('removed') : null,
-      el('ul', { class: 'changes' }, c.fields.filter((f) => !hiddenField(f)).map((f) => el('li', {}, `${f.field}: ${shown(f.old)} → ${shown(f.new)}`))))));
+      el('ul', { class: 'changes' }, c.fields.filter((f) => !hiddenField(f)).map((f) => el('li', { 'data-field': f.field }, fieldChange(f)))))));
 }
 
 function changeTable(changes, id) {
@@ -546,9 +558,10 @@ function renderHistory() {
     return;
   }
   const few = !state.fullHistory && all.length > 10;
+  // replaceChildren writes null as the text "null": leave the button out instead.
   $('history').replaceChildren(changeTable(few ? all.slice(0, 10) : all, 'history-table'),
-    few ? el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'history-all',
-      onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length)) : null);
+    ...(few ? [el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'history-all',
+      onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length))] : []));
 }
 
 function fillProductForm() {
@@ -594,6 +607,15 @@ function openCell(code) {
   form.hidden = false;
   showStatusFields();
   $('c-status').focus();
+}
+
+// closeCell hides the channel's form and gives the focus back to the button
+// it was opened from (drawn anew after a save), so that a keyboard user goes
+// on where they were instead of at the top of the page.
+function closeCell() {
+  $('cell-form').hidden = true;
+  const button = state.cell && $('edit-' + state.cell);
+  if (button) button.focus();
 }
 
 // Only the fields that fit the chosen status are shown; the rest is kept.
@@ -813,7 +835,7 @@ async function redo() {
   p.subject.seen();
   closeConflict();
   const ok = await save(p.form, p.change, p.subject);
-  if (ok && p.form.id === 'cell-form') p.form.hidden = true;
+  if (ok && p.form.id === 'cell-form') closeCell();
 }
 
 async function drop() {
@@ -834,11 +856,11 @@ const ADMIN_KINDS = [
     columns: ['code', 'name', 'nameEn', 'digital', 'assisted', 'youth', 'active'] },
   { key: 'organizations', title: { nl: 'Organisaties', en: 'Organizations' }, create: 'createOrganization', update: 'updateOrganization', type: 'Organization',
     fields: [['code', 'text'], ['name', 'text'], ['kind', ['MUNICIPALITY', 'CLUSTER', 'DEPARTMENT', 'TEAM']], ['parentID', 'organization']],
-    columns: ['code', 'name', 'kind', 'parent'] },
+    columns: ['code', 'name', 'kind', 'parent'], values: { kind: 'organizationKinds' } },
   { key: 'locations', title: { nl: 'Locaties', en: 'Locations' }, create: 'createLocation', update: 'updateLocation', type: 'Location',
     fields: [['code', 'text'], ['name', 'text'], ['kind', ['CITY_OFFICE', 'WIJKHUB', 'OTHER']], ['street', 'text'], ['postalCode', 'text'],
       ['city', 'text'], ['openingHours', 'text'], ['visit', ['APPOINTMENT', 'WALK_IN', 'BOTH']], ['municipalityID', 'municipality']],
-    columns: ['code', 'name', 'kind', 'city'] },
+    columns: ['code', 'name', 'kind', 'city'], values: { kind: 'locationKinds', visit: 'visits' } },
   { key: 'targets', title: { nl: 'Doelen', en: 'Targets' }, create: 'createTarget', update: null, type: 'Target',
     fields: [['name', 'text'], ['description', 'textarea'], ['deadline', 'date'], ['share', 'float'], ['primary', 'bool']],
     columns: ['name', 'deadline', 'share'] },
@@ -870,7 +892,23 @@ async function openAdmin() {
   renderAdmin();
 }
 
+// VALUE_NAMES are the admin lists' codes in words.
+const VALUE_NAMES = {
+  nl: {
+    organizationKinds: { MUNICIPALITY: 'Gemeente', CLUSTER: 'Cluster', DEPARTMENT: 'Afdeling', TEAM: 'Team' },
+    locationKinds: { CITY_OFFICE: 'Stadswinkel', WIJKHUB: 'Wijkhub', OTHER: 'Andere locatie' },
+    visits: { APPOINTMENT: 'Op afspraak', WALK_IN: 'Zonder afspraak', BOTH: 'Met en zonder afspraak' },
+  },
+  en: {
+    organizationKinds: { MUNICIPALITY: 'Municipality', CLUSTER: 'Cluster', DEPARTMENT: 'Department', TEAM: 'Team' },
+    locationKinds: { CITY_OFFICE: 'City office', WIJKHUB: 'Neighbourhood hub', OTHER: 'Other location' },
+    visits: { APPOINTMENT: 'By appointment', WALK_IN: 'Walk in', BOTH: 'With or without appointment' },
+  },
+};
+const valueName = (kind, col, v) => (kind.values?.[col] && VALUE_NAMES[state.lang][kind.values[col]][v]) || v;
+
 function adminValue(kind, rec, col) {
+  if (col === 'kind' || col === 'visit') return valueName(kind, col, rec[col]);
   if (col === 'parent') return rec.parent?.code || '';
   if (col === 'share') return String(Math.round(rec.share * 1000) / 10) + ' %';
   const v = rec[col];
@@ -884,7 +922,7 @@ function renderAdmin() {
     targets: d.coverage.target ? [{ ...d.coverage.target, readOnly: true }] : [] };
   $('admin-body').replaceChildren(el('p', { class: 'utrecht-paragraph' }, t('adminLead')), ...ADMIN_KINDS.flatMap((k) => [
     el('h3', { class: 'utrecht-heading-3' }, k.title[state.lang]),
-    el('div', { class: 'matrix-wrap' }, el('table', { id: 'admin-' + k.key },
+    el('div', { class: 'matrix-wrap', tabindex: '0', role: 'region', 'aria-label': k.title[state.lang] }, el('table', { id: 'admin-' + k.key },
       el('thead', {}, el('tr', {}, k.columns.map((c) => el('th', { scope: 'col' }, fieldName(c))), el('th', {}, ''))),
       el('tbody', {}, records[k.key].map((rec) => el('tr', { 'data-id': rec.id || '' },
         k.columns.map((c) => el('td', {}, adminValue(k, rec, c))),
@@ -896,14 +934,14 @@ function renderAdmin() {
   ]));
 }
 
-function adminInput(name, type, value) {
+function adminInput(name, type, value, kind) {
   const id = 'a-' + name;
   const cls = 'utrecht-textbox utrecht-textbox--html-input';
   if (type === 'bool') return el('input', { id, name, type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', checked: !!value });
   if (type === 'textarea') { const e = el('textarea', { id, name, rows: 2, class: 'utrecht-textarea utrecht-textarea--html-textarea' }); e.value = value ?? ''; return e; }
   if (Array.isArray(type) || type === 'organization' || type === 'municipality') {
     const d = state.admin;
-    const options = Array.isArray(type) ? type.map((v) => [v, v])
+    const options = Array.isArray(type) ? type.map((v) => [v, valueName(kind, name, v)])
       : [['', '—'], ...d.organizations.filter((o) => type === 'organization' || o.kind === 'MUNICIPALITY').map((o) => [o.id, `${o.name} (${o.code})`])];
     const e = el('select', { id, name, class: 'utrecht-select utrecht-select--html-select' }, options.map(([v, l]) => el('option', { value: v }, l)));
     e.value = value ?? options[0][0];
@@ -926,8 +964,8 @@ function openAdminForm(kind, rec) {
     el('h4', { class: 'utrecht-heading-4' }, `${kind.title[state.lang]}: ${rec ? rec.code || rec.name : t('newRecord')}`),
     el('div', { class: 'form-grid' }, kind.fields.map(([name, type]) => el('div',
       { class: 'utrecht-form-field' + (type === 'bool' ? ' checkbox' : ''), 'data-field': name },
-      type === 'bool' ? [adminInput(name, type, current(name)), el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name))]
-        : [el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name)), adminInput(name, type, current(name))]))),
+      type === 'bool' ? [adminInput(name, type, current(name), kind), el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name))]
+        : [el('label', { class: 'utrecht-form-label', for: 'a-' + name }, fieldName(name)), adminInput(name, type, current(name), kind)]))),
     el('p', { class: 'form-error', role: 'alert' }),
     el('div', { class: 'actions' },
       el('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action', id: 'admin-save' }, t('save')),
@@ -1191,12 +1229,31 @@ function answerFields(a) {
   };
 }
 
+// The answer's fields for people, in the conflict box.
+const ANSWER_FIELDS = {
+  nl: { question: 'Vraag', text: 'Antwoord', visibility: 'Zichtbaarheid', status: 'Status', keywords: 'Trefwoorden',
+    reviewIntervalDays: 'Herzien na (dagen)', lastReviewed: 'Laatst bekeken', owner: 'Eigenaar', products: 'Producten' },
+  en: { question: 'Question', text: 'Answer', visibility: 'Visibility', status: 'Status', keywords: 'Keywords',
+    reviewIntervalDays: 'Review after (days)', lastReviewed: 'Last reviewed', owner: 'Owner', products: 'Products' },
+};
+
 // answerChanges lists what differs between two states of an answer in the
-// shape of the change log's fields (JSON values), for the conflict box.
+// shape the history's fields have (a label and the values in words), for the
+// conflict box.
 function answerChanges(was, now) {
   const fields = [];
+  const words = { visibility: t('visibilities'), status: t('answerStatuses') };
+  const text = (field, v) => {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return null;
+    if (Array.isArray(v)) return v.join(', ');
+    if (field === 'lastReviewed') return date(v);
+    return words[field]?.[v] ?? String(v);
+  };
   const add = (field, old, neu) => {
-    if (JSON.stringify(old) !== JSON.stringify(neu)) fields.push({ field, old: JSON.stringify(old ?? null), new: JSON.stringify(neu ?? null) });
+    if (JSON.stringify(old) === JSON.stringify(neu)) return;
+    const label = ANSWER_FIELDS[state.lang][field] || field;
+    const o = text(field, old), n = text(field, neu);
+    fields.push({ field, label, labelEn: label, oldText: o, newText: n, oldTextEn: o, newTextEn: n });
   };
   const a = answerFields(was), b = answerFields(now);
   for (const k of ['question', 'text', 'visibility', 'status', 'keywords', 'reviewIntervalDays', 'lastReviewed']) add(k, k in a ? a[k] : was[k], k in b ? b[k] : now[k]);
@@ -1466,13 +1523,13 @@ function wire() {
     const { input, errors } = cellInput();
     clearErrors(form);
     if (errors.length) { showErrors(form, errors); return; }
-    if (await save(form, { mutation: M.setAvailability, input })) form.hidden = true;
+    if (await save(form, { mutation: M.setAvailability, input })) closeCell();
   });
   $('cell-clear').addEventListener('click', async () => {
     const form = $('cell-form');
-    if (await save(form, { mutation: M.clearAvailability, input: { product: state.product.slug, channel: state.cell } })) form.hidden = true;
+    if (await save(form, { mutation: M.clearAvailability, input: { product: state.product.slug, channel: state.cell } })) closeCell();
   });
-  $('cell-cancel').addEventListener('click', () => { $('cell-form').hidden = true; });
+  $('cell-cancel').addEventListener('click', closeCell);
   $('product-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const input = productInput();
@@ -1495,8 +1552,10 @@ function wire() {
       fail(e);
     }
   });
-  $('answer-new').addEventListener('click', () => openAnswerForm(null));
-  $('callback-new').addEventListener('click', openCallbackForm);
+  // The forms list the channels, organizations and products: read them first,
+  // in case the button is pressed before the page has (a slow connection).
+  $('answer-new').addEventListener('click', async () => { await loadRefs(); openAnswerForm(null); });
+  $('callback-new').addEventListener('click', async () => { await loadRefs(); openCallbackForm(); });
   $('cb-status').addEventListener('change', () => loadCallbacks().catch(fail));
 }
 

@@ -2,10 +2,16 @@
 // queries listed in docs/dashboard-queries.md, and draws its charts as SVG by
 // hand: no libraries, no network beyond this server.
 
-import { el, svg, gql, pct, num, channelName } from './lib.js';
+import { el, svg, gql, pct, num, channelName, scrollBox } from './lib.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
-const LETTER = { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' };
+// Every status has a letter besides its colour, from its name in the page's
+// language (English needs two letters to tell partial from planned).
+const LETTERS = {
+  nl: { AVAILABLE: 'B', PARTIAL: 'D', PLANNED: 'G', UNAVAILABLE: 'N', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+  en: { AVAILABLE: 'A', PARTIAL: 'Pa', PLANNED: 'Pl', UNAVAILABLE: 'U', NOT_APPLICABLE: '–', NOT_ASSESSED: '?' },
+};
+const letter = (s) => LETTERS[state.lang][s];
 
 const TEXT = {
   nl: {
@@ -16,7 +22,7 @@ const TEXT = {
     channels: 'Per kanaal', asTable: 'Als tabel', trend: 'Voortgang sinds januari 2023', clusters: 'Per cluster',
     matrix: 'Alle producten en kanalen (vandaag)', cluster: 'Cluster', theme: 'Thema', audience: 'Doelgroep', search: 'Zoeken',
     close: 'Sluiten', gaps: 'Wat ontbreekt nog (vandaag)', naReview: '"Niet van toepassing": langst niet bekeken eerst',
-    footer: 'Cijfers uit de openbare GraphQL-API van Catalogus.', api: 'API verkennen',
+    footer: 'Cijfers uit de openbare GraphQL-API van Catalogus.', api: 'API verkennen', accessibility: 'Toegankelijkheid',
     ratioLabel: (t) => `van de toepasbare kanalen beschikbaar (doel ${t})`,
     fully: (a, b) => `${a} van ${b}`, fullyLabel: 'producten volledig via alle passende kanalen',
     daysLabel: (d) => `dagen tot de deadline van ${d}`, passed: 'deadline verstreken',
@@ -46,7 +52,7 @@ const TEXT = {
     channels: 'By channel', asTable: 'As a table', trend: 'Progress since January 2023', clusters: 'By cluster',
     matrix: 'All products and channels (today)', cluster: 'Cluster', theme: 'Theme', audience: 'Audience', search: 'Search',
     close: 'Close', gaps: 'What is still missing (today)', naReview: '"Not applicable": longest unreviewed first',
-    footer: "Figures from Catalogus's public GraphQL API.", api: 'Explore the API',
+    footer: "Figures from Catalogus's public GraphQL API.", api: 'Explore the API', accessibility: 'Accessibility (in Dutch)',
     ratioLabel: (t) => `of applicable channels available (target ${t})`,
     fully: (a, b) => `${a} of ${b}`, fullyLabel: 'products fully available on every fitting channel',
     daysLabel: (d) => `days to the deadline of ${d}`, passed: 'deadline passed',
@@ -78,7 +84,7 @@ const Q = {
       byChannel { channel { code name nameEn } applicable available partial planned unavailable notApplicable notAssessed ratio }
       byOrganization { organization { code name } products fullyCoveredProducts applicable available ratio }
       groups { personalHelp otherLanguage youth digital }
-      target { name deadline share }
+      target { name deadline share daysLeft }
       projection { pacePerWeek requiredPacePerWeek cellsToGo projectedCompletion onTrack }
     }
   }`,
@@ -102,7 +108,7 @@ const Q = {
       availabilities { status plannedDate reason url phone instructions processingTime costCents identification languages
         channel { code name nameEn } locations { name street city } }
     }
-    changes(product: $slug, first: 20) { edges { node { at entity action channel { code } organization { name } fields { field old new } } } }
+    changes(product: $slug, first: 20) { edges { node { at entity action channel { code name nameEn } organization { name } fields { field label labelEn: label(language: "en") oldText newText oldTextEn: oldText(language: "en") newTextEn: newText(language: "en") } } } }
   }`,
 };
 
@@ -162,9 +168,12 @@ function renderHeadline() {
   $('headline-ratio-label').textContent = t('ratioLabel', c.target ? pct(c.target.share) : '—');
   $('headline-fully').textContent = t('fully', num(c.fullyCoveredProducts), num(c.products));
   if (c.target) {
-    const end = new Date(c.target.deadline + 'T23:59:59+01:00');
-    const days = Math.ceil((end - new Date(c.asOf)) / 86400000);
-    $('headline-days').textContent = days >= 0 ? num(days) : '—';
+    // The API's count (calendar days in Amsterdam, the deadline's day
+    // included, today not), so the page, the API and `catalogus report` agree.
+    const days = c.target.daysLeft;
+    const daysEl = $('headline-days');
+    daysEl.textContent = days >= 0 ? num(days) : '—';
+    daysEl.dataset.days = String(days);
     $('headline-days-label').textContent = days >= 0 ? t('daysLabel', date(c.target.deadline)) : t('passed');
   }
   const p = c.projection;
@@ -185,7 +194,7 @@ function renderGroups() {
 
 function renderLegend() {
   $('legend').replaceChildren(...STATUSES.map((s) => el('span', { class: 'legend__item' },
-    el('span', { class: `swatch s-${s}`, 'aria-hidden': 'true' }), `${LETTER[s]} ${TEXT[state.lang].status[s]}`)));
+    el('span', { class: `swatch s-${s}`, 'aria-hidden': 'true' }), `${letter(s)} ${TEXT[state.lang].status[s]}`)));
 }
 
 function renderChannels() {
@@ -332,7 +341,7 @@ function renderMatrix() {
         channels.map((c) => {
           const s = byChannel.get(c.code) || 'NOT_ASSESSED';
           const label = `${channelName(c)}: ${TEXT[state.lang].status[s]}`;
-          return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label }, LETTER[s]);
+          return el('td', { class: `cell s-${s}`, title: label, 'aria-label': label }, letter(s));
         }));
     })));
   $('matrix').replaceChildren(table);
@@ -351,18 +360,19 @@ async function openDetails(slug) {
         a.costCents != null ? `€ ${(a.costCents / 100).toFixed(2).replace('.', state.lang === 'nl' ? ',' : '.')}` : null]
         .filter(Boolean).flatMap((x, i) => i ? [' · ', x] : [x]);
       return el('tr', {}, el('th', { scope: 'row' }, channelName(a.channel)),
-        el('td', {}, el('span', { class: `badge s-${a.status}` }, LETTER[a.status]), ' ', TEXT[state.lang].status[a.status]),
+        el('td', {}, el('span', { class: `badge s-${a.status}` }, letter(a.status)), ' ', TEXT[state.lang].status[a.status]),
         el('td', {}, a.plannedDate ? date(a.plannedDate) : ''), el('td', {}, a.reason || ''), el('td', {}, how));
     });
     const history = d.changes.edges.map(({ node: c }) => el('tr', {}, el('td', {}, date(c.at)),
-      el('td', {}, [c.channel ? c.channel.code + ': ' : '', c.fields.map((f) => `${f.field} ${f.old} → ${f.new}`).join('; ')]),
+      el('td', {}, [c.channel ? channelName(c.channel) + ': ' : '', c.fields.filter((f) => !['productId', 'channelId', 'municipalityId'].includes(f.field))
+        .map((f) => state.lang === 'en' ? `${f.labelEn}: ${f.oldTextEn ?? '—'} → ${f.newTextEn ?? '—'}` : `${f.label}: ${f.oldText ?? '—'} → ${f.newText ?? '—'}`).join('; ')]),
       el('td', {}, c.organization ? c.organization.name : '')));
     $('details-body').replaceChildren(
       el('p', { class: 'utrecht-paragraph' }, p.summary), el('p', { class: 'utrecht-paragraph' }, p.owner.name),
-      el('div', { class: 'matrix-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, [t('channel'), 'Status', t('plannedDate'), t('reason'), t('howTo')]
+      scrollBox(p.name, el('table', {}, el('thead', {}, el('tr', {}, [t('channel'), 'Status', t('plannedDate'), t('reason'), t('howTo')]
         .map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows))),
       el('h3', { class: 'utrecht-heading-3' }, t('history')),
-      el('div', { class: 'matrix-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, [t('when'), t('what'), t('by')].map((h) => el('th', { scope: 'col' }, h)))),
+      scrollBox(`${p.name}: ${t('history')}`, el('table', {}, el('thead', {}, el('tr', {}, [t('when'), t('what'), t('by')].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, history))));
     section.scrollIntoView({ behavior: 'smooth', block: 'start' });
     $('details-close').focus();
@@ -379,7 +389,7 @@ function renderGaps() {
     el('tbody', {}, g.gaps.edges.map(({ node: n }) => el('tr', {},
       el('td', {}, el('button', { type: 'button', class: 'link-button', onclick: () => openDetails(n.product.slug) }, n.product.name)),
       el('td', {}, channelName(n.channel)),
-      el('td', {}, el('span', { class: `badge s-${n.status}` }, LETTER[n.status]), ' ', TEXT[state.lang].status[n.status],
+      el('td', {}, el('span', { class: `badge s-${n.status}` }, letter(n.status)), ' ', TEXT[state.lang].status[n.status],
         n.overdue ? el('span', { class: 'overdue' }, ` (${t('overdue')})`) : null),
       el('td', {}, n.plannedDate ? date(n.plannedDate) : ''))))));
   $('na-review').replaceChildren(el('table', {},

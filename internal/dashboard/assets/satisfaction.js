@@ -3,7 +3,7 @@
 // for one product its contacts per channel with the moments a channel became
 // AVAILABLE. It reads only the public API (docs/dashboard-queries.md) and
 // follows the page's language toggle.
-import { el, svg, gql, lang, pct, num, channelName } from './lib.js';
+import { el, svg, gql, lang, pct, num, channelName, scrollBox } from './lib.js';
 
 const TEXT = {
   nl: {
@@ -69,7 +69,7 @@ const quarterName = (s) => `${s.slice(0, 4)}-Q${Math.floor(Number(s.slice(5, 7))
 const ms = (s) => new Date(s + 'T00:00:00Z').getTime();
 
 function table(head, rows) {
-  return el('details', { class: 'table-view' }, el('summary', {}, t('asTable')), el('div', { class: 'matrix-wrap' },
+  return el('details', { class: 'table-view' }, el('summary', {}, t('asTable')), scrollBox(t('asTable'),
     el('table', {}, el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c, i) => (i ? el('td', { class: 'num' }, c) : el('th', { scope: 'row' }, c)))))))));
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 )
 
@@ -231,7 +232,7 @@ func channelOf(s service, page string, a *ent.Availability) channel {
 		c.Page = *a.URL
 	}
 	if a.ProcessingTime != nil {
-		c.ProcessingTime = *a.ProcessingTime
+		c.ProcessingTime = catalog.InDays(*a.ProcessingTime)
 	}
 	for _, l := range a.Edges.Locations {
 		if strings.TrimSpace(l.OpeningHours) != "" {

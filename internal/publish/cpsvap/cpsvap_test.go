@@ -5,6 +5,7 @@ import (
 	"context"
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/cpsvap"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/publishtest"
-	"github.com/gemeente-rotterdam/catalogus/internal/shacl"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
@@ -24,39 +24,55 @@ const (
 	cv   = "http://data.europa.eu/m8g/"
 )
 
-// shapes reads the CPSV-AP 3.2.0 shapes (SEMIC's file, copied from the
-// shared reference data).
-func shapes(t *testing.T) shacl.Shapes {
+// targetClasses reads the classes the CPSV-AP 3.2.0 shapes (SEMIC's file,
+// copied from the shared reference data) have a node shape for. SHACL checks
+// only the nodes a shape targets, so a node of another class, or without a
+// type, would escape the validator in CI unnoticed.
+func targetClasses(t *testing.T) map[string]bool {
 	t.Helper()
 	src, err := os.ReadFile("testdata/cpsv-ap-3.2.0-shacl.ttl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := shacl.ReadShapes(string(src))
-	if err != nil {
-		t.Fatal(err)
+	prefixes := map[string]string{}
+	for _, m := range regexp.MustCompile(`@prefix\s+(\w*):\s*<([^>]*)>`).FindAllStringSubmatch(string(src), -1) {
+		prefixes[m[1]] = m[2]
 	}
-	return s
+	classes := map[string]bool{}
+	for _, m := range regexp.MustCompile(`targetClass\s+(?:<([^>]*)>|(\w*):(\w+))`).FindAllStringSubmatch(string(src), -1) {
+		if m[1] != "" {
+			classes[m[1]] = true
+		} else if ns, ok := prefixes[m[2]]; ok {
+			classes[ns+m[3]] = true
+		} else {
+			t.Fatalf("the shapes use the undeclared prefix %s:", m[2])
+		}
+	}
+	if !classes[cpsv+"PublicService"] || !classes[cv+"Channel"] || !classes["http://www.w3.org/2004/02/skos/core#Concept"] {
+		t.Fatalf("the shapes were not read: target classes %v", classes)
+	}
+	return classes
 }
 
-// TestExportConformsToCPSVAP exports the fixture catalogue and checks it
-// against the shapes: every node of a class the shapes know has the
-// properties they require, in the datatypes and classes they name.
-func TestExportConformsToCPSVAP(t *testing.T) {
-	shapes := shapes(t)
+// TestExportIsCPSVAP exports the fixture catalogue and reads it back: every
+// node is of a class the CPSV-AP shapes check, and the document says what
+// the catalogue holds. Whether it conforms to the shapes is checked in CI by
+// an independent SHACL engine over the seed's export (.ci/shacl).
+func TestExportIsCPSVAP(t *testing.T) {
+	classes := targetClasses(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		publishtest.New(t, db.Client)
-		g, _, doc := exportChecked(t, shapes, db.Client)
+		g, _, doc := exportRead(t, db.Client)
 
 		// Every node is of a class the shapes check, so nothing escapes.
 		counts := map[string]int{}
 		for _, s := range g.Subjects() {
-			types := g.Objects(s, shacl.RDFType)
+			types := g.Objects(s, RDFType)
 			if len(types) == 0 {
 				t.Errorf("<%s> has no @type: no shape checks it", s)
 			}
 			for _, c := range types {
-				if _, ok := shapes.For(c.IRI); !ok {
+				if !classes[c.IRI] {
 					t.Errorf("<%s> is a %s, which CPSV-AP has no shape for", s, c.IRI)
 				}
 				counts[c.IRI]++
@@ -65,7 +81,7 @@ func TestExportConformsToCPSVAP(t *testing.T) {
 		for class, want := range map[string]int{cpsv + "PublicService": 3, cv + "PublicOrganisation": 1, cv + "Channel": 4,
 			cv + "Cost": 2, "http://www.w3.org/2006/time#TemporalEntity": 1} {
 			if counts[class] != want {
-				t.Errorf("%d nodes of %s, want %d", counts[class], shacl.Short(class), want)
+				t.Errorf("%d nodes of %s, want %d", counts[class], Short(class), want)
 			}
 		}
 
@@ -97,61 +113,9 @@ func TestExportConformsToCPSVAP(t *testing.T) {
 	})
 }
 
-// TestMissingRequiredPropertiesFail takes the export apart: for every node
-// the shapes check and every property they require of it (as the file says,
-// sh:minCount ≥ 1), a copy without that property must fail the check.
-func TestMissingRequiredPropertiesFail(t *testing.T) {
-	shapes := shapes(t)
-	db := storetest.Open(t, "sqlite")
-	publishtest.New(t, db.Client)
-	k, err := publish.Source{Client: db.Client}.Catalogue(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := cpsvap.Write(&buf, k); err != nil {
-		t.Fatal(err)
-	}
-	g, err := expand(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tried := 0
-	for _, ns := range shapes {
-		for _, focus := range g.Subjects() {
-			if !g.Has(focus, ns.TargetClass) {
-				continue
-			}
-			for _, path := range ns.Required() {
-				broken := g.Clone()
-				broken.Remove(focus, path)
-				if !slices.ContainsFunc(shapes.Validate(broken), func(v shacl.Violation) bool { return v.Focus == focus && v.Path == path }) {
-					t.Errorf("%s <%s> without %s passes the check", shacl.Short(ns.TargetClass), focus, shacl.Short(path))
-				}
-				tried++
-			}
-			break // one node per class is enough
-		}
-	}
-	// PublicService alone requires four properties in 3.2.0.
-	if tried < 4 {
-		t.Errorf("only %d required properties tried: the shapes were not read", tried)
-	}
-
-	// A wrong datatype fails too: a name without its language tag.
-	broken := g.Clone()
-	pas := "https://www.rotterdam.nl/paspoort"
-	broken.Remove(pas, "http://purl.org/dc/terms/title")
-	broken.Add(pas, "http://purl.org/dc/terms/title", shacl.Text("Paspoort", "", ""))
-	if len(shapes.Validate(broken)) == 0 {
-		t.Error("a title without language tag passes the check")
-	}
-}
-
-// exportChecked exports the published catalogue, expands it and reports
-// every violation of the shapes; it returns the graph, the catalogue and the
-// document.
-func exportChecked(t *testing.T, shapes shacl.Shapes, c *ent.Client) (*shacl.Graph, *publish.Catalogue, []byte) {
+// exportRead exports the published catalogue and expands it; it returns the
+// graph, the catalogue and the document.
+func exportRead(t *testing.T, c *ent.Client) (*Graph, *publish.Catalogue, []byte) {
 	t.Helper()
 	k, err := publish.Source{Client: c}.Catalogue(context.Background(), "")
 	if err != nil {
@@ -164,9 +128,6 @@ func exportChecked(t *testing.T, shapes shacl.Shapes, c *ent.Client) (*shacl.Gra
 	g, err := expand(buf.Bytes())
 	if err != nil {
 		t.Fatalf("expanding the export: %v", err)
-	}
-	for _, v := range shapes.Validate(g) {
-		t.Error(v)
 	}
 	return g, k, buf.Bytes()
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"github.com/gemeente-rotterdam/catalogus/internal/shacl"
 )
 
 // expand turns a JSON-LD document into RDF triples, as far as the forms this
@@ -17,7 +15,7 @@ import (
 // term the context does not define above all, which JSON-LD would drop
 // silently — is an error, so the check below sees every statement the
 // document makes.
-func expand(doc []byte) (*shacl.Graph, error) {
+func expand(doc []byte) (*Graph, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var top map[string]any
@@ -28,7 +26,7 @@ func expand(doc []byte) (*shacl.Graph, error) {
 	if !ok {
 		return nil, fmt.Errorf("@context is not an inline object: %v", top["@context"])
 	}
-	e := &expander{terms: map[string]term{}, g: shacl.NewGraph()}
+	e := &expander{terms: map[string]term{}, g: NewGraph()}
 	for name, def := range ctx {
 		switch d := def.(type) {
 		case string:
@@ -63,7 +61,7 @@ type term struct{ id, typ, container string }
 
 type expander struct {
 	terms map[string]term
-	g     *shacl.Graph
+	g     *Graph
 	blank int
 }
 
@@ -94,7 +92,7 @@ func (e *expander) node(obj map[string]any) (string, error) {
 	}
 	list, _ := types.([]any)
 	for _, t := range list {
-		e.g.Add(id, shacl.RDFType, shacl.IRITerm(e.iri(t.(string))))
+		e.g.Add(id, RDFType, IRITerm(e.iri(t.(string))))
 	}
 	for key, val := range obj {
 		if strings.HasPrefix(key, "@") {
@@ -128,17 +126,17 @@ func (e *expander) node(obj map[string]any) (string, error) {
 	return id, nil
 }
 
-func (e *expander) value(def term, v any) ([]shacl.Term, error) {
+func (e *expander) value(def term, v any) ([]Term, error) {
 	switch v := v.(type) {
 	case map[string]any:
 		if def.container == "@language" {
-			var out []shacl.Term
+			var out []Term
 			for lang, text := range v {
 				s, ok := text.(string)
 				if !ok {
 					return nil, fmt.Errorf("language map value %v", text)
 				}
-				out = append(out, shacl.Text(s, lang, ""))
+				out = append(out, Text(s, lang, ""))
 			}
 			return out, nil
 		}
@@ -148,31 +146,31 @@ func (e *expander) value(def term, v any) ([]shacl.Term, error) {
 			if typ != "" {
 				typ = e.iri(typ)
 			}
-			return []shacl.Term{shacl.Text(fmt.Sprint(val), lang, typ)}, nil
+			return []Term{Text(fmt.Sprint(val), lang, typ)}, nil
 		}
 		child, err := e.node(v)
-		return []shacl.Term{shacl.IRITerm(child)}, err
+		return []Term{IRITerm(child)}, err
 	case string:
 		switch {
 		case def.container == "@language":
 			return nil, fmt.Errorf("a plain string %q where a language map belongs", v)
 		case def.typ == "@id":
-			return []shacl.Term{shacl.IRITerm(e.iri(v))}, nil
+			return []Term{IRITerm(e.iri(v))}, nil
 		case def.typ != "":
-			return []shacl.Term{shacl.Text(v, "", e.iri(def.typ))}, nil
+			return []Term{Text(v, "", e.iri(def.typ))}, nil
 		}
-		return []shacl.Term{shacl.Text(v, "", "")}, nil
+		return []Term{Text(v, "", "")}, nil
 	case json.Number:
-		typ := shacl.XSD + "integer"
+		typ := XSD + "integer"
 		if strings.ContainsAny(v.String(), ".eE") {
-			typ = shacl.XSD + "double"
+			typ = XSD + "double"
 		}
 		if def.typ != "" && def.typ != "@id" {
 			typ = e.iri(def.typ)
 		}
-		return []shacl.Term{shacl.Text(v.String(), "", typ)}, nil
+		return []Term{Text(v.String(), "", typ)}, nil
 	case bool:
-		return []shacl.Term{shacl.Text(fmt.Sprint(v), "", shacl.XSD+"boolean")}, nil
+		return []Term{Text(fmt.Sprint(v), "", XSD+"boolean")}, nil
 	}
 	return nil, fmt.Errorf("value %v", v)
 }

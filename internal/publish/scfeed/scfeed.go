@@ -151,8 +151,11 @@ func record(k *publish.Catalogue, p *ent.Product) product {
 		}
 		r.Meta.SC.AanvraagURL = &resource{ResourceIdentifier: url}
 	}
+	// Every record names a UPL name: the index groups products by it. Where
+	// the product has none, the list's placeholder says so.
+	r.Meta.SC.UPL = &resource{Scheme: "overheid:UniformeProductnaam", ResourceIdentifier: publish.UPLPlaceholderURI, Value: publish.UPLPlaceholderName}
 	if u := p.Edges.UplEntry; u != nil {
-		r.Meta.SC.UPL = &resource{Scheme: "overheid:UniformeProductnaam", ResourceIdentifier: u.URI, Value: u.Name}
+		r.Meta.SC.UPL.ResourceIdentifier, r.Meta.SC.UPL.Value = u.URI, u.Name
 	}
 	return r
 }

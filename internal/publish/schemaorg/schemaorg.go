@@ -152,7 +152,7 @@ func channel(a *ent.Availability) serviceChannel {
 		c.ServicePhone = &contactPoint{Type: "ContactPoint", Telephone: *a.Phone}
 	}
 	if a.ProcessingTime != nil {
-		c.ProcessingTime = *a.ProcessingTime
+		c.ProcessingTime = catalog.InDays(*a.ProcessingTime)
 	}
 	for _, l := range a.Edges.Locations {
 		c.ServiceLocation = append(c.ServiceLocation, place{

@@ -22,6 +22,35 @@
     '}',
     ''
   ].join('\n');
+  // GraphiQL's editors (CodeMirror) type into textareas without a name, and
+  // their scrolling boxes cannot be reached by keyboard: name each after
+  // what it edits, and let its box take the focus, whenever GraphiQL draws
+  // them (tabs and panes come and go).
+  var names = [
+    ['.graphiql-query-editor textarea', 'GraphQL-query'],
+    ['.graphiql-editor-tool .graphiql-editor:not(.hidden) textarea', null],
+    ['.graphiql-response textarea', 'Antwoord van de API'],
+    ['.graphiql-doc-explorer-search input', 'Zoeken in de documentatie']
+  ];
+  function label() {
+    names.forEach(function (n) {
+      document.querySelectorAll(n[0]).forEach(function (e) {
+        var name = n[1];
+        if (!name) {
+          var tab = document.querySelector('.graphiql-editor-tools button[aria-selected="true"]');
+          name = tab ? tab.textContent.trim() : 'Variabelen';
+        }
+        if (e.getAttribute('aria-label') !== name) e.setAttribute('aria-label', name);
+      });
+    });
+    // CodeMirror gives its scrolling box tabindex -1: reachable by script,
+    // not by the Tab key.
+    document.querySelectorAll('.CodeMirror-scroll:not([tabindex="0"])').forEach(function (e) {
+      e.setAttribute('tabindex', '0');
+    });
+  }
+  new MutationObserver(label).observe(document.getElementById('graphiql'), { childList: true, subtree: true });
+
   var fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', window.location.href).toString() });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
