@@ -266,6 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldNameEn:         {Type: field.TypeString, Column: product.FieldNameEn},
 			product.FieldSummary:        {Type: field.TypeString, Column: product.FieldSummary},
 			product.FieldDescription:    {Type: field.TypeString, Column: product.FieldDescription},
+			product.FieldKeywords:       {Type: field.TypeJSON, Column: product.FieldKeywords},
 			product.FieldAudiences:      {Type: field.TypeJSON, Column: product.FieldAudiences},
 			product.FieldTheme:          {Type: field.TypeString, Column: product.FieldTheme},
 			product.FieldStatus:         {Type: field.TypeEnum, Column: product.FieldStatus},
@@ -2090,6 +2091,11 @@ func (f *ProductFilter) WhereSummary(p entql.StringP) {
 // WhereDescription applies the entql string predicate on the description field.
 func (f *ProductFilter) WhereDescription(p entql.StringP) {
 	f.Where(p.Field(product.FieldDescription))
+}
+
+// WhereKeywords applies the entql json.RawMessage predicate on the keywords field.
+func (f *ProductFilter) WhereKeywords(p entql.BytesP) {
+	f.Where(p.Field(product.FieldKeywords))
 }
 
 // WhereAudiences applies the entql json.RawMessage predicate on the audiences field.

@@ -1200,6 +1200,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldDescription)
 				fieldSeen[product.FieldDescription] = struct{}{}
 			}
+		case "keywords":
+			if _, ok := fieldSeen[product.FieldKeywords]; !ok {
+				selectedFields = append(selectedFields, product.FieldKeywords)
+				fieldSeen[product.FieldKeywords] = struct{}{}
+			}
 		case "audiences":
 			if _, ok := fieldSeen[product.FieldAudiences]; !ok {
 				selectedFields = append(selectedFields, product.FieldAudiences)

@@ -10395,6 +10395,8 @@ type ProductMutation struct {
 	name_en               *string
 	summary               *string
 	description           *string
+	keywords              *[]string
+	appendkeywords        []string
 	audiences             *[]catalog.Audience
 	appendaudiences       []catalog.Audience
 	theme                 *string
@@ -10780,6 +10782,71 @@ func (m *ProductMutation) OldDescription(ctx context.Context) (v string, err err
 // ResetDescription resets all changes to the "description" field.
 func (m *ProductMutation) ResetDescription() {
 	m.description = nil
+}
+
+// SetKeywords sets the "keywords" field.
+func (m *ProductMutation) SetKeywords(s []string) {
+	m.keywords = &s
+	m.appendkeywords = nil
+}
+
+// Keywords returns the value of the "keywords" field in the mutation.
+func (m *ProductMutation) Keywords() (r []string, exists bool) {
+	v := m.keywords
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeywords returns the old "keywords" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldKeywords(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeywords is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeywords requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeywords: %w", err)
+	}
+	return oldValue.Keywords, nil
+}
+
+// AppendKeywords adds s to the "keywords" field.
+func (m *ProductMutation) AppendKeywords(s []string) {
+	m.appendkeywords = append(m.appendkeywords, s...)
+}
+
+// AppendedKeywords returns the list of values that were appended to the "keywords" field in this mutation.
+func (m *ProductMutation) AppendedKeywords() ([]string, bool) {
+	if len(m.appendkeywords) == 0 {
+		return nil, false
+	}
+	return m.appendkeywords, true
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (m *ProductMutation) ClearKeywords() {
+	m.keywords = nil
+	m.appendkeywords = nil
+	m.clearedFields[product.FieldKeywords] = struct{}{}
+}
+
+// KeywordsCleared returns if the "keywords" field was cleared in this mutation.
+func (m *ProductMutation) KeywordsCleared() bool {
+	_, ok := m.clearedFields[product.FieldKeywords]
+	return ok
+}
+
+// ResetKeywords resets all changes to the "keywords" field.
+func (m *ProductMutation) ResetKeywords() {
+	m.keywords = nil
+	m.appendkeywords = nil
+	delete(m.clearedFields, product.FieldKeywords)
 }
 
 // SetAudiences sets the "audiences" field.
@@ -11305,7 +11372,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -11326,6 +11393,9 @@ func (m *ProductMutation) Fields() []string {
 	}
 	if m.description != nil {
 		fields = append(fields, product.FieldDescription)
+	}
+	if m.keywords != nil {
+		fields = append(fields, product.FieldKeywords)
 	}
 	if m.audiences != nil {
 		fields = append(fields, product.FieldAudiences)
@@ -11370,6 +11440,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.Summary()
 	case product.FieldDescription:
 		return m.Description()
+	case product.FieldKeywords:
+		return m.Keywords()
 	case product.FieldAudiences:
 		return m.Audiences()
 	case product.FieldTheme:
@@ -11407,6 +11479,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldSummary(ctx)
 	case product.FieldDescription:
 		return m.OldDescription(ctx)
+	case product.FieldKeywords:
+		return m.OldKeywords(ctx)
 	case product.FieldAudiences:
 		return m.OldAudiences(ctx)
 	case product.FieldTheme:
@@ -11478,6 +11552,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDescription(v)
+		return nil
+	case product.FieldKeywords:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeywords(v)
 		return nil
 	case product.FieldAudiences:
 		v, ok := value.([]catalog.Audience)
@@ -11576,6 +11657,9 @@ func (m *ProductMutation) ClearedFields() []string {
 	if m.FieldCleared(product.FieldNameEn) {
 		fields = append(fields, product.FieldNameEn)
 	}
+	if m.FieldCleared(product.FieldKeywords) {
+		fields = append(fields, product.FieldKeywords)
+	}
 	if m.FieldCleared(product.FieldUplEntryID) {
 		fields = append(fields, product.FieldUplEntryID)
 	}
@@ -11595,6 +11679,9 @@ func (m *ProductMutation) ClearField(name string) error {
 	switch name {
 	case product.FieldNameEn:
 		m.ClearNameEn()
+		return nil
+	case product.FieldKeywords:
+		m.ClearKeywords()
 		return nil
 	case product.FieldUplEntryID:
 		m.ClearUplEntryID()
@@ -11627,6 +11714,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case product.FieldKeywords:
+		m.ResetKeywords()
 		return nil
 	case product.FieldAudiences:
 		m.ResetAudiences()

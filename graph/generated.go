@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	ContactVolume() ContactVolumeResolver
 	Mutation() MutationResolver
 	Product() ProductResolver
+	ProductConnection() ProductConnectionResolver
 	Query() QueryResolver
 	SurveyResult() SurveyResultResolver
 }
@@ -100,6 +101,7 @@ type ComplexityRoot struct {
 	}
 
 	AnswerHitConnection struct {
+		DidYouMean func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -482,6 +484,7 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int) int
 		ID             func(childComplexity int) int
 		JSONLd         func(childComplexity int) int
+		Keywords       func(childComplexity int) int
 		Municipality   func(childComplexity int) int
 		MunicipalityID func(childComplexity int) int
 		Name           func(childComplexity int) int
@@ -499,6 +502,7 @@ type ComplexityRoot struct {
 	}
 
 	ProductConnection struct {
+		DidYouMean func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -708,6 +712,9 @@ type MutationResolver interface {
 }
 type ProductResolver interface {
 	JSONLd(ctx context.Context, obj *ent.Product) (*string, error)
+}
+type ProductConnectionResolver interface {
+	DidYouMean(ctx context.Context, obj *ent.ProductConnection) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -929,6 +936,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AnswerHit.Variant(childComplexity), true
 
+	case "AnswerHitConnection.didYouMean":
+		if e.ComplexityRoot.AnswerHitConnection.DidYouMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHitConnection.DidYouMean(childComplexity), true
 	case "AnswerHitConnection.edges":
 		if e.ComplexityRoot.AnswerHitConnection.Edges == nil {
 			break
@@ -2739,6 +2752,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.JSONLd(childComplexity), true
+	case "Product.keywords":
+		if e.ComplexityRoot.Product.Keywords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Keywords(childComplexity), true
 	case "Product.municipality":
 		if e.ComplexityRoot.Product.Municipality == nil {
 			break
@@ -2824,6 +2843,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Version(childComplexity), true
 
+	case "ProductConnection.didYouMean":
+		if e.ComplexityRoot.ProductConnection.DidYouMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductConnection.DidYouMean(childComplexity), true
 	case "ProductConnection.edges":
 		if e.ComplexityRoot.ProductConnection.Edges == nil {
 			break
@@ -3881,6 +3906,8 @@ func (ec *executionContext) childFields_AnswerHitConnection(ctx context.Context,
 		return ec.fieldContext_AnswerHitConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AnswerHitConnection_totalCount(ctx, field)
+	case "didYouMean":
+		return ec.fieldContext_AnswerHitConnection_didYouMean(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnswerHitConnection", field.Name)
 }
@@ -4583,6 +4610,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_summary(ctx, field)
 	case "description":
 		return ec.fieldContext_Product_description(ctx, field)
+	case "keywords":
+		return ec.fieldContext_Product_keywords(ctx, field)
 	case "audiences":
 		return ec.fieldContext_Product_audiences(ctx, field)
 	case "theme":
@@ -4621,6 +4650,8 @@ func (ec *executionContext) childFields_ProductConnection(ctx context.Context, f
 		return ec.fieldContext_ProductConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProductConnection_totalCount(ctx, field)
+	case "didYouMean":
+		return ec.fieldContext_ProductConnection_didYouMean(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductConnection", field.Name)
 }
@@ -7061,6 +7092,29 @@ func (ec *executionContext) _AnswerHitConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_AnswerHitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AnswerHitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerHitConnection_didYouMean(ctx context.Context, field graphql.CollectedField, obj *knowledge.HitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHitConnection_didYouMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DidYouMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHitConnection_didYouMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerHitConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _AnswerVariant_channel(ctx context.Context, field graphql.CollectedField, obj *catalog.AnswerVariant) (ret graphql.Marshaler) {
@@ -14252,6 +14306,29 @@ func (ec *executionContext) fieldContext_Product_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Product_keywords(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_keywords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keywords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_keywords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Product_audiences(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14681,6 +14758,29 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProductConnection_didYouMean(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductConnection_didYouMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductConnection().DidYouMean(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductConnection_didYouMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductConnection", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
@@ -27811,6 +27911,11 @@ func (ec *executionContext) _AnswerHitConnection(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "didYouMean":
+			out.Values[i] = ec._AnswerHitConnection_didYouMean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30858,6 +30963,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "keywords":
+			out.Values[i] = ec._Product_keywords(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "audiences":
 			out.Values[i] = ec._Product_audiences(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31146,18 +31256,54 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._ProductConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProductConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProductConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "didYouMean":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProductConnection_didYouMean(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -416,6 +416,7 @@ var (
 		{Name: "name_en", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "summary", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "description", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "keywords", Type: field.TypeJSON, Nullable: true},
 		{Name: "audiences", Type: field.TypeJSON},
 		{Name: "theme", Type: field.TypeString, Size: 100},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED", "RETIRED"}, Default: "DRAFT"},
@@ -432,19 +433,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_organizations_products",
-				Columns:    []*schema.Column{ProductsColumns[12]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-			{
-				Symbol:     "products_organizations_municipality",
 				Columns:    []*schema.Column{ProductsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
-				Symbol:     "products_upl_entries_products",
+				Symbol:     "products_organizations_municipality",
 				Columns:    []*schema.Column{ProductsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "products_upl_entries_products",
+				Columns:    []*schema.Column{ProductsColumns[15]},
 				RefColumns: []*schema.Column{UplEntriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -453,22 +454,22 @@ var (
 			{
 				Name:    "product_municipality_id_slug",
 				Unique:  true,
-				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[3]},
+				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[3]},
 			},
 			{
 				Name:    "product_municipality_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[10]},
+				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[11]},
 			},
 			{
 				Name:    "product_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[12]},
+				Columns: []*schema.Column{ProductsColumns[13]},
 			},
 			{
 				Name:    "product_upl_entry_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[14]},
+				Columns: []*schema.Column{ProductsColumns[15]},
 			},
 		},
 	}

@@ -73,6 +73,8 @@ func init() {
 	answer.Hooks[1] = answerHooks[0]
 
 	answer.Hooks[2] = answerHooks[1]
+
+	answer.Hooks[3] = answerHooks[2]
 	answerFields := schema.Answer{}.Fields()
 	_ = answerFields
 	// answerDescQuestion is the schema descriptor for question field.
@@ -507,6 +509,8 @@ func init() {
 	product.Hooks[1] = productHooks[0]
 
 	product.Hooks[2] = productHooks[1]
+
+	product.Hooks[3] = productHooks[2]
 	productFields := schema.Product{}.Fields()
 	_ = productFields
 	// productDescSlug is the schema descriptor for slug field.
@@ -558,7 +562,7 @@ func init() {
 	// product.DefaultDescription holds the default value on creation for the description field.
 	product.DefaultDescription = productDescDescription.Default.(string)
 	// productDescTheme is the schema descriptor for theme field.
-	productDescTheme := productFields[6].Descriptor()
+	productDescTheme := productFields[7].Descriptor()
 	// product.ThemeValidator is a validator for the "theme" field. It is called by the builders before save.
 	product.ThemeValidator = func() func(string) error {
 		validators := productDescTheme.Validators
@@ -576,7 +580,7 @@ func init() {
 		}
 	}()
 	// productDescVersion is the schema descriptor for version field.
-	productDescVersion := productFields[8].Descriptor()
+	productDescVersion := productFields[9].Descriptor()
 	// product.DefaultVersion holds the default value on creation for the version field.
 	product.DefaultVersion = productDescVersion.Default.(int)
 	satisfactiontarget.Policy = privacy.NewPolicies(schema.SatisfactionTarget{})
