@@ -23,7 +23,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -183,6 +185,15 @@ func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) 
 	}
 	if len(applied) > 0 {
 		e.log.Info("database schema brought up to date", "database", db.Target.Redacted, "migrations", len(applied))
+	}
+	// The search index is derived: written again when this binary analyzes
+	// text differently from the one that wrote it.
+	start := time.Now()
+	if did, err := search.Reindex(ctx, db.SQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("indexing %s for search: %w", db.Target.Redacted, err)
+	} else if did {
+		e.log.Info("search index written", "analyzer", search.AnalyzerVersion, "took", time.Since(start).Round(time.Millisecond))
 	}
 	return db, nil
 }

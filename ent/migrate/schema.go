@@ -213,7 +213,7 @@ var (
 	// ChangeEventsColumns holds the columns for the "change_events" table.
 	ChangeEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST"}},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST", "SYNONYM"}},
 		{Name: "entity_id", Type: field.TypeInt},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "product_id", Type: field.TypeInt, Nullable: true},
@@ -585,6 +585,37 @@ var (
 			},
 		},
 	}
+	// SynonymsColumns holds the columns for the "synonyms" table.
+	SynonymsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "terms", Type: field.TypeJSON},
+		{Name: "leads_to", Type: field.TypeString, Nullable: true, Size: 60},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// SynonymsTable holds the schema information for the "synonyms" table.
+	SynonymsTable = &schema.Table{
+		Name:       "synonyms",
+		Columns:    SynonymsColumns,
+		PrimaryKey: []*schema.Column{SynonymsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "synonyms_organizations_municipality",
+				Columns:    []*schema.Column{SynonymsColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "synonym_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{SynonymsColumns[6]},
+			},
+		},
+	}
 	// TargetsColumns holds the columns for the "targets" table.
 	TargetsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -705,6 +736,7 @@ var (
 		SatisfactionTargetsTable,
 		SecurityEventsTable,
 		SurveyResultsTable,
+		SynonymsTable,
 		TargetsTable,
 		UplEntriesTable,
 		AnswerProductsTable,
@@ -776,6 +808,10 @@ func init() {
 	SurveyResultsTable.ForeignKeys[3].RefTable = OrganizationsTable
 	SurveyResultsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	SynonymsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SynonymsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	TargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	TargetsTable.Annotation = &entsql.Annotation{

@@ -19,6 +19,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/schema"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -712,6 +713,32 @@ func init() {
 	surveyresult.DefaultNpsDetractors = surveyresultDescNpsDetractors.Default.(int)
 	// surveyresult.NpsDetractorsValidator is a validator for the "nps_detractors" field. It is called by the builders before save.
 	surveyresult.NpsDetractorsValidator = surveyresultDescNpsDetractors.Validators[0].(func(int) error)
+	synonym.Policy = privacy.NewPolicies(schema.Synonym{})
+	synonym.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := synonym.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	synonymHooks := schema.Synonym{}.Hooks()
+
+	synonym.Hooks[1] = synonymHooks[0]
+
+	synonym.Hooks[2] = synonymHooks[1]
+
+	synonym.Hooks[3] = synonymHooks[2]
+	synonymFields := schema.Synonym{}.Fields()
+	_ = synonymFields
+	// synonymDescLeadsTo is the schema descriptor for leads_to field.
+	synonymDescLeadsTo := synonymFields[1].Descriptor()
+	// synonym.LeadsToValidator is a validator for the "leads_to" field. It is called by the builders before save.
+	synonym.LeadsToValidator = synonymDescLeadsTo.Validators[0].(func(string) error)
+	// synonymDescActive is the schema descriptor for active field.
+	synonymDescActive := synonymFields[2].Descriptor()
+	// synonym.DefaultActive holds the default value on creation for the active field.
+	synonym.DefaultActive = synonymDescActive.Default.(bool)
 	target.Policy = privacy.NewPolicies(schema.Target{})
 	target.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -86,6 +86,12 @@ func productEntry(id, municipality int, public bool, name string, keywords []str
 		terms: NewDocument(name, keywords, summary, description).Encode(municipality, KindProduct)}
 }
 
+// ProductTerms is the text the index holds for a product; for writers that
+// fill the tables past the hooks (catalogus generate).
+func ProductTerms(municipality int, name string, keywords []string, summary, description string) string {
+	return productEntry(0, municipality, true, name, keywords, summary, description).terms
+}
+
 // answerEntry indexes an answer: its question as the name, its answer as the
 // summary, the channels' variants as the description.
 func answerEntry(id, municipality int, public bool, question string, keywords []string, text string, variants []catalog.AnswerVariant) entry {
@@ -244,4 +250,23 @@ func decodeList(s sql.NullString) []string {
 		return nil
 	}
 	return out
+}
+
+// SynonymHook raises the search version of a synonym's municipality after
+// every change to it, so that servers read the synonyms again.
+func SynonymHook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return v, err
+			}
+			s, ok := v.(*gen.Synonym)
+			x, okx := m.(execer)
+			if !ok || !okx {
+				return v, nil
+			}
+			return v, Touch(ctx, x, s.MunicipalityID)
+		})
+	}
 }

@@ -24,6 +24,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 )
 
@@ -51,9 +52,21 @@ type Engine struct {
 	lexicons map[int]*lexicon
 }
 
-// NewEngine returns an engine for a database.
+// NewEngine returns an engine for a database, applying the municipalities'
+// own synonyms (the active ones) besides the built-in list.
 func NewEngine(c *ent.Client, d string) *Engine {
-	return &Engine{Client: c, Dialect: d}
+	return &Engine{Client: c, Dialect: d, Synonyms: func(ctx context.Context, municipality int) ([]Synonym, error) {
+		rows, err := c.Synonym.Query().Where(synonym.MunicipalityID(municipality), synonym.Active(true)).
+			Order(synonym.ByID()).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]Synonym, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, Synonym{Terms: r.Terms, LeadsTo: r.LeadsTo})
+		}
+		return out, nil
+	}}
 }
 
 // maxLexicons bounds the municipalities whose lexicon is kept.
