@@ -177,6 +177,9 @@ func Load(ctx context.Context, c *ent.Client, opts Options) (Report, error) {
 			return Report{}, err
 		}
 		l := newLoader(ps, upl)
+		if l.answers, err = readAnswers(ps); err != nil {
+			return Report{}, err
+		}
 		if err := changelog.Import(ctx, c, l.steps(), changelog.ImportOptions{Progress: opts.Progress}); err != nil {
 			return Report{}, fmt.Errorf("loading the seed: %w", err)
 		}
@@ -213,6 +216,7 @@ func count(ctx context.Context, c *ent.Client) (Report, error) {
 type loader struct {
 	products []seedProduct
 	upl      []map[string]string
+	answers  []seedAnswer
 
 	orgs, channels, locations, productIDs, uplIDs map[string]int
 	cells                                         map[[2]int]int

@@ -35,6 +35,13 @@ type alternative struct {
 	// form, for the word itself, gives a small bonus to records that hold
 	// this very form rather than another one of the same stem.
 	form string
+	// base is the stem of the word searched for: an alternative counts as
+	// no rarer than the word itself, so that a rare compound found for a
+	// common word (cultuursubsidie for subsidie) does not outweigh the word.
+	base string
+	// or lets a needed stem be found in a compound instead, for the parts of
+	// a compound searched for (hond in hondenbelasting for hondebelasting).
+	or map[string][]string
 }
 
 // slot is one word (or phrase) of the search with the ways it can match.
@@ -55,6 +62,9 @@ func (q *query) terms() []string {
 	for _, s := range q.slots {
 		for _, a := range s.alts {
 			out = append(out, a.stems...)
+			for _, more := range a.or {
+				out = append(out, more...)
+			}
 		}
 	}
 	slices.Sort(out)
@@ -162,7 +172,7 @@ func (l *lexicon) word(t Token) slot {
 				return
 			}
 		}
-		s.alts = append(s.alts, alternative{stems: stems, weight: w})
+		s.alts = append(s.alts, alternative{stems: stems, weight: w, base: t.Stem})
 	}
 	s.alts = append(s.alts, alternative{stems: []string{t.Stem}, weight: weightExact, form: t.Form})
 	known := l.known(t.Stem)
@@ -181,15 +191,17 @@ func (l *lexicon) word(t Token) slot {
 	}
 	if len(t.Form) >= minCompound {
 		if parts := l.split(t.Form, map[string][]string{}); len(parts) >= 2 {
-			stems := make([]string, len(parts))
+			a := alternative{stems: make([]string, len(parts)), weight: weightSplit, base: t.Stem, or: map[string][]string{}}
 			for i, p := range parts {
-				stems[i] = Stem(p)
-				if !l.known(stems[i]) {
-					stems[i] = Stem(undoubleVowel(p))
+				a.stems[i] = Stem(p)
+				if !l.known(a.stems[i]) {
+					a.stems[i] = Stem(undoubleVowel(p))
+				}
+				if cs := l.containedIn[a.stems[i]]; len(cs) > 0 {
+					a.or[a.stems[i]] = cs
 				}
 			}
-			add(stems, weightSplit)
-			known = true
+			s.alts = append(s.alts, a)
 		}
 	}
 	if known || synonyms {

@@ -79,7 +79,10 @@ func score(q *query, st *stats, d *Document) float64 {
 		for _, a := range s.alts {
 			v := 0.0
 			for _, stem := range a.stems {
-				t := termScore(stem, st, d)
+				t := termScore(stem, a.base, st, d)
+				for _, c := range a.or[stem] {
+					t = max(t, weightPart*termScore(c, a.base, st, d))
+				}
 				if t == 0 {
 					v = 0
 					break
@@ -103,8 +106,9 @@ func score(q *query, st *stats, d *Document) float64 {
 	return total * math.Pow(float64(found)/float64(len(q.slots)), coordination)
 }
 
-// termScore is one stem's BM25F contribution to a record.
-func termScore(stem string, st *stats, d *Document) float64 {
+// termScore is one stem's BM25F contribution to a record; it weighs the
+// stem as no rarer than base (when base is set).
+func termScore(stem, base string, st *stats, d *Document) float64 {
 	tf := 0.0
 	for f, toks := range d.Fields {
 		n := 0
@@ -125,7 +129,7 @@ func termScore(stem string, st *stats, d *Document) float64 {
 	if tf == 0 {
 		return 0
 	}
-	df := float64(max(st.df[stem], 1))
+	df := float64(max(st.df[stem], st.df[base], 1))
 	idf := math.Log(1 + (float64(st.n)-df+0.5)/(df+0.5))
 	return idf * tf * (k1 + 1) / (tf + k1)
 }
