@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -21,6 +22,13 @@ var migrateCmd = command{
 			applied, err := db.Migrate(ctx, e.log)
 			if err != nil {
 				return err
+			}
+			// The search index is derived: written again when this binary
+			// analyzes text differently from the one that wrote it.
+			if did, err := search.Reindex(ctx, db.SQL); err != nil {
+				return fmt.Errorf("indexing for search: %w", err)
+			} else if did {
+				fmt.Fprintf(e.stdout, "%s: search index written (analyzer %s)\n", db.Target.Redacted, search.AnalyzerVersion)
 			}
 			if len(applied) == 0 {
 				fmt.Fprintf(e.stdout, "%s is up to date\n", db.Target.Redacted)
