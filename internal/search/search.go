@@ -113,17 +113,18 @@ func (e *Engine) search(ctx context.Context, municipality int, k Kind, text stri
 // candidates reads the records of a kind in the municipality that hold at
 // least one of the terms, through the database's full-text index.
 func (e *Engine) candidates(ctx context.Context, municipality int, k Kind, terms []string) ([]indexed, error) {
+	// The scope token narrows to the municipality and kind inside the index;
+	// the statements name no other condition, so that both databases drive
+	// the search from their full-text index.
 	var q, match string
 	if e.Dialect == dialect.Postgres {
 		match = scopeToken(municipality, k) + " & (" + strings.Join(terms, " | ") + ")"
-		q = `SELECT id, public, terms FROM search_documents
-			WHERE to_tsvector('simple', terms) @@ to_tsquery('simple', $1) AND municipality_id = $2 AND kind = $3`
+		q = `SELECT id, public, terms FROM search_documents WHERE to_tsvector('simple', terms) @@ to_tsquery('simple', $1)`
 	} else {
 		match = scopeToken(municipality, k) + ` AND ("` + strings.Join(terms, `" OR "`) + `")`
-		q = `SELECT d.id, d.public, d.terms FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
-			WHERE search_fts MATCH $1 AND d.municipality_id = $2 AND d.kind = $3`
+		q = `SELECT d.id, d.public, d.terms FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid WHERE search_fts MATCH $1`
 	}
-	rows, err := e.Client.QueryContext(ctx, q, match, municipality, string(k))
+	rows, err := e.Client.QueryContext(ctx, q, match)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
