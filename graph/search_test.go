@@ -105,7 +105,9 @@ func TestSearchRelevance(t *testing.T) {
 		var products, answers, all figures
 		for _, j := range set {
 			var p struct {
-				Products struct{ Edges []struct{ Node struct{ Slug string } } }
+				Products struct {
+					Edges []struct{ Node struct{ Slug string } }
+				}
 			}
 			if errs := runAs(t, context.Background(), r, `query($s: String!) { products(search: $s, first: 10) { edges { node { slug } } } }`,
 				map[string]any{"s": j.search}, &p); len(errs) > 0 {
@@ -123,7 +125,9 @@ func TestSearchRelevance(t *testing.T) {
 				all.add(rank, what)
 			}
 			var a struct {
-				Answers struct{ Edges []struct{ Node struct{ Question string } } }
+				Answers struct {
+					Edges []struct{ Node struct{ Question string } }
+				}
 			}
 			if errs := runAs(t, context.Background(), r, `query($s: String!) { answers(search: $s, first: 10) { edges { node { question } } } }`,
 				map[string]any{"s": j.search}, &a); len(errs) > 0 {
@@ -176,7 +180,9 @@ func TestIssueLookUps(t *testing.T) {
 			"verhuizing doorgeven":   "Wanneer en hoe geef ik mijn verhuizing door?",
 		} {
 			var a struct {
-				Answers struct{ Edges []struct{ Node struct{ Question string } } }
+				Answers struct {
+					Edges []struct{ Node struct{ Question string } }
+				}
 			}
 			if errs := runAs(t, context.Background(), r, `query($s: String!) { answers(search: $s, channel: "telefoon", first: 3) { edges { node { question } } } }`,
 				map[string]any{"s": search}, &a); len(errs) > 0 {
