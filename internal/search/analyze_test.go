@@ -8,8 +8,8 @@ import (
 
 func TestWordsAndAnalyze(t *testing.T) {
 	for text, want := range map[string]string{
-		"Paspóórt aanvragen":   "paspoort aanvragen",
-		"ID-kaart kwijt":       "id kaart idkaart kwijt",
+		"Paspóórt aanvragen":  "paspoort aanvragen",
+		"ID-kaart kwijt":      "id kaart idkaart kwijt",
 		"auto's van 2e hands": "autos van 2 e hands",
 		"Straße ÆØ":           "strasse aeo",
 		"  ?! ":               "",
