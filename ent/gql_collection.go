@@ -1325,6 +1325,21 @@ func (_q *SynonymQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[synonym.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldMunicipalityID)
+				fieldSeen[synonym.FieldMunicipalityID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[synonym.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, synonym.FieldCreatedAt)

@@ -265,9 +265,10 @@ func (c *OrganizationUpdateOne) SetInput(i UpdateOrganizationInput) *Organizatio
 
 // CreateSynonymInput represents a mutation input for creating synonyms.
 type CreateSynonymInput struct {
-	Terms   []string
-	LeadsTo *string
-	Active  *bool
+	Terms          []string
+	LeadsTo        *string
+	Active         *bool
+	MunicipalityID int
 }
 
 // Mutate applies the CreateSynonymInput on the SynonymMutation builder.
@@ -281,6 +282,7 @@ func (i *CreateSynonymInput) Mutate(m *SynonymMutation) {
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
 	}
+	m.SetMunicipalityID(i.MunicipalityID)
 }
 
 // SetInput applies the change-set in the CreateSynonymInput on the SynonymCreate builder.
@@ -291,11 +293,12 @@ func (c *SynonymCreate) SetInput(i CreateSynonymInput) *SynonymCreate {
 
 // UpdateSynonymInput represents a mutation input for updating synonyms.
 type UpdateSynonymInput struct {
-	Terms        []string
-	AppendTerms  []string
-	ClearLeadsTo bool
-	LeadsTo      *string
-	Active       *bool
+	Terms          []string
+	AppendTerms    []string
+	ClearLeadsTo   bool
+	LeadsTo        *string
+	Active         *bool
+	MunicipalityID *int
 }
 
 // Mutate applies the UpdateSynonymInput on the SynonymMutation builder.
@@ -314,6 +317,9 @@ func (i *UpdateSynonymInput) Mutate(m *SynonymMutation) {
 	}
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
+	}
+	if v := i.MunicipalityID; v != nil {
+		m.SetMunicipalityID(*v)
 	}
 }
 

@@ -624,6 +624,7 @@ type ComplexityRoot struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		LeadsTo        func(childComplexity int) int
+		Municipality   func(childComplexity int) int
 		MunicipalityID func(childComplexity int) int
 		Terms          func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
@@ -3507,6 +3508,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Synonym.LeadsTo(childComplexity), true
+	case "Synonym.municipality":
+		if e.ComplexityRoot.Synonym.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.Municipality(childComplexity), true
 	case "Synonym.municipalityID":
 		if e.ComplexityRoot.Synonym.MunicipalityID == nil {
 			break
@@ -4964,6 +4971,8 @@ func (ec *executionContext) childFields_Synonym(ctx context.Context, field graph
 		return ec.fieldContext_Synonym_active(ctx, field)
 	case "municipalityID":
 		return ec.fieldContext_Synonym_municipalityID(ctx, field)
+	case "municipality":
+		return ec.fieldContext_Synonym_municipality(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Synonym", field.Name)
 }
@@ -17592,6 +17601,38 @@ func (ec *executionContext) fieldContext_Synonym_municipalityID(_ context.Contex
 	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Synonym_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Synonym",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23189,7 +23230,7 @@ func (ec *executionContext) unmarshalInputCreateSynonymInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"terms", "leadsTo", "active"}
+	fieldsInOrder := [...]string{"terms", "leadsTo", "active", "municipalityID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23217,6 +23258,13 @@ func (ec *executionContext) unmarshalInputCreateSynonymInput(ctx context.Context
 				return it, err
 			}
 			it.Active = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
 		}
 	}
 	return it, nil
@@ -28360,7 +28408,7 @@ func (ec *executionContext) unmarshalInputUpdateSynonymInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"terms", "appendTerms", "leadsTo", "clearLeadsTo", "active"}
+	fieldsInOrder := [...]string{"terms", "appendTerms", "leadsTo", "clearLeadsTo", "active", "municipalityID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28402,6 +28450,13 @@ func (ec *executionContext) unmarshalInputUpdateSynonymInput(ctx context.Context
 				return it, err
 			}
 			it.Active = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
 		}
 	}
 	return it, nil
@@ -33591,38 +33646,74 @@ func (ec *executionContext) _Synonym(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Synonym_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Synonym_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Synonym_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "terms":
 			out.Values[i] = ec._Synonym_terms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "leadsTo":
 			out.Values[i] = ec._Synonym_leadsTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "active":
 			out.Values[i] = ec._Synonym_active(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "municipalityID":
 			out.Values[i] = ec._Synonym_municipalityID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "municipality":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Synonym_municipality(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

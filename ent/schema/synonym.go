@@ -58,7 +58,7 @@ func (Synonym) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Field("municipality_id").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
