@@ -29,6 +29,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/clock"
@@ -69,6 +70,8 @@ type Client struct {
 	SecurityEvent *SecurityEventClient
 	// SurveyResult is the client for interacting with the SurveyResult builders.
 	SurveyResult *SurveyResultClient
+	// Synonym is the client for interacting with the Synonym builders.
+	Synonym *SynonymClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
@@ -98,6 +101,7 @@ func (c *Client) init() {
 	c.SatisfactionTarget = NewSatisfactionTargetClient(c.config)
 	c.SecurityEvent = NewSecurityEventClient(c.config)
 	c.SurveyResult = NewSurveyResultClient(c.config)
+	c.Synonym = NewSynonymClient(c.config)
 	c.Target = NewTargetClient(c.config)
 	c.UPLEntry = NewUPLEntryClient(c.config)
 }
@@ -214,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		SatisfactionTarget: NewSatisfactionTargetClient(cfg),
 		SecurityEvent:      NewSecurityEventClient(cfg),
 		SurveyResult:       NewSurveyResultClient(cfg),
+		Synonym:            NewSynonymClient(cfg),
 		Target:             NewTargetClient(cfg),
 		UPLEntry:           NewUPLEntryClient(cfg),
 	}, nil
@@ -249,6 +254,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		SatisfactionTarget: NewSatisfactionTargetClient(cfg),
 		SecurityEvent:      NewSecurityEventClient(cfg),
 		SurveyResult:       NewSurveyResultClient(cfg),
+		Synonym:            NewSynonymClient(cfg),
 		Target:             NewTargetClient(cfg),
 		UPLEntry:           NewUPLEntryClient(cfg),
 	}, nil
@@ -282,8 +288,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
 		c.Channel, c.ContactVolume, c.EditorSession, c.Location, c.Organization,
-		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target,
-		c.UPLEntry,
+		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Synonym,
+		c.Target, c.UPLEntry,
 	} {
 		n.Use(hooks...)
 	}
@@ -295,8 +301,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
 		c.Channel, c.ContactVolume, c.EditorSession, c.Location, c.Organization,
-		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Target,
-		c.UPLEntry,
+		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Synonym,
+		c.Target, c.UPLEntry,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -333,6 +339,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SecurityEvent.mutate(ctx, m)
 	case *SurveyResultMutation:
 		return c.SurveyResult.mutate(ctx, m)
+	case *SynonymMutation:
+		return c.Synonym.mutate(ctx, m)
 	case *TargetMutation:
 		return c.Target.mutate(ctx, m)
 	case *UPLEntryMutation:
@@ -2746,6 +2754,156 @@ func (c *SurveyResultClient) mutate(ctx context.Context, m *SurveyResultMutation
 	}
 }
 
+// SynonymClient is a client for the Synonym schema.
+type SynonymClient struct {
+	config
+}
+
+// NewSynonymClient returns a client for the Synonym from the given config.
+func NewSynonymClient(c config) *SynonymClient {
+	return &SynonymClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `synonym.Hooks(f(g(h())))`.
+func (c *SynonymClient) Use(hooks ...Hook) {
+	c.hooks.Synonym = append(c.hooks.Synonym, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `synonym.Intercept(f(g(h())))`.
+func (c *SynonymClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Synonym = append(c.inters.Synonym, interceptors...)
+}
+
+// Create returns a builder for creating a Synonym entity.
+func (c *SynonymClient) Create() *SynonymCreate {
+	mutation := newSynonymMutation(c.config, OpCreate)
+	return &SynonymCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Synonym entities.
+func (c *SynonymClient) CreateBulk(builders ...*SynonymCreate) *SynonymCreateBulk {
+	return &SynonymCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SynonymClient) MapCreateBulk(slice any, setFunc func(*SynonymCreate, int)) *SynonymCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SynonymCreateBulk{err: fmt.Errorf("calling to SynonymClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SynonymCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SynonymCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Synonym.
+func (c *SynonymClient) Update() *SynonymUpdate {
+	mutation := newSynonymMutation(c.config, OpUpdate)
+	return &SynonymUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SynonymClient) UpdateOne(_m *Synonym) *SynonymUpdateOne {
+	mutation := newSynonymMutation(c.config, OpUpdateOne, withSynonym(_m))
+	return &SynonymUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SynonymClient) UpdateOneID(id int) *SynonymUpdateOne {
+	mutation := newSynonymMutation(c.config, OpUpdateOne, withSynonymID(id))
+	return &SynonymUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Synonym.
+func (c *SynonymClient) Delete() *SynonymDelete {
+	mutation := newSynonymMutation(c.config, OpDelete)
+	return &SynonymDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SynonymClient) DeleteOne(_m *Synonym) *SynonymDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SynonymClient) DeleteOneID(id int) *SynonymDeleteOne {
+	builder := c.Delete().Where(synonym.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SynonymDeleteOne{builder}
+}
+
+// Query returns a query builder for Synonym.
+func (c *SynonymClient) Query() *SynonymQuery {
+	return &SynonymQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSynonym},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Synonym entity by its id.
+func (c *SynonymClient) Get(ctx context.Context, id int) (*Synonym, error) {
+	return c.Query().Where(synonym.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SynonymClient) GetX(ctx context.Context, id int) *Synonym {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a Synonym.
+func (c *SynonymClient) QueryMunicipality(_m *Synonym) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(synonym.Table, synonym.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, synonym.MunicipalityTable, synonym.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SynonymClient) Hooks() []Hook {
+	hooks := c.hooks.Synonym
+	return append(hooks[:len(hooks):len(hooks)], synonym.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SynonymClient) Interceptors() []Interceptor {
+	return c.inters.Synonym
+}
+
+func (c *SynonymClient) mutate(ctx context.Context, m *SynonymMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SynonymCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SynonymUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SynonymUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SynonymDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Synonym mutation op: %q", m.Op())
+	}
+}
+
 // TargetClient is a client for the Target schema.
 type TargetClient struct {
 	config
@@ -3051,12 +3209,13 @@ type (
 	hooks struct {
 		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
 		ContactVolume, EditorSession, Location, Organization, Product,
-		SatisfactionTarget, SecurityEvent, SurveyResult, Target, UPLEntry []ent.Hook
+		SatisfactionTarget, SecurityEvent, SurveyResult, Synonym, Target,
+		UPLEntry []ent.Hook
 	}
 	inters struct {
 		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
 		ContactVolume, EditorSession, Location, Organization, Product,
-		SatisfactionTarget, SecurityEvent, SurveyResult, Target,
+		SatisfactionTarget, SecurityEvent, SurveyResult, Synonym, Target,
 		UPLEntry []ent.Interceptor
 	}
 )

@@ -26,6 +26,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			satisfactiontarget.Table: satisfactiontarget.ValidColumn,
 			securityevent.Table:      securityevent.ValidColumn,
 			surveyresult.Table:       surveyresult.ValidColumn,
+			synonym.Table:            synonym.ValidColumn,
 			target.Table:             target.ValidColumn,
 			uplentry.Table:           uplentry.ValidColumn,
 		})

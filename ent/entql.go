@@ -18,6 +18,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -292,6 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldNameEn:         {Type: field.TypeString, Column: product.FieldNameEn},
 			product.FieldSummary:        {Type: field.TypeString, Column: product.FieldSummary},
 			product.FieldDescription:    {Type: field.TypeString, Column: product.FieldDescription},
+			product.FieldKeywords:       {Type: field.TypeJSON, Column: product.FieldKeywords},
 			product.FieldAudiences:      {Type: field.TypeJSON, Column: product.FieldAudiences},
 			product.FieldTheme:          {Type: field.TypeString, Column: product.FieldTheme},
 			product.FieldStatus:         {Type: field.TypeEnum, Column: product.FieldStatus},
@@ -371,6 +373,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   synonym.Table,
+			Columns: synonym.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: synonym.FieldID,
+			},
+		},
+		Type: "Synonym",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			synonym.FieldCreatedAt:      {Type: field.TypeTime, Column: synonym.FieldCreatedAt},
+			synonym.FieldUpdatedAt:      {Type: field.TypeTime, Column: synonym.FieldUpdatedAt},
+			synonym.FieldTerms:          {Type: field.TypeJSON, Column: synonym.FieldTerms},
+			synonym.FieldLeadsTo:        {Type: field.TypeString, Column: synonym.FieldLeadsTo},
+			synonym.FieldActive:         {Type: field.TypeBool, Column: synonym.FieldActive},
+			synonym.FieldMunicipalityID: {Type: field.TypeInt, Column: synonym.FieldMunicipalityID},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -390,7 +411,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldMunicipalityID: {Type: field.TypeInt, Column: target.FieldMunicipalityID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   uplentry.Table,
 			Columns: uplentry.Columns,
@@ -816,6 +837,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"SurveyResult",
+		"Organization",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   synonym.MunicipalityTable,
+			Columns: []string{synonym.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"Synonym",
 		"Organization",
 	)
 	graph.MustAddE(
@@ -2218,6 +2251,11 @@ func (f *ProductFilter) WhereDescription(p entql.StringP) {
 	f.Where(p.Field(product.FieldDescription))
 }
 
+// WhereKeywords applies the entql json.RawMessage predicate on the keywords field.
+func (f *ProductFilter) WhereKeywords(p entql.BytesP) {
+	f.Where(p.Field(product.FieldKeywords))
+}
+
 // WhereAudiences applies the entql json.RawMessage predicate on the audiences field.
 func (f *ProductFilter) WhereAudiences(p entql.BytesP) {
 	f.Where(p.Field(product.FieldAudiences))
@@ -2659,6 +2697,90 @@ func (f *SurveyResultFilter) WhereHasOrganizationWith(preds ...predicate.Organiz
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SynonymQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SynonymQuery builder.
+func (_q *SynonymQuery) Filter() *SynonymFilter {
+	return &SynonymFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SynonymMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SynonymMutation builder.
+func (m *SynonymMutation) Filter() *SynonymFilter {
+	return &SynonymFilter{config: m.config, predicateAdder: m}
+}
+
+// SynonymFilter provides a generic filtering capability at runtime for SynonymQuery.
+type SynonymFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SynonymFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SynonymFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(synonym.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SynonymFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(synonym.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SynonymFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(synonym.FieldUpdatedAt))
+}
+
+// WhereTerms applies the entql json.RawMessage predicate on the terms field.
+func (f *SynonymFilter) WhereTerms(p entql.BytesP) {
+	f.Where(p.Field(synonym.FieldTerms))
+}
+
+// WhereLeadsTo applies the entql string predicate on the leads_to field.
+func (f *SynonymFilter) WhereLeadsTo(p entql.StringP) {
+	f.Where(p.Field(synonym.FieldLeadsTo))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *SynonymFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(synonym.FieldActive))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *SynonymFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(synonym.FieldMunicipalityID))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *SynonymFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *SynonymFilter) WhereHasMunicipalityWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TargetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2687,7 +2809,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2781,7 +2903,7 @@ type UPLEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UPLEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -1200,6 +1201,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldDescription)
 				fieldSeen[product.FieldDescription] = struct{}{}
 			}
+		case "keywords":
+			if _, ok := fieldSeen[product.FieldKeywords]; !ok {
+				selectedFields = append(selectedFields, product.FieldKeywords)
+				fieldSeen[product.FieldKeywords] = struct{}{}
+			}
 		case "audiences":
 			if _, ok := fieldSeen[product.FieldAudiences]; !ok {
 				selectedFields = append(selectedFields, product.FieldAudiences)
@@ -1294,6 +1300,135 @@ func newProductPaginateArgs(rv map[string]any) *productPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ProductWhereInput); ok {
 		args.opts = append(args.opts, WithProductFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SynonymQuery) CollectFields(ctx context.Context, satisfies ...string) (*SynonymQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SynonymQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(synonym.Columns))
+		selectedFields = []string{synonym.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[synonym.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldMunicipalityID)
+				fieldSeen[synonym.FieldMunicipalityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[synonym.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldCreatedAt)
+				fieldSeen[synonym.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[synonym.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldUpdatedAt)
+				fieldSeen[synonym.FieldUpdatedAt] = struct{}{}
+			}
+		case "terms":
+			if _, ok := fieldSeen[synonym.FieldTerms]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldTerms)
+				fieldSeen[synonym.FieldTerms] = struct{}{}
+			}
+		case "leadsTo":
+			if _, ok := fieldSeen[synonym.FieldLeadsTo]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldLeadsTo)
+				fieldSeen[synonym.FieldLeadsTo] = struct{}{}
+			}
+		case "active":
+			if _, ok := fieldSeen[synonym.FieldActive]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldActive)
+				fieldSeen[synonym.FieldActive] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[synonym.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, synonym.FieldMunicipalityID)
+				fieldSeen[synonym.FieldMunicipalityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type synonymPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SynonymPaginateOption
+}
+
+func newSynonymPaginateArgs(rv map[string]any) *synonymPaginateArgs {
+	args := &synonymPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SynonymOrder{Field: &SynonymOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSynonymOrder(order))
+			}
+		case *SynonymOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSynonymOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SynonymWhereInput); ok {
+		args.opts = append(args.opts, WithSynonymFilter(v.Filter))
 	}
 	return args
 }

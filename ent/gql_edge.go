@@ -172,6 +172,14 @@ func (_m *Product) Answers(ctx context.Context) (result []*Answer, err error) {
 	return result, err
 }
 
+func (_m *Synonym) Municipality(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Target) Municipality(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.MunicipalityOrErr()
 	if IsNotLoaded(err) {

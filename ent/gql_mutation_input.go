@@ -263,6 +263,78 @@ func (c *OrganizationUpdateOne) SetInput(i UpdateOrganizationInput) *Organizatio
 	return c
 }
 
+// CreateSynonymInput represents a mutation input for creating synonyms.
+type CreateSynonymInput struct {
+	Terms          []string
+	LeadsTo        *string
+	Active         *bool
+	MunicipalityID int
+}
+
+// Mutate applies the CreateSynonymInput on the SynonymMutation builder.
+func (i *CreateSynonymInput) Mutate(m *SynonymMutation) {
+	if v := i.Terms; v != nil {
+		m.SetTerms(v)
+	}
+	if v := i.LeadsTo; v != nil {
+		m.SetLeadsTo(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+	m.SetMunicipalityID(i.MunicipalityID)
+}
+
+// SetInput applies the change-set in the CreateSynonymInput on the SynonymCreate builder.
+func (c *SynonymCreate) SetInput(i CreateSynonymInput) *SynonymCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateSynonymInput represents a mutation input for updating synonyms.
+type UpdateSynonymInput struct {
+	Terms          []string
+	AppendTerms    []string
+	ClearLeadsTo   bool
+	LeadsTo        *string
+	Active         *bool
+	MunicipalityID *int
+}
+
+// Mutate applies the UpdateSynonymInput on the SynonymMutation builder.
+func (i *UpdateSynonymInput) Mutate(m *SynonymMutation) {
+	if v := i.Terms; v != nil {
+		m.SetTerms(v)
+	}
+	if i.AppendTerms != nil {
+		m.AppendTerms(i.Terms)
+	}
+	if i.ClearLeadsTo {
+		m.ClearLeadsTo()
+	}
+	if v := i.LeadsTo; v != nil {
+		m.SetLeadsTo(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+	if v := i.MunicipalityID; v != nil {
+		m.SetMunicipalityID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateSynonymInput on the SynonymUpdate builder.
+func (c *SynonymUpdate) SetInput(i UpdateSynonymInput) *SynonymUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateSynonymInput on the SynonymUpdateOne builder.
+func (c *SynonymUpdateOne) SetInput(i UpdateSynonymInput) *SynonymUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateTargetInput represents a mutation input for creating targets.
 type CreateTargetInput struct {
 	Name           string

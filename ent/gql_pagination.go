@@ -21,6 +21,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -2191,6 +2192,302 @@ func (_m *Product) ToEdge(order *ProductOrder) *ProductEdge {
 		order = DefaultProductOrder
 	}
 	return &ProductEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SynonymEdge is the edge representation of Synonym.
+type SynonymEdge struct {
+	Node   *Synonym `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// SynonymConnection is the connection containing edges to Synonym.
+type SynonymConnection struct {
+	Edges      []*SynonymEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *SynonymConnection) build(nodes []*Synonym, pager *synonymPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Synonym
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Synonym {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Synonym {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SynonymEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SynonymEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SynonymPaginateOption enables pagination customization.
+type SynonymPaginateOption func(*synonymPager) error
+
+// WithSynonymOrder configures pagination ordering.
+func WithSynonymOrder(order *SynonymOrder) SynonymPaginateOption {
+	if order == nil {
+		order = DefaultSynonymOrder
+	}
+	o := *order
+	return func(pager *synonymPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSynonymOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSynonymFilter configures pagination filter.
+func WithSynonymFilter(filter func(*SynonymQuery) (*SynonymQuery, error)) SynonymPaginateOption {
+	return func(pager *synonymPager) error {
+		if filter == nil {
+			return errors.New("SynonymQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type synonymPager struct {
+	reverse bool
+	order   *SynonymOrder
+	filter  func(*SynonymQuery) (*SynonymQuery, error)
+}
+
+func newSynonymPager(opts []SynonymPaginateOption, reverse bool) (*synonymPager, error) {
+	pager := &synonymPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSynonymOrder
+	}
+	return pager, nil
+}
+
+func (p *synonymPager) applyFilter(query *SynonymQuery) (*SynonymQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *synonymPager) toCursor(_m *Synonym) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *synonymPager) applyCursors(query *SynonymQuery, after, before *Cursor) (*SynonymQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSynonymOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *synonymPager) applyOrder(query *SynonymQuery) *SynonymQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSynonymOrder.Field {
+		query = query.Order(DefaultSynonymOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *synonymPager) orderExpr(query *SynonymQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSynonymOrder.Field {
+			b.Comma().Ident(DefaultSynonymOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Synonym.
+func (_m *SynonymQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SynonymPaginateOption,
+) (*SynonymConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSynonymPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SynonymConnection{Edges: []*SynonymEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SynonymOrderFieldUpdatedAt orders Synonym by updated_at.
+	SynonymOrderFieldUpdatedAt = &SynonymOrderField{
+		Value: func(_m *Synonym) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: synonym.FieldUpdatedAt,
+		toTerm: synonym.ByUpdatedAt,
+		toCursor: func(_m *Synonym) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SynonymOrderField) String() string {
+	var str string
+	switch f.column {
+	case SynonymOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SynonymOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SynonymOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SynonymOrderField %T must be a string", v)
+	}
+	switch str {
+	case "UPDATED_AT":
+		*f = *SynonymOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid SynonymOrderField", str)
+	}
+	return nil
+}
+
+// SynonymOrderField defines the ordering field of Synonym.
+type SynonymOrderField struct {
+	// Value extracts the ordering value from the given Synonym.
+	Value    func(*Synonym) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) synonym.OrderOption
+	toCursor func(*Synonym) Cursor
+}
+
+// SynonymOrder defines the ordering of Synonym.
+type SynonymOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *SynonymOrderField `json:"field"`
+}
+
+// DefaultSynonymOrder is the default ordering of Synonym.
+var DefaultSynonymOrder = &SynonymOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SynonymOrderField{
+		Value: func(_m *Synonym) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: synonym.FieldID,
+		toTerm: synonym.ByID,
+		toCursor: func(_m *Synonym) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Synonym into SynonymEdge.
+func (_m *Synonym) ToEdge(order *SynonymOrder) *SynonymEdge {
+	if order == nil {
+		order = DefaultSynonymOrder
+	}
+	return &SynonymEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

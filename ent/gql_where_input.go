@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -3487,6 +3488,288 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 		return predicates[0], nil
 	default:
 		return product.And(predicates...), nil
+	}
+}
+
+// SynonymWhereInput represents a where input for filtering Synonym queries.
+type SynonymWhereInput struct {
+	Predicates []predicate.Synonym  `json:"-"`
+	Not        *SynonymWhereInput   `json:"not,omitempty"`
+	Or         []*SynonymWhereInput `json:"or,omitempty"`
+	And        []*SynonymWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "leads_to" field predicates.
+	LeadsTo             *string  `json:"leadsTo,omitempty"`
+	LeadsToNEQ          *string  `json:"leadsToNEQ,omitempty"`
+	LeadsToIn           []string `json:"leadsToIn,omitempty"`
+	LeadsToNotIn        []string `json:"leadsToNotIn,omitempty"`
+	LeadsToGT           *string  `json:"leadsToGT,omitempty"`
+	LeadsToGTE          *string  `json:"leadsToGTE,omitempty"`
+	LeadsToLT           *string  `json:"leadsToLT,omitempty"`
+	LeadsToLTE          *string  `json:"leadsToLTE,omitempty"`
+	LeadsToContains     *string  `json:"leadsToContains,omitempty"`
+	LeadsToHasPrefix    *string  `json:"leadsToHasPrefix,omitempty"`
+	LeadsToHasSuffix    *string  `json:"leadsToHasSuffix,omitempty"`
+	LeadsToIsNil        bool     `json:"leadsToIsNil,omitempty"`
+	LeadsToNotNil       bool     `json:"leadsToNotNil,omitempty"`
+	LeadsToEqualFold    *string  `json:"leadsToEqualFold,omitempty"`
+	LeadsToContainsFold *string  `json:"leadsToContainsFold,omitempty"`
+
+	// "active" field predicates.
+	Active    *bool `json:"active,omitempty"`
+	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SynonymWhereInput) AddPredicates(predicates ...predicate.Synonym) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SynonymWhereInput filter on the SynonymQuery builder.
+func (i *SynonymWhereInput) Filter(q *SynonymQuery) (*SynonymQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySynonymWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySynonymWhereInput is returned in case the SynonymWhereInput is empty.
+var ErrEmptySynonymWhereInput = errors.New("ent: empty predicate SynonymWhereInput")
+
+// P returns a predicate for filtering synonyms.
+// An error is returned if the input is empty or invalid.
+func (i *SynonymWhereInput) P() (predicate.Synonym, error) {
+	var predicates []predicate.Synonym
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, synonym.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Synonym, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, synonym.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Synonym, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, synonym.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, synonym.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, synonym.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, synonym.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, synonym.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, synonym.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, synonym.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, synonym.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, synonym.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, synonym.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, synonym.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, synonym.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, synonym.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, synonym.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, synonym.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, synonym.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, synonym.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, synonym.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, synonym.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, synonym.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, synonym.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, synonym.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, synonym.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, synonym.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, synonym.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.LeadsTo != nil {
+		predicates = append(predicates, synonym.LeadsToEQ(*i.LeadsTo))
+	}
+	if i.LeadsToNEQ != nil {
+		predicates = append(predicates, synonym.LeadsToNEQ(*i.LeadsToNEQ))
+	}
+	if len(i.LeadsToIn) > 0 {
+		predicates = append(predicates, synonym.LeadsToIn(i.LeadsToIn...))
+	}
+	if len(i.LeadsToNotIn) > 0 {
+		predicates = append(predicates, synonym.LeadsToNotIn(i.LeadsToNotIn...))
+	}
+	if i.LeadsToGT != nil {
+		predicates = append(predicates, synonym.LeadsToGT(*i.LeadsToGT))
+	}
+	if i.LeadsToGTE != nil {
+		predicates = append(predicates, synonym.LeadsToGTE(*i.LeadsToGTE))
+	}
+	if i.LeadsToLT != nil {
+		predicates = append(predicates, synonym.LeadsToLT(*i.LeadsToLT))
+	}
+	if i.LeadsToLTE != nil {
+		predicates = append(predicates, synonym.LeadsToLTE(*i.LeadsToLTE))
+	}
+	if i.LeadsToContains != nil {
+		predicates = append(predicates, synonym.LeadsToContains(*i.LeadsToContains))
+	}
+	if i.LeadsToHasPrefix != nil {
+		predicates = append(predicates, synonym.LeadsToHasPrefix(*i.LeadsToHasPrefix))
+	}
+	if i.LeadsToHasSuffix != nil {
+		predicates = append(predicates, synonym.LeadsToHasSuffix(*i.LeadsToHasSuffix))
+	}
+	if i.LeadsToIsNil {
+		predicates = append(predicates, synonym.LeadsToIsNil())
+	}
+	if i.LeadsToNotNil {
+		predicates = append(predicates, synonym.LeadsToNotNil())
+	}
+	if i.LeadsToEqualFold != nil {
+		predicates = append(predicates, synonym.LeadsToEqualFold(*i.LeadsToEqualFold))
+	}
+	if i.LeadsToContainsFold != nil {
+		predicates = append(predicates, synonym.LeadsToContainsFold(*i.LeadsToContainsFold))
+	}
+	if i.Active != nil {
+		predicates = append(predicates, synonym.ActiveEQ(*i.Active))
+	}
+	if i.ActiveNEQ != nil {
+		predicates = append(predicates, synonym.ActiveNEQ(*i.ActiveNEQ))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, synonym.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, synonym.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, synonym.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, synonym.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySynonymWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return synonym.And(predicates...), nil
 	}
 }
 

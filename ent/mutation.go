@@ -26,6 +26,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
@@ -54,6 +55,7 @@ const (
 	TypeSatisfactionTarget = "SatisfactionTarget"
 	TypeSecurityEvent      = "SecurityEvent"
 	TypeSurveyResult       = "SurveyResult"
+	TypeSynonym            = "Synonym"
 	TypeTarget             = "Target"
 	TypeUPLEntry           = "UPLEntry"
 )
@@ -11339,6 +11341,8 @@ type ProductMutation struct {
 	name_en               *string
 	summary               *string
 	description           *string
+	keywords              *[]string
+	appendkeywords        []string
 	audiences             *[]catalog.Audience
 	appendaudiences       []catalog.Audience
 	theme                 *string
@@ -11724,6 +11728,71 @@ func (m *ProductMutation) OldDescription(ctx context.Context) (v string, err err
 // ResetDescription resets all changes to the "description" field.
 func (m *ProductMutation) ResetDescription() {
 	m.description = nil
+}
+
+// SetKeywords sets the "keywords" field.
+func (m *ProductMutation) SetKeywords(s []string) {
+	m.keywords = &s
+	m.appendkeywords = nil
+}
+
+// Keywords returns the value of the "keywords" field in the mutation.
+func (m *ProductMutation) Keywords() (r []string, exists bool) {
+	v := m.keywords
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeywords returns the old "keywords" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldKeywords(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeywords is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeywords requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeywords: %w", err)
+	}
+	return oldValue.Keywords, nil
+}
+
+// AppendKeywords adds s to the "keywords" field.
+func (m *ProductMutation) AppendKeywords(s []string) {
+	m.appendkeywords = append(m.appendkeywords, s...)
+}
+
+// AppendedKeywords returns the list of values that were appended to the "keywords" field in this mutation.
+func (m *ProductMutation) AppendedKeywords() ([]string, bool) {
+	if len(m.appendkeywords) == 0 {
+		return nil, false
+	}
+	return m.appendkeywords, true
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (m *ProductMutation) ClearKeywords() {
+	m.keywords = nil
+	m.appendkeywords = nil
+	m.clearedFields[product.FieldKeywords] = struct{}{}
+}
+
+// KeywordsCleared returns if the "keywords" field was cleared in this mutation.
+func (m *ProductMutation) KeywordsCleared() bool {
+	_, ok := m.clearedFields[product.FieldKeywords]
+	return ok
+}
+
+// ResetKeywords resets all changes to the "keywords" field.
+func (m *ProductMutation) ResetKeywords() {
+	m.keywords = nil
+	m.appendkeywords = nil
+	delete(m.clearedFields, product.FieldKeywords)
 }
 
 // SetAudiences sets the "audiences" field.
@@ -12249,7 +12318,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -12270,6 +12339,9 @@ func (m *ProductMutation) Fields() []string {
 	}
 	if m.description != nil {
 		fields = append(fields, product.FieldDescription)
+	}
+	if m.keywords != nil {
+		fields = append(fields, product.FieldKeywords)
 	}
 	if m.audiences != nil {
 		fields = append(fields, product.FieldAudiences)
@@ -12314,6 +12386,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.Summary()
 	case product.FieldDescription:
 		return m.Description()
+	case product.FieldKeywords:
+		return m.Keywords()
 	case product.FieldAudiences:
 		return m.Audiences()
 	case product.FieldTheme:
@@ -12351,6 +12425,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldSummary(ctx)
 	case product.FieldDescription:
 		return m.OldDescription(ctx)
+	case product.FieldKeywords:
+		return m.OldKeywords(ctx)
 	case product.FieldAudiences:
 		return m.OldAudiences(ctx)
 	case product.FieldTheme:
@@ -12422,6 +12498,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDescription(v)
+		return nil
+	case product.FieldKeywords:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeywords(v)
 		return nil
 	case product.FieldAudiences:
 		v, ok := value.([]catalog.Audience)
@@ -12520,6 +12603,9 @@ func (m *ProductMutation) ClearedFields() []string {
 	if m.FieldCleared(product.FieldNameEn) {
 		fields = append(fields, product.FieldNameEn)
 	}
+	if m.FieldCleared(product.FieldKeywords) {
+		fields = append(fields, product.FieldKeywords)
+	}
 	if m.FieldCleared(product.FieldUplEntryID) {
 		fields = append(fields, product.FieldUplEntryID)
 	}
@@ -12539,6 +12625,9 @@ func (m *ProductMutation) ClearField(name string) error {
 	switch name {
 	case product.FieldNameEn:
 		m.ClearNameEn()
+		return nil
+	case product.FieldKeywords:
+		m.ClearKeywords()
 		return nil
 	case product.FieldUplEntryID:
 		m.ClearUplEntryID()
@@ -12571,6 +12660,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldDescription:
 		m.ResetDescription()
+		return nil
+	case product.FieldKeywords:
+		m.ResetKeywords()
 		return nil
 	case product.FieldAudiences:
 		m.ResetAudiences()
@@ -15753,6 +15845,697 @@ func (m *SurveyResultMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SurveyResult edge %s", name)
+}
+
+// SynonymMutation represents an operation that mutates the Synonym nodes in the graph.
+type SynonymMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	terms               *[]string
+	appendterms         []string
+	leads_to            *string
+	active              *bool
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*Synonym, error)
+	predicates          []predicate.Synonym
+}
+
+var _ ent.Mutation = (*SynonymMutation)(nil)
+
+// synonymOption allows management of the mutation configuration using functional options.
+type synonymOption func(*SynonymMutation)
+
+// newSynonymMutation creates new mutation for the Synonym entity.
+func newSynonymMutation(c config, op Op, opts ...synonymOption) *SynonymMutation {
+	m := &SynonymMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSynonym,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSynonymID sets the ID field of the mutation.
+func withSynonymID(id int) synonymOption {
+	return func(m *SynonymMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Synonym
+		)
+		m.oldValue = func(ctx context.Context) (*Synonym, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Synonym.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSynonym sets the old Synonym of the mutation.
+func withSynonym(node *Synonym) synonymOption {
+	return func(m *SynonymMutation) {
+		m.oldValue = func(context.Context) (*Synonym, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SynonymMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SynonymMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SynonymMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SynonymMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Synonym.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SynonymMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SynonymMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Synonym entity.
+// If the Synonym object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SynonymMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SynonymMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SynonymMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SynonymMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Synonym entity.
+// If the Synonym object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SynonymMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SynonymMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTerms sets the "terms" field.
+func (m *SynonymMutation) SetTerms(s []string) {
+	m.terms = &s
+	m.appendterms = nil
+}
+
+// Terms returns the value of the "terms" field in the mutation.
+func (m *SynonymMutation) Terms() (r []string, exists bool) {
+	v := m.terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTerms returns the old "terms" field's value of the Synonym entity.
+// If the Synonym object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SynonymMutation) OldTerms(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTerms is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTerms requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTerms: %w", err)
+	}
+	return oldValue.Terms, nil
+}
+
+// AppendTerms adds s to the "terms" field.
+func (m *SynonymMutation) AppendTerms(s []string) {
+	m.appendterms = append(m.appendterms, s...)
+}
+
+// AppendedTerms returns the list of values that were appended to the "terms" field in this mutation.
+func (m *SynonymMutation) AppendedTerms() ([]string, bool) {
+	if len(m.appendterms) == 0 {
+		return nil, false
+	}
+	return m.appendterms, true
+}
+
+// ResetTerms resets all changes to the "terms" field.
+func (m *SynonymMutation) ResetTerms() {
+	m.terms = nil
+	m.appendterms = nil
+}
+
+// SetLeadsTo sets the "leads_to" field.
+func (m *SynonymMutation) SetLeadsTo(s string) {
+	m.leads_to = &s
+}
+
+// LeadsTo returns the value of the "leads_to" field in the mutation.
+func (m *SynonymMutation) LeadsTo() (r string, exists bool) {
+	v := m.leads_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadsTo returns the old "leads_to" field's value of the Synonym entity.
+// If the Synonym object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SynonymMutation) OldLeadsTo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadsTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadsTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadsTo: %w", err)
+	}
+	return oldValue.LeadsTo, nil
+}
+
+// ClearLeadsTo clears the value of the "leads_to" field.
+func (m *SynonymMutation) ClearLeadsTo() {
+	m.leads_to = nil
+	m.clearedFields[synonym.FieldLeadsTo] = struct{}{}
+}
+
+// LeadsToCleared returns if the "leads_to" field was cleared in this mutation.
+func (m *SynonymMutation) LeadsToCleared() bool {
+	_, ok := m.clearedFields[synonym.FieldLeadsTo]
+	return ok
+}
+
+// ResetLeadsTo resets all changes to the "leads_to" field.
+func (m *SynonymMutation) ResetLeadsTo() {
+	m.leads_to = nil
+	delete(m.clearedFields, synonym.FieldLeadsTo)
+}
+
+// SetActive sets the "active" field.
+func (m *SynonymMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *SynonymMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Synonym entity.
+// If the Synonym object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SynonymMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *SynonymMutation) ResetActive() {
+	m.active = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *SynonymMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *SynonymMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the Synonym entity.
+// If the Synonym object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SynonymMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *SynonymMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// ClearMunicipality clears the "municipality" edge to the Organization entity.
+func (m *SynonymMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[synonym.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Organization entity was cleared.
+func (m *SynonymMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *SynonymMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *SynonymMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the SynonymMutation builder.
+func (m *SynonymMutation) Where(ps ...predicate.Synonym) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SynonymMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SynonymMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Synonym, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SynonymMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SynonymMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Synonym).
+func (m *SynonymMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SynonymMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, synonym.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, synonym.FieldUpdatedAt)
+	}
+	if m.terms != nil {
+		fields = append(fields, synonym.FieldTerms)
+	}
+	if m.leads_to != nil {
+		fields = append(fields, synonym.FieldLeadsTo)
+	}
+	if m.active != nil {
+		fields = append(fields, synonym.FieldActive)
+	}
+	if m.municipality != nil {
+		fields = append(fields, synonym.FieldMunicipalityID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SynonymMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case synonym.FieldCreatedAt:
+		return m.CreatedAt()
+	case synonym.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case synonym.FieldTerms:
+		return m.Terms()
+	case synonym.FieldLeadsTo:
+		return m.LeadsTo()
+	case synonym.FieldActive:
+		return m.Active()
+	case synonym.FieldMunicipalityID:
+		return m.MunicipalityID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SynonymMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case synonym.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case synonym.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case synonym.FieldTerms:
+		return m.OldTerms(ctx)
+	case synonym.FieldLeadsTo:
+		return m.OldLeadsTo(ctx)
+	case synonym.FieldActive:
+		return m.OldActive(ctx)
+	case synonym.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Synonym field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SynonymMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case synonym.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case synonym.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case synonym.FieldTerms:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTerms(v)
+		return nil
+	case synonym.FieldLeadsTo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadsTo(v)
+		return nil
+	case synonym.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	case synonym.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Synonym field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SynonymMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SynonymMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SynonymMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Synonym numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SynonymMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(synonym.FieldLeadsTo) {
+		fields = append(fields, synonym.FieldLeadsTo)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SynonymMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SynonymMutation) ClearField(name string) error {
+	switch name {
+	case synonym.FieldLeadsTo:
+		m.ClearLeadsTo()
+		return nil
+	}
+	return fmt.Errorf("unknown Synonym nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SynonymMutation) ResetField(name string) error {
+	switch name {
+	case synonym.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case synonym.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case synonym.FieldTerms:
+		m.ResetTerms()
+		return nil
+	case synonym.FieldLeadsTo:
+		m.ResetLeadsTo()
+		return nil
+	case synonym.FieldActive:
+		m.ResetActive()
+		return nil
+	case synonym.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	}
+	return fmt.Errorf("unknown Synonym field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SynonymMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.municipality != nil {
+		edges = append(edges, synonym.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SynonymMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case synonym.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SynonymMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SynonymMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SynonymMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmunicipality {
+		edges = append(edges, synonym.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SynonymMutation) EdgeCleared(name string) bool {
+	switch name {
+	case synonym.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SynonymMutation) ClearEdge(name string) error {
+	switch name {
+	case synonym.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Synonym unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SynonymMutation) ResetEdge(name string) error {
+	switch name {
+	case synonym.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Synonym edge %s", name)
 }
 
 // TargetMutation represents an operation that mutates the Target nodes in the graph.

@@ -35,6 +35,8 @@ type Product struct {
 	Summary string `json:"summary,omitempty"`
 	// The full explanation in plain Dutch.
 	Description string `json:"description,omitempty"`
+	// Other words residents use for the product (kwijt, verlopen, bankstel); search finds the product by them, after its name and before its summary.
+	Keywords []string `json:"keywords,omitempty"`
 	// Who the product is for: residents, businesses, organizations (one or more).
 	Audiences []catalog.Audience `json:"audiences,omitempty"`
 	// The theme websites group products by, e.g. Paspoort en identiteit, Parkeren, Afval.
@@ -133,7 +135,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case product.FieldAudiences:
+		case product.FieldKeywords, product.FieldAudiences:
 			values[i] = new([]byte)
 		case product.FieldID, product.FieldVersion, product.FieldOwnerID, product.FieldMunicipalityID, product.FieldUplEntryID:
 			values[i] = new(sql.NullInt64)
@@ -204,6 +206,14 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
 			} else if value.Valid {
 				_m.Description = value.String
+			}
+		case product.FieldKeywords:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field keywords", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Keywords); err != nil {
+					return fmt.Errorf("unmarshal field keywords: %w", err)
+				}
 			}
 		case product.FieldAudiences:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -333,6 +343,9 @@ func (_m *Product) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)
+	builder.WriteString(", ")
+	builder.WriteString("keywords=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Keywords))
 	builder.WriteString(", ")
 	builder.WriteString("audiences=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Audiences))

@@ -93,6 +93,12 @@ func (_c *ProductCreate) SetNillableDescription(v *string) *ProductCreate {
 	return _c
 }
 
+// SetKeywords sets the "keywords" field.
+func (_c *ProductCreate) SetKeywords(v []string) *ProductCreate {
+	_c.mutation.SetKeywords(v)
+	return _c
+}
+
 // SetAudiences sets the "audiences" field.
 func (_c *ProductCreate) SetAudiences(v []catalog.Audience) *ProductCreate {
 	_c.mutation.SetAudiences(v)
@@ -384,6 +390,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 		_spec.SetField(product.FieldDescription, field.TypeString, value)
 		_node.Description = value
 	}
+	if value, ok := _c.mutation.Keywords(); ok {
+		_spec.SetField(product.FieldKeywords, field.TypeJSON, value)
+		_node.Keywords = value
+	}
 	if value, ok := _c.mutation.Audiences(); ok {
 		_spec.SetField(product.FieldAudiences, field.TypeJSON, value)
 		_node.Audiences = value
@@ -610,6 +620,24 @@ func (u *ProductUpsert) SetDescription(v string) *ProductUpsert {
 // UpdateDescription sets the "description" field to the value that was provided on create.
 func (u *ProductUpsert) UpdateDescription() *ProductUpsert {
 	u.SetExcluded(product.FieldDescription)
+	return u
+}
+
+// SetKeywords sets the "keywords" field.
+func (u *ProductUpsert) SetKeywords(v []string) *ProductUpsert {
+	u.Set(product.FieldKeywords, v)
+	return u
+}
+
+// UpdateKeywords sets the "keywords" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateKeywords() *ProductUpsert {
+	u.SetExcluded(product.FieldKeywords)
+	return u
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (u *ProductUpsert) ClearKeywords() *ProductUpsert {
+	u.SetNull(product.FieldKeywords)
 	return u
 }
 
@@ -842,6 +870,27 @@ func (u *ProductUpsertOne) SetDescription(v string) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdateDescription() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdateDescription()
+	})
+}
+
+// SetKeywords sets the "keywords" field.
+func (u *ProductUpsertOne) SetKeywords(v []string) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetKeywords(v)
+	})
+}
+
+// UpdateKeywords sets the "keywords" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateKeywords() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateKeywords()
+	})
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (u *ProductUpsertOne) ClearKeywords() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearKeywords()
 	})
 }
 
@@ -1256,6 +1305,27 @@ func (u *ProductUpsertBulk) SetDescription(v string) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdateDescription() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdateDescription()
+	})
+}
+
+// SetKeywords sets the "keywords" field.
+func (u *ProductUpsertBulk) SetKeywords(v []string) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetKeywords(v)
+	})
+}
+
+// UpdateKeywords sets the "keywords" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateKeywords() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateKeywords()
+	})
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (u *ProductUpsertBulk) ClearKeywords() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearKeywords()
 	})
 }
 

@@ -125,6 +125,24 @@ func (_u *ProductUpdate) SetNillableDescription(v *string) *ProductUpdate {
 	return _u
 }
 
+// SetKeywords sets the "keywords" field.
+func (_u *ProductUpdate) SetKeywords(v []string) *ProductUpdate {
+	_u.mutation.SetKeywords(v)
+	return _u
+}
+
+// AppendKeywords appends value to the "keywords" field.
+func (_u *ProductUpdate) AppendKeywords(v []string) *ProductUpdate {
+	_u.mutation.AppendKeywords(v)
+	return _u
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (_u *ProductUpdate) ClearKeywords() *ProductUpdate {
+	_u.mutation.ClearKeywords()
+	return _u
+}
+
 // SetAudiences sets the "audiences" field.
 func (_u *ProductUpdate) SetAudiences(v []catalog.Audience) *ProductUpdate {
 	_u.mutation.SetAudiences(v)
@@ -446,6 +464,17 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(product.FieldDescription, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.Keywords(); ok {
+		_spec.SetField(product.FieldKeywords, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedKeywords(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, product.FieldKeywords, value)
+		})
+	}
+	if _u.mutation.KeywordsCleared() {
+		_spec.ClearField(product.FieldKeywords, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Audiences(); ok {
 		_spec.SetField(product.FieldAudiences, field.TypeJSON, value)
 	}
@@ -752,6 +781,24 @@ func (_u *ProductUpdateOne) SetNillableDescription(v *string) *ProductUpdateOne 
 	if v != nil {
 		_u.SetDescription(*v)
 	}
+	return _u
+}
+
+// SetKeywords sets the "keywords" field.
+func (_u *ProductUpdateOne) SetKeywords(v []string) *ProductUpdateOne {
+	_u.mutation.SetKeywords(v)
+	return _u
+}
+
+// AppendKeywords appends value to the "keywords" field.
+func (_u *ProductUpdateOne) AppendKeywords(v []string) *ProductUpdateOne {
+	_u.mutation.AppendKeywords(v)
+	return _u
+}
+
+// ClearKeywords clears the value of the "keywords" field.
+func (_u *ProductUpdateOne) ClearKeywords() *ProductUpdateOne {
+	_u.mutation.ClearKeywords()
 	return _u
 }
 
@@ -1105,6 +1152,17 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(product.FieldDescription, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Keywords(); ok {
+		_spec.SetField(product.FieldKeywords, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedKeywords(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, product.FieldKeywords, value)
+		})
+	}
+	if _u.mutation.KeywordsCleared() {
+		_spec.ClearField(product.FieldKeywords, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Audiences(); ok {
 		_spec.SetField(product.FieldAudiences, field.TypeJSON, value)

@@ -42,6 +42,8 @@ type Tx struct {
 	SecurityEvent *SecurityEventClient
 	// SurveyResult is the client for interacting with the SurveyResult builders.
 	SurveyResult *SurveyResultClient
+	// Synonym is the client for interacting with the Synonym builders.
+	Synonym *SynonymClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
@@ -191,6 +193,7 @@ func (tx *Tx) init() {
 	tx.SatisfactionTarget = NewSatisfactionTargetClient(tx.config)
 	tx.SecurityEvent = NewSecurityEventClient(tx.config)
 	tx.SurveyResult = NewSurveyResultClient(tx.config)
+	tx.Synonym = NewSynonymClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
 	tx.UPLEntry = NewUPLEntryClient(tx.config)
 }

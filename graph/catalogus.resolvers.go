@@ -24,6 +24,11 @@ func (r *productResolver) JSONLd(ctx context.Context, obj *ent.Product) (*string
 	return r.jsonLd(ctx, obj.ID)
 }
 
+// DidYouMean is the resolver for the didYouMean field.
+func (r *productConnectionResolver) DidYouMean(ctx context.Context, obj *ent.ProductConnection) (*string, error) {
+	return r.didYouMean(ctx, obj)
+}
+
 // Products is the resolver for the products field.
 func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) (*ent.ProductConnection, error) {
 	first, err := pageSize(first, last)

@@ -30,10 +30,16 @@ func (r *Resolver) CallbackRequest() CallbackRequestResolver { return &callbackR
 // Product returns ProductResolver implementation.
 func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 
+// ProductConnection returns ProductConnectionResolver implementation.
+func (r *Resolver) ProductConnection() ProductConnectionResolver {
+	return &productConnectionResolver{r}
+}
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type answerResolver struct{ *Resolver }
 type callbackRequestResolver struct{ *Resolver }
 type productResolver struct{ *Resolver }
+type productConnectionResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }

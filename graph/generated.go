@@ -32,6 +32,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -51,6 +52,7 @@ type ResolverRoot interface {
 	ContactVolume() ContactVolumeResolver
 	Mutation() MutationResolver
 	Product() ProductResolver
+	ProductConnection() ProductConnectionResolver
 	Query() QueryResolver
 	SurveyResult() SurveyResultResolver
 }
@@ -100,6 +102,7 @@ type ComplexityRoot struct {
 	}
 
 	AnswerHitConnection struct {
+		DidYouMean func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -132,6 +135,11 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 		URL            func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+	}
+
+	BuiltinSynonym struct {
+		LeadsTo func(childComplexity int) int
+		Terms   func(childComplexity int) int
 	}
 
 	CallbackRequest struct {
@@ -421,6 +429,7 @@ type ComplexityRoot struct {
 		CreateLocation        func(childComplexity int, input ent.CreateLocationInput) int
 		CreateOrganization    func(childComplexity int, input ent.CreateOrganizationInput) int
 		CreateProduct         func(childComplexity int, input editing.CreateProduct) int
+		CreateSynonym         func(childComplexity int, input ent.CreateSynonymInput) int
 		CreateTarget          func(childComplexity int, input ent.CreateTargetInput) int
 		ImportMeasurements    func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
 		ImportSpreadsheet     func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
@@ -437,6 +446,7 @@ type ComplexityRoot struct {
 		UpdateLocation        func(childComplexity int, id int, input ent.UpdateLocationInput) int
 		UpdateOrganization    func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
 		UpdateProduct         func(childComplexity int, input editing.UpdateProduct) int
+		UpdateSynonym         func(childComplexity int, id int, input ent.UpdateSynonymInput) int
 		UpdateTarget          func(childComplexity int, id int, input ent.UpdateTargetInput) int
 	}
 
@@ -490,6 +500,7 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int) int
 		ID             func(childComplexity int) int
 		JSONLd         func(childComplexity int) int
+		Keywords       func(childComplexity int) int
 		Municipality   func(childComplexity int) int
 		MunicipalityID func(childComplexity int) int
 		Name           func(childComplexity int) int
@@ -507,6 +518,7 @@ type ComplexityRoot struct {
 	}
 
 	ProductConnection struct {
+		DidYouMean func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -519,6 +531,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Answers             func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		BuiltinSynonyms     func(childComplexity int) int
 		CallbackRequests    func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
 		Changes             func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
 		ChannelShift        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
@@ -536,6 +549,7 @@ type ComplexityRoot struct {
 		Product             func(childComplexity int, slug string, municipality *string) int
 		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
 		Satisfaction        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
+		Synonyms            func(childComplexity int, municipality *string) int
 		Themes              func(childComplexity int, municipality *string) int
 	}
 
@@ -611,6 +625,17 @@ type ComplexityRoot struct {
 		Period                   func(childComplexity int) int
 		PeriodStart              func(childComplexity int) int
 		Respondents              func(childComplexity int) int
+	}
+
+	Synonym struct {
+		Active         func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LeadsTo        func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Terms          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	Target struct {
@@ -713,9 +738,14 @@ type MutationResolver interface {
 	CreateCallbackRequest(ctx context.Context, input knowledge.CreateCallback) (*ent.CallbackRequest, error)
 	AssignCallbackRequest(ctx context.Context, id int, assignee string) (*ent.CallbackRequest, error)
 	CloseCallbackRequest(ctx context.Context, id int, answer *int) (*ent.CallbackRequest, error)
+	CreateSynonym(ctx context.Context, input ent.CreateSynonymInput) (*ent.Synonym, error)
+	UpdateSynonym(ctx context.Context, id int, input ent.UpdateSynonymInput) (*ent.Synonym, error)
 }
 type ProductResolver interface {
 	JSONLd(ctx context.Context, obj *ent.Product) (*string, error)
+}
+type ProductConnectionResolver interface {
+	DidYouMean(ctx context.Context, obj *ent.ProductConnection) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -737,6 +767,8 @@ type QueryResolver interface {
 	Answers(ctx context.Context, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) (*knowledge.HitConnection, error)
 	CallbackRequests(ctx context.Context, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) (*ent.CallbackRequestConnection, error)
 	Knowledge(ctx context.Context, municipality *string, organization *string) (*knowledge.Report, error)
+	Synonyms(ctx context.Context, municipality *string) ([]*ent.Synonym, error)
+	BuiltinSynonyms(ctx context.Context) ([]*search.Synonym, error)
 }
 type SurveyResultResolver interface {
 	Period(ctx context.Context, obj *ent.SurveyResult) (MeasurementPeriod, error)
@@ -937,6 +969,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AnswerHit.Variant(childComplexity), true
 
+	case "AnswerHitConnection.didYouMean":
+		if e.ComplexityRoot.AnswerHitConnection.DidYouMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerHitConnection.DidYouMean(childComplexity), true
 	case "AnswerHitConnection.edges":
 		if e.ComplexityRoot.AnswerHitConnection.Edges == nil {
 			break
@@ -1095,6 +1133,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Availability.UpdatedAt(childComplexity), true
+
+	case "BuiltinSynonym.leadsTo":
+		if e.ComplexityRoot.BuiltinSynonym.LeadsTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BuiltinSynonym.LeadsTo(childComplexity), true
+	case "BuiltinSynonym.terms":
+		if e.ComplexityRoot.BuiltinSynonym.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BuiltinSynonym.Terms(childComplexity), true
 
 	case "CallbackRequest.ageHours":
 		if e.ComplexityRoot.CallbackRequest.AgeHours == nil {
@@ -2396,6 +2447,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(editing.CreateProduct)), true
+	case "Mutation.createSynonym":
+		if e.ComplexityRoot.Mutation.CreateSynonym == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSynonym_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSynonym(childComplexity, args["input"].(ent.CreateSynonymInput)), true
 	case "Mutation.createTarget":
 		if e.ComplexityRoot.Mutation.CreateTarget == nil {
 			break
@@ -2572,6 +2634,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProduct(childComplexity, args["input"].(editing.UpdateProduct)), true
+	case "Mutation.updateSynonym":
+		if e.ComplexityRoot.Mutation.UpdateSynonym == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSynonym_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSynonym(childComplexity, args["id"].(int), args["input"].(ent.UpdateSynonymInput)), true
 	case "Mutation.updateTarget":
 		if e.ComplexityRoot.Mutation.UpdateTarget == nil {
 			break
@@ -2810,6 +2883,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.JSONLd(childComplexity), true
+	case "Product.keywords":
+		if e.ComplexityRoot.Product.Keywords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Keywords(childComplexity), true
 	case "Product.municipality":
 		if e.ComplexityRoot.Product.Municipality == nil {
 			break
@@ -2895,6 +2974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Product.Version(childComplexity), true
 
+	case "ProductConnection.didYouMean":
+		if e.ComplexityRoot.ProductConnection.DidYouMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductConnection.DidYouMean(childComplexity), true
 	case "ProductConnection.edges":
 		if e.ComplexityRoot.ProductConnection.Edges == nil {
 			break
@@ -2938,6 +3023,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Answers(childComplexity, args["municipality"].(*string), args["search"].(*string), args["product"].(*string), args["channel"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.builtinSynonyms":
+		if e.ComplexityRoot.Query.BuiltinSynonyms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.BuiltinSynonyms(childComplexity), true
 	case "Query.callbackRequests":
 		if e.ComplexityRoot.Query.CallbackRequests == nil {
 			break
@@ -3116,6 +3207,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Satisfaction(childComplexity, args["from"].(time.Time), args["to"].(*time.Time), args["interval"].(satisfaction.Interval), args["municipality"].(*string), args["channel"].(*string), args["organization"].(*string), args["product"].(*string)), true
+	case "Query.synonyms":
+		if e.ComplexityRoot.Query.Synonyms == nil {
+			break
+		}
+
+		args, err := ec.field_Query_synonyms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Synonyms(childComplexity, args["municipality"].(*string)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
@@ -3453,6 +3555,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SurveyResult.Respondents(childComplexity), true
 
+	case "Synonym.active":
+		if e.ComplexityRoot.Synonym.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.Active(childComplexity), true
+	case "Synonym.createdAt":
+		if e.ComplexityRoot.Synonym.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.CreatedAt(childComplexity), true
+	case "Synonym.id":
+		if e.ComplexityRoot.Synonym.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.ID(childComplexity), true
+	case "Synonym.leadsTo":
+		if e.ComplexityRoot.Synonym.LeadsTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.LeadsTo(childComplexity), true
+	case "Synonym.municipality":
+		if e.ComplexityRoot.Synonym.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.Municipality(childComplexity), true
+	case "Synonym.municipalityID":
+		if e.ComplexityRoot.Synonym.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.MunicipalityID(childComplexity), true
+	case "Synonym.terms":
+		if e.ComplexityRoot.Synonym.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.Terms(childComplexity), true
+	case "Synonym.updatedAt":
+		if e.ComplexityRoot.Synonym.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Synonym.UpdatedAt(childComplexity), true
+
 	case "Target.createdAt":
 		if e.ComplexityRoot.Target.CreatedAt == nil {
 			break
@@ -3751,6 +3902,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateLocationInput,
 		ec.unmarshalInputCreateOrganizationInput,
 		ec.unmarshalInputCreateProductInput,
+		ec.unmarshalInputCreateSynonymInput,
 		ec.unmarshalInputCreateTargetInput,
 		ec.unmarshalInputLocationOrder,
 		ec.unmarshalInputLocationWhereInput,
@@ -3766,6 +3918,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSetAvailabilityInput,
 		ec.unmarshalInputSetChannelForProductsInput,
 		ec.unmarshalInputSurveyResultInput,
+		ec.unmarshalInputSynonymOrder,
+		ec.unmarshalInputSynonymWhereInput,
 		ec.unmarshalInputTargetOrder,
 		ec.unmarshalInputTargetWhereInput,
 		ec.unmarshalInputUPLEntryWhereInput,
@@ -3774,6 +3928,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateLocationInput,
 		ec.unmarshalInputUpdateOrganizationInput,
 		ec.unmarshalInputUpdateProductInput,
+		ec.unmarshalInputUpdateSynonymInput,
 		ec.unmarshalInputUpdateTargetInput,
 	)
 	first := true
@@ -3849,7 +4004,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3869,6 +4024,7 @@ var sources = []*ast.Source{
 	{Name: "exchange.graphql", Input: sourceData("exchange.graphql"), BuiltIn: false},
 	{Name: "satisfaction.graphql", Input: sourceData("satisfaction.graphql"), BuiltIn: false},
 	{Name: "knowledge.graphql", Input: sourceData("knowledge.graphql"), BuiltIn: false},
+	{Name: "search.graphql", Input: sourceData("search.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3952,6 +4108,8 @@ func (ec *executionContext) childFields_AnswerHitConnection(ctx context.Context,
 		return ec.fieldContext_AnswerHitConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AnswerHitConnection_totalCount(ctx, field)
+	case "didYouMean":
+		return ec.fieldContext_AnswerHitConnection_didYouMean(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnswerHitConnection", field.Name)
 }
@@ -4012,6 +4170,16 @@ func (ec *executionContext) childFields_Availability(ctx context.Context, field 
 		return ec.fieldContext_Availability_locations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
+}
+
+func (ec *executionContext) childFields_BuiltinSynonym(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "terms":
+		return ec.fieldContext_BuiltinSynonym_terms(ctx, field)
+	case "leadsTo":
+		return ec.fieldContext_BuiltinSynonym_leadsTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BuiltinSynonym", field.Name)
 }
 
 func (ec *executionContext) childFields_CallbackRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4670,6 +4838,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_summary(ctx, field)
 	case "description":
 		return ec.fieldContext_Product_description(ctx, field)
+	case "keywords":
+		return ec.fieldContext_Product_keywords(ctx, field)
 	case "audiences":
 		return ec.fieldContext_Product_audiences(ctx, field)
 	case "theme":
@@ -4708,6 +4878,8 @@ func (ec *executionContext) childFields_ProductConnection(ctx context.Context, f
 		return ec.fieldContext_ProductConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProductConnection_totalCount(ctx, field)
+	case "didYouMean":
+		return ec.fieldContext_ProductConnection_didYouMean(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductConnection", field.Name)
 }
@@ -4868,6 +5040,28 @@ func (ec *executionContext) childFields_SurveyResult(ctx context.Context, field 
 		return ec.fieldContext_SurveyResult_npsDetractors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SurveyResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Synonym(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Synonym_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Synonym_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Synonym_updatedAt(ctx, field)
+	case "terms":
+		return ec.fieldContext_Synonym_terms(ctx, field)
+	case "leadsTo":
+		return ec.fieldContext_Synonym_leadsTo(ctx, field)
+	case "active":
+		return ec.fieldContext_Synonym_active(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_Synonym_municipalityID(ctx, field)
+	case "municipality":
+		return ec.fieldContext_Synonym_municipality(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Synonym", field.Name)
 }
 
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5298,6 +5492,20 @@ func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSynonym_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateSynonymInput, error) {
+			return ec.unmarshalNCreateSynonymInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCreateSynonymInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5575,6 +5783,28 @@ func (ec *executionContext) field_Mutation_updateProduct_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSynonym_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSynonymInput, error) {
+			return ec.unmarshalNUpdateSynonymInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐUpdateSynonymInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -6291,6 +6521,20 @@ func (ec *executionContext) field_Query_satisfaction_args(ctx context.Context, r
 		return nil, err
 	}
 	args["product"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_synonyms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
 	return args, nil
 }
 
@@ -7192,6 +7436,29 @@ func (ec *executionContext) fieldContext_AnswerHitConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AnswerHitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _AnswerHitConnection_didYouMean(ctx context.Context, field graphql.CollectedField, obj *knowledge.HitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerHitConnection_didYouMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DidYouMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerHitConnection_didYouMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerHitConnection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _AnswerVariant_channel(ctx context.Context, field graphql.CollectedField, obj *catalog.AnswerVariant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7746,6 +8013,52 @@ func (ec *executionContext) fieldContext_Availability_locations(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BuiltinSynonym_terms(ctx context.Context, field graphql.CollectedField, obj *search.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BuiltinSynonym_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BuiltinSynonym_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BuiltinSynonym", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BuiltinSynonym_leadsTo(ctx context.Context, field graphql.CollectedField, obj *search.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BuiltinSynonym_leadsTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadsTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BuiltinSynonym_leadsTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BuiltinSynonym", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _CallbackRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.CallbackRequest) (ret graphql.Marshaler) {
@@ -13727,6 +14040,94 @@ func (ec *executionContext) fieldContext_Mutation_closeCallbackRequest(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createSynonym(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSynonym(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSynonym(ctx, fc.Args["input"].(ent.CreateSynonymInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Synonym) graphql.Marshaler {
+			return ec.marshalNSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonym(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSynonym(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Synonym(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSynonym_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSynonym(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSynonym(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSynonym(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateSynonymInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Synonym) graphql.Marshaler {
+			return ec.marshalNSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonym(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSynonym(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Synonym(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSynonym_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetPromoterScore_promoters(ctx context.Context, field graphql.CollectedField, obj *satisfaction.NPS) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14628,6 +15029,29 @@ func (ec *executionContext) fieldContext_Product_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Product_keywords(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_keywords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keywords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_keywords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Product_audiences(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15057,6 +15481,29 @@ func (ec *executionContext) _ProductConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProductConnection_didYouMean(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductConnection_didYouMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductConnection().DidYouMean(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductConnection_didYouMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductConnection", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProductEdge) (ret graphql.Marshaler) {
@@ -15922,6 +16369,82 @@ func (ec *executionContext) fieldContext_Query_knowledge(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_knowledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_synonyms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_synonyms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Synonyms(ctx, fc.Args["municipality"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Synonym) graphql.Marshaler {
+			return ec.marshalNSynonym2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_synonyms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Synonym(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_synonyms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_builtinSynonyms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_builtinSynonyms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().BuiltinSynonyms(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*search.Synonym) graphql.Marshaler {
+			return ec.marshalNBuiltinSynonym2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsearchᚐSynonymᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_builtinSynonyms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BuiltinSynonym(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17291,6 +17814,199 @@ func (ec *executionContext) _SurveyResult_npsDetractors(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SurveyResult_npsDetractors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SurveyResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_id(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_terms(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_leadsTo(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_leadsTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadsTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_leadsTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_active(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Synonym", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Synonym_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Synonym) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Synonym_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Synonym_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Synonym",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -22790,7 +23506,7 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"municipality", "slug", "name", "nameEn", "summary", "description", "audiences", "theme", "owner", "uplUri"}
+	fieldsInOrder := [...]string{"municipality", "slug", "name", "nameEn", "summary", "description", "keywords", "audiences", "theme", "owner", "uplUri"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22839,6 +23555,13 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Description = data
+		case "keywords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keywords"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Keywords = data
 		case "audiences":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audiences"))
 			data, err := ec.unmarshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudienceᚄ(ctx, v)
@@ -22867,6 +23590,57 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 				return it, err
 			}
 			it.UplURI = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateSynonymInput(ctx context.Context, obj any) (ent.CreateSynonymInput, error) {
+	var it ent.CreateSynonymInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"terms", "leadsTo", "active", "municipalityID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "terms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terms"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Terms = data
+		case "leadsTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsTo = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
 		}
 	}
 	return it, nil
@@ -25934,6 +26708,406 @@ func (ec *executionContext) unmarshalInputSurveyResultInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSynonymOrder(ctx context.Context, obj any) (ent.SynonymOrder, error) {
+	var it ent.SynonymOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSynonymOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSynonymWhereInput(ctx context.Context, obj any) (ent.SynonymWhereInput, error) {
+	var it ent.SynonymWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "leadsTo", "leadsToNEQ", "leadsToIn", "leadsToNotIn", "leadsToGT", "leadsToGTE", "leadsToLT", "leadsToLTE", "leadsToContains", "leadsToHasPrefix", "leadsToHasSuffix", "leadsToIsNil", "leadsToNotNil", "leadsToEqualFold", "leadsToContainsFold", "active", "activeNEQ", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSynonymWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSynonymWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSynonymWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "leadsTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsTo = data
+		case "leadsToNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToNEQ = data
+		case "leadsToIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToIn = data
+		case "leadsToNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToNotIn = data
+		case "leadsToGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToGT = data
+		case "leadsToGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToGTE = data
+		case "leadsToLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToLT = data
+		case "leadsToLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToLTE = data
+		case "leadsToContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToContains = data
+		case "leadsToHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToHasPrefix = data
+		case "leadsToHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToHasSuffix = data
+		case "leadsToIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToIsNil = data
+		case "leadsToNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToNotNil = data
+		case "leadsToEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToEqualFold = data
+		case "leadsToContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsToContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsToContainsFold = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "activeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveNEQ = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputTargetOrder(ctx context.Context, obj any) (ent.TargetOrder, error) {
 	var it ent.TargetOrder
 	if obj == nil {
@@ -27496,7 +28670,7 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"product", "municipality", "expectedVersion", "slug", "name", "nameEn", "summary", "description", "audiences", "theme", "owner", "uplUri"}
+	fieldsInOrder := [...]string{"product", "municipality", "expectedVersion", "slug", "name", "nameEn", "summary", "description", "keywords", "audiences", "theme", "owner", "uplUri"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27559,6 +28733,13 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Description = data
+		case "keywords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keywords"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Keywords = data
 		case "audiences":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audiences"))
 			data, err := ec.unmarshalOAudience2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudienceᚄ(ctx, v)
@@ -27587,6 +28768,71 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.UplURI = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateSynonymInput(ctx context.Context, obj any) (ent.UpdateSynonymInput, error) {
+	var it ent.UpdateSynonymInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"terms", "appendTerms", "leadsTo", "clearLeadsTo", "active", "municipalityID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "terms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terms"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Terms = data
+		case "appendTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendTerms"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendTerms = data
+		case "leadsTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadsTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadsTo = data
+		case "clearLeadsTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLeadsTo"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLeadsTo = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
 		}
 	}
 	return it, nil
@@ -27682,6 +28928,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Target(ctx, sel, obj)
+	case *ent.Synonym:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Synonym(ctx, sel, obj)
 	case *ent.Product:
 		if obj == nil {
 			return graphql.Null
@@ -28187,6 +29438,11 @@ func (ec *executionContext) _AnswerHitConnection(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "didYouMean":
+			out.Values[i] = ec._AnswerHitConnection_didYouMean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28463,6 +29719,50 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var builtinSynonymImplementors = []string{"BuiltinSynonym"}
+
+func (ec *executionContext) _BuiltinSynonym(ctx context.Context, sel ast.SelectionSet, obj *search.Synonym) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, builtinSynonymImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BuiltinSynonym")
+		case "terms":
+			out.Values[i] = ec._BuiltinSynonym_terms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leadsTo":
+			out.Values[i] = ec._BuiltinSynonym_leadsTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30852,6 +32152,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createSynonym":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSynonym(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSynonym":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSynonym(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31274,6 +32588,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "keywords":
+			out.Values[i] = ec._Product_keywords(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "audiences":
 			out.Values[i] = ec._Product_audiences(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31562,18 +32881,54 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._ProductConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ProductConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProductConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "didYouMean":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProductConnection_didYouMean(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32066,6 +33421,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_knowledge(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "synonyms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_synonyms(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "builtinSynonyms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_builtinSynonyms(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -32626,6 +34025,111 @@ func (ec *executionContext) _SurveyResult(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var synonymImplementors = []string{"Synonym", "Node"}
+
+func (ec *executionContext) _Synonym(ctx context.Context, sel ast.SelectionSet, obj *ent.Synonym) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, synonymImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Synonym")
+		case "id":
+			out.Values[i] = ec._Synonym_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Synonym_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Synonym_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "terms":
+			out.Values[i] = ec._Synonym_terms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leadsTo":
+			out.Values[i] = ec._Synonym_leadsTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._Synonym_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._Synonym_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipality":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Synonym_municipality(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33651,6 +35155,32 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBuiltinSynonym2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsearchᚐSynonymᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.Synonym) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBuiltinSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsearchᚐSynonym(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBuiltinSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsearchᚐSynonym(ctx context.Context, sel ast.SelectionSet, v *search.Synonym) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BuiltinSynonym(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCallbackRequest2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequest(ctx context.Context, sel ast.SelectionSet, v ent.CallbackRequest) graphql.Marshaler {
 	return ec._CallbackRequest(ctx, sel, &v)
 }
@@ -34049,6 +35579,11 @@ func (ec *executionContext) unmarshalNCreateOrganizationInput2githubᚗcomᚋgem
 
 func (ec *executionContext) unmarshalNCreateProductInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐCreateProduct(ctx context.Context, v any) (editing.CreateProduct, error) {
 	res, err := ec.unmarshalInputCreateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSynonymInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCreateSynonymInput(ctx context.Context, v any) (ent.CreateSynonymInput, error) {
+	res, err := ec.unmarshalInputCreateSynonymInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34817,6 +36352,57 @@ func (ec *executionContext) unmarshalNSurveyResultInput2githubᚗcomᚋgemeente�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSynonym2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonym(ctx context.Context, sel ast.SelectionSet, v ent.Synonym) graphql.Marshaler {
+	return ec._Synonym(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSynonym2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Synonym) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonym(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonym(ctx context.Context, sel ast.SelectionSet, v *ent.Synonym) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Synonym(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSynonymOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymOrderField(ctx context.Context, v any) (*ent.SynonymOrderField, error) {
+	var res = new(ent.SynonymOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSynonymOrderField2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SynonymOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNSynonymWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInput(ctx context.Context, v any) (*ent.SynonymWhereInput, error) {
+	res, err := ec.unmarshalInputSynonymWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTarget2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTarget(ctx context.Context, sel ast.SelectionSet, v ent.Target) graphql.Marshaler {
 	return ec._Target(ctx, sel, &v)
 }
@@ -34935,6 +36521,11 @@ func (ec *executionContext) unmarshalNUpdateOrganizationInput2githubᚗcomᚋgem
 
 func (ec *executionContext) unmarshalNUpdateProductInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐUpdateProduct(ctx context.Context, v any) (editing.UpdateProduct, error) {
 	res, err := ec.unmarshalInputUpdateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSynonymInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐUpdateSynonymInput(ctx context.Context, v any) (ent.UpdateSynonymInput, error) {
+	res, err := ec.unmarshalInputUpdateSynonymInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36381,6 +37972,32 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSynonymWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInputᚄ(ctx context.Context, v any) ([]*ent.SynonymWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SynonymWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSynonymWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSynonymWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymWhereInput(ctx context.Context, v any) (*ent.SynonymWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSynonymWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTargetWhereInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐTargetWhereInputᚄ(ctx context.Context, v any) ([]*ent.TargetWhereInput, error) {

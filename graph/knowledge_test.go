@@ -28,7 +28,7 @@ type gqlError struct {
 }
 
 // runAs runs an operation as the viewer of ctx, through the API's error funnel.
-func runAs(t *testing.T, ctx context.Context, r *graph.Resolver, q string, vars map[string]any, out any) []gqlError {
+func runAs(t testing.TB, ctx context.Context, r *graph.Resolver, q string, vars map[string]any, out any) []gqlError {
 	t.Helper()
 	exec := executor.New(graph.NewExecutableSchema(graph.Config{Resolvers: r}))
 	exec.SetErrorPresenter(graph.ErrorPresenter(slog.New(slog.NewTextHandler(io.Discard, nil)), func(context.Context) string { return "test" }))

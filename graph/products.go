@@ -8,13 +8,13 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
-	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // productFilters applies the plain arguments a website uses.
@@ -72,7 +72,8 @@ func rankedPage(ctx context.Context, q *ent.ProductQuery, where *ent.ProductWher
 	if after != nil {
 		start = after.ID + 1
 	}
-	conn := &ent.ProductConnection{TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
+	// An empty page is an empty list, never null.
+	conn := &ent.ProductConnection{Edges: []*ent.ProductEdge{}, TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
 	if start >= len(order) {
 		return conn, nil
 	}
@@ -165,5 +166,35 @@ func isWhere(t reflect.Type) bool {
 // searchProducts returns the municipality's products that match the words,
 // best first.
 func (r *Resolver) searchProducts(ctx context.Context, m *ent.Organization, text string) ([]int, error) {
-	return search.Products(ctx, r.Client, r.Dialect, m.ID, text)
+	res, err := r.Search.Products(ctx, m.ID, text)
+	return res.IDs, err
+}
+
+// didYouMean is a product search's correction when it found nothing: read
+// from the arguments of the products field the connection answers.
+func (r *Resolver) didYouMean(ctx context.Context, conn *ent.ProductConnection) (*string, error) {
+	if conn == nil || len(conn.Edges) > 0 {
+		return nil, nil
+	}
+	fc := graphql.GetFieldContext(ctx)
+	for fc != nil && fc.Field.Name != "products" {
+		fc = fc.Parent
+	}
+	if fc == nil {
+		return nil, nil
+	}
+	text, _ := fc.Args["search"].(*string)
+	if text == nil {
+		return nil, nil
+	}
+	code, _ := fc.Args["municipality"].(*string)
+	m, err := r.municipality(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Search.Products(ctx, m.ID, *text)
+	if err != nil || len(res.IDs) > 0 || res.DidYouMean == "" {
+		return nil, err
+	}
+	return &res.DidYouMean, nil
 }

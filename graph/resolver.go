@@ -11,6 +11,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -20,6 +21,8 @@ type Resolver struct {
 	CoverageService *coverage.Service
 	Editing         *editing.Service
 	KnowledgeBase   *knowledge.Service
+	// Search ranks products and answers; the knowledge base shares it.
+	Search *search.Engine
 	// Dialect is the database's, for the few queries written by hand.
 	Dialect string
 	// Municipality is the code of the default municipality, used where a query
@@ -93,11 +96,13 @@ func pageSize(first, last *int) (*int, error) {
 
 // NewResolver returns the resolvers for a database and default municipality.
 func NewResolver(db *store.DB, municipality string) *Resolver {
+	engine := search.NewEngine(db.Client, db.Target.Dialect)
 	return &Resolver{
 		Client:          db.Client,
 		CoverageService: &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect},
 		Editing:         &editing.Service{Client: db.Client, Municipality: municipality},
-		KnowledgeBase:   &knowledge.Service{Client: db.Client, Dialect: db.Target.Dialect, Municipality: municipality},
+		KnowledgeBase:   &knowledge.Service{Client: db.Client, Dialect: db.Target.Dialect, Municipality: municipality, Search: engine},
+		Search:          engine,
 		Dialect:         db.Target.Dialect,
 		Municipality:    municipality,
 	}

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -281,6 +282,9 @@ func (g *generator) municipality(ctx context.Context, tx *sql.Tx, i int) error {
 	if err := ev.write(ctx, w); err != nil {
 		return err
 	}
+	if err := w.add(ctx, "search_versions", []string{"municipality_id", "version"}, mid, 1); err != nil {
+		return err
+	}
 	return w.flush(ctx)
 }
 
@@ -414,8 +418,21 @@ func (g *generator) product(ctx context.Context, w *rows, ev *events, p seedProd
 	if err != nil {
 		return err
 	}
-	if err := w.add(ctx, "products", []string{"id", "created_at", "updated_at", "slug", "name", "summary", "description", "audiences", "theme", "status", "version", "owner_id", "municipality_id", "upl_entry_id"},
-		pid, created, updated, p.slug, p.name, p.summary, "", json.RawMessage(audiences), p.theme, status, version, orgIDs[p.owner], mid, upl); err != nil {
+	var keywords any
+	if len(p.keywords) > 0 {
+		kw, err := json.Marshal(p.keywords)
+		if err != nil {
+			return err
+		}
+		keywords = json.RawMessage(kw)
+	}
+	if err := w.add(ctx, "products", []string{"id", "created_at", "updated_at", "slug", "name", "summary", "description", "keywords", "audiences", "theme", "status", "version", "owner_id", "municipality_id", "upl_entry_id"},
+		pid, created, updated, p.slug, p.name, p.summary, "", keywords, json.RawMessage(audiences), p.theme, status, version, orgIDs[p.owner], mid, upl); err != nil {
+		return err
+	}
+	// The search index, as its write hook would have kept it.
+	if err := w.add(ctx, "search_documents", []string{"id", "kind", "municipality_id", "public", "terms"},
+		pid, string(search.KindProduct), mid, true, search.ProductTerms(int(mid), p.name, p.keywords, p.summary, "")); err != nil {
 		return err
 	}
 	g.rep.Products++

@@ -29,7 +29,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 )
 
-//go:embed products.csv upl-municipal.csv
+//go:embed products.csv upl-municipal.csv keywords.csv
 var files embed.FS
 
 // Actor writes the seed's structure; product owners' changes are written by
@@ -40,7 +40,9 @@ var Actor = changelog.System("seed")
 type seedProduct struct {
 	slug, name, theme, owner, uplURI, kind, summary, description string
 	audiences                                                    []catalog.Audience
-	businessOnly                                                 bool
+	// keywords are residents' own words for the product (keywords.csv).
+	keywords     []string
+	businessOnly bool
 	// publish is when the product was published: the baseline for most, later
 	// for the city's own newer products.
 	publish time.Time
@@ -93,10 +95,14 @@ func products() ([]seedProduct, error) {
 	if err != nil {
 		return nil, err
 	}
+	keywords, err := productKeywords(rows)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]seedProduct, 0, len(rows))
 	for i, r := range rows {
 		p := seedProduct{slug: r["slug"], name: r["name"], theme: r["theme"], owner: r["owner"],
-			uplURI: r["upl_uri"], kind: r["kind"], summary: r["summary"], description: r["description"], publish: start}
+			uplURI: r["upl_uri"], kind: r["kind"], summary: r["summary"], description: r["description"], publish: start, keywords: keywords[r["slug"]]}
 		for _, a := range strings.Split(r["audiences"], "|") {
 			p.audiences = append(p.audiences, catalog.Audience(a))
 		}
@@ -108,6 +114,34 @@ func products() ([]seedProduct, error) {
 			return nil, fmt.Errorf("products.csv line %d: %w", i+2, err)
 		}
 		out = append(out, p)
+	}
+	return out, nil
+}
+
+// productKeywords reads keywords.csv: per product (its slug) the words
+// residents use for it, separated by |. They are kept apart from products.csv
+// so that the product texts and residents' words can be edited separately.
+func productKeywords(products []map[string]string) (map[string][]string, error) {
+	rows, err := readCSV("keywords.csv")
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, p := range products {
+		known[p["slug"]] = true
+	}
+	out := map[string][]string{}
+	for i, r := range rows {
+		if !known[r["slug"]] {
+			return nil, fmt.Errorf("keywords.csv line %d: no product %q in products.csv", i+2, r["slug"])
+		}
+		if out[r["slug"]] != nil {
+			return nil, fmt.Errorf("keywords.csv line %d: product %q a second time", i+2, r["slug"])
+		}
+		out[r["slug"]] = strings.Split(r["keywords"], "|")
+		if err := catalog.CheckKeywords(out[r["slug"]]); err != nil {
+			return nil, fmt.Errorf("keywords.csv line %d: %w", i+2, err)
+		}
 	}
 	return out, nil
 }
@@ -143,6 +177,9 @@ func Load(ctx context.Context, c *ent.Client, opts Options) (Report, error) {
 			return Report{}, err
 		}
 		l := newLoader(ps, upl)
+		if l.answers, err = readAnswers(ps); err != nil {
+			return Report{}, err
+		}
 		if err := changelog.Import(ctx, c, l.steps(), changelog.ImportOptions{Progress: opts.Progress}); err != nil {
 			return Report{}, fmt.Errorf("loading the seed: %w", err)
 		}
@@ -179,6 +216,7 @@ func count(ctx context.Context, c *ent.Client) (Report, error) {
 type loader struct {
 	products []seedProduct
 	upl      []map[string]string
+	answers  []seedAnswer
 
 	orgs, channels, locations, productIDs, uplIDs map[string]int
 	cells                                         map[[2]int]int
@@ -338,6 +376,9 @@ func (l *loader) createLocation(ctx context.Context, c *ent.Client, loc location
 func (l *loader) createProduct(ctx context.Context, c *ent.Client, p seedProduct, status product.Status) error {
 	q := c.Product.Create().SetSlug(p.slug).SetName(p.name).SetSummary(p.summary).SetDescription(p.description).SetTheme(p.theme).
 		SetAudiences(p.audiences).SetOwnerID(l.orgs[p.owner]).SetStatus(status)
+	if len(p.keywords) > 0 {
+		q.SetKeywords(p.keywords)
+	}
 	if p.uplURI != "" {
 		id, ok := l.uplIDs[p.uplURI]
 		if !ok {

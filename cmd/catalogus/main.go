@@ -23,8 +23,10 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -187,13 +189,39 @@ func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) 
 	if len(applied) > 0 {
 		e.log.Info("database schema brought up to date", "database", db.Target.Redacted, "migrations", len(applied))
 	}
-	if n, err := editing.DaysNotWeeks(ctx, db.Client); err != nil {
+	notes, err := upkeep(ctx, db)
+	for _, note := range notes {
+		e.log.Info(note)
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("writing processing times in days: %w", err)
-	} else if n > 0 {
-		e.log.Info("processing times stored in weeks rewritten in days", "cells", n)
+		return nil, err
 	}
 	return db, nil
+}
+
+// upkeep brings the data up to date with this binary after migrating, for
+// serve, seed and migrate alike: processing times once stored in weeks are
+// rewritten in days, and the search index, which is derived, is written again
+// when this binary analyzes text differently from the one that wrote it. It
+// returns what it did, in words.
+func upkeep(ctx context.Context, db *store.DB) (notes []string, err error) {
+	n, err := editing.DaysNotWeeks(ctx, db.Client)
+	if err != nil {
+		return nil, fmt.Errorf("writing processing times in days: %w", err)
+	}
+	if n > 0 {
+		notes = append(notes, fmt.Sprintf("%d processing time(s) stored in weeks rewritten in days", n))
+	}
+	start := time.Now()
+	did, err := search.Reindex(ctx, db.SQL)
+	if err != nil {
+		return notes, fmt.Errorf("indexing %s for search: %w", db.Target.Redacted, err)
+	}
+	if did {
+		notes = append(notes, fmt.Sprintf("search index written (analyzer %s) in %s", search.AnalyzerVersion, time.Since(start).Round(time.Millisecond)))
+	}
+	return notes, nil
 }
 
 // openCatalogue opens the database named by the flags for a command that

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
@@ -23,10 +22,12 @@ var migrateCmd = command{
 			if err != nil {
 				return err
 			}
-			if n, err := editing.DaysNotWeeks(ctx, db.Client); err != nil {
-				return fmt.Errorf("writing processing times in days: %w", err)
-			} else if n > 0 {
-				fmt.Fprintf(e.stdout, "%d processing time(s) stored in weeks rewritten in days\n", n)
+			notes, err := upkeep(ctx, db)
+			for _, note := range notes {
+				fmt.Fprintf(e.stdout, "%s: %s\n", db.Target.Redacted, note)
+			}
+			if err != nil {
+				return err
 			}
 			if len(applied) == 0 {
 				fmt.Fprintf(e.stdout, "%s is up to date\n", db.Target.Redacted)

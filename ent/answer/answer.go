@@ -112,7 +112,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gemeente-rotterdam/catalogus/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// QuestionValidator is a validator for the "question" field. It is called by the builders before save.
 	QuestionValidator func(string) error

@@ -103,6 +103,7 @@ const (
 	EntitySATISFACTION_TARGET Entity = "SATISFACTION_TARGET"
 	EntityANSWER              Entity = "ANSWER"
 	EntityCALLBACK_REQUEST    Entity = "CALLBACK_REQUEST"
+	EntitySYNONYM             Entity = "SYNONYM"
 )
 
 func (e Entity) String() string {
@@ -112,7 +113,7 @@ func (e Entity) String() string {
 // EntityValidator is a validator for the "entity" field enum values. It is called by the builders before save.
 func EntityValidator(e Entity) error {
 	switch e {
-	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntitySURVEY_RESULT, EntityCONTACT_VOLUME, EntitySATISFACTION_TARGET, EntityANSWER, EntityCALLBACK_REQUEST:
+	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntitySURVEY_RESULT, EntityCONTACT_VOLUME, EntitySATISFACTION_TARGET, EntityANSWER, EntityCALLBACK_REQUEST, EntitySYNONYM:
 		return nil
 	default:
 		return fmt.Errorf("changeevent: invalid enum value for entity field: %q", e)

@@ -177,6 +177,18 @@ func (f SurveyResultFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SurveyResultMutation", m)
 }
 
+// The SynonymFunc type is an adapter to allow the use of ordinary
+// function as Synonym mutator.
+type SynonymFunc func(context.Context, *ent.SynonymMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SynonymFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SynonymMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SynonymMutation", m)
+}
+
 // The TargetFunc type is an adapter to allow the use of ordinary
 // function as Target mutator.
 type TargetFunc func(context.Context, *ent.TargetMutation) (ent.Value, error)

@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 )
@@ -461,6 +462,33 @@ func (f TraverseSurveyResult) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SurveyResultQuery", q)
 }
 
+// The SynonymFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SynonymFunc func(context.Context, *ent.SynonymQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SynonymFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SynonymQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SynonymQuery", q)
+}
+
+// The TraverseSynonym type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSynonym func(context.Context, *ent.SynonymQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSynonym) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSynonym) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SynonymQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SynonymQuery", q)
+}
+
 // The TargetFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TargetFunc func(context.Context, *ent.TargetQuery) (ent.Value, error)
 
@@ -546,6 +574,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SecurityEventQuery, predicate.SecurityEvent, securityevent.OrderOption]{typ: ent.TypeSecurityEvent, tq: q}, nil
 	case *ent.SurveyResultQuery:
 		return &query[*ent.SurveyResultQuery, predicate.SurveyResult, surveyresult.OrderOption]{typ: ent.TypeSurveyResult, tq: q}, nil
+	case *ent.SynonymQuery:
+		return &query[*ent.SynonymQuery, predicate.Synonym, synonym.OrderOption]{typ: ent.TypeSynonym, tq: q}, nil
 	case *ent.TargetQuery:
 		return &query[*ent.TargetQuery, predicate.Target, target.OrderOption]{typ: ent.TypeTarget, tq: q}, nil
 	case *ent.UPLEntryQuery:

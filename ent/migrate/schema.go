@@ -213,7 +213,7 @@ var (
 	// ChangeEventsColumns holds the columns for the "change_events" table.
 	ChangeEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST"}},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST", "SYNONYM"}},
 		{Name: "entity_id", Type: field.TypeInt},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "product_id", Type: field.TypeInt, Nullable: true},
@@ -455,6 +455,7 @@ var (
 		{Name: "name_en", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "summary", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "description", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "keywords", Type: field.TypeJSON, Nullable: true},
 		{Name: "audiences", Type: field.TypeJSON},
 		{Name: "theme", Type: field.TypeString, Size: 100},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED", "RETIRED"}, Default: "DRAFT"},
@@ -471,19 +472,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_organizations_products",
-				Columns:    []*schema.Column{ProductsColumns[12]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-			{
-				Symbol:     "products_organizations_municipality",
 				Columns:    []*schema.Column{ProductsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
-				Symbol:     "products_upl_entries_products",
+				Symbol:     "products_organizations_municipality",
 				Columns:    []*schema.Column{ProductsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "products_upl_entries_products",
+				Columns:    []*schema.Column{ProductsColumns[15]},
 				RefColumns: []*schema.Column{UplEntriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -492,22 +493,22 @@ var (
 			{
 				Name:    "product_municipality_id_slug",
 				Unique:  true,
-				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[3]},
+				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[3]},
 			},
 			{
 				Name:    "product_municipality_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[10]},
+				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[11]},
 			},
 			{
 				Name:    "product_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[12]},
+				Columns: []*schema.Column{ProductsColumns[13]},
 			},
 			{
 				Name:    "product_upl_entry_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[14]},
+				Columns: []*schema.Column{ProductsColumns[15]},
 			},
 		},
 	}
@@ -620,6 +621,37 @@ var (
 				Name:    "surveyresult_municipality_id_period_start",
 				Unique:  false,
 				Columns: []*schema.Column{SurveyResultsColumns[13], SurveyResultsColumns[4]},
+			},
+		},
+	}
+	// SynonymsColumns holds the columns for the "synonyms" table.
+	SynonymsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "terms", Type: field.TypeJSON},
+		{Name: "leads_to", Type: field.TypeString, Nullable: true, Size: 60},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// SynonymsTable holds the schema information for the "synonyms" table.
+	SynonymsTable = &schema.Table{
+		Name:       "synonyms",
+		Columns:    SynonymsColumns,
+		PrimaryKey: []*schema.Column{SynonymsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "synonyms_organizations_municipality",
+				Columns:    []*schema.Column{SynonymsColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "synonym_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{SynonymsColumns[6]},
 			},
 		},
 	}
@@ -744,6 +776,7 @@ var (
 		SatisfactionTargetsTable,
 		SecurityEventsTable,
 		SurveyResultsTable,
+		SynonymsTable,
 		TargetsTable,
 		UplEntriesTable,
 		AnswerProductsTable,
@@ -818,6 +851,10 @@ func init() {
 	SurveyResultsTable.ForeignKeys[3].RefTable = OrganizationsTable
 	SurveyResultsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	SynonymsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SynonymsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	TargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	TargetsTable.Annotation = &entsql.Annotation{

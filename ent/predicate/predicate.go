@@ -48,6 +48,9 @@ type SecurityEvent func(*sql.Selector)
 // SurveyResult is the predicate function for surveyresult builders.
 type SurveyResult func(*sql.Selector)
 
+// Synonym is the predicate function for synonym builders.
+type Synonym func(*sql.Selector)
+
 // Target is the predicate function for target builders.
 type Target func(*sql.Selector)
 

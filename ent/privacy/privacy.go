@@ -447,6 +447,30 @@ func (f SurveyResultMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SurveyResultMutation", m)
 }
 
+// The SynonymQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SynonymQueryRuleFunc func(context.Context, *ent.SynonymQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SynonymQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SynonymQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SynonymQuery", q)
+}
+
+// The SynonymMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SynonymMutationRuleFunc func(context.Context, *ent.SynonymMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SynonymMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SynonymMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SynonymMutation", m)
+}
+
 // The TargetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TargetQueryRuleFunc func(context.Context, *ent.TargetQuery) error
@@ -558,6 +582,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SurveyResultQuery:
 		return q.Filter(), nil
+	case *ent.SynonymQuery:
+		return q.Filter(), nil
 	case *ent.TargetQuery:
 		return q.Filter(), nil
 	case *ent.UPLEntryQuery:
@@ -596,6 +622,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SecurityEventMutation:
 		return m.Filter(), nil
 	case *ent.SurveyResultMutation:
+		return m.Filter(), nil
+	case *ent.SynonymMutation:
 		return m.Filter(), nil
 	case *ent.TargetMutation:
 		return m.Filter(), nil

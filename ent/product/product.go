@@ -31,6 +31,8 @@ const (
 	FieldSummary = "summary"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
+	// FieldKeywords holds the string denoting the keywords field in the database.
+	FieldKeywords = "keywords"
 	// FieldAudiences holds the string denoting the audiences field in the database.
 	FieldAudiences = "audiences"
 	// FieldTheme holds the string denoting the theme field in the database.
@@ -102,6 +104,7 @@ var Columns = []string{
 	FieldNameEn,
 	FieldSummary,
 	FieldDescription,
+	FieldKeywords,
 	FieldAudiences,
 	FieldTheme,
 	FieldStatus,
@@ -133,7 +136,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/gemeente-rotterdam/catalogus/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// SlugValidator is a validator for the "slug" field. It is called by the builders before save.
 	SlugValidator func(string) error

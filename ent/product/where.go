@@ -530,6 +530,16 @@ func DescriptionContainsFold(v string) predicate.Product {
 	return predicate.Product(sql.FieldContainsFold(FieldDescription, v))
 }
 
+// KeywordsIsNil applies the IsNil predicate on the "keywords" field.
+func KeywordsIsNil() predicate.Product {
+	return predicate.Product(sql.FieldIsNull(FieldKeywords))
+}
+
+// KeywordsNotNil applies the NotNil predicate on the "keywords" field.
+func KeywordsNotNil() predicate.Product {
+	return predicate.Product(sql.FieldNotNull(FieldKeywords))
+}
+
 // ThemeEQ applies the EQ predicate on the "theme" field.
 func ThemeEQ(v string) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldTheme, v))

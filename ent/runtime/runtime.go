@@ -20,6 +20,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/schema"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
+	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 
@@ -74,6 +75,8 @@ func init() {
 	answer.Hooks[1] = answerHooks[0]
 
 	answer.Hooks[2] = answerHooks[1]
+
+	answer.Hooks[3] = answerHooks[2]
 	answerFields := schema.Answer{}.Fields()
 	_ = answerFields
 	// answerDescQuestion is the schema descriptor for question field.
@@ -553,6 +556,8 @@ func init() {
 	product.Hooks[1] = productHooks[0]
 
 	product.Hooks[2] = productHooks[1]
+
+	product.Hooks[3] = productHooks[2]
 	productFields := schema.Product{}.Fields()
 	_ = productFields
 	// productDescSlug is the schema descriptor for slug field.
@@ -604,7 +609,7 @@ func init() {
 	// product.DefaultDescription holds the default value on creation for the description field.
 	product.DefaultDescription = productDescDescription.Default.(string)
 	// productDescTheme is the schema descriptor for theme field.
-	productDescTheme := productFields[6].Descriptor()
+	productDescTheme := productFields[7].Descriptor()
 	// product.ThemeValidator is a validator for the "theme" field. It is called by the builders before save.
 	product.ThemeValidator = func() func(string) error {
 		validators := productDescTheme.Validators
@@ -622,7 +627,7 @@ func init() {
 		}
 	}()
 	// productDescVersion is the schema descriptor for version field.
-	productDescVersion := productFields[8].Descriptor()
+	productDescVersion := productFields[9].Descriptor()
 	// product.DefaultVersion holds the default value on creation for the version field.
 	product.DefaultVersion = productDescVersion.Default.(int)
 	satisfactiontarget.Policy = privacy.NewPolicies(schema.SatisfactionTarget{})
@@ -754,6 +759,32 @@ func init() {
 	surveyresult.DefaultNpsDetractors = surveyresultDescNpsDetractors.Default.(int)
 	// surveyresult.NpsDetractorsValidator is a validator for the "nps_detractors" field. It is called by the builders before save.
 	surveyresult.NpsDetractorsValidator = surveyresultDescNpsDetractors.Validators[0].(func(int) error)
+	synonym.Policy = privacy.NewPolicies(schema.Synonym{})
+	synonym.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := synonym.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	synonymHooks := schema.Synonym{}.Hooks()
+
+	synonym.Hooks[1] = synonymHooks[0]
+
+	synonym.Hooks[2] = synonymHooks[1]
+
+	synonym.Hooks[3] = synonymHooks[2]
+	synonymFields := schema.Synonym{}.Fields()
+	_ = synonymFields
+	// synonymDescLeadsTo is the schema descriptor for leads_to field.
+	synonymDescLeadsTo := synonymFields[1].Descriptor()
+	// synonym.LeadsToValidator is a validator for the "leads_to" field. It is called by the builders before save.
+	synonym.LeadsToValidator = synonymDescLeadsTo.Validators[0].(func(string) error)
+	// synonymDescActive is the schema descriptor for active field.
+	synonymDescActive := synonymFields[2].Descriptor()
+	// synonym.DefaultActive holds the default value on creation for the active field.
+	synonym.DefaultActive = synonymDescActive.Default.(bool)
 	target.Policy = privacy.NewPolicies(schema.Target{})
 	target.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // Answer is one entry of the question-and-answer base (vraag-antwoord
@@ -108,11 +109,12 @@ func (Answer) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of Answer: its rules, then the change log.
+// Hooks of Answer: its rules, then the change log, then the search index.
 func (Answer) Hooks() []ent.Hook {
 	return []ent.Hook{
 		answerRules(),
 		changelog.Hook(),
+		search.IndexHook(),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // Product is a product or service (product of dienst) that residents,
@@ -52,6 +53,10 @@ func (Product) Fields() []ent.Field {
 		field.Text("description").
 			Default("").
 			Comment("The full explanation in plain Dutch."),
+		field.Strings("keywords").
+			Optional().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)).
+			Comment("Other words residents use for the product (kwijt, verlopen, bankstel); search finds the product by them, after its name and before its summary."),
 		field.JSON("audiences", []catalog.Audience{}).
 			Annotations(entgql.Type("[Audience!]")).
 			Comment("Who the product is for: residents, businesses, organizations (one or more)."),
@@ -120,11 +125,12 @@ func (Product) Annotations() []schema.Annotation {
 	}
 }
 
-// Hooks of Product: its rules, then the change log.
+// Hooks of Product: its rules, then the change log, then the search index.
 func (Product) Hooks() []ent.Hook {
 	return []ent.Hook{
 		productRules(),
 		changelog.Hook(),
+		search.IndexHook(),
 	}
 }
 

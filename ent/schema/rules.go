@@ -64,6 +64,13 @@ func productRules() ent.Hook {
 			if err := p.Check(); err != nil {
 				return nil, err
 			}
+			if kw, set := m.Keywords(); set {
+				kw = cleanKeywords(kw)
+				if err := catalog.CheckKeywords(kw); err != nil {
+					return nil, err
+				}
+				m.SetKeywords(kw)
+			}
 			_, slugSet := m.Slug()
 			if slugSet || m.Op().Is(ent.OpCreate) {
 				mid, err := value[int](ctx, m, product.FieldMunicipalityID)

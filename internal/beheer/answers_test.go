@@ -70,7 +70,8 @@ type shownVariant struct {
 }
 
 // TestAnswerBaseInABrowser is a colleague's round through the answer base:
-// look up "kwijtgeraakt paspoort" and find the seed's answer first, with every
+// look up "grofvuil laten ophalen" and "verhuizing doorgeven" and find their
+// answers first; look up "kwijtgeraakt paspoort" and find the seed's answer first, with every
 // channel's wording beside the main answer; write an answer whose phone
 // variant contradicts the main answer and see why beside that field; correct
 // and publish it; see it on the product page; file a call-back request for a
@@ -136,6 +137,17 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		run("signing in", chromedp.Navigate(base+"/beheer/#antwoorden"), chromedp.WaitVisible(`#sign-in`), chromedp.Click(`#sign-in`),
 			chromedp.WaitVisible(`#answer-search`))
 		poll("the first list", `document.getElementById('answer-count').dataset.count !== undefined && document.getElementById('q-channel').options.length > 1`)
+		// The issue's other look-ups find their answer first in the editor too.
+		for other, question := range map[string]string{
+			"grofvuil laten ophalen": "Hoe laat ik grofvuil ophalen?",
+			"verhuizing doorgeven":   "Wanneer en hoe geef ik mijn verhuizing door?",
+		} {
+			run("searching "+other, chromedp.SetValue(`#q-search`, other), chromedp.Click(`#q-go`))
+			poll("the hits for "+other, `document.getElementById('answer-results').dataset.search === '`+other+`'`)
+			if got := eval(`(document.querySelector('#answer-results > li > .answer-card h3') || {}).textContent`); got != question {
+				t.Errorf("%q: the editor shows %q first, want %q", other, got, question)
+			}
+		}
 		run("searching", chromedp.SetValue(`#q-search`, search))
 		choose(`#q-channel`, asked)
 		run("asking", chromedp.Click(`#q-go`))

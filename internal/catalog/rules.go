@@ -23,6 +23,25 @@ func CheckSlug(slug string) error {
 	return nil
 }
 
+// Keyword limits: residents' words for a product, not a text.
+const (
+	MaxKeywords      = 50
+	MaxKeywordLength = 80
+)
+
+// CheckKeywords checks a product's keywords.
+func CheckKeywords(kw []string) error {
+	if len(kw) > MaxKeywords {
+		return fieldErr("product", "keywords", "too_many", "a product may have at most %d keywords; this one has %d", MaxKeywords, len(kw))
+	}
+	for _, k := range kw {
+		if utf8.RuneCountInString(k) > MaxKeywordLength {
+			return fieldErr("product", "keywords", "too_long", "the keyword %q is longer than %d characters; keywords are words or short phrases", clip(k), MaxKeywordLength)
+		}
+	}
+	return nil
+}
+
 // Product is what the rules check of a product: its values after the write.
 type Product struct {
 	Slug, Name, Theme string

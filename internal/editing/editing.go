@@ -110,18 +110,22 @@ type CreateProduct struct {
 	NameEn       *string
 	Summary      *string
 	Description  *string
-	Audiences    []catalog.Audience
-	Theme        string
-	Owner        string
-	UplURI       *string
+	// Keywords are other words residents use for the product.
+	Keywords  []string
+	Audiences []catalog.Audience
+	Theme     string
+	Owner     string
+	UplURI    *string
 }
 
 // UpdateProduct changes the fields that are set.
 type UpdateProduct struct {
 	ProductRef
 	Slug, Name, NameEn, Summary, Description *string
-	Audiences                                []catalog.Audience
-	Theme, Owner, UplURI                     *string
+	// Keywords, when not nil, replace the product's keywords (empty: none).
+	Keywords             []string
+	Audiences            []catalog.Audience
+	Theme, Owner, UplURI *string
 }
 
 // InTx runs fn in a transaction, committing when it returns nil.
@@ -235,6 +239,9 @@ func (s *Service) CreateProduct(ctx context.Context, in CreateProduct) (*ent.Pro
 		q := tx.Product.Create().SetSlug(in.Slug).SetName(in.Name).SetNillableNameEn(in.NameEn).
 			SetNillableSummary(in.Summary).SetNillableDescription(in.Description).
 			SetAudiences(in.Audiences).SetTheme(in.Theme).SetOwner(owner).SetStatus(product.StatusDRAFT)
+		if len(in.Keywords) > 0 {
+			q.SetKeywords(in.Keywords)
+		}
 		if in.UplURI != nil {
 			upl, err := uplEntry(ctx, tx, *in.UplURI)
 			if err != nil {
@@ -279,6 +286,13 @@ func (s *Service) UpdateProduct(ctx context.Context, in UpdateProduct) (*ent.Pro
 		}
 		if in.Audiences != nil {
 			q.SetAudiences(in.Audiences)
+		}
+		if in.Keywords != nil {
+			if len(in.Keywords) == 0 {
+				q.ClearKeywords()
+			} else {
+				q.SetKeywords(in.Keywords)
+			}
 		}
 		if in.Owner != nil {
 			m, err := tx.Organization.Get(ctx, p.MunicipalityID)

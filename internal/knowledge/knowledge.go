@@ -15,6 +15,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -27,6 +28,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // Service works on one database.
@@ -36,6 +38,21 @@ type Service struct {
 	Dialect string
 	// Municipality is the code of the default municipality.
 	Municipality string
+	// Search ranks answers for a look-up; when nil, the service makes its
+	// own on first use.
+	Search *search.Engine
+
+	engineOnce sync.Once
+}
+
+// engine returns the search engine of the service.
+func (s *Service) engine() *search.Engine {
+	s.engineOnce.Do(func() {
+		if s.Search == nil {
+			s.Search = search.NewEngine(s.Client, s.Dialect)
+		}
+	})
+	return s.Search
 }
 
 // ReviewDue is the last day on which the answer is still current.

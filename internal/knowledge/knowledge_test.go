@@ -111,7 +111,7 @@ func TestSearchRelevance(t *testing.T) {
 		for _, tc := range []struct {
 			search string
 			first  *ent.Answer
-			hits   int // how many answers match; 0: do not check
+			hits   int // at least this many answers match (any word counts)
 		}{
 			{"kwijtgeraakt paspoort", lost, 1},
 			{"paspoort kwijt", lost, 1},
@@ -136,8 +136,8 @@ func TestSearchRelevance(t *testing.T) {
 				t.Errorf("%q: nothing found, want %q first", tc.search, tc.first.Question)
 				continue
 			}
-			if tc.hits > 0 && res.TotalCount != tc.hits {
-				t.Errorf("%q: %d hits, want %d", tc.search, res.TotalCount, tc.hits)
+			if res.TotalCount < tc.hits {
+				t.Errorf("%q: %d hits, want at least %d", tc.search, res.TotalCount, tc.hits)
 			}
 			if tc.search == "verloren" {
 				continue // the order of two equal keyword hits is not the point

@@ -8,7 +8,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
-	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // Lookup is a look-up in the answer base.
@@ -48,11 +47,14 @@ func (s *Service) Find(ctx context.Context, l Lookup) (*HitConnection, error) {
 		q = q.Where(answer.HasProductsWith(product.ID(p.ID)))
 	}
 	var order []int
+	var didYouMean string
 	if l.Search != nil {
-		ranked, err := search.Answers(ctx, s.Client, s.Dialect, m.ID, *l.Search)
+		res, err := s.engine().Answers(ctx, m.ID, *l.Search)
 		if err != nil {
 			return nil, err
 		}
+		ranked := res.IDs
+		didYouMean = res.DidYouMean
 		visible, err := q.Clone().Where(answer.IDIn(ranked...)).IDs(ctx)
 		if err != nil {
 			return nil, err
@@ -75,7 +77,11 @@ func (s *Service) Find(ctx context.Context, l Lookup) (*HitConnection, error) {
 	if l.After != nil {
 		start = l.After.ID + 1
 	}
-	conn := &HitConnection{TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
+	// An empty page is an empty list, never null.
+	conn := &HitConnection{Edges: []*Hit{}, TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
+	if len(order) == 0 && didYouMean != "" {
+		conn.DidYouMean = &didYouMean
+	}
 	if start >= len(order) {
 		return conn, nil
 	}

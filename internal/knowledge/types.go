@@ -75,6 +75,9 @@ type HitConnection struct {
 	Edges      []*Hit
 	PageInfo   ent.PageInfo
 	TotalCount int
+	// DidYouMean is the search with its unknown words corrected, when the
+	// search found nothing.
+	DidYouMean *string
 }
 
 // Question is a question residents asked that the base did not answer.

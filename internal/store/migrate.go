@@ -24,7 +24,7 @@ import (
 var Migrations embed.FS
 
 // extras holds hand-written, idempotent SQL per dialect for what the planner
-// does not know (full-text search). It runs after the migrations, every time,
+// does not know (the search index's tables, FTS5). It runs after the migrations, every time,
 // so that objects a migration rebuilt (SQLite drops a table's triggers when it
 // copies the table) come back.
 //
@@ -162,7 +162,7 @@ func applyExtras(ctx context.Context, conn *sql.Conn, d string) error {
 	defer tx.Rollback()
 	var fresh []string
 	if d == dialect.SQLite {
-		for _, index := range []string{"product_search", "answer_search"} {
+		for _, index := range []string{"search_fts"} {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = $1", index).Scan(&n); err != nil {
 				return err

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/migrate"
+	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -73,6 +75,14 @@ func TestEveryTableMovesTheVersion(t *testing.T) {
 		if err := auth.Record(ctx, db.Client, auth.AuthFailed, "token:piet", "192.0.2.1", "fout"); err != nil {
 			t.Fatal(err)
 		}
+		// Synonyms are an admin's, never the seed's.
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			city, err := tx.Organization.Query().Where(organization.KindEQ(organization.KindMUNICIPALITY)).FirstID(ctx)
+			if err != nil {
+				return err
+			}
+			return tx.Synonym.Create().SetTerms([]string{"stadswinkel", "balie"}).SetMunicipalityID(city).Exec(ctx)
+		})
 		now := time.Now()
 		if err := db.Client.EditorSession.Create().SetSecretHash("0123").SetName("piet").SetRole("EDITOR").
 			SetCreatedAt(now).SetExpiresAt(now.Add(time.Hour)).SetCheckedAt(now).SetRecheckAt(now).Exec(auth.Allow(ctx)); err != nil {

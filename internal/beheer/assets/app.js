@@ -35,6 +35,8 @@ const TEXT = {
     cancel: 'Annuleren', edit: 'Bewerken', lastReviewed: 'Laatst bekeken', editCell: (c) => `${c} bijwerken`,
     productFields: 'Productgegevens', name: 'Naam', nameEn: 'Naam in het Engels', summary: 'Samenvatting (B1, één of twee zinnen)',
     description: 'Beschrijving', audiences: 'Voor wie', publish: 'Publiceren', retire: 'Intrekken',
+    keywords: 'Trefwoorden: woorden die bewoners gebruiken, gescheiden door komma\'s',
+    keywordsHint: 'Zoeken vindt het product ook op deze woorden, bijvoorbeeld: kwijt, verlopen, bankstel.',
     showAll: (n) => `Alle ${n} wijzigingen tonen`, history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
     conflictTitle: 'Iemand anders heeft dit product intussen opgeslagen',
     conflictLead: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het product opende:',
@@ -102,6 +104,8 @@ const TEXT = {
     cancel: 'Cancel', edit: 'Edit', lastReviewed: 'Last reviewed', editCell: (c) => `Update ${c}`,
     productFields: 'Product details', name: 'Name', nameEn: 'Name in English', summary: 'Summary (plain language, one or two sentences)',
     description: 'Description', audiences: 'For whom', publish: 'Publish', retire: 'Retire',
+    keywords: 'Keywords: words residents use, separated by commas',
+    keywordsHint: 'Search also finds the product by these words, for example: kwijt, verlopen, bankstel.',
     showAll: (n) => `Show all ${n} changes`, history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
     conflictTitle: 'Someone else saved this product in the meantime',
     conflictLead: 'Your change has not been saved. This changed since you opened the product:',
@@ -213,7 +217,7 @@ const Q = {
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
 const FRAGMENTS = {
   P: `fragment P on Product {
-    slug name nameEn summary description theme audiences status version owner { code name } uplEntry { uri name }
+    slug name nameEn summary description keywords theme audiences status version owner { code name } uplEntry { uri name }
     availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
       channel { code } locations { code name } }
   }`,
@@ -572,6 +576,7 @@ function fillProductForm() {
   $('p-nameEn').value = p.nameEn || '';
   $('p-summary').value = p.summary || '';
   $('p-description').value = p.description || '';
+  $('p-keywords').value = (p.keywords || []).join(', ');
   $('p-theme').value = p.theme;
   $('themes').replaceChildren(...state.themes.map((th) => el('option', { value: th })));
   $('p-audiences').replaceChildren(...AUDIENCES.map((a) => el('label', {},
@@ -666,13 +671,15 @@ function productInput() {
   for (const [k, v] of Object.entries(now)) if (v !== (was[k] ?? '')) input[k] = v;
   const audiences = [...document.querySelectorAll('#p-audiences input:checked')].map((i) => i.value);
   if (audiences.join() !== (was.audiences || []).join()) input.audiences = audiences;
+  const keywords = $('p-keywords').value.split(',').map((k) => k.trim()).filter(Boolean);
+  if (keywords.join() !== (was.keywords || []).join()) input.keywords = keywords;
   return input;
 }
 
 function rememberLoadedFields() {
   const p = state.product;
   if (!p) return;
-  state.loadedFields = { name: p.name, nameEn: p.nameEn || '', summary: p.summary || '', description: p.description || '', theme: p.theme, audiences: [...p.audiences] };
+  state.loadedFields = { name: p.name, nameEn: p.nameEn || '', summary: p.summary || '', description: p.description || '', theme: p.theme, audiences: [...p.audiences], keywords: [...(p.keywords || [])] };
 }
 
 // ---- Saving: expectedVersion, field errors and conflicts ----

@@ -1,13 +1,6 @@
 -- Hand-written schema objects that Ent's planner does not know, applied after
 -- the versioned migrations on every migrate. Every statement is idempotent.
 
--- Full-text search over products with the Dutch configuration; translate()
--- folds the common accented letters so that "café" finds "cafe".
-CREATE INDEX IF NOT EXISTS product_search ON products USING gin (
-	to_tsvector('dutch', translate(lower(name || ' ' || summary || ' ' || description),
-		'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn'))
-);
-
 -- Secrets the catalogue keeps for itself, such as the key of the pseudonyms
 -- that replace actors' names after the retention period.
 CREATE TABLE IF NOT EXISTS catalogus_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,10 +20,25 @@ INSERT INTO catalogue_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NO
 -- its version and recounts only those that changed.
 CREATE TABLE IF NOT EXISTS municipality_version (municipality_id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
 
--- Full-text search over the answer base (internal/knowledge): the question
--- weighs most, then the keywords, then the answer; folded as for products.
-CREATE INDEX IF NOT EXISTS answer_search ON answers USING gin ((
-	setweight(to_tsvector('dutch', translate(lower(question), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn')), 'A') ||
-	setweight(to_tsvector('dutch', translate(lower(coalesce(keywords::text, '')), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn')), 'B') ||
-	setweight(to_tsvector('dutch', translate(lower(text), 'áàâäãåéèêëíìîïóòôöõúùûüýÿçñ', 'aaaaaaeeeeiiiiooooouuuuyycn')), 'C')
-));
+-- Search (internal/search). Products and answers are analyzed in Go, and a
+-- write hook keeps each one's terms here in the same transaction; the terms are
+-- plain words [a-z0-9], so the 'simple' configuration indexes them as they are,
+-- and SQLite's FTS5 index over the same text finds the same records. The
+-- first line of terms is the record's scope (m<municipality><kind>), so a
+-- search narrows to its municipality inside the index.
+DROP INDEX IF EXISTS product_search;
+DROP INDEX IF EXISTS answer_search;
+CREATE TABLE IF NOT EXISTS search_documents (
+	id BIGINT PRIMARY KEY,
+	kind TEXT NOT NULL,
+	municipality_id BIGINT NOT NULL,
+	public BOOLEAN NOT NULL,
+	terms TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_documents_municipality ON search_documents (municipality_id, kind);
+CREATE INDEX IF NOT EXISTS search_terms ON search_documents USING gin (to_tsvector('simple', terms));
+-- Raised with every change to a municipality's searchable records or
+-- synonyms: servers keep a lexicon per municipality until it moves.
+CREATE TABLE IF NOT EXISTS search_versions (municipality_id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
+-- The analysis the index was written with (search.AnalyzerVersion).
+CREATE TABLE IF NOT EXISTS search_analyzer (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL);

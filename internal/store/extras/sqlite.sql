@@ -1,24 +1,6 @@
 -- Hand-written schema objects that Ent's planner does not know, applied after
 -- the versioned migrations on every migrate. Every statement is idempotent.
 
--- Full-text search over products: FTS5 with a tokenizer that folds case and
--- removes diacritics, kept in step with the products table by triggers.
-CREATE VIRTUAL TABLE IF NOT EXISTS product_search USING fts5(
-	name, summary, description,
-	content = 'products', content_rowid = 'id',
-	tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS product_search_insert AFTER INSERT ON products BEGIN
-	INSERT INTO product_search (rowid, name, summary, description) VALUES (new.id, new.name, new.summary, new.description);
-END;
-CREATE TRIGGER IF NOT EXISTS product_search_delete AFTER DELETE ON products BEGIN
-	INSERT INTO product_search (product_search, rowid, name, summary, description) VALUES ('delete', old.id, old.name, old.summary, old.description);
-END;
-CREATE TRIGGER IF NOT EXISTS product_search_update AFTER UPDATE OF name, summary, description ON products BEGIN
-	INSERT INTO product_search (product_search, rowid, name, summary, description) VALUES ('delete', old.id, old.name, old.summary, old.description);
-	INSERT INTO product_search (rowid, name, summary, description) VALUES (new.id, new.name, new.summary, new.description);
-END;
-
 -- Secrets the catalogue keeps for itself, such as the key of the pseudonyms
 -- that replace actors' names after the retention period.
 CREATE TABLE IF NOT EXISTS catalogus_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,21 +20,46 @@ INSERT OR IGNORE INTO catalogue_version (id, version) VALUES (1, 0);
 -- its version and recounts only those that changed.
 CREATE TABLE IF NOT EXISTS municipality_version (municipality_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
 
--- Full-text search over the answer base (internal/knowledge): question,
--- keywords (their JSON text: the tokenizer drops the brackets and quotes) and
--- answer, kept in step with the answers table by triggers.
-CREATE VIRTUAL TABLE IF NOT EXISTS answer_search USING fts5(
-	question, keywords, text,
-	content = 'answers', content_rowid = 'id',
-	tokenize = 'unicode61 remove_diacritics 2'
+-- Search (internal/search). Products and answers are analyzed in Go, and a
+-- write hook keeps each one's terms here in the same transaction; the terms are
+-- plain words [a-z0-9], which FTS5 indexes as they are (search_fts, kept in
+-- step by triggers), as PostgreSQL's text search does. The first line of terms
+-- is the record's scope (m<municipality><kind>), so a search narrows to its
+-- municipality inside the index. The index over products' and answers' own
+-- columns that came before is dropped.
+DROP TRIGGER IF EXISTS product_search_insert;
+DROP TRIGGER IF EXISTS product_search_delete;
+DROP TRIGGER IF EXISTS product_search_update;
+DROP TABLE IF EXISTS product_search;
+DROP TRIGGER IF EXISTS answer_search_insert;
+DROP TRIGGER IF EXISTS answer_search_delete;
+DROP TRIGGER IF EXISTS answer_search_update;
+DROP TABLE IF EXISTS answer_search;
+CREATE TABLE IF NOT EXISTS search_documents (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL,
+	municipality_id INTEGER NOT NULL,
+	public BOOLEAN NOT NULL,
+	terms TEXT NOT NULL
 );
-CREATE TRIGGER IF NOT EXISTS answer_search_insert AFTER INSERT ON answers BEGIN
-	INSERT INTO answer_search (rowid, question, keywords, text) VALUES (new.id, new.question, new.keywords, new.text);
+CREATE INDEX IF NOT EXISTS search_documents_municipality ON search_documents (municipality_id, kind);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+	terms,
+	content = 'search_documents', content_rowid = 'id',
+	tokenize = 'unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS search_fts_insert AFTER INSERT ON search_documents BEGIN
+	INSERT INTO search_fts (rowid, terms) VALUES (new.id, new.terms);
 END;
-CREATE TRIGGER IF NOT EXISTS answer_search_delete AFTER DELETE ON answers BEGIN
-	INSERT INTO answer_search (answer_search, rowid, question, keywords, text) VALUES ('delete', old.id, old.question, old.keywords, old.text);
+CREATE TRIGGER IF NOT EXISTS search_fts_delete AFTER DELETE ON search_documents BEGIN
+	INSERT INTO search_fts (search_fts, rowid, terms) VALUES ('delete', old.id, old.terms);
 END;
-CREATE TRIGGER IF NOT EXISTS answer_search_update AFTER UPDATE OF question, keywords, text ON answers BEGIN
-	INSERT INTO answer_search (answer_search, rowid, question, keywords, text) VALUES ('delete', old.id, old.question, old.keywords, old.text);
-	INSERT INTO answer_search (rowid, question, keywords, text) VALUES (new.id, new.question, new.keywords, new.text);
+CREATE TRIGGER IF NOT EXISTS search_fts_update AFTER UPDATE OF terms ON search_documents BEGIN
+	INSERT INTO search_fts (search_fts, rowid, terms) VALUES ('delete', old.id, old.terms);
+	INSERT INTO search_fts (rowid, terms) VALUES (new.id, new.terms);
 END;
+-- Raised with every change to a municipality's searchable records or
+-- synonyms: servers keep a lexicon per municipality until it moves.
+CREATE TABLE IF NOT EXISTS search_versions (municipality_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+-- The analysis the index was written with (search.AnalyzerVersion).
+CREATE TABLE IF NOT EXISTS search_analyzer (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL);

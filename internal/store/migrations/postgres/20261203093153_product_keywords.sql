@@ -1,0 +1,2 @@
+-- Modify "products" table
+ALTER TABLE "products" ADD COLUMN "keywords" jsonb NULL;
