@@ -33,6 +33,11 @@ func ParseDuration(s string) (Duration, error) {
 		}
 		parts[i] = n
 	}
+	// Weeks are published as days, so the days they become must be in
+	// range too, or a value accepted here could not be read back.
+	if parts[2]*7+parts[3] > 100000 {
+		return Duration{}, fieldErr("availability", "processingTime", "range", "%q is out of range", clip(s))
+	}
 	return Duration{parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6]}, nil
 }
 
