@@ -10,7 +10,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -30,8 +29,8 @@ type AnswerQuery struct {
 	withOwner         *OrganizationQuery
 	withMunicipality  *OrganizationQuery
 	withProducts      *ProductQuery
-	loadTotal         []func(context.Context, []*Answer) error
 	modifiers         []func(*sql.Selector)
+	loadTotal         []func(context.Context, []*Answer) error
 	withNamedProducts map[string]*ProductQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -331,9 +330,8 @@ func (_q *AnswerQuery) Clone() *AnswerQuery {
 		withMunicipality: _q.withMunicipality.Clone(),
 		withProducts:     _q.withProducts.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -708,9 +706,6 @@ func (_q *AnswerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -726,38 +721,6 @@ func (_q *AnswerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *AnswerQuery) ForUpdate(opts ...sql.LockOption) *AnswerQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *AnswerQuery) ForShare(opts ...sql.LockOption) *AnswerQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *AnswerQuery) Modify(modifiers ...func(s *sql.Selector)) *AnswerSelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // WithNamedProducts tells the query-builder to eager-load the nodes that are connected to the "products"
@@ -862,10 +825,4 @@ func (_s *AnswerSelect) sqlScan(ctx context.Context, root *AnswerQuery, v any) e
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *AnswerSelect) Modify(modifiers ...func(s *sql.Selector)) *AnswerSelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

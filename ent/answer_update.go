@@ -22,9 +22,8 @@ import (
 // AnswerUpdate is the builder for updating Answer entities.
 type AnswerUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *AnswerMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *AnswerMutation
 }
 
 // Where appends a list predicates to the AnswerUpdate builder.
@@ -349,12 +348,6 @@ func (_u *AnswerUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *AnswerUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AnswerUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *AnswerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -522,7 +515,6 @@ func (_u *AnswerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{answer.Label}
@@ -538,10 +530,9 @@ func (_u *AnswerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // AnswerUpdateOne is the builder for updating a single Answer entity.
 type AnswerUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *AnswerMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *AnswerMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -873,12 +864,6 @@ func (_u *AnswerUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *AnswerUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AnswerUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *AnswerUpdateOne) sqlSave(ctx context.Context) (_node *Answer, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1063,7 +1048,6 @@ func (_u *AnswerUpdateOne) sqlSave(ctx context.Context) (_node *Answer, err erro
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &Answer{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -9,7 +9,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -26,8 +25,8 @@ type APITokenQuery struct {
 	inters           []Interceptor
 	predicates       []predicate.APIToken
 	withOrganization *OrganizationQuery
-	loadTotal        []func(context.Context, []*APIToken) error
 	modifiers        []func(*sql.Selector)
+	loadTotal        []func(context.Context, []*APIToken) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -280,9 +279,8 @@ func (_q *APITokenQuery) Clone() *APITokenQuery {
 		predicates:       append([]predicate.APIToken{}, _q.predicates...),
 		withOrganization: _q.withOrganization.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -523,9 +521,6 @@ func (_q *APITokenQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -541,38 +536,6 @@ func (_q *APITokenQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *APITokenQuery) ForUpdate(opts ...sql.LockOption) *APITokenQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *APITokenQuery) ForShare(opts ...sql.LockOption) *APITokenQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *APITokenQuery) Modify(modifiers ...func(s *sql.Selector)) *APITokenSelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // APITokenGroupBy is the group-by builder for APIToken entities.
@@ -663,10 +626,4 @@ func (_s *APITokenSelect) sqlScan(ctx context.Context, root *APITokenQuery, v an
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *APITokenSelect) Modify(modifiers ...func(s *sql.Selector)) *APITokenSelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

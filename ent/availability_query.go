@@ -10,7 +10,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -31,8 +30,8 @@ type AvailabilityQuery struct {
 	withProduct        *ProductQuery
 	withChannel        *ChannelQuery
 	withLocations      *LocationQuery
-	loadTotal          []func(context.Context, []*Availability) error
 	modifiers          []func(*sql.Selector)
+	loadTotal          []func(context.Context, []*Availability) error
 	withNamedLocations map[string]*LocationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -332,9 +331,8 @@ func (_q *AvailabilityQuery) Clone() *AvailabilityQuery {
 		withChannel:   _q.withChannel.Clone(),
 		withLocations: _q.withLocations.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -709,9 +707,6 @@ func (_q *AvailabilityQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -727,38 +722,6 @@ func (_q *AvailabilityQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *AvailabilityQuery) ForUpdate(opts ...sql.LockOption) *AvailabilityQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *AvailabilityQuery) ForShare(opts ...sql.LockOption) *AvailabilityQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *AvailabilityQuery) Modify(modifiers ...func(s *sql.Selector)) *AvailabilitySelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // WithNamedLocations tells the query-builder to eager-load the nodes that are connected to the "locations"
@@ -863,10 +826,4 @@ func (_s *AvailabilitySelect) sqlScan(ctx context.Context, root *AvailabilityQue
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *AvailabilitySelect) Modify(modifiers ...func(s *sql.Selector)) *AvailabilitySelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

@@ -20,9 +20,8 @@ import (
 // AvailabilityUpdate is the builder for updating Availability entities.
 type AvailabilityUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *AvailabilityMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *AvailabilityMutation
 }
 
 // Where appends a list predicates to the AvailabilityUpdate builder.
@@ -400,12 +399,6 @@ func (_u *AvailabilityUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *AvailabilityUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AvailabilityUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *AvailabilityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -540,7 +533,6 @@ func (_u *AvailabilityUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{availability.Label}
@@ -556,10 +548,9 @@ func (_u *AvailabilityUpdate) sqlSave(ctx context.Context) (_node int, err error
 // AvailabilityUpdateOne is the builder for updating a single Availability entity.
 type AvailabilityUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *AvailabilityMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *AvailabilityMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -944,12 +935,6 @@ func (_u *AvailabilityUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *AvailabilityUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AvailabilityUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *AvailabilityUpdateOne) sqlSave(ctx context.Context) (_node *Availability, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1101,7 +1086,6 @@ func (_u *AvailabilityUpdateOne) sqlSave(ctx context.Context) (_node *Availabili
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &Availability{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -9,7 +9,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -34,8 +33,8 @@ type CallbackRequestQuery struct {
 	withOrganization *OrganizationQuery
 	withMunicipality *OrganizationQuery
 	withAnswer       *AnswerQuery
-	loadTotal        []func(context.Context, []*CallbackRequest) error
 	modifiers        []func(*sql.Selector)
+	loadTotal        []func(context.Context, []*CallbackRequest) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -403,9 +402,8 @@ func (_q *CallbackRequestQuery) Clone() *CallbackRequestQuery {
 		withMunicipality: _q.withMunicipality.Clone(),
 		withAnswer:       _q.withAnswer.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -896,9 +894,6 @@ func (_q *CallbackRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -914,38 +909,6 @@ func (_q *CallbackRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *CallbackRequestQuery) ForUpdate(opts ...sql.LockOption) *CallbackRequestQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *CallbackRequestQuery) ForShare(opts ...sql.LockOption) *CallbackRequestQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *CallbackRequestQuery) Modify(modifiers ...func(s *sql.Selector)) *CallbackRequestSelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // CallbackRequestGroupBy is the group-by builder for CallbackRequest entities.
@@ -1036,10 +999,4 @@ func (_s *CallbackRequestSelect) sqlScan(ctx context.Context, root *CallbackRequ
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *CallbackRequestSelect) Modify(modifiers ...func(s *sql.Selector)) *CallbackRequestSelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

@@ -21,9 +21,8 @@ import (
 // CallbackRequestUpdate is the builder for updating CallbackRequest entities.
 type CallbackRequestUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *CallbackRequestMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *CallbackRequestMutation
 }
 
 // Where appends a list predicates to the CallbackRequestUpdate builder.
@@ -337,12 +336,6 @@ func (_u *CallbackRequestUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *CallbackRequestUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CallbackRequestUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *CallbackRequestUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -504,7 +497,6 @@ func (_u *CallbackRequestUpdate) sqlSave(ctx context.Context) (_node int, err er
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{callbackrequest.Label}
@@ -520,10 +512,9 @@ func (_u *CallbackRequestUpdate) sqlSave(ctx context.Context) (_node int, err er
 // CallbackRequestUpdateOne is the builder for updating a single CallbackRequest entity.
 type CallbackRequestUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *CallbackRequestMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *CallbackRequestMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -844,12 +835,6 @@ func (_u *CallbackRequestUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *CallbackRequestUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CallbackRequestUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *CallbackRequestUpdateOne) sqlSave(ctx context.Context) (_node *CallbackRequest, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1028,7 +1013,6 @@ func (_u *CallbackRequestUpdateOne) sqlSave(ctx context.Context) (_node *Callbac
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &CallbackRequest{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

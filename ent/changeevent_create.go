@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
@@ -20,7 +19,6 @@ type ChangeEventCreate struct {
 	config
 	mutation *ChangeEventMutation
 	hooks    []Hook
-	conflict []sql.ConflictOption
 }
 
 // SetEntity sets the "entity" field.
@@ -250,7 +248,6 @@ func (_c *ChangeEventCreate) createSpec() (*ChangeEvent, *sqlgraph.CreateSpec) {
 		_node = &ChangeEvent{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(changeevent.Table, sqlgraph.NewFieldSpec(changeevent.FieldID, field.TypeInt))
 	)
-	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Entity(); ok {
 		_spec.SetField(changeevent.FieldEntity, field.TypeEnum, value)
 		_node.Entity = value
@@ -306,175 +303,11 @@ func (_c *ChangeEventCreate) createSpec() (*ChangeEvent, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
-// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
-// of the `INSERT` statement. For example:
-//
-//	client.ChangeEvent.Create().
-//		SetEntity(v).
-//		OnConflict(
-//			// Update the row with the new values
-//			// the was proposed for insertion.
-//			sql.ResolveWithNewValues(),
-//		).
-//		// Override some of the fields with custom
-//		// update values.
-//		Update(func(u *ent.ChangeEventUpsert) {
-//			SetEntity(v+v).
-//		}).
-//		Exec(ctx)
-func (_c *ChangeEventCreate) OnConflict(opts ...sql.ConflictOption) *ChangeEventUpsertOne {
-	_c.conflict = opts
-	return &ChangeEventUpsertOne{
-		create: _c,
-	}
-}
-
-// OnConflictColumns calls `OnConflict` and configures the columns
-// as conflict target. Using this option is equivalent to using:
-//
-//	client.ChangeEvent.Create().
-//		OnConflict(sql.ConflictColumns(columns...)).
-//		Exec(ctx)
-func (_c *ChangeEventCreate) OnConflictColumns(columns ...string) *ChangeEventUpsertOne {
-	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
-	return &ChangeEventUpsertOne{
-		create: _c,
-	}
-}
-
-type (
-	// ChangeEventUpsertOne is the builder for "upsert"-ing
-	//  one ChangeEvent node.
-	ChangeEventUpsertOne struct {
-		create *ChangeEventCreate
-	}
-
-	// ChangeEventUpsert is the "OnConflict" setter.
-	ChangeEventUpsert struct {
-		*sql.UpdateSet
-	}
-)
-
-// UpdateNewValues updates the mutable fields using the new values that were set on create.
-// Using this option is equivalent to using:
-//
-//	client.ChangeEvent.Create().
-//		OnConflict(
-//			sql.ResolveWithNewValues(),
-//		).
-//		Exec(ctx)
-func (u *ChangeEventUpsertOne) UpdateNewValues() *ChangeEventUpsertOne {
-	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
-	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
-		if _, exists := u.create.mutation.Entity(); exists {
-			s.SetIgnore(changeevent.FieldEntity)
-		}
-		if _, exists := u.create.mutation.EntityID(); exists {
-			s.SetIgnore(changeevent.FieldEntityID)
-		}
-		if _, exists := u.create.mutation.Action(); exists {
-			s.SetIgnore(changeevent.FieldAction)
-		}
-		if _, exists := u.create.mutation.ProductID(); exists {
-			s.SetIgnore(changeevent.FieldProductID)
-		}
-		if _, exists := u.create.mutation.ChannelID(); exists {
-			s.SetIgnore(changeevent.FieldChannelID)
-		}
-		if _, exists := u.create.mutation.MunicipalityID(); exists {
-			s.SetIgnore(changeevent.FieldMunicipalityID)
-		}
-		if _, exists := u.create.mutation.State(); exists {
-			s.SetIgnore(changeevent.FieldState)
-		}
-		if _, exists := u.create.mutation.OtherLanguage(); exists {
-			s.SetIgnore(changeevent.FieldOtherLanguage)
-		}
-		if _, exists := u.create.mutation.Changes(); exists {
-			s.SetIgnore(changeevent.FieldChanges)
-		}
-		if _, exists := u.create.mutation.Actor(); exists {
-			s.SetIgnore(changeevent.FieldActor)
-		}
-		if _, exists := u.create.mutation.ActorOrganizationID(); exists {
-			s.SetIgnore(changeevent.FieldActorOrganizationID)
-		}
-		if _, exists := u.create.mutation.RecordedAt(); exists {
-			s.SetIgnore(changeevent.FieldRecordedAt)
-		}
-		if _, exists := u.create.mutation.TxID(); exists {
-			s.SetIgnore(changeevent.FieldTxID)
-		}
-	}))
-	return u
-}
-
-// Ignore sets each column to itself in case of conflict.
-// Using this option is equivalent to using:
-//
-//	client.ChangeEvent.Create().
-//	    OnConflict(sql.ResolveWithIgnore()).
-//	    Exec(ctx)
-func (u *ChangeEventUpsertOne) Ignore() *ChangeEventUpsertOne {
-	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
-	return u
-}
-
-// DoNothing configures the conflict_action to `DO NOTHING`.
-// Supported only by SQLite and PostgreSQL.
-func (u *ChangeEventUpsertOne) DoNothing() *ChangeEventUpsertOne {
-	u.create.conflict = append(u.create.conflict, sql.DoNothing())
-	return u
-}
-
-// Update allows overriding fields `UPDATE` values. See the ChangeEventCreate.OnConflict
-// documentation for more info.
-func (u *ChangeEventUpsertOne) Update(set func(*ChangeEventUpsert)) *ChangeEventUpsertOne {
-	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
-		set(&ChangeEventUpsert{UpdateSet: update})
-	}))
-	return u
-}
-
-// Exec executes the query.
-func (u *ChangeEventUpsertOne) Exec(ctx context.Context) error {
-	if len(u.create.conflict) == 0 {
-		return errors.New("ent: missing options for ChangeEventCreate.OnConflict")
-	}
-	return u.create.Exec(ctx)
-}
-
-// ExecX is like Exec, but panics if an error occurs.
-func (u *ChangeEventUpsertOne) ExecX(ctx context.Context) {
-	if err := u.create.Exec(ctx); err != nil {
-		panic(err)
-	}
-}
-
-// Exec executes the UPSERT query and returns the inserted/updated ID.
-func (u *ChangeEventUpsertOne) ID(ctx context.Context) (id int, err error) {
-	node, err := u.create.Save(ctx)
-	if err != nil {
-		return id, err
-	}
-	return node.ID, nil
-}
-
-// IDX is like ID, but panics if an error occurs.
-func (u *ChangeEventUpsertOne) IDX(ctx context.Context) int {
-	id, err := u.ID(ctx)
-	if err != nil {
-		panic(err)
-	}
-	return id
-}
-
 // ChangeEventCreateBulk is the builder for creating many ChangeEvent entities in bulk.
 type ChangeEventCreateBulk struct {
 	config
 	err      error
 	builders []*ChangeEventCreate
-	conflict []sql.ConflictOption
 }
 
 // Save creates the ChangeEvent entities in the database.
@@ -503,7 +336,6 @@ func (_c *ChangeEventCreateBulk) Save(ctx context.Context) ([]*ChangeEvent, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
-					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -554,153 +386,6 @@ func (_c *ChangeEventCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ChangeEventCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
-		panic(err)
-	}
-}
-
-// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
-// of the `INSERT` statement. For example:
-//
-//	client.ChangeEvent.CreateBulk(builders...).
-//		OnConflict(
-//			// Update the row with the new values
-//			// the was proposed for insertion.
-//			sql.ResolveWithNewValues(),
-//		).
-//		// Override some of the fields with custom
-//		// update values.
-//		Update(func(u *ent.ChangeEventUpsert) {
-//			SetEntity(v+v).
-//		}).
-//		Exec(ctx)
-func (_c *ChangeEventCreateBulk) OnConflict(opts ...sql.ConflictOption) *ChangeEventUpsertBulk {
-	_c.conflict = opts
-	return &ChangeEventUpsertBulk{
-		create: _c,
-	}
-}
-
-// OnConflictColumns calls `OnConflict` and configures the columns
-// as conflict target. Using this option is equivalent to using:
-//
-//	client.ChangeEvent.Create().
-//		OnConflict(sql.ConflictColumns(columns...)).
-//		Exec(ctx)
-func (_c *ChangeEventCreateBulk) OnConflictColumns(columns ...string) *ChangeEventUpsertBulk {
-	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
-	return &ChangeEventUpsertBulk{
-		create: _c,
-	}
-}
-
-// ChangeEventUpsertBulk is the builder for "upsert"-ing
-// a bulk of ChangeEvent nodes.
-type ChangeEventUpsertBulk struct {
-	create *ChangeEventCreateBulk
-}
-
-// UpdateNewValues updates the mutable fields using the new values that
-// were set on create. Using this option is equivalent to using:
-//
-//	client.ChangeEvent.Create().
-//		OnConflict(
-//			sql.ResolveWithNewValues(),
-//		).
-//		Exec(ctx)
-func (u *ChangeEventUpsertBulk) UpdateNewValues() *ChangeEventUpsertBulk {
-	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
-	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
-		for _, b := range u.create.builders {
-			if _, exists := b.mutation.Entity(); exists {
-				s.SetIgnore(changeevent.FieldEntity)
-			}
-			if _, exists := b.mutation.EntityID(); exists {
-				s.SetIgnore(changeevent.FieldEntityID)
-			}
-			if _, exists := b.mutation.Action(); exists {
-				s.SetIgnore(changeevent.FieldAction)
-			}
-			if _, exists := b.mutation.ProductID(); exists {
-				s.SetIgnore(changeevent.FieldProductID)
-			}
-			if _, exists := b.mutation.ChannelID(); exists {
-				s.SetIgnore(changeevent.FieldChannelID)
-			}
-			if _, exists := b.mutation.MunicipalityID(); exists {
-				s.SetIgnore(changeevent.FieldMunicipalityID)
-			}
-			if _, exists := b.mutation.State(); exists {
-				s.SetIgnore(changeevent.FieldState)
-			}
-			if _, exists := b.mutation.OtherLanguage(); exists {
-				s.SetIgnore(changeevent.FieldOtherLanguage)
-			}
-			if _, exists := b.mutation.Changes(); exists {
-				s.SetIgnore(changeevent.FieldChanges)
-			}
-			if _, exists := b.mutation.Actor(); exists {
-				s.SetIgnore(changeevent.FieldActor)
-			}
-			if _, exists := b.mutation.ActorOrganizationID(); exists {
-				s.SetIgnore(changeevent.FieldActorOrganizationID)
-			}
-			if _, exists := b.mutation.RecordedAt(); exists {
-				s.SetIgnore(changeevent.FieldRecordedAt)
-			}
-			if _, exists := b.mutation.TxID(); exists {
-				s.SetIgnore(changeevent.FieldTxID)
-			}
-		}
-	}))
-	return u
-}
-
-// Ignore sets each column to itself in case of conflict.
-// Using this option is equivalent to using:
-//
-//	client.ChangeEvent.Create().
-//		OnConflict(sql.ResolveWithIgnore()).
-//		Exec(ctx)
-func (u *ChangeEventUpsertBulk) Ignore() *ChangeEventUpsertBulk {
-	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
-	return u
-}
-
-// DoNothing configures the conflict_action to `DO NOTHING`.
-// Supported only by SQLite and PostgreSQL.
-func (u *ChangeEventUpsertBulk) DoNothing() *ChangeEventUpsertBulk {
-	u.create.conflict = append(u.create.conflict, sql.DoNothing())
-	return u
-}
-
-// Update allows overriding fields `UPDATE` values. See the ChangeEventCreateBulk.OnConflict
-// documentation for more info.
-func (u *ChangeEventUpsertBulk) Update(set func(*ChangeEventUpsert)) *ChangeEventUpsertBulk {
-	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
-		set(&ChangeEventUpsert{UpdateSet: update})
-	}))
-	return u
-}
-
-// Exec executes the query.
-func (u *ChangeEventUpsertBulk) Exec(ctx context.Context) error {
-	if u.create.err != nil {
-		return u.create.err
-	}
-	for i, b := range u.create.builders {
-		if len(b.conflict) != 0 {
-			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ChangeEventCreateBulk instead", i)
-		}
-	}
-	if len(u.create.conflict) == 0 {
-		return errors.New("ent: missing options for ChangeEventCreateBulk.OnConflict")
-	}
-	return u.create.Exec(ctx)
-}
-
-// ExecX is like Exec, but panics if an error occurs.
-func (u *ChangeEventUpsertBulk) ExecX(ctx context.Context) {
-	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -17,9 +17,8 @@ import (
 // ChangeEventUpdate is the builder for updating ChangeEvent entities.
 type ChangeEventUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *ChangeEventMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *ChangeEventMutation
 }
 
 // Where appends a list predicates to the ChangeEventUpdate builder.
@@ -60,12 +59,6 @@ func (_u *ChangeEventUpdate) ExecX(ctx context.Context) {
 	}
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *ChangeEventUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ChangeEventUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *ChangeEventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	_spec := sqlgraph.NewUpdateSpec(changeevent.Table, changeevent.Columns, sqlgraph.NewFieldSpec(changeevent.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
@@ -93,7 +86,6 @@ func (_u *ChangeEventUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.ActorOrganizationIDCleared() {
 		_spec.ClearField(changeevent.FieldActorOrganizationID, field.TypeInt)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{changeevent.Label}
@@ -109,10 +101,9 @@ func (_u *ChangeEventUpdate) sqlSave(ctx context.Context) (_node int, err error)
 // ChangeEventUpdateOne is the builder for updating a single ChangeEvent entity.
 type ChangeEventUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *ChangeEventMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *ChangeEventMutation
 }
 
 // Mutation returns the ChangeEventMutation object of the builder.
@@ -160,12 +151,6 @@ func (_u *ChangeEventUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *ChangeEventUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ChangeEventUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *ChangeEventUpdateOne) sqlSave(ctx context.Context) (_node *ChangeEvent, err error) {
 	_spec := sqlgraph.NewUpdateSpec(changeevent.Table, changeevent.Columns, sqlgraph.NewFieldSpec(changeevent.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
@@ -210,7 +195,6 @@ func (_u *ChangeEventUpdateOne) sqlSave(ctx context.Context) (_node *ChangeEvent
 	if _u.mutation.ActorOrganizationIDCleared() {
 		_spec.ClearField(changeevent.FieldActorOrganizationID, field.TypeInt)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &ChangeEvent{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -21,9 +21,8 @@ import (
 // ContactVolumeUpdate is the builder for updating ContactVolume entities.
 type ContactVolumeUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *ContactVolumeMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *ContactVolumeMutation
 }
 
 // Where appends a list predicates to the ContactVolumeUpdate builder.
@@ -292,12 +291,6 @@ func (_u *ContactVolumeUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *ContactVolumeUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ContactVolumeUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *ContactVolumeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -450,7 +443,6 @@ func (_u *ContactVolumeUpdate) sqlSave(ctx context.Context) (_node int, err erro
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{contactvolume.Label}
@@ -466,10 +458,9 @@ func (_u *ContactVolumeUpdate) sqlSave(ctx context.Context) (_node int, err erro
 // ContactVolumeUpdateOne is the builder for updating a single ContactVolume entity.
 type ContactVolumeUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *ContactVolumeMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *ContactVolumeMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -745,12 +736,6 @@ func (_u *ContactVolumeUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *ContactVolumeUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ContactVolumeUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *ContactVolumeUpdateOne) sqlSave(ctx context.Context) (_node *ContactVolume, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -920,7 +905,6 @@ func (_u *ContactVolumeUpdateOne) sqlSave(ctx context.Context) (_node *ContactVo
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &ContactVolume{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -18,9 +18,8 @@ import (
 // EditorSessionUpdate is the builder for updating EditorSession entities.
 type EditorSessionUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *EditorSessionMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *EditorSessionMutation
 }
 
 // Where appends a list predicates to the EditorSessionUpdate builder.
@@ -172,12 +171,6 @@ func (_u *EditorSessionUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *EditorSessionUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *EditorSessionUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *EditorSessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -214,7 +207,6 @@ func (_u *EditorSessionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.CredentialsCleared() {
 		_spec.ClearField(editorsession.FieldCredentials, field.TypeBytes)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{editorsession.Label}
@@ -230,10 +222,9 @@ func (_u *EditorSessionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 // EditorSessionUpdateOne is the builder for updating a single EditorSession entity.
 type EditorSessionUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *EditorSessionMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *EditorSessionMutation
 }
 
 // SetName sets the "name" field.
@@ -392,12 +383,6 @@ func (_u *EditorSessionUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *EditorSessionUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *EditorSessionUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *EditorSessionUpdateOne) sqlSave(ctx context.Context) (_node *EditorSession, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -451,7 +436,6 @@ func (_u *EditorSessionUpdateOne) sqlSave(ctx context.Context) (_node *EditorSes
 	if _u.mutation.CredentialsCleared() {
 		_spec.ClearField(editorsession.FieldCredentials, field.TypeBytes)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &EditorSession{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

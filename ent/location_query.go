@@ -10,7 +10,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -29,8 +28,8 @@ type LocationQuery struct {
 	predicates              []predicate.Location
 	withMunicipality        *OrganizationQuery
 	withAvailabilities      *AvailabilityQuery
-	loadTotal               []func(context.Context, []*Location) error
 	modifiers               []func(*sql.Selector)
+	loadTotal               []func(context.Context, []*Location) error
 	withNamedAvailabilities map[string]*AvailabilityQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -307,9 +306,8 @@ func (_q *LocationQuery) Clone() *LocationQuery {
 		withMunicipality:   _q.withMunicipality.Clone(),
 		withAvailabilities: _q.withAvailabilities.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -634,9 +632,6 @@ func (_q *LocationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -652,38 +647,6 @@ func (_q *LocationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *LocationQuery) ForUpdate(opts ...sql.LockOption) *LocationQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *LocationQuery) ForShare(opts ...sql.LockOption) *LocationQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *LocationQuery) Modify(modifiers ...func(s *sql.Selector)) *LocationSelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // WithNamedAvailabilities tells the query-builder to eager-load the nodes that are connected to the "availabilities"
@@ -788,10 +751,4 @@ func (_s *LocationSelect) sqlScan(ctx context.Context, root *LocationQuery, v an
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *LocationSelect) Modify(modifiers ...func(s *sql.Selector)) *LocationSelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

@@ -20,9 +20,8 @@ import (
 // LocationUpdate is the builder for updating Location entities.
 type LocationUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *LocationMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *LocationMutation
 }
 
 // Where appends a list predicates to the LocationUpdate builder.
@@ -293,12 +292,6 @@ func (_u *LocationUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *LocationUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *LocationUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *LocationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -412,7 +405,6 @@ func (_u *LocationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{location.Label}
@@ -428,10 +420,9 @@ func (_u *LocationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // LocationUpdateOne is the builder for updating a single Location entity.
 type LocationUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *LocationMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *LocationMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -709,12 +700,6 @@ func (_u *LocationUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *LocationUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *LocationUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *LocationUpdateOne) sqlSave(ctx context.Context) (_node *Location, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -845,7 +830,6 @@ func (_u *LocationUpdateOne) sqlSave(ctx context.Context) (_node *Location, err 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &Location{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -10,7 +10,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -34,8 +33,8 @@ type ProductQuery struct {
 	withUplEntry            *UPLEntryQuery
 	withAvailabilities      *AvailabilityQuery
 	withAnswers             *AnswerQuery
-	loadTotal               []func(context.Context, []*Product) error
 	modifiers               []func(*sql.Selector)
+	loadTotal               []func(context.Context, []*Product) error
 	withNamedAvailabilities map[string]*AvailabilityQuery
 	withNamedAnswers        map[string]*AnswerQuery
 	// intermediate query (i.e. traversal path).
@@ -382,9 +381,8 @@ func (_q *ProductQuery) Clone() *ProductQuery {
 		withAvailabilities: _q.withAvailabilities.Clone(),
 		withAnswers:        _q.withAnswers.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -868,9 +866,6 @@ func (_q *ProductQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -886,38 +881,6 @@ func (_q *ProductQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *ProductQuery) ForUpdate(opts ...sql.LockOption) *ProductQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *ProductQuery) ForShare(opts ...sql.LockOption) *ProductQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *ProductQuery) Modify(modifiers ...func(s *sql.Selector)) *ProductSelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // WithNamedAvailabilities tells the query-builder to eager-load the nodes that are connected to the "availabilities"
@@ -1036,10 +999,4 @@ func (_s *ProductSelect) sqlScan(ctx context.Context, root *ProductQuery, v any)
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *ProductSelect) Modify(modifiers ...func(s *sql.Selector)) *ProductSelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

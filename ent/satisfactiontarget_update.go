@@ -19,9 +19,8 @@ import (
 // SatisfactionTargetUpdate is the builder for updating SatisfactionTarget entities.
 type SatisfactionTargetUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *SatisfactionTargetMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *SatisfactionTargetMutation
 }
 
 // Where appends a list predicates to the SatisfactionTargetUpdate builder.
@@ -199,12 +198,6 @@ func (_u *SatisfactionTargetUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SatisfactionTargetUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SatisfactionTargetUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SatisfactionTargetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -267,7 +260,6 @@ func (_u *SatisfactionTargetUpdate) sqlSave(ctx context.Context) (_node int, err
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{satisfactiontarget.Label}
@@ -283,10 +275,9 @@ func (_u *SatisfactionTargetUpdate) sqlSave(ctx context.Context) (_node int, err
 // SatisfactionTargetUpdateOne is the builder for updating a single SatisfactionTarget entity.
 type SatisfactionTargetUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *SatisfactionTargetMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *SatisfactionTargetMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -471,12 +462,6 @@ func (_u *SatisfactionTargetUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SatisfactionTargetUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SatisfactionTargetUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SatisfactionTargetUpdateOne) sqlSave(ctx context.Context) (_node *SatisfactionTarget, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -556,7 +541,6 @@ func (_u *SatisfactionTargetUpdateOne) sqlSave(ctx context.Context) (_node *Sati
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &SatisfactionTarget{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

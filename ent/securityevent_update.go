@@ -17,9 +17,8 @@ import (
 // SecurityEventUpdate is the builder for updating SecurityEvent entities.
 type SecurityEventUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *SecurityEventMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *SecurityEventMutation
 }
 
 // Where appends a list predicates to the SecurityEventUpdate builder.
@@ -84,12 +83,6 @@ func (_u *SecurityEventUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SecurityEventUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SecurityEventUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SecurityEventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -105,7 +98,6 @@ func (_u *SecurityEventUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.Actor(); ok {
 		_spec.SetField(securityevent.FieldActor, field.TypeString, value)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{securityevent.Label}
@@ -121,10 +113,9 @@ func (_u *SecurityEventUpdate) sqlSave(ctx context.Context) (_node int, err erro
 // SecurityEventUpdateOne is the builder for updating a single SecurityEvent entity.
 type SecurityEventUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *SecurityEventMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *SecurityEventMutation
 }
 
 // SetActor sets the "actor" field.
@@ -196,12 +187,6 @@ func (_u *SecurityEventUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SecurityEventUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SecurityEventUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SecurityEventUpdateOne) sqlSave(ctx context.Context) (_node *SecurityEvent, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -234,7 +219,6 @@ func (_u *SecurityEventUpdateOne) sqlSave(ctx context.Context) (_node *SecurityE
 	if value, ok := _u.mutation.Actor(); ok {
 		_spec.SetField(securityevent.FieldActor, field.TypeString, value)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &SecurityEvent{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -9,7 +9,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -31,8 +30,8 @@ type SurveyResultQuery struct {
 	withChannel      *ChannelQuery
 	withProduct      *ProductQuery
 	withOrganization *OrganizationQuery
-	loadTotal        []func(context.Context, []*SurveyResult) error
 	modifiers        []func(*sql.Selector)
+	loadTotal        []func(context.Context, []*SurveyResult) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -354,9 +353,8 @@ func (_q *SurveyResultQuery) Clone() *SurveyResultQuery {
 		withProduct:      _q.withProduct.Clone(),
 		withOrganization: _q.withOrganization.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -750,9 +748,6 @@ func (_q *SurveyResultQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -768,38 +763,6 @@ func (_q *SurveyResultQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *SurveyResultQuery) ForUpdate(opts ...sql.LockOption) *SurveyResultQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *SurveyResultQuery) ForShare(opts ...sql.LockOption) *SurveyResultQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *SurveyResultQuery) Modify(modifiers ...func(s *sql.Selector)) *SurveyResultSelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // SurveyResultGroupBy is the group-by builder for SurveyResult entities.
@@ -890,10 +853,4 @@ func (_s *SurveyResultSelect) sqlScan(ctx context.Context, root *SurveyResultQue
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *SurveyResultSelect) Modify(modifiers ...func(s *sql.Selector)) *SurveyResultSelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

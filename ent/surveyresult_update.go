@@ -21,9 +21,8 @@ import (
 // SurveyResultUpdate is the builder for updating SurveyResult entities.
 type SurveyResultUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *SurveyResultMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *SurveyResultMutation
 }
 
 // Where appends a list predicates to the SurveyResultUpdate builder.
@@ -442,12 +441,6 @@ func (_u *SurveyResultUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SurveyResultUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SurveyResultUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SurveyResultUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -633,7 +626,6 @@ func (_u *SurveyResultUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{surveyresult.Label}
@@ -649,10 +641,9 @@ func (_u *SurveyResultUpdate) sqlSave(ctx context.Context) (_node int, err error
 // SurveyResultUpdateOne is the builder for updating a single SurveyResult entity.
 type SurveyResultUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *SurveyResultMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *SurveyResultMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -1078,12 +1069,6 @@ func (_u *SurveyResultUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SurveyResultUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SurveyResultUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SurveyResultUpdateOne) sqlSave(ctx context.Context) (_node *SurveyResult, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1286,7 +1271,6 @@ func (_u *SurveyResultUpdateOne) sqlSave(ctx context.Context) (_node *SurveyResu
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &SurveyResult{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -20,9 +20,8 @@ import (
 // SynonymUpdate is the builder for updating Synonym entities.
 type SynonymUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *SynonymMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *SynonymMutation
 }
 
 // Where appends a list predicates to the SynonymUpdate builder.
@@ -161,12 +160,6 @@ func (_u *SynonymUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SynonymUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SynonymUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SynonymUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -228,7 +221,6 @@ func (_u *SynonymUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{synonym.Label}
@@ -244,10 +236,9 @@ func (_u *SynonymUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // SynonymUpdateOne is the builder for updating a single Synonym entity.
 type SynonymUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *SynonymMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *SynonymMutation
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -393,12 +384,6 @@ func (_u *SynonymUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *SynonymUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SynonymUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *SynonymUpdateOne) sqlSave(ctx context.Context) (_node *Synonym, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -477,7 +462,6 @@ func (_u *SynonymUpdateOne) sqlSave(ctx context.Context) (_node *Synonym, err er
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &Synonym{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

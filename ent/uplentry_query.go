@@ -10,7 +10,6 @@ import (
 	"math"
 
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -27,8 +26,8 @@ type UPLEntryQuery struct {
 	inters            []Interceptor
 	predicates        []predicate.UPLEntry
 	withProducts      *ProductQuery
-	loadTotal         []func(context.Context, []*UPLEntry) error
 	modifiers         []func(*sql.Selector)
+	loadTotal         []func(context.Context, []*UPLEntry) error
 	withNamedProducts map[string]*ProductQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -282,9 +281,8 @@ func (_q *UPLEntryQuery) Clone() *UPLEntryQuery {
 		predicates:   append([]predicate.UPLEntry{}, _q.predicates...),
 		withProducts: _q.withProducts.Clone(),
 		// clone intermediate query.
-		sql:       _q.sql.Clone(),
-		path:      _q.path,
-		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
+		sql:  _q.sql.Clone(),
+		path: _q.path,
 	}
 }
 
@@ -531,9 +529,6 @@ func (_q *UPLEntryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
-	for _, m := range _q.modifiers {
-		m(selector)
-	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -549,38 +544,6 @@ func (_q *UPLEntryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
-}
-
-// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
-// updated, deleted or "selected ... for update" by other sessions, until the transaction is
-// either committed or rolled-back.
-func (_q *UPLEntryQuery) ForUpdate(opts ...sql.LockOption) *UPLEntryQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForUpdate(opts...)
-	})
-	return _q
-}
-
-// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
-// on any rows that are read. Other sessions can read the rows, but cannot modify them
-// until your transaction commits.
-func (_q *UPLEntryQuery) ForShare(opts ...sql.LockOption) *UPLEntryQuery {
-	if _q.driver.Dialect() == dialect.Postgres {
-		_q.Unique(false)
-	}
-	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
-		s.ForShare(opts...)
-	})
-	return _q
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_q *UPLEntryQuery) Modify(modifiers ...func(s *sql.Selector)) *UPLEntrySelect {
-	_q.modifiers = append(_q.modifiers, modifiers...)
-	return _q.Select()
 }
 
 // WithNamedProducts tells the query-builder to eager-load the nodes that are connected to the "products"
@@ -685,10 +648,4 @@ func (_s *UPLEntrySelect) sqlScan(ctx context.Context, root *UPLEntryQuery, v an
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
-}
-
-// Modify adds a query modifier for attaching custom logic to queries.
-func (_s *UPLEntrySelect) Modify(modifiers ...func(s *sql.Selector)) *UPLEntrySelect {
-	_s.modifiers = append(_s.modifiers, modifiers...)
-	return _s
 }

@@ -20,9 +20,8 @@ import (
 // UPLEntryUpdate is the builder for updating UPLEntry entities.
 type UPLEntryUpdate struct {
 	config
-	hooks     []Hook
-	mutation  *UPLEntryMutation
-	modifiers []func(*sql.UpdateBuilder)
+	hooks    []Hook
+	mutation *UPLEntryMutation
 }
 
 // Where appends a list predicates to the UPLEntryUpdate builder.
@@ -395,12 +394,6 @@ func (_u *UPLEntryUpdate) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *UPLEntryUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *UPLEntryUpdate {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *UPLEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -526,7 +519,6 @@ func (_u *UPLEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{uplentry.Label}
@@ -542,10 +534,9 @@ func (_u *UPLEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // UPLEntryUpdateOne is the builder for updating a single UPLEntry entity.
 type UPLEntryUpdateOne struct {
 	config
-	fields    []string
-	hooks     []Hook
-	mutation  *UPLEntryMutation
-	modifiers []func(*sql.UpdateBuilder)
+	fields   []string
+	hooks    []Hook
+	mutation *UPLEntryMutation
 }
 
 // SetURI sets the "uri" field.
@@ -925,12 +916,6 @@ func (_u *UPLEntryUpdateOne) check() error {
 	return nil
 }
 
-// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
-func (_u *UPLEntryUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *UPLEntryUpdateOne {
-	_u.modifiers = append(_u.modifiers, modifiers...)
-	return _u
-}
-
 func (_u *UPLEntryUpdateOne) sqlSave(ctx context.Context) (_node *UPLEntry, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1073,7 +1058,6 @@ func (_u *UPLEntryUpdateOne) sqlSave(ctx context.Context) (_node *UPLEntry, err 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	_spec.AddModifiers(_u.modifiers...)
 	_node = &UPLEntry{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues
