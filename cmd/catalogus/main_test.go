@@ -162,6 +162,7 @@ func TestServeSeedsAFreshSQLiteFile(t *testing.T) {
 func TestSeedThenServeOnEachDatabase(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel() // the two databases share nothing
 			u := storetest.URL(t, d)
 			code, out, stderr := runCLI(t, "seed", "--database", u)
 			if code != 0 || !strings.Contains(out, "423 products") {
