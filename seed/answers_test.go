@@ -7,7 +7,6 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
-	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
@@ -18,7 +17,7 @@ import (
 // passport is found on every channel, and the dashboard's figure equals a
 // count of the seeded answers.
 func TestSeededAnswers(t *testing.T) {
-	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
+	storetest.EachSeeded(t, loadSeed, func(t *testing.T, db *store.DB) {
 		ctx := auth.Allow(context.Background())
 		all, err := db.Client.Answer.Query().WithProducts().All(ctx)
 		if err != nil {

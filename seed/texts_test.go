@@ -9,7 +9,6 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
-	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
 
@@ -18,7 +17,7 @@ import (
 // mangled abbreviations in names, and summaries that say no more about how to
 // request a product than its channel cells do.
 func TestSeedTexts(t *testing.T) {
-	db := storetest.Seeded(t, "sqlite", fixture.Seed)
+	db := storetest.Seeded(t, "sqlite", loadSeed)
 	ctx := auth.Allow(context.Background())
 	ps, err := db.Client.Product.Query().WithAvailabilities(func(q *ent.AvailabilityQuery) { q.WithChannel() }).All(ctx)
 	if err != nil {

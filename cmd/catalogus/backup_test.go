@@ -14,10 +14,7 @@ import (
 // one; the report on both reads the same. internal/backup tests the restore
 // in depth, on both databases.
 func TestExportImport(t *testing.T) {
-	src, dst := storetest.URL(t, "sqlite"), storetest.URL(t, "sqlite")
-	if code, _, stderr := runCLI(t, "seed", "--database", src); code != 0 {
-		t.Fatal(stderr)
-	}
+	src, dst := seededSQLite(t), storetest.URL(t, "sqlite")
 	file := filepath.Join(t.TempDir(), "backup.json")
 	if code, _, stderr := runCLI(t, "export", "--database", src, "--output", file); code != 0 {
 		t.Fatalf("export: %s", stderr)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -39,6 +40,20 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	var stdout, stderr syncBuffer
 	code := run(context.Background(), args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
+}
+
+// seededSQLite returns an SQLite file holding what `catalogus seed` writes:
+// the first test to ask seeds it, later ones get a copy of that file
+// (storetest.GoldenSQLite), so that the package seeds once instead of once
+// per test.
+func seededSQLite(t *testing.T) string {
+	t.Helper()
+	return storetest.GoldenSQLite(t, "seed", func(u string) error {
+		if code, out, stderr := runCLI(t, "seed", "--database", u); code != 0 {
+			return fmt.Errorf("catalogus seed: exit %d\n%s\n%s", code, out, stderr)
+		}
+		return nil
+	})
 }
 
 func TestBadConfigurationIsRefusedClearly(t *testing.T) {
@@ -147,6 +162,7 @@ func TestServeSeedsAFreshSQLiteFile(t *testing.T) {
 func TestSeedThenServeOnEachDatabase(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel() // the two databases share nothing
 			u := storetest.URL(t, d)
 			code, out, stderr := runCLI(t, "seed", "--database", u)
 			if code != 0 || !strings.Contains(out, "423 products") {

@@ -10,14 +10,10 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
-	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
 
 func TestReport(t *testing.T) {
-	u := storetest.URL(t, "sqlite")
-	if code, _, stderr := runCLI(t, "seed", "--database", u); code != 0 {
-		t.Fatalf("seed: %s", stderr)
-	}
+	u := seededSQLite(t)
 
 	code, out, stderr := runCLI(t, "report", "--database", u)
 	if code != 0 {

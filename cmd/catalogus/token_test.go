@@ -8,14 +8,10 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
-	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
 
 func TestTokenCommands(t *testing.T) {
-	u := storetest.URL(t, "sqlite")
-	if code, _, stderr := runCLI(t, "seed", "--database", u); code != 0 {
-		t.Fatal(stderr)
-	}
+	u := seededSQLite(t)
 	code, out, stderr := runCLI(t, "token", "create", "--database", u, "--name", "website", "--role", "editor", "--organization", "publiekszaken")
 	if code != 0 {
 		t.Fatalf("create: %d %s", code, stderr)

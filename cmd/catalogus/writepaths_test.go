@@ -49,6 +49,7 @@ func catalogueVersion(t *testing.T, u string) int64 {
 func TestEveryWritePathMovesTheVersion(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel() // the two databases share nothing
 			u := storetest.URL(t, d)
 			dir := t.TempDir()
 			file := func(name, content string) string {

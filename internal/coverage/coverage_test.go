@@ -292,6 +292,7 @@ func propertyRounds(t *testing.T, d string, rounds int) {
 		for round := range rounds {
 			seed := uint64(1000 + round)
 			t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+				t.Parallel() // each round has its own database and random source
 				r := rand.New(rand.NewPCG(seed, 7))
 				db := storetest.Open(t, d)
 				w := randomWorld(t, db.Client, r)

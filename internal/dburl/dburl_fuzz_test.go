@@ -1,4 +1,4 @@
-package store_test
+package dburl_test
 
 import (
 	"net/url"
@@ -7,28 +7,28 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/dburl"
 )
 
-func FuzzParseURL(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"", "sqlite:x.db", "file:/tmp/x.db", "postgres://u:geheim@h:1/d?sslmode=disable",
 		"postgresql://[::1]:5432/x", "mysql://x", "sqlite:", "sqlite::memory:", "postgres://%zz", ":"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		target, err := store.ParseURL(s)
+		target, err := dburl.Parse(s)
 		if err != nil {
 			if err.Error() == "" {
-				t.Errorf("ParseURL(%q): an error without words", s)
+				t.Errorf("Parse(%q): an error without words", s)
 			}
 			return
 		}
 		if target.Dialect != dialect.Postgres && target.Dialect != dialect.SQLite {
-			t.Errorf("ParseURL(%q) = %+v", s, target)
+			t.Errorf("Parse(%q) = %+v", s, target)
 		}
 		if u, err := url.Parse(s); err == nil && u.User != nil {
 			if pw, ok := u.User.Password(); ok && len(pw) > 3 && strings.Contains(target.Redacted, pw) {
-				t.Errorf("ParseURL(%q) leaks the password in %q", s, target.Redacted)
+				t.Errorf("Parse(%q) leaks the password in %q", s, target.Redacted)
 			}
 		}
 	})
