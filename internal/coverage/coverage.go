@@ -27,6 +27,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -213,6 +214,9 @@ type Service struct {
 
 	// The aggregates Report keeps between calls (kept.go).
 	kept keptAggregates
+
+	// tallyBuilt: the coverage rows were built once (now.go).
+	tallyBuilt atomic.Bool
 }
 
 // Report computes the coverage at at.
@@ -223,9 +227,14 @@ func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	agg, err := s.aggregateKept(ctx, sc, at, "now")
+	agg, err := s.aggregateNow(ctx, sc, at)
 	if err != nil {
 		return nil, err
+	}
+	if agg == nil {
+		if agg, err = s.aggregateKept(ctx, sc, at, "now"); err != nil {
+			return nil, err
+		}
 	}
 	r := &Report{AsOf: at}
 	byChannel := map[int]*Counts{}

@@ -55,6 +55,12 @@ func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, ki
 		return nil, err
 	}
 	versions := [2]int64{byMunicipality[sc.Municipality], everything}
+	if kind == "then" {
+		// Twelve weeks back only an import writes (at pinned moments, which
+		// raise the version of the municipality's past): the edits of the
+		// day leave the aggregate standing.
+		versions[0] = byMunicipality[-sc.Municipality]
+	}
 	key := kind + " " + sc.key()
 	s.kept.mu.Lock()
 	k := s.kept.m[key]
