@@ -217,6 +217,8 @@ type Service struct {
 
 	// tallyBuilt: the coverage rows were built once (now.go).
 	tallyBuilt atomic.Bool
+	// tallied counts the aggregates counted from those rows; tests read it.
+	tallied atomic.Int64
 }
 
 // Report computes the coverage at at.

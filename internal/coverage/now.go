@@ -141,6 +141,7 @@ func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time) (*a
 	for k, n := range cells {
 		agg.cells = append(agg.cells, cellCount{k.ownerTheme, k.channel, k.status, n})
 	}
+	s.tallied.Add(1)
 	return agg, nil
 }
 
