@@ -16,8 +16,11 @@ INSERT INTO catalogue_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NO
 -- The version of each municipality's part of the catalogue: raised by every
 -- transaction whose change-log events concern it, in the same transaction
 -- (municipality_id 0: changes that concern all municipalities, such as a
--- channel's). The country's coverage keeps each municipality's counts under
--- its version and recounts only those that changed.
+-- channel's; -id: the municipality's past, raised by transactions that record
+-- its events at pinned moments, as the history importer and the restore do).
+-- The country's coverage keeps each municipality's counts under its version
+-- and recounts only those that changed; coverage keeps the projection's
+-- aggregate, twelve weeks back, under the version of the past.
 CREATE TABLE IF NOT EXISTS municipality_version (municipality_id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
 
 -- Coverage now (internal/coverage/tally): one row per PUBLISHED product with
