@@ -223,13 +223,25 @@ type Service struct {
 
 // Report computes the coverage at at.
 func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, error) {
+	return s.report(ctx, f, at, false)
+}
+
+// ReportNow computes the coverage now: at the moment its counts are read.
+// Report(time.Now()) would be the coverage at the moment of the call, which
+// an edit recorded between the call and the read makes the replay's to
+// answer; ReportNow counts that edit in and names the later moment.
+func (s *Service) ReportNow(ctx context.Context, f Filter) (*Report, error) {
+	return s.report(ctx, f, time.Now(), true)
+}
+
+func (s *Service) report(ctx context.Context, f Filter, at time.Time, latest bool) (*Report, error) {
 	ctx = lookups(ctx)
 	at = at.UTC().Truncate(time.Microsecond)
 	sc, err := s.scope(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	agg, err := s.aggregateNow(ctx, sc, at)
+	agg, at, err := s.aggregateNow(ctx, sc, at, latest)
 	if err != nil {
 		return nil, err
 	}

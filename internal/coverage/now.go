@@ -82,20 +82,25 @@ THEN 1 ELSE 0 END`, municipality, at)
 }
 
 // aggregateNow counts the scope's aggregates from the kept rows, or returns
-// nil when the rows are not the state at at.
-func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time) (*aggregates, error) {
+// nil when the rows are not the state at at. With latest, at is taken again
+// once the rows are read (and returned), so that an edit recorded since the
+// call does not send the question to the replay.
+func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time, latest bool) (*aggregates, time.Time, error) {
 	if ok, err := s.ensureTally(ctx); err != nil || !ok {
-		return nil, err
+		return nil, at, err
 	}
 	// Rows first, then the log: a change committed in between and recorded
 	// after at sends the question to the replay; one recorded at or before
 	// at is one the rows may miss as a replay started earlier would.
 	products, err := tally.Municipality(ctx, s.Client, sc.Municipality)
 	if err != nil {
-		return nil, err
+		return nil, at, err
+	}
+	if latest {
+		at = time.Now().UTC().Truncate(time.Microsecond)
 	}
 	if ok, err := s.currentAt(ctx, sc.Municipality, at); err != nil || !ok {
-		return nil, err
+		return nil, at, err
 	}
 	var active []*ent.Channel
 	for _, ch := range sc.channels {
@@ -142,7 +147,7 @@ func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time) (*a
 		agg.cells = append(agg.cells, cellCount{k.ownerTheme, k.channel, k.status, n})
 	}
 	s.tallied.Add(1)
-	return agg, nil
+	return agg, at, nil
 }
 
 // countProduct counts one product's cells on the active channels, calling

@@ -58,6 +58,14 @@ func TestTallyUnderConcurrentWriters(t *testing.T) {
 					for range 6 {
 						checkReport(t, s, b, w.randomFilter(r), now)
 					}
+					for range 3 {
+						f := w.randomFilter(r)
+						got, err := s.ReportNow(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						compareReports(t, "now "+describe(f), got, b.report(f, got.AsOf))
+					}
 					if s.Tallied() == before {
 						t.Error("coverage now did not count from the kept rows; the test would prove nothing about them")
 					}
@@ -117,7 +125,7 @@ func concurrentEdits(t *testing.T, db *store.DB, s *coverage.Service, w *world, 
 					return
 				default:
 				}
-				if _, err := s.Report(ctx, coverage.Filter{Municipality: w.municipality}, time.Now()); err != nil {
+				if _, err := s.ReportNow(ctx, coverage.Filter{Municipality: w.municipality}); err != nil {
 					errs <- fmt.Errorf("coverage now: %w", err)
 					return
 				}
