@@ -20,7 +20,9 @@ var coverageRebuildCmd = command{
 				return err
 			}
 			defer db.Close()
-			if err := db.CheckSchema(ctx); err != nil {
+			// The rows' table comes with the schema: bring it up to date
+			// first, as serve and generate do.
+			if _, err := db.Migrate(ctx, e.log); err != nil {
 				return err
 			}
 			n, err := rebuildCoverage(ctx, db)
