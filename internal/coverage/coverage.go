@@ -422,16 +422,31 @@ func (s *Service) scope(ctx context.Context, f Filter) (*scope, error) {
 		All(ctx); err != nil {
 		return nil, err
 	}
-	sc.unitOf[topID] = topID
-	for _, c := range sc.children {
-		ids, err := orgtree.Subtree(ctx, s.Client, c.ID)
-		if err != nil {
+	// One walk down the tree from top, instead of one per child: every unit
+	// rolls up to the child of top it lies below.
+	rows, err := s.Client.QueryContext(ctx, `WITH RECURSIVE sub(id, unit, depth) AS (
+	SELECT id, id, 1 FROM organizations WHERE parent_id = $1
+	UNION ALL
+	SELECT o.id, sub.unit, sub.depth + 1 FROM organizations o JOIN sub ON o.parent_id = sub.id WHERE sub.depth <= $2
+) SELECT id, unit FROM sub`, topID, orgtree.MaxDepth)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: reading the organization tree below %d: %w", topID, err)
+	}
+	for rows.Next() {
+		var id, unit int
+		if err := rows.Scan(&id, &unit); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		for _, id := range ids {
-			sc.unitOf[id] = c.ID
-		}
+		sc.unitOf[id] = unit
 	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sc.unitOf[topID] = topID
 	q := s.Client.Channel.Query().Order(ent.Asc(channel.FieldSortOrder), ent.Asc(channel.FieldCode))
 	if f.Channels != nil {
 		q = q.Where(channel.IDIn(f.Channels...))
