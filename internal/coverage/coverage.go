@@ -241,14 +241,19 @@ func (s *Service) report(ctx context.Context, f Filter, at time.Time, latest boo
 	if err != nil {
 		return nil, err
 	}
-	agg, at, err := s.aggregateNow(ctx, sc, at, latest)
+	// Now: counted from the rows kept per product; an earlier moment (or
+	// one the log has moved past since): replayed. Either is kept for the
+	// next call while nothing changes.
+	agg, at, err := s.aggregateKept(ctx, sc, at, "now", func(at time.Time) (*aggregates, time.Time, error) {
+		agg, at, err := s.aggregateNow(ctx, sc, at, latest)
+		if err != nil || agg != nil {
+			return agg, at, err
+		}
+		agg, err = s.aggregate(ctx, sc, at)
+		return agg, at, err
+	})
 	if err != nil {
 		return nil, err
-	}
-	if agg == nil {
-		if agg, err = s.aggregateKept(ctx, sc, at, "now"); err != nil {
-			return nil, err
-		}
 	}
 	r := &Report{AsOf: at}
 	byChannel := map[int]*Counts{}
@@ -303,7 +308,10 @@ func (s *Service) report(ctx context.Context, f Filter, at time.Time, latest boo
 	}
 	if r.Target != nil {
 		r.Target.DaysLeft = catalog.DaysLeft(at, r.Target.Deadline)
-		before, err := s.aggregateKept(ctx, sc, at.Add(-PaceWindow), "then")
+		before, _, err := s.aggregateKept(ctx, sc, at.Add(-PaceWindow), "then", func(at time.Time) (*aggregates, time.Time, error) {
+			agg, err := s.aggregate(ctx, sc, at)
+			return agg, at, err
+		})
 		if err != nil {
 			return nil, err
 		}
