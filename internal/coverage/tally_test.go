@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage/tally"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -243,4 +244,59 @@ func TestTallyWhenTheConnectionDies(t *testing.T) {
 			t.Errorf("rows before %+v\nafter %+v\nfrom the tables %+v", before, after, computed)
 		}
 	})
+}
+
+// TestProjectionFollowsAnImportIntoItsWindow asks for coverage twenty weeks
+// after a history, so that the projection's moment (twelve weeks back) lies
+// after the last event, then imports changes recorded before that moment:
+// the aggregate kept for it must be counted again (the version of the
+// municipality's past moved), though nothing was edited now.
+func TestProjectionFollowsAnImportIntoItsWindow(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(5000, 7))
+			db := storetest.Open(t, d)
+			w := randomWorld(t, db.Client, r)
+			ctx := context.Background()
+			hasTarget := db.Client.Target.Query().ExistX(fixture.Ctx())
+			step := func(at time.Time, fn func(ctx context.Context, c *ent.Client) error) {
+				t.Helper()
+				if err := changelog.Import(ctx, db.Client, []changelog.Step{{At: at, Actor: actor, Apply: fn}}, changelog.ImportOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !hasTarget {
+				step(w.last.Add(time.Hour), func(ctx context.Context, c *ent.Client) error {
+					return c.Target.Create().SetName("Alles").SetDeadline(catalog.DateOf(w.last).AddDate(2, 0, 0)).
+						SetShare(1).SetPrimary(true).SetMunicipalityID(w.municipality).Exec(ctx)
+				})
+			}
+			s := svc(db)
+			f := coverage.Filter{Municipality: w.municipality}
+			at := w.last.Add(20 * 7 * 24 * time.Hour)
+			checkReport(t, s, loadBrute(t, db.Client), f, at)
+			before := loadBrute(t, db.Client).report(f, at.Add(-coverage.PaceWindow)).AvailableCells
+
+			step(w.last.Add(4*7*24*time.Hour), func(ctx context.Context, c *ent.Client) error {
+				for _, p := range w.products {
+					if err := c.Product.UpdateOneID(p).SetStatus(product.StatusPUBLISHED).Exec(ctx); err != nil {
+						return err
+					}
+					for _, ch := range w.channels {
+						// No channel is switched: that would move the version of
+						// every municipality and prove nothing about the past's.
+						if err := setCell(ctx, c, p, ch, 0, []string{"nl"}, w.last.Add(4*7*24*time.Hour)); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			b := loadBrute(t, db.Client)
+			if b.report(f, at.Add(-coverage.PaceWindow)).AvailableCells == before {
+				t.Fatal("the import changes nothing twelve weeks back; the test would prove nothing")
+			}
+			checkReport(t, s, b, f, at)
+		})
+	}
 }
