@@ -20,14 +20,14 @@ import (
 // one (a primary target without municipality), and there is no projection.
 //
 // Reconstructing the whole country's state from the change log takes minutes
-// at national size (five million events), so Country reads today's state from
-// the current tables, which the change-log hook keeps equal to the log's last
-// events (a test holds the two to the same figures). Even that is a GROUP BY
-// over every cell (about a second for 1.2 million), so the counts of each
-// municipality are kept between calls, keyed on the municipality's version
-// (raised by every commit that touches it, see internal/changelog): a call
-// recounts only the municipalities that changed since the last one. now is
-// the moment the report names; the counts are the database's current ones.
+// at national size (five million events), so Country counts today's state
+// from the rows the change log keeps per product (internal/coverage/tally;
+// a test holds them to the replay's figures). Even that reads 140,000 rows at
+// national size, so the counts of each municipality are kept between calls,
+// keyed on the municipality's version (raised by every commit that touches
+// it, see internal/changelog): a call recounts only the municipalities that
+// changed since the last one. now is the moment the report names; the
+// counts are the database's current ones.
 func (s *Service) Country(ctx context.Context, now time.Time) (*Report, error) {
 	ctx = lookups(ctx)
 	now = now.UTC().Truncate(time.Microsecond)
