@@ -16,9 +16,11 @@
 //     channels' flags are taken as they are now: history is restated in
 //     today's organization, as management reports do.
 //
-// Report computes one moment with SQL aggregates; History computes a series in
-// one pass over the change log. Both read only the log and the current
-// classification, and a property test holds them to a brute-force computation.
+// Report computes now from the rows the change log keeps per product
+// (now.go, internal/coverage/tally) and an earlier moment with SQL aggregates
+// over the log; History computes a series in one pass over the change log.
+// Property tests hold them to a brute-force computation, the rows also under
+// concurrent writers.
 package coverage
 
 import (
