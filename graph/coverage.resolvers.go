@@ -20,7 +20,11 @@ func (r *queryResolver) Coverage(ctx context.Context, at *time.Time, municipalit
 	if err != nil {
 		return nil, err
 	}
-	return r.CoverageService.Report(ctx, f, orNow(ctx, at))
+	if at == nil {
+		now(ctx) // the answer depends on the clock
+		return r.CoverageService.ReportNow(ctx, f)
+	}
+	return r.CoverageService.Report(ctx, f, *at)
 }
 
 // CountryCoverage is the resolver for the countryCoverage field.

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/coverage/tally"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -177,6 +178,14 @@ func (g *generator) finish(ctx context.Context) error {
 	if _, err := g.db.SQL.ExecContext(ctx, `INSERT INTO municipality_version (municipality_id, version) VALUES (0, 1)
 		ON CONFLICT (municipality_id) DO UPDATE SET version = municipality_version.version + 1`); err != nil {
 		return err
+	}
+	// Coverage's rows per product are written by the change log, which the
+	// generator bypasses: count them from the generated tables.
+	if err := g.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tally.Rebuild(ctx, tx, g.pg, time.Now())
+		return err
+	}); err != nil {
+		return fmt.Errorf("counting coverage: %w", err)
 	}
 	_, err := g.db.SQL.ExecContext(ctx, "ANALYZE")
 	return err

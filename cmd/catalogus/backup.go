@@ -136,6 +136,12 @@ var importCmd = command{
 			if err != nil {
 				return fmt.Errorf("%s: %w; nothing was changed", e.args[0], err)
 			}
+			// The restore writes through the change log, which keeps
+			// coverage's rows; counting them again costs little and makes
+			// sure.
+			if _, err := rebuildCoverage(ctx, db); err != nil {
+				return err
+			}
 			fmt.Fprintf(e.stdout, "restored %s into %s\n", e.args[0], db.Target.Redacted)
 			return nil
 		}

@@ -56,6 +56,7 @@ Usage:
                               and municipal UPL names no product covers
   catalogus measurements import [--dry-run] FILE
                               record survey results and contact volumes from a CSV file
+  catalogus coverage rebuild  recount coverage's rows per product from the tables
   catalogus retention apply   replace people's names in the logs and on closed call-back requests
                               by pseudonyms after the retention period
   catalogus help [command]    explain a command and its flags
@@ -75,7 +76,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd, uplImportCmd, uplReportCmd, measurementsImportCmd}
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd, uplImportCmd, uplReportCmd, measurementsImportCmd, coverageRebuildCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
@@ -98,8 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	if (name == "token" || name == "retention" || name == "upl" || name == "measurements") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		// Two-word commands: token create|list|revoke, retention apply, upl import|report, measurements import.
+	if (name == "token" || name == "retention" || name == "upl" || name == "measurements" || name == "coverage") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// Two-word commands: token create|list|revoke, retention apply, upl import|report, measurements import, coverage rebuild.
 		name, args = name+" "+args[1], append([]string{name + " " + args[1]}, args[2:]...)
 	}
 	if name == "help" {

@@ -291,7 +291,9 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 	if err != nil {
 		return fmt.Errorf("changelog: recording the change: %w", err)
 	}
-	markLogged(w.tx, about.municipalityID)
+	_, pinned := w.ctx.Value(recordedAtKey{}).(time.Time)
+	markLogged(w.tx, about.municipalityID, pinned)
+	keepCoverage(w.tx, w.spec.entity, about)
 	return nil
 }
 

@@ -23,6 +23,13 @@ type txState struct {
 	// municipalities are those the transaction's events concern (0: all of
 	// them, e.g. a channel); their versions are raised when it commits.
 	municipalities map[int]bool
+	// past are the municipalities of events recorded at a pinned moment (the
+	// history importer, the restore): their past changed, whose version is
+	// kept under the municipality's negated id.
+	past map[int]bool
+	// products changed, or whose availabilities did: their coverage rows are
+	// rewritten when it commits (keepCoverage).
+	products map[int]bool
 }
 
 // txStates maps an open transaction (its Tx.Key) to its state. An entry
@@ -49,7 +56,17 @@ func state(tx *gen.Tx) *txState {
 			defer forget()
 			s.mu.Lock()
 			municipalities := slices.Sorted(maps.Keys(s.municipalities))
+			for m := range s.past {
+				if m != 0 {
+					municipalities = append(municipalities, -m)
+				}
+			}
+			slices.Sort(municipalities)
+			products := slices.Sorted(maps.Keys(s.products))
 			s.mu.Unlock()
+			if err := refreshCoverage(ctx, tx, products); err != nil {
+				return err
+			}
 			// In id order, so that two transactions never wait on each
 			// other's rows. The catalogue's version is raised after these,
 			// by the connection itself (internal/store/writes.go).
@@ -103,8 +120,9 @@ func markBumped(ctx context.Context, tx *gen.Tx, product, municipality int) {
 }
 
 // markLogged records that the transaction wrote to the change log, about a
-// municipality's records (nil: records of all municipalities).
-func markLogged(tx *gen.Tx, municipality *int) {
+// municipality's records (nil: records of all municipalities), at a pinned
+// moment or not.
+func markLogged(tx *gen.Tx, municipality *int, pinned bool) {
 	s := state(tx)
 	s.mu.Lock()
 	if s.municipalities == nil {
@@ -115,5 +133,11 @@ func markLogged(tx *gen.Tx, municipality *int) {
 		m = *municipality
 	}
 	s.municipalities[m] = true
+	if pinned {
+		if s.past == nil {
+			s.past = map[int]bool{}
+		}
+		s.past[m] = true
+	}
 	s.mu.Unlock()
 }

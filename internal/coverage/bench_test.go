@@ -2,10 +2,15 @@ package coverage_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -42,6 +47,27 @@ func BenchmarkSeed(b *testing.B) {
 					}
 				}
 			})
+			// Four writers save random cells of the municipality, one after
+			// another, while coverage now is asked: the projection's
+			// aggregate stays kept, the rest is counted from the rows.
+			b.Run("coverage-now-under-writes", func(b *testing.B) {
+				stop := editWhile(b, db.Client, mun.ID)
+				defer stop()
+				for b.Loop() {
+					if _, err := s.Report(ctx, f, time.Now()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("country-now-under-writes", func(b *testing.B) {
+				stop := editWhile(b, db.Client, mun.ID)
+				defer stop()
+				for b.Loop() {
+					if _, err := s.Country(ctx, time.Now()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run("coverage-2024", func(b *testing.B) {
 				at := time.Date(2024, 6, 30, 12, 0, 0, 0, time.UTC)
 				for b.Loop() {
@@ -67,5 +93,50 @@ func BenchmarkSeed(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// editWhile starts four writers that save random cells of the
+// municipality's products until the returned function is called; it
+// reports how many saves they made.
+func editWhile(b *testing.B, c *ent.Client, municipality int) func() {
+	ctx := fixture.Ctx()
+	products := c.Product.Query().Where(product.MunicipalityID(municipality)).IDsX(ctx)
+	channels := c.Channel.Query().IDsX(ctx)
+	var (
+		wg    sync.WaitGroup
+		saves atomic.Int64
+		done  = make(chan struct{})
+	)
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(i), 1))
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				p := products[r.IntN(len(products))]
+				err := fixture.Try(c, func(ctx context.Context, tx *ent.Client) error {
+					if _, err := tx.ExecContext(ctx, "UPDATE products SET version = version WHERE id = $1", p); err != nil {
+						return err
+					}
+					return setCell(ctx, tx, p, channels[r.IntN(len(channels))], r.IntN(len(statuses)), []string{"nl"}, time.Now())
+				})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				saves.Add(1)
+			}
+		}()
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+		b.ReportMetric(float64(saves.Load())/b.Elapsed().Seconds(), "saves/s")
 	}
 }

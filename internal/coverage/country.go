@@ -2,17 +2,16 @@ package coverage
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/coverage/tally"
 )
 
 // Country computes today's coverage of every municipality in the catalogue
@@ -21,14 +20,14 @@ import (
 // one (a primary target without municipality), and there is no projection.
 //
 // Reconstructing the whole country's state from the change log takes minutes
-// at national size (five million events), so Country reads today's state from
-// the current tables, which the change-log hook keeps equal to the log's last
-// events (a test holds the two to the same figures). Even that is a GROUP BY
-// over every cell (about a second for 1.2 million), so the counts of each
-// municipality are kept between calls, keyed on the municipality's version
-// (raised by every commit that touches it, see internal/changelog): a call
-// recounts only the municipalities that changed since the last one. now is
-// the moment the report names; the counts are the database's current ones.
+// at national size (five million events), so Country counts today's state
+// from the rows the change log keeps per product (internal/coverage/tally;
+// a test holds them to the replay's figures). Even that reads 140,000 rows at
+// national size, so the counts of each municipality are kept between calls,
+// keyed on the municipality's version (raised by every commit that touches
+// it, see internal/changelog): a call recounts only the municipalities that
+// changed since the last one. now is the moment the report names; the
+// counts are the database's current ones.
 func (s *Service) Country(ctx context.Context, now time.Time) (*Report, error) {
 	ctx = lookups(ctx)
 	now = now.UTC().Truncate(time.Microsecond)
@@ -158,12 +157,12 @@ type themeProducts struct {
 }
 
 // municipalityVersions reads the version of every municipality that ever
-// changed (or of the one given), and the version of changes that concern
-// them all (channels).
+// changed (or of the one given, with the version of its past under its
+// negated id), and the version of changes that concern them all (channels).
 func (s *Service) municipalityVersions(ctx context.Context, only ...int) (map[int]int64, int64, error) {
 	q, args := "SELECT municipality_id, version FROM municipality_version", []any{}
 	if len(only) == 1 {
-		q, args = q+" WHERE municipality_id IN ($1, 0)", []any{only[0]}
+		q, args = q+" WHERE municipality_id IN ($1, 0, $2)", []any{only[0], -only[0]}
 	}
 	rows, err := s.Client.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -187,118 +186,58 @@ func (s *Service) municipalityVersions(ctx context.Context, only ...int) (map[in
 }
 
 // countToday counts the cells and products of some municipalities as they
-// stand now, from the current tables, with the definitions of Report: products
-// PUBLISHED, channels active, a cell's status its availability's or
-// NOT_ASSESSED.
+// stand now, from the coverage rows kept per product (now.go), with the
+// definitions of Report: products PUBLISHED, channels active, a cell's
+// status its availability's or NOT_ASSESSED.
 func (s *Service) countToday(ctx context.Context, ids []int, channels []*ent.Channel, all bool) (map[int]*municipalityCounts, error) {
-	out := map[int]*rawCounts{}
-	if len(channels) == 0 {
-		return map[int]*municipalityCounts{}, nil
+	if ok, err := s.ensureTally(ctx); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errors.New("coverage: the coverage rows per product are not built and this database cannot build them; run catalogus coverage rebuild")
 	}
-	chanIDs := make([]int, len(channels))
-	for i, ch := range channels {
-		chanIDs[i] = ch.ID
+	var (
+		products []tally.Product
+		err      error
+	)
+	if all {
+		products, err = tally.All(ctx, s.Client)
+	} else {
+		products, err = tally.Municipalities(ctx, s.Client, ids)
 	}
-	inMunicipalities := ""
-	if !all {
-		inMunicipalities = " AND p.municipality_id IN (" + intList(ids) + ")"
-	}
-	otherLanguage := "EXISTS (SELECT 1 FROM json_each(a.languages) l WHERE l.value <> 'nl')"
-	if s.Dialect == dialect.Postgres {
-		otherLanguage = "EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.languages) l WHERE l <> 'nl')"
-	}
-	inChannels := " AND a.channel_id IN (" + intList(chanIDs) + ")"
-	// PostgreSQL would compile this statement (its estimated cost is high at
-	// national size) and spend longer compiling than it saves: JIT off, in a
-	// transaction of this statement's own. (SQLite's transactions here take
-	// the write lock at BEGIN, so there the statement runs on its own.)
-	var q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	} = s.Client
-	if s.Dialect == dialect.Postgres {
-		tx, err := s.Client.Tx(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
-			return nil, err
-		}
-		q = tx
-	}
-	rows, err := q.QueryContext(ctx, `
-SELECT 'cells' AS kind, p.municipality_id, p.theme, a.channel_id, a.status, COUNT(*) AS n, 0 AS a, 0 AS b, 0 AS c, 0 AS d, 0 AS e
-FROM availabilities a JOIN products p ON p.id = a.product_id
-WHERE p.status = 'PUBLISHED'`+inMunicipalities+inChannels+`
-GROUP BY p.municipality_id, p.theme, a.channel_id, a.status
-UNION ALL
-SELECT 'products', p.municipality_id, p.theme, NULL, NULL, COUNT(*),
-	SUM(CASE WHEN per.na IS NOT NULL AND `+fmt.Sprint(len(chanIDs))+` - per.na > 0 AND per.avl = `+fmt.Sprint(len(chanIDs))+` - per.na THEN 1 ELSE 0 END),
-	COALESCE(SUM(per.g_assisted), 0), COALESCE(SUM(per.g_other), 0), COALESCE(SUM(per.g_youth), 0), COALESCE(SUM(per.g_digital), 0)
-FROM products p LEFT JOIN (
-	SELECT a.product_id,
-		SUM(CASE WHEN a.status = 'NOT_APPLICABLE' THEN 1 ELSE 0 END) AS na,
-		SUM(CASE WHEN a.status = 'AVAILABLE' THEN 1 ELSE 0 END) AS avl,
-		MAX(CASE WHEN a.status = 'AVAILABLE' AND ch.assisted THEN 1 ELSE 0 END) AS g_assisted,
-		MAX(CASE WHEN a.status = 'AVAILABLE' AND ch.assisted AND `+otherLanguage+` THEN 1 ELSE 0 END) AS g_other,
-		MAX(CASE WHEN a.status = 'AVAILABLE' AND ch.youth THEN 1 ELSE 0 END) AS g_youth,
-		MAX(CASE WHEN a.status = 'AVAILABLE' AND ch.digital THEN 1 ELSE 0 END) AS g_digital
-	FROM availabilities a JOIN channels ch ON ch.id = a.channel_id JOIN products p ON p.id = a.product_id
-	WHERE p.status = 'PUBLISHED'`+inMunicipalities+inChannels+`
-	GROUP BY a.product_id
-) per ON per.product_id = p.id
-WHERE p.status = 'PUBLISHED'`+inMunicipalities+`
-GROUP BY p.municipality_id, p.theme`)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: counting today's cells: %w", err)
-	}
-	defer rows.Close()
-	get := func(id int) *rawCounts {
-		if out[id] == nil {
-			out[id] = &rawCounts{perTheme: map[string]themeProducts{}}
-		}
-		return out[id]
-	}
-	for rows.Next() {
-		var (
-			kind             string
-			mid              int64
-			theme            string
-			ch               sql.NullInt64
-			status           sql.NullString
-			n, a, b, c, d, e int
-		)
-		if err := rows.Scan(&kind, &mid, &theme, &ch, &status, &n, &a, &b, &c, &d, &e); err != nil {
-			return nil, err
-		}
-		m := get(int(mid))
-		switch kind {
-		case "cells":
-			m.cells = append(m.cells, themeCell{theme, int(ch.Int64), status.String, n})
-		case "products":
-			m.perTheme[theme] = themeProducts{products: n, fully: a, assisted: b, assistedOther: c, youth: d, digital: e}
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Cells without an availability: every product on every active channel,
-	// less the assessed ones.
+	type cellKey struct {
+		theme   string
+		channel int
+		status  string
+	}
+	out := map[int]*rawCounts{}
+	cells := map[int]map[cellKey]int{}
+	for _, p := range products {
+		m := out[p.Municipality]
+		if m == nil {
+			m = &rawCounts{perTheme: map[string]themeProducts{}}
+			out[p.Municipality] = m
+			cells[p.Municipality] = map[cellKey]int{}
+		}
+		mc := cells[p.Municipality]
+		f := countProduct(p.Cells, channels, func(ch int, status string) {
+			mc[cellKey{p.Theme, ch, status}]++
+		})
+		tp := m.perTheme[p.Theme]
+		tp.products++
+		tp.fully += f.fully
+		tp.assisted += f.assisted
+		tp.assistedOther += f.assistedOther
+		tp.youth += f.youth
+		tp.digital += f.digital
+		m.perTheme[p.Theme] = tp
+	}
 	summed := map[int]*municipalityCounts{}
 	for id, m := range out {
-		assessed := map[string]map[int]int{}
-		for _, c := range m.cells {
-			if assessed[c.theme] == nil {
-				assessed[c.theme] = map[int]int{}
-			}
-			assessed[c.theme][c.channel] += c.n
-		}
-		for theme, pc := range m.perTheme {
-			for _, ch := range chanIDs {
-				if rest := pc.products - assessed[theme][ch]; rest > 0 {
-					m.cells = append(m.cells, themeCell{theme, ch, NotAssessed, rest})
-				}
-			}
+		for k, n := range cells[id] {
+			m.cells = append(m.cells, themeCell{k.theme, k.channel, k.status, n})
 		}
 		summed[id] = m.sum()
 	}

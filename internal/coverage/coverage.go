@@ -16,9 +16,11 @@
 //     channels' flags are taken as they are now: history is restated in
 //     today's organization, as management reports do.
 //
-// Report computes one moment with SQL aggregates; History computes a series in
-// one pass over the change log. Both read only the log and the current
-// classification, and a property test holds them to a brute-force computation.
+// Report computes now from the rows the change log keeps per product
+// (now.go, internal/coverage/tally) and an earlier moment with SQL aggregates
+// over the log; History computes a series in one pass over the change log.
+// Property tests hold them to a brute-force computation, the rows also under
+// concurrent writers.
 package coverage
 
 import (
@@ -27,6 +29,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -213,17 +216,44 @@ type Service struct {
 
 	// The aggregates Report keeps between calls (kept.go).
 	kept keptAggregates
+
+	// tallyBuilt: the coverage rows were built once (now.go).
+	tallyBuilt atomic.Bool
+	// tallied counts the aggregates counted from those rows; tests read it.
+	tallied atomic.Int64
 }
 
 // Report computes the coverage at at.
 func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, error) {
+	return s.report(ctx, f, at, false)
+}
+
+// ReportNow computes the coverage now: at the moment its counts are read.
+// Report(time.Now()) would be the coverage at the moment of the call, which
+// an edit recorded between the call and the read makes the replay's to
+// answer; ReportNow counts that edit in and names the later moment.
+func (s *Service) ReportNow(ctx context.Context, f Filter) (*Report, error) {
+	return s.report(ctx, f, time.Now(), true)
+}
+
+func (s *Service) report(ctx context.Context, f Filter, at time.Time, latest bool) (*Report, error) {
 	ctx = lookups(ctx)
 	at = at.UTC().Truncate(time.Microsecond)
 	sc, err := s.scope(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	agg, err := s.aggregateKept(ctx, sc, at, "now")
+	// Now: counted from the rows kept per product; an earlier moment (or
+	// one the log has moved past since): replayed. Either is kept for the
+	// next call while nothing changes.
+	agg, at, err := s.aggregateKept(ctx, sc, at, "now", func(at time.Time) (*aggregates, time.Time, error) {
+		agg, at, err := s.aggregateNow(ctx, sc, at, latest)
+		if err != nil || agg != nil {
+			return agg, at, err
+		}
+		agg, err = s.aggregate(ctx, sc, at)
+		return agg, at, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +310,10 @@ func (s *Service) Report(ctx context.Context, f Filter, at time.Time) (*Report, 
 	}
 	if r.Target != nil {
 		r.Target.DaysLeft = catalog.DaysLeft(at, r.Target.Deadline)
-		before, err := s.aggregateKept(ctx, sc, at.Add(-PaceWindow), "then")
+		before, _, err := s.aggregateKept(ctx, sc, at.Add(-PaceWindow), "then", func(at time.Time) (*aggregates, time.Time, error) {
+			agg, err := s.aggregate(ctx, sc, at)
+			return agg, at, err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -399,16 +432,31 @@ func (s *Service) scope(ctx context.Context, f Filter) (*scope, error) {
 		All(ctx); err != nil {
 		return nil, err
 	}
-	sc.unitOf[topID] = topID
-	for _, c := range sc.children {
-		ids, err := orgtree.Subtree(ctx, s.Client, c.ID)
-		if err != nil {
+	// One walk down the tree from top, instead of one per child: every unit
+	// rolls up to the child of top it lies below.
+	rows, err := s.Client.QueryContext(ctx, `WITH RECURSIVE sub(id, unit, depth) AS (
+	SELECT id, id, 1 FROM organizations WHERE parent_id = $1
+	UNION ALL
+	SELECT o.id, sub.unit, sub.depth + 1 FROM organizations o JOIN sub ON o.parent_id = sub.id WHERE sub.depth <= $2
+) SELECT id, unit FROM sub`, topID, orgtree.MaxDepth)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: reading the organization tree below %d: %w", topID, err)
+	}
+	for rows.Next() {
+		var id, unit int
+		if err := rows.Scan(&id, &unit); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		for _, id := range ids {
-			sc.unitOf[id] = c.ID
-		}
+		sc.unitOf[id] = unit
 	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sc.unitOf[topID] = topID
 	q := s.Client.Channel.Query().Order(ent.Asc(channel.FieldSortOrder), ent.Asc(channel.FieldCode))
 	if f.Channels != nil {
 		q = q.Where(channel.IDIn(f.Channels...))

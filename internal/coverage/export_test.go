@@ -6,3 +6,6 @@ func (s *Service) Counted() int {
 	defer s.kept.mu.Unlock()
 	return s.kept.counted
 }
+
+// Tallied is how many aggregates s counted from the kept rows.
+func (s *Service) Tallied() int { return int(s.tallied.Load()) }

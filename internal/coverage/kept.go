@@ -46,15 +46,24 @@ type keptAggregate struct {
 // maxKept bounds the scopes kept: a dashboard asks a few dozen.
 const maxKept = 256
 
-// aggregateKept is aggregate, reusing a kept one when nothing in the log can
-// have changed it. kind tells the moments of one scope apart ("now" and
-// "then"), so that the two do not push each other out.
-func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, kind string) (*aggregates, error) {
+// aggregateKept is count, reusing a kept aggregate when nothing in the log
+// can have changed it. kind tells the moments of one scope apart ("now" and
+// "then"), so that the two do not push each other out. count returns the
+// aggregate and the moment it holds for (later than at when it counts the
+// latest state).
+func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, kind string,
+	count func(at time.Time) (*aggregates, time.Time, error)) (*aggregates, time.Time, error) {
 	byMunicipality, everything, err := s.municipalityVersions(ctx, sc.Municipality)
 	if err != nil {
-		return nil, err
+		return nil, at, err
 	}
 	versions := [2]int64{byMunicipality[sc.Municipality], everything}
+	if kind == "then" {
+		// Twelve weeks back only an import writes (at pinned moments, which
+		// raise the version of the municipality's past): the edits of the
+		// day leave the aggregate standing.
+		versions[0] = byMunicipality[-sc.Municipality]
+	}
 	key := kind + " " + sc.key()
 	s.kept.mu.Lock()
 	k := s.kept.m[key]
@@ -62,24 +71,24 @@ func (s *Service) aggregateKept(ctx context.Context, sc *scope, at time.Time, ki
 	if k != nil && k.versions == versions && !at.Before(k.at) {
 		quiet, err := s.quietBetween(ctx, sc.Municipality, k.at, at)
 		if err != nil {
-			return nil, err
+			return nil, at, err
 		}
 		if quiet {
-			return k.agg, nil
+			return k.agg, at, nil
 		}
 	}
-	agg, err := s.aggregate(ctx, sc, at)
+	agg, counted, err := count(at)
 	if err != nil {
-		return nil, err
+		return nil, at, err
 	}
 	s.kept.mu.Lock()
 	defer s.kept.mu.Unlock()
 	if s.kept.m == nil || len(s.kept.m) >= maxKept {
 		s.kept.m = map[string]*keptAggregate{}
 	}
-	s.kept.m[key] = &keptAggregate{at: at, versions: versions, agg: agg}
+	s.kept.m[key] = &keptAggregate{at: counted, versions: versions, agg: agg}
 	s.kept.counted++
-	return agg, nil
+	return agg, counted, nil
 }
 
 // quietBetween reports whether the log has no event that counts for the

@@ -28,7 +28,8 @@ const raiseVersion = "UPDATE catalogue_version SET version = version + 1 WHERE i
 // versionless are the tables whose changes never show in an answer an
 // anonymous caller can get, so they leave the version (and with it every
 // cached answer) alone: the versions themselves, the migrations' bookkeeping,
-// the catalogue's secrets, API tokens, editors' sessions and the security log.
+// the catalogue's secrets, API tokens, editors' sessions and the security log,
+// and coverage's rows per product (derived from tables that move it).
 // Tokens and the security log are written by anonymous requests too (a wrong
 // token is logged): if they moved the version, anyone could empty the response
 // cache at will; signing in and out would empty it as well. Every other table
@@ -41,6 +42,8 @@ var versionless = map[string]bool{
 	"api_tokens":           true,
 	"security_events":      true,
 	"editor_sessions":      true,
+	"coverage_products":    true,
+	"coverage_tally":       true,
 }
 
 // MovesVersion reports whether a statement changes a table whose changes

@@ -16,9 +16,35 @@ INSERT INTO catalogue_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NO
 -- The version of each municipality's part of the catalogue: raised by every
 -- transaction whose change-log events concern it, in the same transaction
 -- (municipality_id 0: changes that concern all municipalities, such as a
--- channel's). The country's coverage keeps each municipality's counts under
--- its version and recounts only those that changed.
+-- channel's; -id: the municipality's past, raised by transactions that record
+-- its events at pinned moments, as the history importer and the restore do).
+-- The country's coverage keeps each municipality's counts under its version
+-- and recounts only those that changed; coverage keeps the projection's
+-- aggregate, twelve weeks back, under the version of the past.
 CREATE TABLE IF NOT EXISTS municipality_version (municipality_id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
+
+-- Coverage now (internal/coverage/tally): one row per PUBLISHED product with
+-- what its coverage needs (classification, and each availability's status
+-- and whether it offers another language), rewritten in the transaction of
+-- every change to the product or its availabilities, at its commit, while
+-- that transaction holds the product's row. Coverage now reads a
+-- municipality's rows instead of replaying its log. coverage_tally says the
+-- rows were built from the tables once (catalogus coverage rebuild, the
+-- generator, or the service itself on first use); until then coverage replays
+-- the log.
+CREATE TABLE IF NOT EXISTS coverage_products (
+	product_id BIGINT PRIMARY KEY,
+	municipality_id BIGINT NOT NULL,
+	owner_id BIGINT NOT NULL,
+	theme TEXT NOT NULL,
+	audiences TEXT NOT NULL,
+	cells TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS coverage_products_municipality ON coverage_products (municipality_id);
+CREATE TABLE IF NOT EXISTS coverage_tally (id INTEGER PRIMARY KEY CHECK (id = 1), built_at TEXT NOT NULL);
+-- A catalogue without products has all its rows (none): built from the start.
+INSERT INTO coverage_tally (id, built_at) SELECT 1, 'empty' WHERE NOT EXISTS (SELECT 1 FROM products)
+	ON CONFLICT (id) DO NOTHING;
 
 -- Search (internal/search). Products and answers are analyzed in Go, and a
 -- write hook keeps each one's terms here in the same transaction; the terms are
