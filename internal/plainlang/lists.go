@@ -24,9 +24,13 @@ type jargonTerm struct {
 }
 
 var (
-	jargon     []jargonTerm
-	fixedNames [][]string
-	known      = map[string]bool{}
+	jargon []jargonTerm
+	// jargonByFirst indexes the terms by their first word; jargonPrefixed
+	// are those whose first word ends in *, tried everywhere.
+	jargonByFirst  = map[string][]int{}
+	jargonPrefixed []int
+	fixedNames     [][]string
+	known          = map[string]bool{}
 )
 
 func init() {
@@ -39,6 +43,16 @@ func init() {
 		default:
 			term, alt, _ := strings.Cut(line, "|")
 			jargon = append(jargon, jargonTerm{words: strings.Fields(term), alternative: strings.TrimSpace(alt)})
+		}
+	}
+	for k, j := range jargon {
+		if strings.HasSuffix(j.words[0], "*") {
+			jargonPrefixed = append(jargonPrefixed, k)
+		} else {
+			jargonByFirst[j.words[0]] = append(jargonByFirst[j.words[0]], k)
+			if bare := strings.TrimSuffix(j.words[0], "."); bare != j.words[0] {
+				jargonByFirst[bare] = append(jargonByFirst[bare], k) // c.q without its stop
+			}
 		}
 	}
 	for _, f := range []string{commonFile, frequentFile} {

@@ -149,9 +149,11 @@ func isWord(w string) bool {
 
 func jargonAt(toks []token, i int) (jargonTerm, bool) {
 	best, found := jargonTerm{}, false
-	for _, j := range jargon {
-		if len(j.words) > len(best.words) && j.matches(toks, i) {
-			best, found = j, true
+	for _, list := range [][]int{jargonByFirst[toks[i].Lower], jargonPrefixed} {
+		for _, k := range list {
+			if j := jargon[k]; len(j.words) > len(best.words) && j.matches(toks, i) {
+				best, found = j, true
+			}
 		}
 	}
 	return best, found

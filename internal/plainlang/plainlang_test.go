@@ -129,7 +129,7 @@ func TestLongTextsAreCutAndSaySo(t *testing.T) {
 }
 
 func BenchmarkCheck(b *testing.B) {
-	text := strings.Repeat("Indien u een nieuw paspoort wilt, dient de aanvraag door u te worden ingediend in de stadswinkel. ", 50)[:MaxText]
+	text := strings.Repeat("Indien u een nieuw paspoort wilt, dient de aanvraag door u te worden ingediend in de stadswinkel. ", 60)[:MaxText]
 	for b.Loop() {
 		Check(text)
 	}
