@@ -68,7 +68,8 @@ type Result struct {
 
 // Check estimates a text's language level.
 func Check(text string) Result {
-	var r Result
+	// Empty lists, not absent ones: the API answers [] for them.
+	r := Result{LongSentences: []string{}, LongWords: []string{}, RareWords: []string{}, Jargon: []Jargon{}, Passives: []string{}}
 	if utf8.RuneCountInString(text) > MaxText {
 		r.Truncated = true
 		n := 0
