@@ -43,7 +43,9 @@ func TestPlainLanguageThroughTheAPI(t *testing.T) {
 			t.Errorf("a plain sentence: %+v", q.PlainLanguage)
 		}
 
-		var prod struct{ Product struct{ PlainLanguage plainResult } }
+		var prod struct {
+			Product struct{ PlainLanguage plainResult }
+		}
 		if errs := runAs(t, anon, r, `{ product(slug: "paspoort") { plainLanguage { `+fields+` } } }`, nil, &prod); len(errs) > 0 {
 			t.Fatal(errs)
 		}
