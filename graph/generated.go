@@ -32,6 +32,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/plainlang"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -530,6 +531,7 @@ type ComplexityRoot struct {
 		Owner          func(childComplexity int) int
 		OwnerID        func(childComplexity int) int
 		PlainLanguage  func(childComplexity int) int
+		Readiness      func(childComplexity int) int
 		Slug           func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Summary        func(childComplexity int) int
@@ -575,6 +577,11 @@ type ComplexityRoot struct {
 		Satisfaction        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
 		Synonyms            func(childComplexity int, municipality *string) int
 		Themes              func(childComplexity int, municipality *string) int
+	}
+
+	Readiness struct {
+		Missing func(childComplexity int) int
+		Ready   func(childComplexity int) int
 	}
 
 	SatisfactionPoint struct {
@@ -769,6 +776,7 @@ type MutationResolver interface {
 type ProductResolver interface {
 	JSONLd(ctx context.Context, obj *ent.Product) (*string, error)
 	PlainLanguage(ctx context.Context, obj *ent.Product) (*plainlang.Result, error)
+	Readiness(ctx context.Context, obj *ent.Product) (*readiness.Readiness, error)
 }
 type ProductConnectionResolver interface {
 	DidYouMean(ctx context.Context, obj *ent.ProductConnection) (*string, error)
@@ -3050,6 +3058,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.PlainLanguage(childComplexity), true
+	case "Product.readiness":
+		if e.ComplexityRoot.Product.Readiness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Readiness(childComplexity), true
 	case "Product.slug":
 		if e.ComplexityRoot.Product.Slug == nil {
 			break
@@ -3365,6 +3379,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Themes(childComplexity, args["municipality"].(*string)), true
+
+	case "Readiness.missing":
+		if e.ComplexityRoot.Readiness.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Readiness.Missing(childComplexity), true
+	case "Readiness.ready":
+		if e.ComplexityRoot.Readiness.Ready == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Readiness.Ready(childComplexity), true
 
 	case "SatisfactionPoint.end":
 		if e.ComplexityRoot.SatisfactionPoint.End == nil {
@@ -4140,7 +4167,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql" "readiness.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4162,6 +4189,7 @@ var sources = []*ast.Source{
 	{Name: "knowledge.graphql", Input: sourceData("knowledge.graphql"), BuiltIn: false},
 	{Name: "search.graphql", Input: sourceData("search.graphql"), BuiltIn: false},
 	{Name: "plainlang.graphql", Input: sourceData("plainlang.graphql"), BuiltIn: false},
+	{Name: "readiness.graphql", Input: sourceData("readiness.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5047,6 +5075,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_jsonLd(ctx, field)
 	case "plainLanguage":
 		return ec.fieldContext_Product_plainLanguage(ctx, field)
+	case "readiness":
+		return ec.fieldContext_Product_readiness(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -5073,6 +5103,16 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 		return ec.fieldContext_ProductEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Readiness(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ready":
+		return ec.fieldContext_Readiness_ready(ctx, field)
+	case "missing":
+		return ec.fieldContext_Readiness_missing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Readiness", field.Name)
 }
 
 func (ec *executionContext) childFields_SatisfactionPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15986,6 +16026,38 @@ func (ec *executionContext) fieldContext_Product_plainLanguage(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Product_readiness(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_readiness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().Readiness(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *readiness.Readiness) graphql.Marshaler {
+			return ec.marshalNReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐReadiness(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_readiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Readiness(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17157,6 +17229,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Readiness_ready(ctx context.Context, field graphql.CollectedField, obj *readiness.Readiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Readiness_ready(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Readiness_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Readiness", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Readiness_missing(ctx context.Context, field graphql.CollectedField, obj *readiness.Readiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Readiness_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Readiness_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Readiness", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SatisfactionPoint_start(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
@@ -33688,6 +33806,42 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "readiness":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_readiness(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34356,6 +34510,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var readinessImplementors = []string{"Readiness"}
+
+func (ec *executionContext) _Readiness(ctx context.Context, sel ast.SelectionSet, obj *readiness.Readiness) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, readinessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Readiness")
+		case "ready":
+			out.Values[i] = ec._Readiness_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._Readiness_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37043,6 +37241,20 @@ func (ec *executionContext) unmarshalNProductVersionInput2ᚕgithubᚗcomᚋgeme
 func (ec *executionContext) unmarshalNProductWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductWhereInput(ctx context.Context, v any) (*ent.ProductWhereInput, error) {
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReadiness2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐReadiness(ctx context.Context, sel ast.SelectionSet, v readiness.Readiness) graphql.Marshaler {
+	return ec._Readiness(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐReadiness(ctx context.Context, sel ast.SelectionSet, v *readiness.Readiness) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Readiness(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx context.Context, v any) (satisfaction.Indicator, error) {

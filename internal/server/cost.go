@@ -71,6 +71,9 @@ const (
 	// costs this whatever its text, which the cost model cannot see; the
 	// query plainLanguage(text:) costs its share by the text's length.
 	PlainLanguageCost = 2_000
+	// ReadinessCost: a product's readiness checklist reads its channels,
+	// cells, answers and UPL name (four queries) and checks its summary.
+	ReadinessCost = 3_000
 )
 
 // Bounds are the most elements each plain list (one without first:) can
@@ -321,6 +324,7 @@ func costModel(b Bounds) graph.ComplexityRoot {
 		return plus(max(1, PlainLanguageCost*n/plainlang.MaxText), child)
 	}
 	c.PlainLanguage.Jargon = listOf(plainlang.MaxItems)
+	c.Product.Readiness = func(child int) int { return plus(ReadinessCost, child) }
 	return c
 }
 

@@ -51,6 +51,7 @@ func TestComputedFieldsArePriced(t *testing.T) {
 		least int
 	}{
 		{`{ products(first: 1) { edges { node { plainLanguage { b1 } } } } }`, PlainLanguageCost},
+		{`{ products(first: 1) { edges { node { readiness { ready } } } } }`, ReadinessCost},
 		{`{ answers(first: 1) { edges { node { plainLanguage { b1 } } } } }`, PlainLanguageCost},
 		{`{ plainLanguage(text: "` + strings.Repeat("Wij helpen u. ", 357) + `") { b1 } }`, PlainLanguageCost * 9 / 10},
 		{`{ plainLanguage(text: "Kort.") { jargon { term } } }`, 50},
