@@ -82,3 +82,66 @@ func TestReadinessThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestReadinessOnTheSeed: every product's checklist through the API, on the
+// seed. docs/readiness.md states how many are ready and what is missing
+// most; the B1 item agrees with the check of the summaries.
+func TestReadinessOnTheSeed(t *testing.T) {
+	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
+		r := graph.NewResolver(db, "")
+		var ready, total, notB1 int
+		items := map[string]int{}
+		var after any
+		for {
+			var out struct {
+				Products struct {
+					PageInfo struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+					Edges []struct {
+						Node struct {
+							PlainLanguage struct{ B1 bool }
+							Readiness     struct {
+								Ready   bool
+								Missing []string
+							}
+						}
+					}
+				}
+			}
+			if errs := runAs(t, auth.Allow(context.Background()), r, `query($after: Cursor) { products(first: 100, after: $after) {
+				pageInfo { hasNextPage endCursor } edges { node { plainLanguage { b1 } readiness { ready missing } } } } }`,
+				map[string]any{"after": after}, &out); len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			for _, e := range out.Products.Edges {
+				total++
+				if e.Node.Readiness.Ready {
+					ready++
+				}
+				b1 := true
+				for _, m := range e.Node.Readiness.Missing {
+					items[strings.SplitN(m, ":", 2)[0]]++
+					if strings.Contains(m, "B1-niveau") {
+						b1 = false
+					}
+				}
+				if b1 != e.Node.PlainLanguage.B1 {
+					t.Errorf("readiness and plainLanguage disagree about a summary: %+v", e.Node)
+				}
+				if !b1 {
+					notB1++
+				}
+			}
+			if !out.Products.PageInfo.HasNextPage {
+				break
+			}
+			after = out.Products.PageInfo.EndCursor
+		}
+		t.Logf("%d of %d products ready; summaries above B1: %d; missing: %v", ready, total, notB1, items)
+		if total != 423 || notB1 != 4 {
+			t.Errorf("%d products, %d summaries above B1; the seed has 423, 4 of them above B1 (README)", total, notB1)
+		}
+	})
+}
