@@ -37,6 +37,7 @@ const TEXT = {
     description: 'Beschrijving', audiences: 'Voor wie', publish: 'Publiceren', retire: 'Intrekken',
     keywords: 'Trefwoorden: woorden die bewoners gebruiken, gescheiden door komma\'s',
     keywordsHint: 'Zoeken vindt het product ook op deze woorden, bijvoorbeeld: kwijt, verlopen, bankstel.',
+    ready: 'Klaar om live te gaan.', notReady: 'Nog niet klaar om live te gaan. Dit ontbreekt nog:',
     plainOk: 'Taalniveau: waarschijnlijk B1 (makkelijk te lezen).', plainHard: 'Taalniveau: waarschijnlijk moeilijker dan B1.',
     showAll: (n) => `Alle ${n} wijzigingen tonen`, history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
     conflictTitle: 'Iemand anders heeft dit product intussen opgeslagen',
@@ -107,6 +108,7 @@ const TEXT = {
     description: 'Description', audiences: 'For whom', publish: 'Publish', retire: 'Retire',
     keywords: 'Keywords: words residents use, separated by commas',
     keywordsHint: 'Search also finds the product by these words, for example: kwijt, verlopen, bankstel.',
+    ready: 'Ready to go live.', notReady: 'Not ready to go live yet. Missing (in Dutch):',
     plainOk: 'Language level: probably B1 (easy to read). The advice is in Dutch, as the text is.', plainHard: 'Language level: probably harder than B1. The advice is in Dutch, as the text is:',
     showAll: (n) => `Show all ${n} changes`, history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
     conflictTitle: 'Someone else saved this product in the meantime',
@@ -221,6 +223,7 @@ const Q = {
 const FRAGMENTS = {
   P: `fragment P on Product {
     slug name nameEn summary description keywords theme audiences status version owner { code name } uplEntry { uri name }
+    readiness { ready missing }
     availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
       channel { code } locations { code name } }
   }`,
@@ -504,6 +507,12 @@ function renderProduct() {
   const upl = $('product-upl');
   upl.hidden = !onPlaceholder(p);
   upl.textContent = onPlaceholder(p) ? t('uplPlaceholder') : '';
+  // The readiness checklist, from the API; its items are in Dutch, as the
+  // B1 check's are.
+  const rd = $('product-readiness');
+  rd.dataset.ready = String(p.readiness.ready);
+  rd.replaceChildren(el('p', {}, t(p.readiness.ready ? 'ready' : 'notReady')),
+    ...(p.readiness.missing.length ? [el('ul', {}, ...p.readiness.missing.map((m) => el('li', {}, m)))] : []));
   $('product-publish').hidden = p.status === 'PUBLISHED';
   $('product-retire').hidden = p.status === 'RETIRED';
   const by = new Map(p.availabilities.map((a) => [a.channel.code, a]));
