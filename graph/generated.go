@@ -31,6 +31,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
+	"github.com/gemeente-rotterdam/catalogus/internal/plainlang"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -70,6 +72,7 @@ type ComplexityRoot struct {
 		MunicipalityID     func(childComplexity int) int
 		Owner              func(childComplexity int) int
 		OwnerID            func(childComplexity int) int
+		PlainLanguage      func(childComplexity int) int
 		Products           func(childComplexity int) int
 		Question           func(childComplexity int) int
 		ReviewDue          func(childComplexity int) int
@@ -492,6 +495,26 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PlainLanguage struct {
+		AverageSentenceLength func(childComplexity int) int
+		B1                    func(childComplexity int) int
+		Jargon                func(childComplexity int) int
+		LongSentences         func(childComplexity int) int
+		LongWords             func(childComplexity int) int
+		LongestSentence       func(childComplexity int) int
+		Passives              func(childComplexity int) int
+		RareWords             func(childComplexity int) int
+		Reasons               func(childComplexity int) int
+		Sentences             func(childComplexity int) int
+		Truncated             func(childComplexity int) int
+		Words                 func(childComplexity int) int
+	}
+
+	PlainLanguageJargon struct {
+		Alternative func(childComplexity int) int
+		Term        func(childComplexity int) int
+	}
+
 	Product struct {
 		Answers        func(childComplexity int) int
 		Audiences      func(childComplexity int) int
@@ -507,6 +530,8 @@ type ComplexityRoot struct {
 		NameEn         func(childComplexity int) int
 		Owner          func(childComplexity int) int
 		OwnerID        func(childComplexity int) int
+		PlainLanguage  func(childComplexity int) int
+		Readiness      func(childComplexity int) int
 		Slug           func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Summary        func(childComplexity int) int
@@ -546,11 +571,17 @@ type ComplexityRoot struct {
 		Nodes               func(childComplexity int, ids []int) int
 		NotApplicableReview func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
 		Organizations       func(childComplexity int, municipality *string) int
+		PlainLanguage       func(childComplexity int, text string) int
 		Product             func(childComplexity int, slug string, municipality *string) int
 		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
 		Satisfaction        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
 		Synonyms            func(childComplexity int, municipality *string) int
 		Themes              func(childComplexity int, municipality *string) int
+	}
+
+	Readiness struct {
+		Missing func(childComplexity int) int
+		Ready   func(childComplexity int) int
 	}
 
 	SatisfactionPoint struct {
@@ -704,6 +735,7 @@ type AnswerResolver interface {
 	Current(ctx context.Context, obj *ent.Answer) (bool, error)
 	ReviewDue(ctx context.Context, obj *ent.Answer) (*time.Time, error)
 	Variant(ctx context.Context, obj *ent.Answer, channel string) (*catalog.AnswerVariant, error)
+	PlainLanguage(ctx context.Context, obj *ent.Answer) (*plainlang.Result, error)
 }
 type CallbackRequestResolver interface {
 	AgeHours(ctx context.Context, obj *ent.CallbackRequest) (int, error)
@@ -743,6 +775,8 @@ type MutationResolver interface {
 }
 type ProductResolver interface {
 	JSONLd(ctx context.Context, obj *ent.Product) (*string, error)
+	PlainLanguage(ctx context.Context, obj *ent.Product) (*plainlang.Result, error)
+	Readiness(ctx context.Context, obj *ent.Product) (*readiness.Readiness, error)
 }
 type ProductConnectionResolver interface {
 	DidYouMean(ctx context.Context, obj *ent.ProductConnection) (*string, error)
@@ -769,6 +803,7 @@ type QueryResolver interface {
 	Knowledge(ctx context.Context, municipality *string, organization *string) (*knowledge.Report, error)
 	Synonyms(ctx context.Context, municipality *string) ([]*ent.Synonym, error)
 	BuiltinSynonyms(ctx context.Context) ([]*search.Synonym, error)
+	PlainLanguage(ctx context.Context, text string) (*plainlang.Result, error)
 }
 type SurveyResultResolver interface {
 	Period(ctx context.Context, obj *ent.SurveyResult) (MeasurementPeriod, error)
@@ -840,6 +875,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Answer.OwnerID(childComplexity), true
+	case "Answer.plainLanguage":
+		if e.ComplexityRoot.Answer.PlainLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.PlainLanguage(childComplexity), true
 	case "Answer.products":
 		if e.ComplexityRoot.Answer.Products == nil {
 			break
@@ -2841,6 +2882,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PlainLanguage.averageSentenceLength":
+		if e.ComplexityRoot.PlainLanguage.AverageSentenceLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.AverageSentenceLength(childComplexity), true
+	case "PlainLanguage.b1":
+		if e.ComplexityRoot.PlainLanguage.B1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.B1(childComplexity), true
+	case "PlainLanguage.jargon":
+		if e.ComplexityRoot.PlainLanguage.Jargon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.Jargon(childComplexity), true
+	case "PlainLanguage.longSentences":
+		if e.ComplexityRoot.PlainLanguage.LongSentences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.LongSentences(childComplexity), true
+	case "PlainLanguage.longWords":
+		if e.ComplexityRoot.PlainLanguage.LongWords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.LongWords(childComplexity), true
+	case "PlainLanguage.longestSentence":
+		if e.ComplexityRoot.PlainLanguage.LongestSentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.LongestSentence(childComplexity), true
+	case "PlainLanguage.passives":
+		if e.ComplexityRoot.PlainLanguage.Passives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.Passives(childComplexity), true
+	case "PlainLanguage.rareWords":
+		if e.ComplexityRoot.PlainLanguage.RareWords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.RareWords(childComplexity), true
+	case "PlainLanguage.reasons":
+		if e.ComplexityRoot.PlainLanguage.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.Reasons(childComplexity), true
+	case "PlainLanguage.sentences":
+		if e.ComplexityRoot.PlainLanguage.Sentences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.Sentences(childComplexity), true
+	case "PlainLanguage.truncated":
+		if e.ComplexityRoot.PlainLanguage.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.Truncated(childComplexity), true
+	case "PlainLanguage.words":
+		if e.ComplexityRoot.PlainLanguage.Words == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguage.Words(childComplexity), true
+
+	case "PlainLanguageJargon.alternative":
+		if e.ComplexityRoot.PlainLanguageJargon.Alternative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguageJargon.Alternative(childComplexity), true
+	case "PlainLanguageJargon.term":
+		if e.ComplexityRoot.PlainLanguageJargon.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlainLanguageJargon.Term(childComplexity), true
+
 	case "Product.answers":
 		if e.ComplexityRoot.Product.Answers == nil {
 			break
@@ -2925,6 +3052,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.OwnerID(childComplexity), true
+	case "Product.plainLanguage":
+		if e.ComplexityRoot.Product.PlainLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.PlainLanguage(childComplexity), true
+	case "Product.readiness":
+		if e.ComplexityRoot.Product.Readiness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Readiness(childComplexity), true
 	case "Product.slug":
 		if e.ComplexityRoot.Product.Slug == nil {
 			break
@@ -3174,6 +3313,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["municipality"].(*string)), true
+	case "Query.plainLanguage":
+		if e.ComplexityRoot.Query.PlainLanguage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_plainLanguage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlainLanguage(childComplexity, args["text"].(string)), true
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
 			break
@@ -3229,6 +3379,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Themes(childComplexity, args["municipality"].(*string)), true
+
+	case "Readiness.missing":
+		if e.ComplexityRoot.Readiness.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Readiness.Missing(childComplexity), true
+	case "Readiness.ready":
+		if e.ComplexityRoot.Readiness.Ready == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Readiness.Ready(childComplexity), true
 
 	case "SatisfactionPoint.end":
 		if e.ComplexityRoot.SatisfactionPoint.End == nil {
@@ -4004,7 +4167,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql" "readiness.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4025,6 +4188,8 @@ var sources = []*ast.Source{
 	{Name: "satisfaction.graphql", Input: sourceData("satisfaction.graphql"), BuiltIn: false},
 	{Name: "knowledge.graphql", Input: sourceData("knowledge.graphql"), BuiltIn: false},
 	{Name: "search.graphql", Input: sourceData("search.graphql"), BuiltIn: false},
+	{Name: "plainlang.graphql", Input: sourceData("plainlang.graphql"), BuiltIn: false},
+	{Name: "readiness.graphql", Input: sourceData("readiness.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4072,6 +4237,8 @@ func (ec *executionContext) childFields_Answer(ctx context.Context, field graphq
 		return ec.fieldContext_Answer_reviewDue(ctx, field)
 	case "variant":
 		return ec.fieldContext_Answer_variant(ctx, field)
+	case "plainLanguage":
+		return ec.fieldContext_Answer_plainLanguage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Answer", field.Name)
 }
@@ -4820,6 +4987,46 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PlainLanguage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "b1":
+		return ec.fieldContext_PlainLanguage_b1(ctx, field)
+	case "reasons":
+		return ec.fieldContext_PlainLanguage_reasons(ctx, field)
+	case "sentences":
+		return ec.fieldContext_PlainLanguage_sentences(ctx, field)
+	case "words":
+		return ec.fieldContext_PlainLanguage_words(ctx, field)
+	case "averageSentenceLength":
+		return ec.fieldContext_PlainLanguage_averageSentenceLength(ctx, field)
+	case "longestSentence":
+		return ec.fieldContext_PlainLanguage_longestSentence(ctx, field)
+	case "longSentences":
+		return ec.fieldContext_PlainLanguage_longSentences(ctx, field)
+	case "longWords":
+		return ec.fieldContext_PlainLanguage_longWords(ctx, field)
+	case "rareWords":
+		return ec.fieldContext_PlainLanguage_rareWords(ctx, field)
+	case "jargon":
+		return ec.fieldContext_PlainLanguage_jargon(ctx, field)
+	case "passives":
+		return ec.fieldContext_PlainLanguage_passives(ctx, field)
+	case "truncated":
+		return ec.fieldContext_PlainLanguage_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlainLanguage", field.Name)
+}
+
+func (ec *executionContext) childFields_PlainLanguageJargon(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_PlainLanguageJargon_term(ctx, field)
+	case "alternative":
+		return ec.fieldContext_PlainLanguageJargon_alternative(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlainLanguageJargon", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4866,6 +5073,10 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_answers(ctx, field)
 	case "jsonLd":
 		return ec.fieldContext_Product_jsonLd(ctx, field)
+	case "plainLanguage":
+		return ec.fieldContext_Product_plainLanguage(ctx, field)
+	case "readiness":
+		return ec.fieldContext_Product_readiness(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -4892,6 +5103,16 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 		return ec.fieldContext_ProductEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Readiness(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ready":
+		return ec.fieldContext_Readiness_ready(ctx, field)
+	case "missing":
+		return ec.fieldContext_Readiness_missing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Readiness", field.Name)
 }
 
 func (ec *executionContext) childFields_SatisfactionPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6338,6 +6559,20 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_plainLanguage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_product_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7093,6 +7328,38 @@ func (ec *executionContext) fieldContext_Answer_variant(ctx context.Context, fie
 	if fc.Args, err = ec.field_Answer_variant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Answer_plainLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_plainLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Answer().PlainLanguage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *plainlang.Result) graphql.Marshaler {
+			return ec.marshalNPlainLanguage2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_plainLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlainLanguage(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -14845,6 +15112,337 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _PlainLanguage_b1(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_b1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_b1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_reasons(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_sentences(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_sentences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_sentences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_words(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_words(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Words, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_words(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_averageSentenceLength(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_averageSentenceLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageSentenceLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_averageSentenceLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_longestSentence(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_longestSentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongestSentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_longestSentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_longSentences(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_longSentences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongSentences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_longSentences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_longWords(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_longWords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongWords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_longWords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_rareWords(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_rareWords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RareWords, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_rareWords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_jargon(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_jargon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jargon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []plainlang.Jargon) graphql.Marshaler {
+			return ec.marshalNPlainLanguageJargon2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐJargonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_jargon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlainLanguage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlainLanguageJargon(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlainLanguage_passives(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_passives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_passives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguage_truncated(ctx context.Context, field graphql.CollectedField, obj *plainlang.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguage_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguage_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguage", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguageJargon_term(ctx context.Context, field graphql.CollectedField, obj *plainlang.Jargon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguageJargon_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguageJargon_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguageJargon", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlainLanguageJargon_alternative(ctx context.Context, field graphql.CollectedField, obj *plainlang.Jargon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlainLanguageJargon_alternative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlainLanguageJargon_alternative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlainLanguageJargon", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15394,6 +15992,70 @@ func (ec *executionContext) _Product_jsonLd(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Product_jsonLd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Product_plainLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_plainLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().PlainLanguage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *plainlang.Result) graphql.Marshaler {
+			return ec.marshalNPlainLanguage2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_plainLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlainLanguage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_readiness(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_readiness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().Readiness(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *readiness.Readiness) graphql.Marshaler {
+			return ec.marshalNReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐReadiness(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_readiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Readiness(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProductConnection) (ret graphql.Marshaler) {
@@ -16449,6 +17111,50 @@ func (ec *executionContext) fieldContext_Query_builtinSynonyms(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_plainLanguage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_plainLanguage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlainLanguage(ctx, fc.Args["text"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *plainlang.Result) graphql.Marshaler {
+			return ec.marshalNPlainLanguage2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_plainLanguage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlainLanguage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_plainLanguage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16523,6 +17229,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Readiness_ready(ctx context.Context, field graphql.CollectedField, obj *readiness.Readiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Readiness_ready(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Readiness_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Readiness", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Readiness_missing(ctx context.Context, field graphql.CollectedField, obj *readiness.Readiness) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Readiness_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Readiness_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Readiness", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _SatisfactionPoint_start(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
@@ -29242,6 +29994,42 @@ func (ec *executionContext) _Answer(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "plainLanguage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_plainLanguage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32537,6 +33325,144 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var plainLanguageImplementors = []string{"PlainLanguage"}
+
+func (ec *executionContext) _PlainLanguage(ctx context.Context, sel ast.SelectionSet, obj *plainlang.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plainLanguageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlainLanguage")
+		case "b1":
+			out.Values[i] = ec._PlainLanguage_b1(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._PlainLanguage_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentences":
+			out.Values[i] = ec._PlainLanguage_sentences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "words":
+			out.Values[i] = ec._PlainLanguage_words(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageSentenceLength":
+			out.Values[i] = ec._PlainLanguage_averageSentenceLength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longestSentence":
+			out.Values[i] = ec._PlainLanguage_longestSentence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longSentences":
+			out.Values[i] = ec._PlainLanguage_longSentences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longWords":
+			out.Values[i] = ec._PlainLanguage_longWords(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rareWords":
+			out.Values[i] = ec._PlainLanguage_rareWords(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jargon":
+			out.Values[i] = ec._PlainLanguage_jargon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passives":
+			out.Values[i] = ec._PlainLanguage_passives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._PlainLanguage_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var plainLanguageJargonImplementors = []string{"PlainLanguageJargon"}
+
+func (ec *executionContext) _PlainLanguageJargon(ctx context.Context, sel ast.SelectionSet, obj *plainlang.Jargon) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plainLanguageJargonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlainLanguageJargon")
+		case "term":
+			out.Values[i] = ec._PlainLanguageJargon_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alternative":
+			out.Values[i] = ec._PlainLanguageJargon_alternative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
@@ -32819,6 +33745,78 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				}()
 				res = ec._Product_jsonLd(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "plainLanguage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_plainLanguage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "readiness":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_readiness(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -33477,6 +34475,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "plainLanguage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_plainLanguage(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -33490,6 +34510,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var readinessImplementors = []string{"Readiness"}
+
+func (ec *executionContext) _Readiness(ctx context.Context, sel ast.SelectionSet, obj *readiness.Readiness) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, readinessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Readiness")
+		case "ready":
+			out.Values[i] = ec._Readiness_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._Readiness_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36045,6 +37109,40 @@ func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPlainLanguage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐResult(ctx context.Context, sel ast.SelectionSet, v plainlang.Result) graphql.Marshaler {
+	return ec._PlainLanguage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlainLanguage2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐResult(ctx context.Context, sel ast.SelectionSet, v *plainlang.Result) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlainLanguage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlainLanguageJargon2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐJargon(ctx context.Context, sel ast.SelectionSet, v plainlang.Jargon) graphql.Marshaler {
+	return ec._PlainLanguageJargon(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPlainLanguageJargon2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐJargonᚄ(ctx context.Context, sel ast.SelectionSet, v []plainlang.Jargon) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlainLanguageJargon2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐJargon(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNProduct2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v ent.Product) graphql.Marshaler {
 	return ec._Product(ctx, sel, &v)
 }
@@ -36143,6 +37241,20 @@ func (ec *executionContext) unmarshalNProductVersionInput2ᚕgithubᚗcomᚋgeme
 func (ec *executionContext) unmarshalNProductWhereInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductWhereInput(ctx context.Context, v any) (*ent.ProductWhereInput, error) {
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReadiness2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐReadiness(ctx context.Context, sel ast.SelectionSet, v readiness.Readiness) graphql.Marshaler {
+	return ec._Readiness(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐReadiness(ctx context.Context, sel ast.SelectionSet, v *readiness.Readiness) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Readiness(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx context.Context, v any) (satisfaction.Indicator, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unicode/utf8"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/complexity"
@@ -20,6 +21,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
+	"github.com/gemeente-rotterdam/catalogus/internal/plainlang"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 )
 
@@ -64,6 +66,14 @@ const (
 	// JSONLdCost: a product's JSON-LD reads the product again with its
 	// channels and locations, 1.3–2.4 ms.
 	JSONLdCost = 2_000
+	// PlainLanguageCost: the B1 check of a text of plainlang.MaxText
+	// characters, 0.4–1.9 ms (BenchmarkCheck). A product's or answer's check
+	// costs this whatever its text, which the cost model cannot see; the
+	// query plainLanguage(text:) costs its share by the text's length.
+	PlainLanguageCost = 2_000
+	// ReadinessCost: a product's readiness checklist reads its channels,
+	// cells, answers and UPL name (four queries) and checks its summary.
+	ReadinessCost = 3_000
 )
 
 // Bounds are the most elements each plain list (one without first:) can
@@ -307,6 +317,14 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	c.ChannelShiftPoint.Channels = listOf(b.Channels)
 
 	c.Product.JSONLd = func(int) int { return JSONLdCost }
+	c.Product.PlainLanguage = func(child int) int { return plus(PlainLanguageCost, child) }
+	c.Answer.PlainLanguage = func(child int) int { return plus(PlainLanguageCost, child) }
+	c.Query.PlainLanguage = func(child int, text string) int {
+		n := min(utf8.RuneCountInString(text), plainlang.MaxText)
+		return plus(max(1, PlainLanguageCost*n/plainlang.MaxText), child)
+	}
+	c.PlainLanguage.Jargon = listOf(plainlang.MaxItems)
+	c.Product.Readiness = func(child int) int { return plus(ReadinessCost, child) }
 	return c
 }
 

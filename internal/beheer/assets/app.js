@@ -37,6 +37,8 @@ const TEXT = {
     description: 'Beschrijving', audiences: 'Voor wie', publish: 'Publiceren', retire: 'Intrekken',
     keywords: 'Trefwoorden: woorden die bewoners gebruiken, gescheiden door komma\'s',
     keywordsHint: 'Zoeken vindt het product ook op deze woorden, bijvoorbeeld: kwijt, verlopen, bankstel.',
+    ready: 'Klaar om live te gaan.', notReady: 'Nog niet klaar om live te gaan. Dit ontbreekt nog:',
+    plainOk: 'Taalniveau: waarschijnlijk B1 (makkelijk te lezen).', plainHard: 'Taalniveau: waarschijnlijk moeilijker dan B1.',
     showAll: (n) => `Alle ${n} wijzigingen tonen`, history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
     conflictTitle: 'Iemand anders heeft dit product intussen opgeslagen',
     conflictLead: 'Jouw wijziging is nog niet opgeslagen. Dit is er veranderd sinds je het product opende:',
@@ -106,6 +108,8 @@ const TEXT = {
     description: 'Description', audiences: 'For whom', publish: 'Publish', retire: 'Retire',
     keywords: 'Keywords: words residents use, separated by commas',
     keywordsHint: 'Search also finds the product by these words, for example: kwijt, verlopen, bankstel.',
+    ready: 'Ready to go live.', notReady: 'Not ready to go live yet. Missing (in Dutch):',
+    plainOk: 'Language level: probably B1 (easy to read). The advice is in Dutch, as the text is.', plainHard: 'Language level: probably harder than B1. The advice is in Dutch, as the text is:',
     showAll: (n) => `Show all ${n} changes`, history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
     conflictTitle: 'Someone else saved this product in the meantime',
     conflictLead: 'Your change has not been saved. This changed since you opened the product:',
@@ -213,11 +217,13 @@ const Q = {
     themes
     changes(product: $slug, first: 100) { totalCount edges { node { ...C } } }
   }`,
+  plain: `query Plain($text: String!) { plainLanguage(text: $text) { b1 reasons } }`,
 };
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
 const FRAGMENTS = {
   P: `fragment P on Product {
     slug name nameEn summary description keywords theme audiences status version owner { code name } uplEntry { uri name }
+    readiness { ready missing }
     availabilities { status plannedDate reason url phone instructions processingTime costCents costCurrency identification languages lastReviewed
       channel { code } locations { code name } }
   }`,
@@ -501,6 +507,12 @@ function renderProduct() {
   const upl = $('product-upl');
   upl.hidden = !onPlaceholder(p);
   upl.textContent = onPlaceholder(p) ? t('uplPlaceholder') : '';
+  // The readiness checklist, from the API; its items are in Dutch, as the
+  // B1 check's are.
+  const rd = $('product-readiness');
+  rd.dataset.ready = String(p.readiness.ready);
+  rd.replaceChildren(el('p', {}, t(p.readiness.ready ? 'ready' : 'notReady')),
+    ...(p.readiness.missing.length ? [el('ul', {}, ...p.readiness.missing.map((m) => el('li', {}, m)))] : []));
   $('product-publish').hidden = p.status === 'PUBLISHED';
   $('product-retire').hidden = p.status === 'RETIRED';
   const by = new Map(p.availabilities.map((a) => [a.channel.code, a]));
@@ -568,6 +580,38 @@ function renderHistory() {
       onclick: () => { state.fullHistory = true; renderHistory(); } }, t('showAll', all.length))] : []));
 }
 
+// ---- The B1 check beside the summary and the description ----
+
+// plainLanguage.MaxText on the server: longer texts are not sent.
+const PLAIN_MAX = 5000;
+const plainRuns = {};
+
+// checkPlain asks the API's B1 check about a text field as the product owner
+// types: 400 ms after the last key, and only the newest answer is shown.
+function checkPlain(id, now = false) {
+  clearTimeout(plainRuns[id]?.timer);
+  const run = { seq: (plainRuns[id]?.seq || 0) + 1 };
+  plainRuns[id] = run;
+  run.timer = setTimeout(async () => {
+    const box = $(id + '-check');
+    const text = $(id).value.trim();
+    if (!text) { box.replaceChildren(); delete box.dataset.b1; return; }
+    if ([...text].length > PLAIN_MAX) { box.dataset.b1 = 'unknown'; box.replaceChildren(el('p', {}, t('plainTooLong', PLAIN_MAX))); return; }
+    try {
+      const r = await gql(Q.plain, { text });
+      if (plainRuns[id] !== run) return; // an answer to older text
+      if (r.errors.length) { box.dataset.b1 = 'unknown'; box.replaceChildren(el('p', {}, r.errors[0].message)); return; }
+      const pl = r.data.plainLanguage;
+      box.dataset.b1 = String(pl.b1);
+      const advice = pl.reasons.slice(1);
+      box.replaceChildren(el('p', {}, t(pl.b1 ? 'plainOk' : 'plainHard')),
+        ...(advice.length ? [el('ul', {}, ...advice.map((a) => el('li', {}, a)))] : []));
+    } catch (e) {
+      if (e instanceof SignedOut) fail(e);
+    }
+  }, now ? 0 : 400);
+}
+
 function fillProductForm() {
   const p = state.product;
   if (!p) return;
@@ -577,6 +621,8 @@ function fillProductForm() {
   $('p-summary').value = p.summary || '';
   $('p-description').value = p.description || '';
   $('p-keywords').value = (p.keywords || []).join(', ');
+  checkPlain('p-summary', true);
+  checkPlain('p-description', true);
   $('p-theme').value = p.theme;
   $('themes').replaceChildren(...state.themes.map((th) => el('option', { value: th })));
   $('p-audiences').replaceChildren(...AUDIENCES.map((a) => el('label', {},
@@ -1522,6 +1568,8 @@ function wire() {
   });
   for (const id of ['f-status', 'f-theme', 'f-gap']) $(id).addEventListener('change', renderList);
   $('f-search').addEventListener('input', renderList);
+  $('p-summary').addEventListener('input', () => checkPlain('p-summary'));
+  $('p-description').addEventListener('input', () => checkPlain('p-description'));
   window.addEventListener('hashchange', route);
   $('c-status').addEventListener('change', showStatusFields);
   $('cell-form').addEventListener('submit', async (ev) => {
