@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/plainlang"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // CodeTooComplex is the code of a query refused before it runs: it costs more
@@ -100,6 +101,8 @@ type Bounds struct {
 	// Answer.products); the model sets no maximum, so these are the data's.
 	AnswersPerProduct int
 	ProductsPerAnswer int
+	// Synonyms: the most synonym entries one municipality has added.
+	Synonyms int
 }
 
 // MinBounds are the least bounds the cost model assumes, whatever the
@@ -107,7 +110,7 @@ type Bounds struct {
 // does not price lists as if they stayed that small: the plan's nine
 // channels, and a few of everything else.
 var MinBounds = Bounds{Channels: 9, Locations: 8, Organizations: 16, Municipalities: 1, Themes: 16,
-	AnswersPerProduct: 8, ProductsPerAnswer: 8}
+	AnswersPerProduct: 8, ProductsPerAnswer: 8, Synonyms: 64}
 
 // Lists whose bound is fixed by the data model or the API.
 const (
@@ -146,6 +149,7 @@ func ReadBounds(ctx context.Context, db *sql.DB) (Bounds, error) {
 		{&b.Themes, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(DISTINCT theme) AS n FROM products GROUP BY municipality_id) AS t`},
 		{&b.AnswersPerProduct, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM answer_products GROUP BY product_id) AS t`},
 		{&b.ProductsPerAnswer, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM answer_products GROUP BY answer_id) AS t`},
+		{&b.Synonyms, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM synonyms GROUP BY municipality_id) AS t`},
 	} {
 		if err := one(c.dst, c.q); err != nil {
 			return MinBounds, err
@@ -295,6 +299,8 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	c.Query.Channels = listOf(b.Channels)
 	c.Query.Locations = func(child int, _ *string) int { return listOf(b.Locations)(child) }
 	c.Query.Organizations = func(child int, _ *string) int { return listOf(b.Organizations)(child) }
+	c.Query.Synonyms = func(child int, _ *string) int { return listOf(b.Synonyms)(child) }
+	c.Query.BuiltinSynonyms = listOf(len(search.Builtin))
 	c.Product.Availabilities = listOf(b.Channels)
 	c.Product.Answers = listOf(b.AnswersPerProduct)
 	c.Answer.Products = listOf(b.ProductsPerAnswer)

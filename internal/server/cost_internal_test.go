@@ -10,13 +10,13 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 )
 
-// unpriced are the lists of objects the cost model does not bound yet; each
-// costs as if it held one element. Known, to be priced; no new ones.
+// unpriced are the lists of objects the cost model does not bound; each costs
+// as if it held one element. Only a mutation's answer, whose elements hold no
+// lists (so nothing multiplies them) and whose number the importer's row
+// limit bounds; no new ones.
 var unpriced = map[string]bool{
 	"SpreadsheetImport.problems": true, // a mutation's answer: one per problem of the upload
 	"MeasurementImport.problems": true,
-	"Query.synonyms":             true, // the municipality's synonym entries (issue 24)
-	"Query.builtinSynonyms":      true,
 }
 
 // TestEveryListIsPriced: every field that answers a list of objects has its
