@@ -17,6 +17,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // The national data set: N municipalities shaped like Rotterdam — its
@@ -123,15 +124,7 @@ type generator struct {
 var idTables = []string{"organizations", "upl_entries", "products", "channels", "locations", "availabilities", "targets", "change_events"}
 
 func (g *generator) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := g.db.SQL.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return txn.RunSQL(ctx, g.db.SQL, fn)
 }
 
 // allocate reads where each table's ids continue.

@@ -8,6 +8,7 @@ package editing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Service edits one database.
@@ -136,23 +138,14 @@ func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context, tx *ent
 			return auth.ErrUnauthenticated
 		}
 	}
-	tx, err := s.Client.Tx(ctx)
-	if err != nil {
-		return err
+	err := txn.Run(ctx, s.Client, func(tx *ent.Client) error { return fn(ctx, tx) })
+	var commit *txn.CommitError
+	if errors.As(err, &commit) && store.Unreachable(err) {
+		// The COMMIT may have reached the database before the connection
+		// went: the change may be saved.
+		return &catalog.OutcomeError{Err: commit.Err}
 	}
-	if err := fn(ctx, tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		if store.Unreachable(err) {
-			// The COMMIT may have reached the database before the connection
-			// went: the change may be saved.
-			return &catalog.OutcomeError{Err: err}
-		}
-		return err
-	}
-	return nil
+	return err
 }
 
 // Reread reads what a committed change saved, by id and outside its
@@ -194,7 +187,7 @@ func (s *Service) municipalityCode(code *string) string {
 // lockVersion checks the version the editor saw and holds the product until
 // the transaction ends.
 func lockVersion(ctx context.Context, tx *ent.Client, p *ent.Product, expected int) error {
-	if held, err := HoldVersion(ctx, tx, product.Table, p.ID, expected); err != nil || held {
+	if held, err := txn.HoldVersion(ctx, tx, product.Table, p.ID, expected); err != nil || held {
 		return err
 	}
 	current, err := tx.Product.Query().Where(product.ID(p.ID)).Select(product.FieldVersion).Int(auth.Allow(ctx))
@@ -202,21 +195,6 @@ func lockVersion(ctx context.Context, tx *ent.Client, p *ent.Product, expected i
 		return err
 	}
 	return &ConflictError{Entity: "product", Name: p.Slug, Expected: expected, Current: current}
-}
-
-// HoldVersion reports whether record id of a versioned table (products,
-// answers) still has the version the editor saw. If so, it holds the record
-// until the transaction ends: a write that changes nothing takes the row
-// lock in PostgreSQL and the write lock in SQLite, so that two editors
-// holding the same version cannot both pass the check. It writes nothing the
-// change log would see.
-func HoldVersion(ctx context.Context, tx *ent.Client, table string, id, expected int) (bool, error) {
-	res, err := tx.ExecContext(ctx, "UPDATE "+table+" SET version = version WHERE id = $1 AND version = $2", id, expected)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
 
 // reload reads a product again after the transaction, as the viewer sees it.

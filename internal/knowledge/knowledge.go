@@ -29,6 +29,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Service works on one database.
@@ -263,7 +264,7 @@ func (s *Service) UpdateAnswer(ctx context.Context, in UpdateAnswer) (*ent.Answe
 // lockVersion checks the version the editor saw and holds the answer until
 // the transaction ends, as editing does for products.
 func lockVersion(ctx context.Context, tx *ent.Client, a *ent.Answer, expected int) error {
-	if held, err := editing.HoldVersion(ctx, tx, answer.Table, a.ID, expected); err != nil || held {
+	if held, err := txn.HoldVersion(ctx, tx, answer.Table, a.ID, expected); err != nil || held {
 		return err
 	}
 	current, err := tx.Answer.Query().Where(answer.ID(a.ID)).Select(answer.FieldVersion).Int(auth.Allow(ctx))

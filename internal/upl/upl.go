@@ -25,6 +25,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Entry is one name on the list with everything the list says about it.
@@ -235,20 +236,17 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Names: len(entries)}
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return res, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
-	txc := tx.Client()
+	err = txn.Run(ctx, c, func(txc *ent.Client) error {
+		return apply(ctx, txc, entries, &res)
+	})
+	return res, err
+}
+
+// apply writes the list's entries and records the import.
+func apply(ctx context.Context, txc *ent.Client, entries []Entry, res *Result) error {
 	existing, err := txc.UPLEntry.Query().All(ctx)
 	if err != nil {
-		return res, err
+		return err
 	}
 	byURI := map[string]*ent.UPLEntry{}
 	for _, e := range existing {
@@ -278,18 +276,18 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader) (Result, error) {
 		q := txc.UPLEntry.UpdateOne(old)
 		setEntry(q.Mutation(), e, false)
 		if err := q.Exec(ctx); err != nil {
-			return res, fmt.Errorf("updating %s: %w", e.URI, err)
+			return fmt.Errorf("updating %s: %w", e.URI, err)
 		}
 	}
 	for chunk := range slices.Chunk(creates, 500) {
 		if err := txc.UPLEntry.CreateBulk(chunk...).Exec(ctx); err != nil {
-			return res, fmt.Errorf("adding names: %w", err)
+			return fmt.Errorf("adding names: %w", err)
 		}
 	}
 	for _, old := range existing {
 		if old.InList && !inFile[old.URI] {
 			if err := txc.UPLEntry.UpdateOne(old).SetInList(false).Exec(ctx); err != nil {
-				return res, fmt.Errorf("marking %s as left the list: %w", old.URI, err)
+				return fmt.Errorf("marking %s as left the list: %w", old.URI, err)
 			}
 			res.Withdrawn++
 		}
@@ -298,14 +296,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader) (Result, error) {
 	if a, ok := changelog.ActorFrom(ctx); ok {
 		actor = a.Name
 	}
-	if err := auth.Record(ctx, txc, auth.AdminAction, actor, "", "upl import: "+res.String()); err != nil {
-		return res, err
-	}
-	if err := tx.Commit(); err != nil {
-		return res, err
-	}
-	committed = true
-	return res, nil
+	return auth.Record(ctx, txc, auth.AdminAction, actor, "", "upl import: "+res.String())
 }
 
 // setEntry writes everything the list says about a name into a create or

@@ -21,6 +21,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Options tune Import.
@@ -570,54 +571,53 @@ func cellChanges(cp *cellPlan) bool {
 
 // write applies the plans in one transaction, each row in a savepoint.
 func (im *importer) write(ctx context.Context, c *ent.Client, plans []*rowPlan) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if !im.res.Applied {
-			_ = tx.Rollback()
-		}
-	}()
-	txc := tx.Client()
-	for i, plan := range plans {
-		if _, err := txc.ExecContext(ctx, "SAVEPOINT csvsheet_row"); err != nil {
-			return err
-		}
-		created, changed, cells, werr := im.writeRow(ctx, txc, plan)
-		if werr != nil {
-			if !im.report(plan, werr) {
-				return werr
-			}
-			if _, err := txc.ExecContext(ctx, "ROLLBACK TO SAVEPOINT csvsheet_row"); err != nil {
+	err := txn.Run(ctx, c, func(txc *ent.Client) error {
+		for i, plan := range plans {
+			if err := im.writeInSavepoint(ctx, txc, plan); err != nil {
 				return err
 			}
-		}
-		if _, err := txc.ExecContext(ctx, "RELEASE SAVEPOINT csvsheet_row"); err != nil {
-			return err
-		}
-		if werr == nil {
-			switch {
-			case created:
-				im.res.Created++
-			case changed || cells > 0:
-				im.res.Changed++
-			default:
-				im.res.Unchanged++
+			if im.opts.Progress != nil {
+				im.opts.Progress(i+1, len(plans))
 			}
-			im.res.Cells += cells
 		}
-		if im.opts.Progress != nil {
-			im.opts.Progress(i+1, len(plans))
+		if im.opts.DryRun || len(im.res.Problems) > 0 {
+			return txn.Discard
 		}
-	}
-	if im.opts.DryRun || len(im.res.Problems) > 0 {
 		return nil
-	}
-	if err := tx.Commit(); err != nil {
+	})
+	im.res.Applied = err == nil && !im.opts.DryRun && len(im.res.Problems) == 0
+	return err
+}
+
+// writeInSavepoint writes one row; a rule's refusal becomes a problem of the
+// row and undoes only that row.
+func (im *importer) writeInSavepoint(ctx context.Context, txc *ent.Client, plan *rowPlan) error {
+	if _, err := txc.ExecContext(ctx, "SAVEPOINT csvsheet_row"); err != nil {
 		return err
 	}
-	im.res.Applied = true
+	created, changed, cells, werr := im.writeRow(ctx, txc, plan)
+	if werr != nil {
+		if !im.report(plan, werr) {
+			return werr
+		}
+		if _, err := txc.ExecContext(ctx, "ROLLBACK TO SAVEPOINT csvsheet_row"); err != nil {
+			return err
+		}
+	}
+	if _, err := txc.ExecContext(ctx, "RELEASE SAVEPOINT csvsheet_row"); err != nil {
+		return err
+	}
+	if werr == nil {
+		switch {
+		case created:
+			im.res.Created++
+		case changed || cells > 0:
+			im.res.Changed++
+		default:
+			im.res.Unchanged++
+		}
+		im.res.Cells += cells
+	}
 	return nil
 }
 

@@ -50,6 +50,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // MaxRows bounds a file: ten years of months × 9 channels × 423 products fit.
@@ -394,13 +395,9 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 	return out, true
 }
 
-// write records the rows in one transaction; a dry run rolls it back.
+// write records the rows in one transaction; a dry run rolls it back, and so
+// does a row a rule refuses.
 func (im *importer) write(ctx context.Context, c *ent.Client, rows []row, dryRun bool) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	count := func(o satisfaction.Outcome) {
 		switch o {
 		case satisfaction.Created:
@@ -411,30 +408,30 @@ func (im *importer) write(ctx context.Context, c *ent.Client, rows []row, dryRun
 			im.res.Unchanged++
 		}
 	}
-	for _, r := range rows {
-		if r.survey != nil {
-			_, o, err := satisfaction.RecordSurvey(ctx, tx.Client(), *r.survey)
-			if err != nil {
-				return im.refused(r.line, err)
+	err := txn.Run(ctx, c, func(tx *ent.Client) error {
+		for _, r := range rows {
+			if r.survey != nil {
+				_, o, err := satisfaction.RecordSurvey(ctx, tx, *r.survey)
+				if err != nil {
+					return im.refused(r.line, err)
+				}
+				count(o)
 			}
-			count(o)
-		}
-		if r.volume != nil {
-			_, o, err := satisfaction.RecordVolume(ctx, tx.Client(), *r.volume)
-			if err != nil {
-				return im.refused(r.line, err)
+			if r.volume != nil {
+				_, o, err := satisfaction.RecordVolume(ctx, tx, *r.volume)
+				if err != nil {
+					return im.refused(r.line, err)
+				}
+				count(o)
 			}
-			count(o)
 		}
-	}
-	if dryRun {
+		if dryRun {
+			return txn.Discard
+		}
 		return nil
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	im.res.Applied = true
-	return nil
+	})
+	im.res.Applied = err == nil && !dryRun && len(im.res.Problems) == 0
+	return err
 }
 
 // refused turns a rule's refusal into a problem of its row; other errors
@@ -444,7 +441,7 @@ func (im *importer) refused(line int, err error) error {
 	if errors.As(err, &fe) {
 		im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(line, fe.Code, fe.Message))
 		im.res.Created, im.res.Changed, im.res.Unchanged = 0, 0, 0
-		return nil
+		return txn.Discard
 	}
 	return fmt.Errorf("row %d: %w", line, err)
 }
