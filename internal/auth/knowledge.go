@@ -57,19 +57,19 @@ func AnswerPolicy() ent.Policy {
 					return decided(err)
 				}
 				if owner, set := m.OwnerID(); set && !v.Reaches(owner) {
-					return privacy.Denyf("the answer's owner lies outside %s's organization", v.Name)
+					return deny("the answer's owner lies outside %s's organization", v.Name)
 				}
 				if !m.Op().Is(ent.OpCreate) {
 					id, ok := m.ID()
 					if !ok {
-						return privacy.Denyf("answers are changed one at a time")
+						return deny("answers are changed one at a time")
 					}
 					a, err := m.Client().Answer.Get(ctx, id)
 					if err != nil {
 						return err
 					}
 					if !v.Reaches(a.OwnerID) {
-						return privacy.Denyf("this answer belongs to another organization")
+						return deny("this answer belongs to another organization")
 					}
 				}
 				return privacy.Allow
@@ -115,17 +115,17 @@ func CallbackRequestPolicy() ent.Policy {
 				}
 				id, ok := m.ID()
 				if !ok {
-					return privacy.Denyf("call-back requests are changed one at a time")
+					return deny("call-back requests are changed one at a time")
 				}
 				r, err := m.Client().CallbackRequest.Get(ctx, id)
 				if err != nil {
 					return err
 				}
 				if !v.Reaches(r.OrganizationID) {
-					return privacy.Denyf("this call-back request is in another organization's queue")
+					return deny("this call-back request is in another organization's queue")
 				}
 				if org, set := m.OrganizationID(); set && !v.Reaches(org) {
-					return privacy.Denyf("the new organization lies outside %s's organization", v.Name)
+					return deny("the new organization lies outside %s's organization", v.Name)
 				}
 				return privacy.Allow
 			}),

@@ -98,12 +98,12 @@ func ProductPolicy() ent.Policy {
 					return decided(err)
 				}
 				if owner, set := m.OwnerID(); set && !v.Reaches(owner) {
-					return privacy.Denyf("the new owner lies outside %s's organization", v.Name)
+					return deny("the new owner lies outside %s's organization", v.Name)
 				}
 				if !m.Op().Is(ent.OpCreate) {
 					id, ok := m.ID()
 					if !ok {
-						return privacy.Denyf("products are changed one at a time")
+						return deny("products are changed one at a time")
 					}
 					// Read as the viewer: a product they may not see is "not found".
 					p, err := m.Client().Product.Get(ctx, id)
@@ -111,7 +111,7 @@ func ProductPolicy() ent.Policy {
 						return err
 					}
 					if !v.Reaches(p.OwnerID) {
-						return privacy.Denyf("product %s belongs to another organization", p.Slug)
+						return deny("product %s belongs to another organization", p.Slug)
 					}
 				}
 				return privacy.Allow
@@ -144,7 +144,7 @@ func AvailabilityPolicy() ent.Policy {
 				if !set {
 					id, ok := m.ID()
 					if !ok {
-						return privacy.Denyf("availabilities are changed one at a time")
+						return deny("availabilities are changed one at a time")
 					}
 					a, err := m.Client().Availability.Get(ctx, id)
 					if err != nil {
@@ -157,7 +157,7 @@ func AvailabilityPolicy() ent.Policy {
 					return err
 				}
 				if !v.Reaches(p.OwnerID) {
-					return privacy.Denyf("product %s belongs to another organization", p.Slug)
+					return deny("product %s belongs to another organization", p.Slug)
 				}
 				return privacy.Allow
 			}),
@@ -193,14 +193,14 @@ func OrganizationPolicy() ent.Policy {
 					return decided(err)
 				}
 				if parent, set := m.ParentID(); set && !v.Reaches(parent) {
-					return privacy.Denyf("the new parent lies outside %s's organization", v.Name)
+					return deny("the new parent lies outside %s's organization", v.Name)
 				}
 				if id, ok := m.ID(); ok && !m.Op().Is(ent.OpCreate) && !v.Reaches(id) {
-					return privacy.Denyf("this organization lies outside %s's organization", v.Name)
+					return deny("this organization lies outside %s's organization", v.Name)
 				}
 				if m.Op().Is(ent.OpCreate) {
 					if _, set := m.ParentID(); !set {
-						return privacy.Denyf("only an admin of everything adds a municipality")
+						return deny("only an admin of everything adds a municipality")
 					}
 				}
 				return privacy.Allow
@@ -225,7 +225,7 @@ func MunicipalityPolicy() ent.Policy {
 					return err
 				}
 				if mid == nil || !v.Reaches(*mid) {
-					return privacy.Denyf("this belongs to a municipality outside %s's organization", v.Name)
+					return deny("this belongs to a municipality outside %s's organization", v.Name)
 				}
 				return privacy.Allow
 			}),
@@ -267,7 +267,7 @@ func unlimitedAdminRule() privacy.MutationRule {
 		if v.Unlimited() {
 			return privacy.Allow
 		}
-		return privacy.Denyf("only an admin of everything changes %s records", m.Type())
+		return deny("only an admin of everything changes %s records", m.Type())
 	})
 }
 
@@ -312,7 +312,7 @@ func admin(ctx context.Context) (*Viewer, error) {
 		return nil, err
 	}
 	if v.Role != Admin {
-		return nil, privacy.Denyf("only admins change this")
+		return nil, deny("only admins change this")
 	}
 	return v, nil
 }

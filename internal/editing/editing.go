@@ -21,8 +21,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/dberr"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
@@ -31,19 +31,6 @@ type Service struct {
 	Client *ent.Client
 	// Municipality is the default municipality's code ("" = the only one).
 	Municipality string
-}
-
-// ConflictError says that a record changed since the editor saw it.
-type ConflictError struct {
-	// Entity is the kind of record ("product", "answer"); Name says which
-	// one in the words the editor knows it by (a product's slug, an answer's id).
-	Entity, Name      string
-	Expected, Current int
-}
-
-func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s %s changed since you opened it (you had version %d, it is now at %d); reload it and make your change again",
-		e.Entity, e.Name, e.Expected, e.Current)
 }
 
 // Cell is what a channel of a product should become. Details left nil are
@@ -140,7 +127,7 @@ func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context, tx *ent
 	}
 	err := txn.Run(ctx, s.Client, func(tx *ent.Client) error { return fn(ctx, tx) })
 	var commit *txn.CommitError
-	if errors.As(err, &commit) && store.Unreachable(err) {
+	if errors.As(err, &commit) && dberr.Unreachable(err) {
 		// The COMMIT may have reached the database before the connection
 		// went: the change may be saved.
 		return &catalog.OutcomeError{Err: commit.Err}
@@ -194,7 +181,7 @@ func lockVersion(ctx context.Context, tx *ent.Client, p *ent.Product, expected i
 	if err != nil {
 		return err
 	}
-	return &ConflictError{Entity: "product", Name: p.Slug, Expected: expected, Current: current}
+	return &catalog.ConflictError{Entity: "product", Name: p.Slug, Expected: expected, Current: current}
 }
 
 // reload reads a product again after the transaction, as the viewer sees it.

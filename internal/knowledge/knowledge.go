@@ -271,7 +271,7 @@ func lockVersion(ctx context.Context, tx *ent.Client, a *ent.Answer, expected in
 	if err != nil {
 		return err
 	}
-	return &editing.ConflictError{Entity: "answer", Name: strconv.Itoa(a.ID), Expected: expected, Current: current}
+	return &catalog.ConflictError{Entity: "answer", Name: strconv.Itoa(a.ID), Expected: expected, Current: current}
 }
 
 // CreateCallback files a call-back request; the schema's rules route it to
