@@ -1,6 +1,6 @@
 // Package auth knows who is calling — the viewer — and what they may do.
 // The viewer is one type in the request context whatever the credential (API
-// tokens now, browser sessions later); the Ent privacy policies in rules.go
+// tokens now, browser sessions later); the Ent privacy policies (one file per entity)
 // read it on every query and mutation, so no path escapes them.
 package auth
 
