@@ -7,6 +7,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/change"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
@@ -109,7 +110,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 }
 
 // adminChange runs an admin's change (editing.Service.Admin) and reads what it
-// saved again after the commit (editing.Reread): an entity made inside the
+// saved again after the commit (change.Reread): an entity made inside the
 // transaction would load the edges the caller selects — a location's
 // municipality, an organization's parent and children — through the
 // committed transaction, and fail after the change was saved.
@@ -126,5 +127,5 @@ func adminChange[T any](ctx context.Context, r *Resolver, action string, get fun
 		var none T
 		return none, err
 	}
-	return editing.Reread(ctx, id, get)
+	return change.Reread(ctx, id, get)
 }

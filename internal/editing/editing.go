@@ -8,7 +8,6 @@ package editing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,8 +19,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/change"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
-	"github.com/gemeente-rotterdam/catalogus/internal/dberr"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
@@ -117,35 +116,9 @@ type UpdateProduct struct {
 	Theme, Owner, UplURI *string
 }
 
-// InTx runs fn in a transaction, committing when it returns nil.
+// InTx runs fn in a transaction as the caller's change (change.Run).
 func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Client) error) error {
-	if auth.FromContext(ctx) == nil {
-		// Reads would pass; say plainly that changes need a token.
-		if _, ok := changelog.ActorFrom(ctx); !ok {
-			return auth.ErrUnauthenticated
-		}
-	}
-	err := txn.Run(ctx, s.Client, func(tx *ent.Client) error { return fn(ctx, tx) })
-	var commit *txn.CommitError
-	if errors.As(err, &commit) && dberr.Unreachable(err) {
-		// The COMMIT may have reached the database before the connection
-		// went: the change may be saved.
-		return &catalog.OutcomeError{Err: commit.Err}
-	}
-	return err
-}
-
-// Reread reads what a committed change saved, by id and outside its
-// transaction, as the viewer sees it: an entity read inside the transaction
-// would load the edges a caller selects through the committed transaction,
-// which fails. A failure here is reported as such: the change itself is saved.
-func Reread[T any](ctx context.Context, id int, get func(context.Context, int) (T, error)) (T, error) {
-	v, err := get(ctx, id)
-	if err != nil {
-		var none T
-		return none, &catalog.OutcomeError{Saved: true, Err: err}
-	}
-	return v, nil
+	return change.Run(ctx, s.Client, fn)
 }
 
 // product finds a product the viewer may see, and takes its version.
@@ -186,7 +159,7 @@ func lockVersion(ctx context.Context, tx *ent.Client, p *ent.Product, expected i
 
 // reload reads a product again after the transaction, as the viewer sees it.
 func (s *Service) reload(ctx context.Context, id int) (*ent.Product, error) {
-	return Reread(ctx, id, s.Client.Product.Get)
+	return change.Reread(ctx, id, s.Client.Product.Get)
 }
 
 // CreateProduct adds a DRAFT product.

@@ -2,7 +2,6 @@ package csvsheet
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
@@ -99,7 +99,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err != nil {
 		return nil, err
 	}
-	cr := NewReader(data)
+	cr := csvfile.NewReader(data)
 	im := &importer{opts: opts, res: res}
 	if err := im.load(ctx, c); err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 		return res, nil
 	}
 	if err != nil {
-		res.Problems = append(res.Problems, csvProblem(err))
+		res.Problems = append(res.Problems, csvfile.ReadProblem(err))
 		return res, nil
 	}
 	if !im.readHeader(header) {
@@ -124,11 +124,11 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 			break
 		}
 		if err != nil {
-			res.Problems = append(res.Problems, csvProblem(err))
+			res.Problems = append(res.Problems, csvfile.ReadProblem(err))
 			break // the reader cannot find the next row reliably
 		}
 		line, _ := cr.FieldPos(0)
-		if blank(rec) {
+		if csvfile.IsBlank(rec) {
 			continue
 		}
 		res.Rows++
@@ -144,51 +144,8 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err := im.write(ctx, c, plans); err != nil {
 		return nil, err
 	}
-	SortProblems(res.Problems)
+	csvfile.SortProblems(res.Problems)
 	return res, nil
-}
-
-// detectSeparator picks ; or , by counting both in the header line, outside
-// quotes: Excel writes ; in Dutch and , in English locales.
-func detectSeparator(data []byte) rune {
-	semi, comma, quoted := 0, 0, false
-	for _, b := range data {
-		switch {
-		case b == '"':
-			quoted = !quoted
-		case quoted:
-		case b == '\n':
-			if comma > semi {
-				return ','
-			}
-			return ';'
-		case b == ';':
-			semi++
-		case b == ',':
-			comma++
-		}
-	}
-	if comma > semi {
-		return ','
-	}
-	return ';'
-}
-
-func csvProblem(err error) Problem {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return Problem{Row: pe.StartLine, Code: "format", Message: fmt.Sprintf("the file is not valid CSV here (line %d, character %d): %v", pe.Line, pe.Column, pe.Err)}
-	}
-	return Problem{Code: "format", Message: fmt.Sprintf("the file cannot be read as CSV: %v", err)}
-}
-
-func blank(rec []string) bool {
-	for _, v := range rec {
-		if strings.TrimSpace(v) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 func (im *importer) load(ctx context.Context, c *ent.Client) error {
@@ -238,10 +195,9 @@ func (im *importer) load(ctx context.Context, c *ent.Client) error {
 }
 
 func (im *importer) problem(line int, col column, code, format string, args ...any) {
-	p := Problem{Row: line, Code: code, Message: fmt.Sprintf(format, args...), col: -1}
+	p := csvfile.RowProblem(line, code, fmt.Sprintf(format, args...))
 	if col.name != "" {
-		p.col = col.index
-		p.Column, p.Cell = col.name, fmt.Sprintf("%s%d", columnLetter(col.index), line)
+		p = csvfile.CellProblem(line, col.index, col.name, code, fmt.Sprintf(format, args...))
 	}
 	im.res.Problems = append(im.res.Problems, p)
 }
