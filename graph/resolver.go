@@ -129,3 +129,24 @@ func adminChange[T any](ctx context.Context, r *Resolver, action string, get fun
 	}
 	return change.Reread(ctx, id, get)
 }
+
+// adminSave is adminChange for the admin's mutations that save one record
+// from its input (create and update of channels, organizations, locations
+// and targets): key names what was saved for the security log.
+func adminSave[T any](ctx context.Context, r *Resolver, action string, get func(context.Context, int) (T, error),
+	key func(T) (int, string), save func(ctx context.Context, tx *ent.Client) (T, error)) (T, error) {
+	return adminChange(ctx, r, action, get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := save(ctx, tx)
+		if err != nil {
+			return 0, "", err
+		}
+		id, what := key(out)
+		return id, what, nil
+	})
+}
+
+// What the security log names a saved record by.
+func channelKey(c *ent.Channel) (int, string)           { return c.ID, c.Code }
+func organizationKey(o *ent.Organization) (int, string) { return o.ID, o.Code }
+func locationKey(l *ent.Location) (int, string)         { return l.ID, l.Code }
+func targetKey(t *ent.Target) (int, string)             { return t.ID, t.Name }

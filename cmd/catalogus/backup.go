@@ -21,8 +21,10 @@ import (
 )
 
 var exportCmd = command{
-	name:    "export",
-	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database; with --format csv the products × channels sheet; with --format cpsv-ap the published products in CPSV-AP",
+	name:     "export",
+	synopsis: "[--format json|csv] [--output FILE]",
+	brief:    "write the catalogue and its change log to one JSON file,\nor the products × channels as a CSV sheet for Excel",
+	summary:  "write the whole catalogue with its change log to one file, for a backup or a move to another database; with --format csv the products × channels sheet; with --format cpsv-ap the published products in CPSV-AP",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads), csv (the products × channels sheet) or cpsv-ap (the published products as CPSV-AP JSON-LD)")
 		output := fs.String("output", "-", "file to write; - writes to standard output")
@@ -89,9 +91,11 @@ func writeAtomically(name string, write func(*bufio.Writer) error) error {
 }
 
 var importCmd = command{
-	name:    "import",
-	args:    "FILE",
-	summary: "restore a JSON backup into an empty database, or apply a CSV sheet of products × channels (all or nothing)",
+	name:     "import",
+	synopsis: "[--dry-run] FILE",
+	brief:    "restore a JSON backup into an empty database, or check\n(--dry-run) and apply a CSV sheet, all or nothing",
+	args:     "FILE",
+	summary:  "restore a JSON backup into an empty database, or apply a CSV sheet of products × channels (all or nothing)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		dryRun := fs.Bool("dry-run", false, "csv: check the sheet and report every problem, change nothing")
 		municipality := fs.String("municipality", "", "csv: the municipality's code (default: the only one)")
