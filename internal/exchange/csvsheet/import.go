@@ -269,6 +269,25 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 		}
 		return ""
 	}
+	values, cells, slugCol, ok := im.splitRow(line, plan, get)
+	if !ok || !im.claimSlug(line, plan, values[colSlug], slugCol, seen) {
+		return nil
+	}
+	im.readProductFields(line, plan, values)
+	if !im.checkProduct(line, plan) {
+		return nil
+	}
+	im.readCells(line, plan, cells, get)
+	if len(im.res.Problems) > before {
+		return nil
+	}
+	return plan
+}
+
+// splitRow sorts a row's cells into the product's values (by field) and the
+// channels' cells; it reports false when a cell is not text, after which
+// nothing else of the row can be trusted to be read right.
+func (im *importer) splitRow(line int, plan *rowPlan, get func(column) string) (map[string]string, map[int]*cellPlan, column, bool) {
 	values := map[string]string{}
 	cells := map[int]*cellPlan{}
 	var slugCol column
@@ -302,24 +321,29 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			cp.statusCol = c
 		}
 	}
-	if garbled {
-		return nil
-	}
-	slug := values[colSlug]
+	return values, cells, slugCol, !garbled
+}
+
+// claimSlug checks the row's slug and that no row before it has it.
+func (im *importer) claimSlug(line int, plan *rowPlan, slug string, slugCol column, seen map[string]int) bool {
 	plan.slug = slug
 	if err := catalog.CheckSlug(slug); err != nil {
 		fe, _ := catalog.AsFieldError(err)
 		im.problem(line, slugCol, fe.Code, "%s", fe.Message)
-		return nil
+		return false
 	}
 	if first, dup := seen[slug]; dup {
 		im.problem(line, slugCol, "duplicate", "product %s is on row %d already; give each product one row", slug, first)
-		return nil
+		return false
 	}
 	seen[slug] = line
-	p := im.products[slug]
-	plan.existing = p
+	plan.existing = im.products[slug]
+	return true
+}
 
+// readProductFields reads the product's own columns into the plan.
+func (im *importer) readProductFields(line int, plan *rowPlan, values map[string]string) {
+	slug, p := plan.slug, plan.existing
 	str := func(field string) *string {
 		if _, ok := plan.columns[field]; !ok {
 			return nil
@@ -379,7 +403,12 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 				"product %s changed since this sheet was exported (version %d in the sheet, %d now); export it again and redo your change", slug, n, p.Version)
 		}
 	}
+}
 
+// checkProduct holds the product as it will be to the catalogue's rules; it
+// reports false when a new product lacks a column it needs.
+func (im *importer) checkProduct(line int, plan *rowPlan) bool {
+	slug, p := plan.slug, plan.existing
 	// The product as it will be, checked by the catalogue's rules.
 	after := catalog.Product{Slug: slug}
 	if p != nil {
@@ -393,7 +422,7 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			}
 		}
 		if missing {
-			return nil
+			return false
 		}
 	}
 	if plan.name != nil {
@@ -410,7 +439,12 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			im.problem(line, plan.columns[fe.Field], fe.Code, "%s", fe.Message)
 		}
 	}
+	return true
+}
 
+// readCells reads the channels' cells, in the channels' order, into the plan.
+func (im *importer) readCells(line int, plan *rowPlan, cells map[int]*cellPlan, get func(column) string) {
+	p := plan.existing
 	existingCells := map[int]*ent.Availability{}
 	if p != nil {
 		for _, a := range p.Edges.Availabilities {
@@ -429,10 +463,6 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			plan.cells = append(plan.cells, *cp)
 		}
 	}
-	if len(im.res.Problems) > before {
-		return nil
-	}
-	return plan
 }
 
 // readCell understands a channel's status cell ("AVAILABLE", "PLANNED
