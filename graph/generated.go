@@ -17429,7 +17429,7 @@ func (ec *executionContext) _SpreadsheetImport_problems(ctx context.Context, fie
 			return obj.Problems, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v []csvfile.Problem) graphql.Marshaler {
 			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx, selections, v)
 		},
 		true,
@@ -36268,11 +36268,11 @@ func (ec *executionContext) marshalNSpreadsheetImport2ᚖgithubᚗcomᚋgemeente
 	return ec._SpreadsheetImport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblem(ctx context.Context, sel ast.SelectionSet, v csvsheet.Problem) graphql.Marshaler {
+func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblem(ctx context.Context, sel ast.SelectionSet, v csvfile.Problem) graphql.Marshaler {
 	return ec._SpreadsheetProblem(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
+func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvfile.Problem) graphql.Marshaler {
 	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/backup"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/progress"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/cpsvap"
@@ -184,7 +185,7 @@ func importSheet(ctx context.Context, e *env, db *store.DB, r io.Reader, opts cs
 // reportImport prints what an import of a CSV file found and did: its
 // problems by row and cell (then nothing changed), or what a dry run would
 // give, or what was written where.
-func reportImport(e *env, db *store.DB, problems []csvsheet.Problem, dryRun bool, what, done, summary string) error {
+func reportImport(e *env, db *store.DB, problems []csvfile.Problem, dryRun bool, what, done, summary string) error {
 	for _, p := range problems {
 		fmt.Fprintln(e.stdout, p.String())
 	}

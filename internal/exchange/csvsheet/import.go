@@ -106,7 +106,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	}
 	header, err := cr.Read()
 	if err == io.EOF {
-		res.Problems = append(res.Problems, Problem{Row: 1, Code: "empty", Message: "the file is empty; it needs a header row with at least the column slug"})
+		res.Problems = append(res.Problems, csvfile.Problem{Row: 1, Code: "empty", Message: "the file is empty; it needs a header row with at least the column slug"})
 		return res, nil
 	}
 	if err != nil {
@@ -133,7 +133,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 		}
 		res.Rows++
 		if res.Rows > MaxRows {
-			res.Problems = append(res.Problems, Problem{Row: line, Code: "too_large",
+			res.Problems = append(res.Problems, csvfile.Problem{Row: line, Code: "too_large",
 				Message: fmt.Sprintf("the sheet has more than %d product rows; split it", MaxRows)})
 			break
 		}

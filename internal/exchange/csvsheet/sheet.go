@@ -30,9 +30,6 @@ const (
 
 var productColumns = []string{colSlug, colName, colTheme, colAudiences, colOwner, colStatus, colUplURI, colSummary, colVersion}
 
-// Problem is one thing wrong in an imported sheet (csvfile.Problem).
-type Problem = csvfile.Problem
-
 // bom starts every export (csvfile.BOM).
 const bom = csvfile.BOM
 
@@ -48,7 +45,7 @@ type Result struct {
 	// channel cells that change.
 	Created, Changed, Unchanged, Cells int
 	// Problems lists everything wrong; when there is any, nothing changed.
-	Problems []Problem
+	Problems []csvfile.Problem
 	// Applied is true when the changes were committed.
 	Applied bool
 }
