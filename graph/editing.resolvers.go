@@ -55,90 +55,66 @@ func (r *mutationResolver) SetChannelForProducts(ctx context.Context, input edit
 
 // CreateChannel is the resolver for the createChannel field.
 func (r *mutationResolver) CreateChannel(ctx context.Context, input ent.CreateChannelInput) (*ent.Channel, error) {
-	return adminChange(ctx, r.Resolver, "createChannel", r.Client.Channel.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Channel.Create().SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Code, nil
-	})
+	return adminSave(ctx, r.Resolver, "createChannel", r.Client.Channel.Get, channelKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Channel, error) {
+			return tx.Channel.Create().SetInput(input).Save(ctx)
+		})
 }
 
 // UpdateChannel is the resolver for the updateChannel field.
 func (r *mutationResolver) UpdateChannel(ctx context.Context, id int, input ent.UpdateChannelInput) (*ent.Channel, error) {
-	return adminChange(ctx, r.Resolver, "updateChannel", r.Client.Channel.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Channel.UpdateOneID(id).SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Code, nil
-	})
+	return adminSave(ctx, r.Resolver, "updateChannel", r.Client.Channel.Get, channelKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Channel, error) {
+			return tx.Channel.UpdateOneID(id).SetInput(input).Save(ctx)
+		})
 }
 
 // CreateOrganization is the resolver for the createOrganization field.
 func (r *mutationResolver) CreateOrganization(ctx context.Context, input ent.CreateOrganizationInput) (*ent.Organization, error) {
-	return adminChange(ctx, r.Resolver, "createOrganization", r.Client.Organization.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Organization.Create().SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Code, nil
-	})
+	return adminSave(ctx, r.Resolver, "createOrganization", r.Client.Organization.Get, organizationKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Organization, error) {
+			return tx.Organization.Create().SetInput(input).Save(ctx)
+		})
 }
 
 // UpdateOrganization is the resolver for the updateOrganization field.
 func (r *mutationResolver) UpdateOrganization(ctx context.Context, id int, input ent.UpdateOrganizationInput) (*ent.Organization, error) {
-	return adminChange(ctx, r.Resolver, "updateOrganization", r.Client.Organization.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Organization.UpdateOneID(id).SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Code, nil
-	})
+	return adminSave(ctx, r.Resolver, "updateOrganization", r.Client.Organization.Get, organizationKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Organization, error) {
+			return tx.Organization.UpdateOneID(id).SetInput(input).Save(ctx)
+		})
 }
 
 // CreateLocation is the resolver for the createLocation field.
 func (r *mutationResolver) CreateLocation(ctx context.Context, input ent.CreateLocationInput) (*ent.Location, error) {
-	return adminChange(ctx, r.Resolver, "createLocation", r.Client.Location.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Location.Create().SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Code, nil
-	})
+	return adminSave(ctx, r.Resolver, "createLocation", r.Client.Location.Get, locationKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Location, error) {
+			return tx.Location.Create().SetInput(input).Save(ctx)
+		})
 }
 
 // UpdateLocation is the resolver for the updateLocation field.
 func (r *mutationResolver) UpdateLocation(ctx context.Context, id int, input ent.UpdateLocationInput) (*ent.Location, error) {
-	return adminChange(ctx, r.Resolver, "updateLocation", r.Client.Location.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Location.UpdateOneID(id).SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Code, nil
-	})
+	return adminSave(ctx, r.Resolver, "updateLocation", r.Client.Location.Get, locationKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Location, error) {
+			return tx.Location.UpdateOneID(id).SetInput(input).Save(ctx)
+		})
 }
 
 // CreateTarget is the resolver for the createTarget field.
 func (r *mutationResolver) CreateTarget(ctx context.Context, input ent.CreateTargetInput) (*ent.Target, error) {
-	return adminChange(ctx, r.Resolver, "createTarget", r.Client.Target.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Target.Create().SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Name, nil
-	})
+	return adminSave(ctx, r.Resolver, "createTarget", r.Client.Target.Get, targetKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Target, error) {
+			return tx.Target.Create().SetInput(input).Save(ctx)
+		})
 }
 
 // UpdateTarget is the resolver for the updateTarget field.
 func (r *mutationResolver) UpdateTarget(ctx context.Context, id int, input ent.UpdateTargetInput) (*ent.Target, error) {
-	return adminChange(ctx, r.Resolver, "updateTarget", r.Client.Target.Get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
-		out, err := tx.Target.UpdateOneID(id).SetInput(input).Save(ctx)
-		if err != nil {
-			return 0, "", err
-		}
-		return out.ID, out.Name, nil
-	})
+	return adminSave(ctx, r.Resolver, "updateTarget", r.Client.Target.Get, targetKey,
+		func(ctx context.Context, tx *ent.Client) (*ent.Target, error) {
+			return tx.Target.UpdateOneID(id).SetInput(input).Save(ctx)
+		})
 }
 
 // Mutation returns MutationResolver implementation.

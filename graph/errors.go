@@ -11,20 +11,19 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
-	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
-	"github.com/gemeente-rotterdam/catalogus/internal/editing"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/dberr"
 )
 
 // The error codes the API gives in extensions.code, after the ecosystem's
 // conventions.
+// The domain's own refusals carry theirs (catalog.APIError).
 const (
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeNotFound        = "NOT_FOUND"
-	CodeConflict        = "CONFLICT"
+	CodeUnauthenticated = catalog.CodeUnauthenticated
+	CodeForbidden       = catalog.CodeForbidden
+	CodeBadUserInput    = catalog.CodeBadUserInput
+	CodeNotFound        = catalog.CodeNotFound
+	CodeConflict        = catalog.CodeConflict
 	CodeInternal        = "INTERNAL_SERVER_ERROR"
 	CodeUnavailable     = "SERVICE_UNAVAILABLE"
 	CodeBadRequest      = "BAD_REQUEST"
@@ -45,44 +44,36 @@ func ErrorPresenter(log *slog.Logger, requestID func(context.Context) string) gr
 			return gqlErr
 		}
 		var (
-			fe       *catalog.FieldError
-			nf       *catalog.NotFoundError
-			conflict *editing.ConflictError
-			ve       *ent.ValidationError
-			outcome  *catalog.OutcomeError
+			ve      *ent.ValidationError
+			outcome *catalog.OutcomeError
+			refusal catalog.APIError
 		)
 		switch {
 		case errors.As(err, &outcome):
 			// First: whatever went wrong, the caller must learn that the
 			// change went through, or may have.
 			return presentOutcome(ctx, log, requestID, gqlErr, outcome)
-		case errors.As(err, &fe):
-			gqlErr.Extensions["field"] = fe.Field
-			gqlErr.Extensions["reason"] = fe.Code
-			return set(CodeBadUserInput, fe.Message)
-		case errors.As(err, &nf):
-			gqlErr.Extensions["field"] = nf.Field
-			return set(CodeNotFound, nf.Message)
-		case errors.As(err, &conflict):
-			gqlErr.Extensions["currentVersion"] = conflict.Current
-			return set(CodeConflict, conflict.Error())
-		case errors.Is(err, auth.ErrUnauthenticated):
-			return set(CodeUnauthenticated, auth.ErrUnauthenticated.Error())
-		case errors.Is(err, privacy.Deny):
-			reason := strings.TrimPrefix(err.Error(), privacy.Deny.Error()+": ")
-			if i := strings.LastIndex(reason, privacy.Deny.Error()+": "); i >= 0 {
-				reason = reason[i+len(privacy.Deny.Error())+2:]
+		case errors.As(err, &refusal):
+			for k, v := range refusal.APIExtensions() {
+				gqlErr.Extensions[k] = v
 			}
-			return set(CodeForbidden, "you may not do this: "+reason)
+			return set(refusal.APICode(), refusal.APIMessage())
+		case errors.Is(err, privacy.Deny):
+			// A rule that gave no reason (auth's rules give theirs as auth.Denial).
+			return set(CodeForbidden, "you may not do this: "+err.Error())
 		case ent.IsNotFound(err):
 			return set(CodeNotFound, "not found, or not yours to see")
 		case errors.As(err, &ve):
 			gqlErr.Extensions["field"] = catalog.APIName(ve.Name)
 			return set(CodeBadUserInput, "the value of "+catalog.APIName(ve.Name)+" is not valid")
+		case dberr.Unique(err):
+			// Two writers raced for the same code or slug; the rules refuse
+			// a taken one before writing.
+			return set(CodeConflict, "this conflicts with an existing record: a code, slug or channel that must be unique is taken")
 		case ent.IsConstraintError(err):
 			return set(CodeBadUserInput, "this conflicts with an existing record: a code, slug or channel that must be unique is taken")
 		}
-		if store.Unreachable(err) {
+		if dberr.Unreachable(err) {
 			// The server logs an outage once, as it begins and ends, not per request.
 			log.Debug("database unreachable", "request_id", requestID(ctx), "err", err)
 			return set(CodeUnavailable, UnavailableMessage)
@@ -127,7 +118,7 @@ func timedOut(ctx context.Context, err error) bool {
 func presentOutcome(ctx context.Context, log *slog.Logger, requestID func(context.Context) string, gqlErr *gqlerror.Error, o *catalog.OutcomeError) *gqlerror.Error {
 	code := CodeInternal
 	switch {
-	case store.Unreachable(o.Err):
+	case dberr.Unreachable(o.Err):
 		code = CodeUnavailable
 	case timedOut(ctx, o.Err):
 		code = CodeTimeout
@@ -149,4 +140,4 @@ func presentOutcome(ctx context.Context, log *slog.Logger, requestID func(contex
 
 // DatabaseDown reports whether err says the database cannot be reached; the
 // server's other endpoints answer 503 on it, as the API does.
-func DatabaseDown(err error) bool { return store.Unreachable(err) }
+func DatabaseDown(err error) bool { return dberr.Unreachable(err) }

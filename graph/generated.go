@@ -28,6 +28,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
@@ -13143,8 +13144,8 @@ func (ec *executionContext) _MeasurementImport_problems(ctx context.Context, fie
 			return obj.Problems, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
-			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []csvfile.Problem) graphql.Marshaler {
+			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18180,8 +18181,8 @@ func (ec *executionContext) _SpreadsheetImport_problems(ctx context.Context, fie
 			return obj.Problems, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
-			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []csvfile.Problem) graphql.Marshaler {
+			return ec.marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18200,7 +18201,7 @@ func (ec *executionContext) fieldContext_SpreadsheetImport_problems(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _SpreadsheetProblem_row(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+func (ec *executionContext) _SpreadsheetProblem_row(ctx context.Context, field graphql.CollectedField, obj *csvfile.Problem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18223,7 +18224,7 @@ func (ec *executionContext) fieldContext_SpreadsheetProblem_row(_ context.Contex
 	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _SpreadsheetProblem_column(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+func (ec *executionContext) _SpreadsheetProblem_column(ctx context.Context, field graphql.CollectedField, obj *csvfile.Problem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18246,7 +18247,7 @@ func (ec *executionContext) fieldContext_SpreadsheetProblem_column(_ context.Con
 	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SpreadsheetProblem_cell(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+func (ec *executionContext) _SpreadsheetProblem_cell(ctx context.Context, field graphql.CollectedField, obj *csvfile.Problem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18269,7 +18270,7 @@ func (ec *executionContext) fieldContext_SpreadsheetProblem_cell(_ context.Conte
 	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SpreadsheetProblem_code(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+func (ec *executionContext) _SpreadsheetProblem_code(ctx context.Context, field graphql.CollectedField, obj *csvfile.Problem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18292,7 +18293,7 @@ func (ec *executionContext) fieldContext_SpreadsheetProblem_code(_ context.Conte
 	return graphql.NewScalarFieldContext("SpreadsheetProblem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _SpreadsheetProblem_message(ctx context.Context, field graphql.CollectedField, obj *csvsheet.Problem) (ret graphql.Marshaler) {
+func (ec *executionContext) _SpreadsheetProblem_message(ctx context.Context, field graphql.CollectedField, obj *csvfile.Problem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34935,7 +34936,7 @@ func (ec *executionContext) _SpreadsheetImport(ctx context.Context, sel ast.Sele
 
 var spreadsheetProblemImplementors = []string{"SpreadsheetProblem"}
 
-func (ec *executionContext) _SpreadsheetProblem(ctx context.Context, sel ast.SelectionSet, obj *csvsheet.Problem) graphql.Marshaler {
+func (ec *executionContext) _SpreadsheetProblem(ctx context.Context, sel ast.SelectionSet, obj *csvfile.Problem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, spreadsheetProblemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -37379,15 +37380,15 @@ func (ec *executionContext) marshalNSpreadsheetImport2ᚖgithubᚗcomᚋgemeente
 	return ec._SpreadsheetImport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblem(ctx context.Context, sel ast.SelectionSet, v csvsheet.Problem) graphql.Marshaler {
+func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblem(ctx context.Context, sel ast.SelectionSet, v csvfile.Problem) graphql.Marshaler {
 	return ec._SpreadsheetProblem(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvsheet.Problem) graphql.Marshaler {
+func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvfile.Problem) graphql.Marshaler {
 	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvsheetᚐProblem(ctx, sel, v[i])
+		return ec.marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -7,6 +7,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	entproduct "github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/change"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
@@ -109,7 +110,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 }
 
 // adminChange runs an admin's change (editing.Service.Admin) and reads what it
-// saved again after the commit (editing.Reread): an entity made inside the
+// saved again after the commit (change.Reread): an entity made inside the
 // transaction would load the edges the caller selects — a location's
 // municipality, an organization's parent and children — through the
 // committed transaction, and fail after the change was saved.
@@ -126,5 +127,26 @@ func adminChange[T any](ctx context.Context, r *Resolver, action string, get fun
 		var none T
 		return none, err
 	}
-	return editing.Reread(ctx, id, get)
+	return change.Reread(ctx, id, get)
 }
+
+// adminSave is adminChange for the admin's mutations that save one record
+// from its input (create and update of channels, organizations, locations
+// and targets): key names what was saved for the security log.
+func adminSave[T any](ctx context.Context, r *Resolver, action string, get func(context.Context, int) (T, error),
+	key func(T) (int, string), save func(ctx context.Context, tx *ent.Client) (T, error)) (T, error) {
+	return adminChange(ctx, r, action, get, func(ctx context.Context, tx *ent.Client) (int, string, error) {
+		out, err := save(ctx, tx)
+		if err != nil {
+			return 0, "", err
+		}
+		id, what := key(out)
+		return id, what, nil
+	})
+}
+
+// What the security log names a saved record by.
+func channelKey(c *ent.Channel) (int, string)           { return c.ID, c.Code }
+func organizationKey(o *ent.Organization) (int, string) { return o.ID, o.Code }
+func locationKey(l *ent.Location) (int, string)         { return l.ID, l.Code }
+func targetKey(t *ent.Target) (int, string)             { return t.ID, t.Name }

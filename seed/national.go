@@ -18,6 +18,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage/tally"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // The national data set: N municipalities shaped like Rotterdam — its
@@ -124,15 +125,7 @@ type generator struct {
 var idTables = []string{"organizations", "upl_entries", "products", "channels", "locations", "availabilities", "targets", "change_events"}
 
 func (g *generator) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := g.db.SQL.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return txn.RunSQL(ctx, g.db.SQL, fn)
 }
 
 // allocate reads where each table's ids continue.
@@ -318,9 +311,25 @@ type row struct {
 func (g *generator) product(ctx context.Context, w *rows, ev *events, p seedProduct, salt string, mid int64,
 	orgIDs, locIDs map[string]int64, r *rand.Rand) error {
 	pid := g.id("products")
-	status := "PUBLISHED"
-	created := p.publish
 	actor := "seed:" + p.owner
+	created, version, updated := productHistory(ev, p, pid, mid, actor)
+	cells, writes, lastChange := g.replayCells(ev, cellTimeline(p, salt, r), pid, mid, actor)
+	version += writes
+	if !lastChange.IsZero() {
+		updated = lastChange
+	}
+	if err := g.writeProduct(ctx, w, p, pid, mid, created, updated, version, orgIDs); err != nil {
+		return err
+	}
+	return g.writeCells(ctx, w, cells, pid, locIDs)
+}
+
+// productHistory records the product's creation, and its publication when
+// that came later, and returns when it was made, its version and when it
+// last changed after them.
+func productHistory(ev *events, p seedProduct, pid, mid int64, actor string) (created time.Time, version int, updated time.Time) {
+	status := "PUBLISHED"
+	created = p.publish
 	if !p.publish.Equal(start) {
 		created = p.publish.AddDate(0, -1, 0)
 		ev.add(event{at: p.publish, entity: "PRODUCT", action: "UPDATE", entityID: pid, product: &pid, municipality: &mid, state: &status,
@@ -333,13 +342,17 @@ func (g *generator) product(ctx context.Context, w *rows, ev *events, p seedProd
 	ev.add(event{at: created, entity: "PRODUCT", action: "CREATE", entityID: pid, product: &pid, municipality: &mid, state: &createdState,
 		changes: fieldChanges("slug", nil, p.slug, "name", nil, p.name, "status", nil, createdState), actor: actor,
 		tx: fmt.Sprintf("generate-%d-%d", pid, created.Unix())})
-	version, updated := 1, created
+	version, updated = 1, created
 	if !p.publish.Equal(start) {
 		version, updated = 2, p.publish
 	}
+	return created, version, updated
+}
 
-	// The journey, then a review of every assessed cell every eight to fourteen
-	// months between its changes.
+// cellTimeline is the journey of the product's cells, then a review of
+// every assessed cell every eight to fourteen months between its changes,
+// in time order.
+func cellTimeline(p seedProduct, salt string, r *rand.Rand) []cellEvent {
 	var all []cellEvent
 	byChannel := map[string][]cellChange{}
 	for _, c := range journey(p, salt) {
@@ -362,7 +375,15 @@ func (g *generator) product(ctx context.Context, w *rows, ev *events, p seedProd
 		}
 	}
 	slices.SortStableFunc(all, func(a, b cellEvent) int { return a.at.Compare(b.at) })
+	return all
+}
 
+// replayCells records the events of the cells' timeline and returns the
+// cells as they end up, how many writes (moments) changed the product's
+// version, and the moment of the last change.
+func (g *generator) replayCells(ev *events, all []cellEvent, pid, mid int64, actor string) (map[string]*row, int, time.Time) {
+	writes := 0
+	var updated time.Time
 	cells := map[string]*row{}
 	var lastWrite time.Time
 	for _, c := range all {
@@ -413,12 +434,17 @@ func (g *generator) product(ctx context.Context, w *rows, ev *events, p seedProd
 		ev.add(*e)
 		// One write per moment raises the product's version once.
 		if !c.at.Equal(lastWrite) {
-			version++
+			writes++
 			lastWrite = c.at
 		}
 		updated = c.at
 	}
+	return cells, writes, updated
+}
 
+// writeProduct writes the product's row and its search document.
+func (g *generator) writeProduct(ctx context.Context, w *rows, p seedProduct, pid, mid int64, created, updated time.Time, version int, orgIDs map[string]int64) error {
+	status := "PUBLISHED"
 	var upl any
 	if p.uplURI != "" {
 		upl = g.uplIDs[p.uplURI]
@@ -445,6 +471,11 @@ func (g *generator) product(ctx context.Context, w *rows, ev *events, p seedProd
 		return err
 	}
 	g.rep.Products++
+	return nil
+}
+
+// writeCells writes the cells as they end up, with their locations.
+func (g *generator) writeCells(ctx context.Context, w *rows, cells map[string]*row, pid int64, locIDs map[string]int64) error {
 	for _, ch := range channels {
 		c := cells[ch.code]
 		if c == nil {

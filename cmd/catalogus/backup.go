@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/backup"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/progress"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish/cpsvap"
@@ -21,8 +22,10 @@ import (
 )
 
 var exportCmd = command{
-	name:    "export",
-	summary: "write the whole catalogue with its change log to one file, for a backup or a move to another database; with --format csv the products × channels sheet; with --format cpsv-ap the published products in CPSV-AP",
+	name:     "export",
+	synopsis: "[--format json|csv] [--output FILE]",
+	brief:    "write the catalogue and its change log to one JSON file,\nor the products × channels as a CSV sheet for Excel",
+	summary:  "write the whole catalogue with its change log to one file, for a backup or a move to another database; with --format csv the products × channels sheet; with --format cpsv-ap the published products in CPSV-AP",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		format := fs.String("format", "json", "file format: json (the backup that catalogus import reads), csv (the products × channels sheet) or cpsv-ap (the published products as CPSV-AP JSON-LD)")
 		output := fs.String("output", "-", "file to write; - writes to standard output")
@@ -89,9 +92,11 @@ func writeAtomically(name string, write func(*bufio.Writer) error) error {
 }
 
 var importCmd = command{
-	name:    "import",
-	args:    "FILE",
-	summary: "restore a JSON backup into an empty database, or apply a CSV sheet of products × channels (all or nothing)",
+	name:     "import",
+	synopsis: "[--dry-run] FILE",
+	brief:    "restore a JSON backup into an empty database, or check\n(--dry-run) and apply a CSV sheet, all or nothing",
+	args:     "FILE",
+	summary:  "restore a JSON backup into an empty database, or apply a CSV sheet of products × channels (all or nothing)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		dryRun := fs.Bool("dry-run", false, "csv: check the sheet and report every problem, change nothing")
 		municipality := fs.String("municipality", "", "csv: the municipality's code (default: the only one)")
@@ -186,7 +191,7 @@ func importSheet(ctx context.Context, e *env, db *store.DB, r io.Reader, opts cs
 // reportImport prints what an import of a CSV file found and did: its
 // problems by row and cell (then nothing changed), or what a dry run would
 // give, or what was written where.
-func reportImport(e *env, db *store.DB, problems []csvsheet.Problem, dryRun bool, what, done, summary string) error {
+func reportImport(e *env, db *store.DB, problems []csvfile.Problem, dryRun bool, what, done, summary string) error {
 	for _, p := range problems {
 		fmt.Fprintln(e.stdout, p.String())
 	}

@@ -11,8 +11,10 @@ import (
 )
 
 var coverageRebuildCmd = command{
-	name:    "coverage rebuild",
-	summary: "recount coverage's rows per product from the tables (the change log keeps them with every write; rebuild after writing past it)",
+	name:     "coverage rebuild",
+	synopsis: "",
+	brief:    "recount coverage's rows per product from the tables",
+	summary:  "recount coverage's rows per product from the tables (the change log keeps them with every write; rebuild after writing past it)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
 			db, err := store.Open(ctx, e.databaseURL, store.Options{})

@@ -12,7 +12,9 @@ import (
 )
 
 var generateCmd = command{
-	name: "generate",
+	name:     "generate",
+	synopsis: "[--municipalities 342] [--seed 1]",
+	brief:    "write a national-scale data set into an empty database",
 	summary: `write a national-scale data set into an empty database, for measurements: N municipalities shaped
 like Rotterdam, each with its products, channels, locations and four years of history
 (342 municipalities: about 1.3 million cells and 5 million change-log events)`,

@@ -17,7 +17,9 @@ import (
 )
 
 var loadtestCmd = command{
-	name: "loadtest",
+	name:     "loadtest",
+	synopsis: "[flags]",
+	brief:    "drive a server on this machine and measure it",
 	summary: `drive a running server on this machine with the users' mix of requests — product reads, coverage
 queries, edits — at a fixed concurrency for a fixed time, and report throughput, latency percentiles,
 errors and the server's memory. With writes it then checks that every acknowledged write is one

@@ -30,53 +30,52 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
-const usage = `catalogus: the product and service catalogue, with per contact channel whether
+// usage is the overview `catalogus help` prints, made from the command
+// table so that a new command cannot be left out of it.
+func usage() string {
+	var b strings.Builder
+	b.WriteString(`catalogus: the product and service catalogue, with per contact channel whether
 and how residents can use each product.
 
 Usage:
-  catalogus serve   [flags]   run the GraphQL API and GraphiQL over HTTP
-  catalogus migrate [flags]   bring the database schema up to date
-  catalogus seed    [flags]   load Rotterdam's 423 products and their history
-  catalogus report  [flags]   print the coverage toward the 2026 target
-  catalogus export  [--format json|csv] [--output FILE]
-                              write the catalogue and its change log to one JSON file,
-                              or the products × channels as a CSV sheet for Excel
-  catalogus import  [--dry-run] FILE
-                              restore a JSON backup into an empty database, or check
-                              (--dry-run) and apply a CSV sheet, all or nothing
-  catalogus loadtest [flags]  drive a server on this machine and measure it
-  catalogus generate [--municipalities 342] [--seed 1]
-                              write a national-scale data set into an empty database
-  catalogus token create --name NAME --role admin|editor [--organization CODE]
-                              make an API token (printed once, on the last line)
-  catalogus token list        list the API tokens
-  catalogus token revoke NAME revoke an API token
-  catalogus upl import FILE   load the national UPL list (names that left it are kept, marked)
-  catalogus upl report        products without a UPL name or with one that left the list,
-                              and municipal UPL names no product covers
-  catalogus measurements import [--dry-run] FILE
-                              record survey results and contact volumes from a CSV file
-  catalogus coverage rebuild  recount coverage's rows per product from the tables
-  catalogus retention apply   replace people's names in the logs and on closed call-back requests
-                              by pseudonyms after the retention period
-  catalogus help [command]    explain a command and its flags
-
+`)
+	line := func(head, brief string) {
+		const column = 30 // where the briefs start
+		if len(head) < column {
+			b.WriteString(head + strings.Repeat(" ", column-len(head)))
+		} else {
+			b.WriteString(head + "\n" + strings.Repeat(" ", column))
+		}
+		b.WriteString(strings.ReplaceAll(brief, "\n", "\n"+strings.Repeat(" ", column)) + "\n")
+	}
+	for _, c := range commands {
+		line(strings.TrimRight("  catalogus "+c.name+" "+c.synopsis, " "), c.brief)
+	}
+	line("  catalogus help [command]", "explain a command and its flags")
+	b.WriteString(`
 Every command takes --database URL (env CATALOGUS_DATABASE_URL):
   postgres://user@host:5432/name?sslmode=disable   PostgreSQL
   sqlite:PATH                                      an SQLite file
 The default is sqlite:catalogus.db in the current folder.
-`
+`)
+	return b.String()
+}
 
 // command is one subcommand.
 type command struct {
 	name, summary string
+	// synopsis (its arguments and main flags) and brief (a line or two)
+	// are what the overview of all commands says of it.
+	synopsis, brief string
 	// args names the positional arguments the command takes, for its usage
 	// line; a command without it takes none.
 	args  string
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
 }
 
-var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd, tokenCreateCmd, tokenListCmd, tokenRevokeCmd, retentionCmd, uplImportCmd, uplReportCmd, measurementsImportCmd, coverageRebuildCmd}
+// commands, in the order the overview (usage) lists them.
+var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd,
+	tokenCreateCmd, tokenListCmd, tokenRevokeCmd, uplImportCmd, uplReportCmd, measurementsImportCmd, coverageRebuildCmd, retentionCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
@@ -95,7 +94,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
 	name := args[0]
@@ -107,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) > 1 {
 			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
 		}
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	}
 	for _, c := range commands {
@@ -148,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stderr, "catalogus: unknown command %q\n\n%s", name, usage)
+	fmt.Fprintf(stderr, "catalogus: unknown command %q\n\n%s", name, usage())
 	return 2
 }
 

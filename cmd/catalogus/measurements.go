@@ -11,9 +11,11 @@ import (
 )
 
 var measurementsImportCmd = command{
-	name:    "measurements import",
-	args:    "FILE",
-	summary: "check (--dry-run) and record a CSV file of survey results and contact volumes per period and channel (columns in docs/satisfaction.md), all or nothing",
+	name:     "measurements import",
+	synopsis: "[--dry-run] FILE",
+	brief:    "record survey results and contact volumes from a CSV file",
+	args:     "FILE",
+	summary:  "check (--dry-run) and record a CSV file of survey results and contact volumes per period and channel (columns in docs/satisfaction.md), all or nothing",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		dryRun := fs.Bool("dry-run", false, "check every row and report what would change, without changing anything")
 		municipality := fs.String("municipality", "", "the municipality the figures are for (default: the only one)")

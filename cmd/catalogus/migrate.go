@@ -9,8 +9,10 @@ import (
 )
 
 var migrateCmd = command{
-	name:    "migrate",
-	summary: "bring the database schema up to date with this version (also done by serve and seed)",
+	name:     "migrate",
+	synopsis: "[flags]",
+	brief:    "bring the database schema up to date",
+	summary:  "bring the database schema up to date with this version (also done by serve and seed)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
 			db, err := store.Open(ctx, e.databaseURL, store.Options{})

@@ -18,8 +18,10 @@ import (
 )
 
 var reportCmd = command{
-	name:    "report",
-	summary: "print the coverage toward the target: per channel, per cluster, and whether the pace meets the deadline",
+	name:     "report",
+	synopsis: "[flags]",
+	brief:    "print the coverage toward the 2026 target",
+	summary:  "print the coverage toward the target: per channel, per cluster, and whether the pace meets the deadline",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		at := fs.String("at", "", "the moment to report on, RFC 3339 (2025-06-30T12:00:00Z) or a date (2025-06-30, end of that day); default now")
 		municipality := fs.String("municipality", envOr("CATALOGUS_MUNICIPALITY", ""), "municipality code; default: the only one (env CATALOGUS_MUNICIPALITY)")

@@ -11,8 +11,10 @@ import (
 )
 
 var retentionCmd = command{
-	name:    "retention apply",
-	summary: "replace the names of people in the change log, the security log and closed call-back requests by pseudonyms after the retention period (serve also does this daily)",
+	name:     "retention apply",
+	synopsis: "",
+	brief:    "replace people's names in the logs and on closed call-back requests\nby pseudonyms after the retention period",
+	summary:  "replace the names of people in the change log, the security log and closed call-back requests by pseudonyms after the retention period (serve also does this daily)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		period := fs.String("older-than", "730d", "retention period: names older than this are replaced (days, e.g. 730d, or a duration)")
 		return func(ctx context.Context, e *env) error {

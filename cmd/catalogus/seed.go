@@ -11,8 +11,10 @@ import (
 )
 
 var seedCmd = command{
-	name:    "seed",
-	summary: "load Rotterdam's 423 products, the channels and an illustrative history since 2023 (once: a second load changes nothing)",
+	name:     "seed",
+	synopsis: "[flags]",
+	brief:    "load Rotterdam's 423 products and their history",
+	summary:  "load Rotterdam's 423 products, the channels and an illustrative history since 2023 (once: a second load changes nothing)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
 			db, err := openDB(ctx, e, store.Options{})

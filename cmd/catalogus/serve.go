@@ -19,8 +19,10 @@ import (
 )
 
 var serveCmd = command{
-	name:    "serve",
-	summary: "run the GraphQL API at /graphql, GraphiQL at /, /healthz, /readyz and /metrics",
+	name:     "serve",
+	synopsis: "[flags]",
+	brief:    "run the GraphQL API and GraphiQL over HTTP",
+	summary:  "run the GraphQL API at /graphql, GraphiQL at /, /healthz, /readyz and /metrics",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		addr := fs.String("addr", envOr("CATALOGUS_ADDR", "127.0.0.1:8080"), "address to listen on (env CATALOGUS_ADDR)")
 		municipality := fs.String("municipality", envOr("CATALOGUS_MUNICIPALITY", ""),

@@ -14,8 +14,10 @@ import (
 )
 
 var tokenCreateCmd = command{
-	name:    "token create",
-	summary: "make an API token; it is printed once, on the last line, and stored only as a hash",
+	name:     "token create",
+	synopsis: "--name NAME --role admin|editor [--organization CODE]",
+	brief:    "make an API token (printed once, on the last line)",
+	summary:  "make an API token; it is printed once, on the last line, and stored only as a hash",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		name := fs.String("name", "", "who or what uses the token, e.g. website-rotterdam-nl (lower case, digits, hyphens)")
 		role := fs.String("role", "", "admin (administers its organization and the units below it) or editor (keeps their products)")
@@ -45,8 +47,10 @@ var tokenCreateCmd = command{
 }
 
 var tokenListCmd = command{
-	name:    "token list",
-	summary: "list the API tokens (never the tokens themselves)",
+	name:     "token list",
+	synopsis: "",
+	brief:    "list the API tokens",
+	summary:  "list the API tokens (never the tokens themselves)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
 			db, err := openReading(ctx, e)
@@ -76,9 +80,11 @@ var tokenListCmd = command{
 }
 
 var tokenRevokeCmd = command{
-	name:    "token revoke",
-	args:    "NAME",
-	summary: "revoke an API token: from now on it is refused",
+	name:     "token revoke",
+	synopsis: "NAME",
+	brief:    "revoke an API token",
+	args:     "NAME",
+	summary:  "revoke an API token: from now on it is refused",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
 			if len(e.args) != 1 {

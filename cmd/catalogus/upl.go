@@ -15,9 +15,11 @@ import (
 )
 
 var uplImportCmd = command{
-	name:    "upl import",
-	args:    "FILE",
-	summary: "load the national Uniforme Productnamenlijst (CSV, one row per legal basis) into the catalogue's UPL names, then print the UPL report; names that left the list are kept and marked",
+	name:     "upl import",
+	synopsis: "FILE",
+	brief:    "load the national UPL list (names that left it are kept, marked)",
+	args:     "FILE",
+	summary:  "load the national Uniforme Productnamenlijst (CSV, one row per legal basis) into the catalogue's UPL names, then print the UPL report; names that left the list are kept and marked",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		municipality := fs.String("municipality", "", "the municipality the report is about (default: the only one)")
 		return func(ctx context.Context, e *env) error {
@@ -53,8 +55,10 @@ var uplImportCmd = command{
 }
 
 var uplReportCmd = command{
-	name:    "upl report",
-	summary: "list products without a UPL name, products linked to a name that left the list (to review), and municipal UPL names no product covers",
+	name:     "upl report",
+	synopsis: "",
+	brief:    "products without a UPL name or with one that left the list,\nand municipal UPL names no product covers",
+	summary:  "list products without a UPL name, products linked to a name that left the list (to review), and municipal UPL names no product covers",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		municipality := fs.String("municipality", "", "the municipality's code (default: the only one)")
 		return func(ctx context.Context, e *env) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // tokenPrefix marks our tokens, so that a leaked one is easy to recognise.
@@ -57,15 +58,9 @@ func (t Tokens) Create(ctx context.Context, name string, role Role, orgCode stri
 // inTx runs fn with tokens bound to one transaction: a token and its entry
 // in the security log land together.
 func (t Tokens) inTx(ctx context.Context, fn func(Tokens) error) error {
-	tx, err := t.Client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(Tokens{Client: tx.Client(), By: t.By}); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return txn.Run(ctx, t.Client, func(tx *ent.Client) error {
+		return fn(Tokens{Client: tx, By: t.By})
+	})
 }
 
 func (t Tokens) create(ctx context.Context, name string, role Role, orgCode string) (string, error) {

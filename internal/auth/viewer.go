@@ -1,12 +1,11 @@
 // Package auth knows who is calling — the viewer — and what they may do.
 // The viewer is one type in the request context whatever the credential (API
-// tokens now, browser sessions later); the Ent privacy policies in rules.go
+// tokens now, browser sessions later); the Ent privacy policies (one file per entity)
 // read it on every query and mutation, so no path escapes them.
 package auth
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
@@ -65,10 +64,6 @@ func FromContext(ctx context.Context) *Viewer {
 	v, _ := ctx.Value(viewerKey{}).(*Viewer)
 	return v
 }
-
-// ErrUnauthenticated is returned for a wrong, unknown or revoked credential,
-// and for anonymous attempts to change something.
-var ErrUnauthenticated = errors.New("authentication required: send a valid API token as `Authorization: Bearer …`")
 
 // System returns a context for the catalogue's own jobs (the command line,
 // the seed, imports): it passes every privacy rule, and its writes are

@@ -15,7 +15,7 @@ import (
 // {hasChannelWith: {active: false}}}) found products by an inactive channel,
 // and instructionsHasPrefix read its hidden text letter by letter.
 // NarrowWhere closes that for every edge at once: each edge to a type the
-// policies narrow gets the policy's own filter (rules.go, knowledge.go), so
+// policies narrow gets the policy's own filter (product.go, availability.go, channel.go, answer.go), so
 // that an edge only reaches what the viewer could read.
 
 // whereFilter returns a fresh where input of one type that holds the

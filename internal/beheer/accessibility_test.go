@@ -15,6 +15,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/servertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
@@ -53,7 +54,7 @@ func TestEditorIsAccessible(t *testing.T) {
 	db := storetest.Seeded(t, "sqlite", fixture.Seed)
 	k := pick(t, db)
 	idp := signintest.Start(t)
-	base := idp.Server(t, db, nil, server.Config{})
+	base := servertest.WithSignIn(t, idp, db, nil, server.Config{})
 	b := newTab(t)
 
 	b.run("opening the editor", chromedp.Navigate(base+"/beheer/"), chromedp.WaitVisible(`#sign-in`))

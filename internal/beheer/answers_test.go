@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/servertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
@@ -102,7 +103,7 @@ func TestAnswerBaseInABrowser(t *testing.T) {
 		}
 
 		idp := signintest.Start(t)
-		base := idp.Server(t, db, nil, server.Config{})
+		base := servertest.WithSignIn(t, idp, db, nil, server.Config{})
 		token, err := auth.Tokens{Client: db.Client}.Create(bg, "collega", auth.Editor, owner)
 		if err != nil {
 			t.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/servertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
@@ -203,7 +204,7 @@ func TestEditorInABrowser(t *testing.T) {
 		}
 		k := pick(t, db)
 		idp := signintest.Start(t)
-		base := idp.Server(t, db, nil, server.Config{ResponseCacheBytes: 4 << 20})
+		base := servertest.WithSignIn(t, idp, db, nil, server.Config{ResponseCacheBytes: 4 << 20})
 		b := newTab(t)
 		ctx, run, eval, poll := b.ctx, b.run, b.eval, b.poll
 		choose := func(sel, value string) {
@@ -376,7 +377,7 @@ func TestAdminAreaInABrowser(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		k := fixture.New(t, db.Client)
 		idp := signintest.Start(t)
-		base := idp.Server(t, db, nil, server.Config{})
+		base := servertest.WithSignIn(t, idp, db, nil, server.Config{})
 		b := newTab(t)
 		ctx, run, poll := b.ctx, b.run, b.poll
 		allow := auth.Allow(context.Background())

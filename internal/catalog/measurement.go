@@ -12,6 +12,17 @@ const (
 	PeriodQuarter = "QUARTER"
 )
 
+// MeasurementKey is what a measurement (a survey result, a contact volume)
+// is about. A new measurement with the key of a stored one replaces its
+// figures: importing a corrected export again corrects, it does not add.
+type MeasurementKey struct {
+	Municipality, Channel int
+	Product, Organization *int
+	// Period is PeriodMonth or PeriodQuarter.
+	Period string
+	Start  time.Time
+}
+
 // PeriodEnd returns the first day after the period that starts at start.
 func PeriodEnd(period string, start time.Time) time.Time {
 	if period == PeriodQuarter {

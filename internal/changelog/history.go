@@ -10,6 +10,7 @@ import (
 	gen "github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Step is one past change for Import: at At, Actor made the writes Apply does.
@@ -64,12 +65,22 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 	}
 	// The importer is the catalogue's own path: it passes the privacy rules.
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	tx, err := c.Tx(ctx)
+	err := txn.Run(ctx, c, func(client *gen.Client) error { return replay(ctx, client, steps, opts) })
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	last, err := tx.ChangeEvent.Query().Order(gen.Desc(changeevent.FieldRecordedAt)).First(ctx)
+	// A bulk load leaves the query planner's statistics behind the data; both
+	// databases then pick poor plans for the coverage queries until they catch up.
+	if _, err := c.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("updating planner statistics after the import: %w", err)
+	}
+	return nil
+}
+
+// replay writes the steps, each as a change of its own, inside the import's
+// transaction, and runs the caller's check on the result.
+func replay(ctx context.Context, client *gen.Client, steps []Step, opts ImportOptions) error {
+	last, err := client.ChangeEvent.Query().Order(gen.Desc(changeevent.FieldRecordedAt)).First(ctx)
 	switch {
 	case gen.IsNotFound(err):
 	case err != nil:
@@ -78,7 +89,6 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 		return fmt.Errorf("history must come after what the change log already holds: its newest change is at %s, the first step at %s",
 			last.RecordedAt.Format(time.RFC3339), steps[0].At.Format(time.RFC3339))
 	}
-	client := tx.Client()
 	for i, s := range steps {
 		// Each step is one write of its own: its own moment and its own group id.
 		actor := s.Actor
@@ -98,14 +108,6 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 		if err := opts.Check(ctx, client); err != nil {
 			return err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	// A bulk load leaves the query planner's statistics behind the data; both
-	// databases then pick poor plans for the coverage queries until they catch up.
-	if _, err := c.ExecContext(ctx, "ANALYZE"); err != nil {
-		return fmt.Errorf("updating planner statistics after the import: %w", err)
 	}
 	return nil
 }

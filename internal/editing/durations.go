@@ -7,6 +7,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // DaysNotWeeks rewrites processing times stored in weeks (P2W) as days
@@ -22,21 +23,22 @@ func DaysNotWeeks(ctx context.Context, c *ent.Client) (int, error) {
 	if err != nil || len(weeks) == 0 {
 		return 0, err
 	}
-	tx, err := c.Tx(ctx)
+	n := 0
+	err = txn.Run(ctx, c, func(tx *ent.Client) error {
+		for _, a := range weeks {
+			days := catalog.InDays(*a.ProcessingTime)
+			if days == *a.ProcessingTime {
+				continue // not a duration: left for a person to correct
+			}
+			if err := tx.Availability.UpdateOneID(a.ID).SetProcessingTime(days).Exec(ctx); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, a := range weeks {
-		days := catalog.InDays(*a.ProcessingTime)
-		if days == *a.ProcessingTime {
-			continue // not a duration: left for a person to correct
-		}
-		if err := tx.Availability.UpdateOneID(a.ID).SetProcessingTime(days).Exec(ctx); err != nil {
-			_ = tx.Rollback()
-			return 0, err
-		}
-		n++
-	}
-	return n, tx.Commit()
+	return n, nil
 }

@@ -19,9 +19,10 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/change"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Service edits one database.
@@ -29,19 +30,6 @@ type Service struct {
 	Client *ent.Client
 	// Municipality is the default municipality's code ("" = the only one).
 	Municipality string
-}
-
-// ConflictError says that a record changed since the editor saw it.
-type ConflictError struct {
-	// Entity is the kind of record ("product", "answer"); Name says which
-	// one in the words the editor knows it by (a product's slug, an answer's id).
-	Entity, Name      string
-	Expected, Current int
-}
-
-func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s %s changed since you opened it (you had version %d, it is now at %d); reload it and make your change again",
-		e.Entity, e.Name, e.Expected, e.Current)
 }
 
 // Cell is what a channel of a product should become. Details left nil are
@@ -128,44 +116,9 @@ type UpdateProduct struct {
 	Theme, Owner, UplURI *string
 }
 
-// InTx runs fn in a transaction, committing when it returns nil.
+// InTx runs fn in a transaction as the caller's change (change.Run).
 func (s *Service) InTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Client) error) error {
-	if auth.FromContext(ctx) == nil {
-		// Reads would pass; say plainly that changes need a token.
-		if _, ok := changelog.ActorFrom(ctx); !ok {
-			return auth.ErrUnauthenticated
-		}
-	}
-	tx, err := s.Client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(ctx, tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		if store.Unreachable(err) {
-			// The COMMIT may have reached the database before the connection
-			// went: the change may be saved.
-			return &catalog.OutcomeError{Err: err}
-		}
-		return err
-	}
-	return nil
-}
-
-// Reread reads what a committed change saved, by id and outside its
-// transaction, as the viewer sees it: an entity read inside the transaction
-// would load the edges a caller selects through the committed transaction,
-// which fails. A failure here is reported as such: the change itself is saved.
-func Reread[T any](ctx context.Context, id int, get func(context.Context, int) (T, error)) (T, error) {
-	v, err := get(ctx, id)
-	if err != nil {
-		var none T
-		return none, &catalog.OutcomeError{Saved: true, Err: err}
-	}
-	return v, nil
+	return change.Run(ctx, s.Client, fn)
 }
 
 // product finds a product the viewer may see, and takes its version.
@@ -194,34 +147,19 @@ func (s *Service) municipalityCode(code *string) string {
 // lockVersion checks the version the editor saw and holds the product until
 // the transaction ends.
 func lockVersion(ctx context.Context, tx *ent.Client, p *ent.Product, expected int) error {
-	if held, err := HoldVersion(ctx, tx, product.Table, p.ID, expected); err != nil || held {
+	if held, err := txn.HoldVersion(ctx, tx, product.Table, p.ID, expected); err != nil || held {
 		return err
 	}
 	current, err := tx.Product.Query().Where(product.ID(p.ID)).Select(product.FieldVersion).Int(auth.Allow(ctx))
 	if err != nil {
 		return err
 	}
-	return &ConflictError{Entity: "product", Name: p.Slug, Expected: expected, Current: current}
-}
-
-// HoldVersion reports whether record id of a versioned table (products,
-// answers) still has the version the editor saw. If so, it holds the record
-// until the transaction ends: a write that changes nothing takes the row
-// lock in PostgreSQL and the write lock in SQLite, so that two editors
-// holding the same version cannot both pass the check. It writes nothing the
-// change log would see.
-func HoldVersion(ctx context.Context, tx *ent.Client, table string, id, expected int) (bool, error) {
-	res, err := tx.ExecContext(ctx, "UPDATE "+table+" SET version = version WHERE id = $1 AND version = $2", id, expected)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return &catalog.ConflictError{Entity: "product", Name: p.Slug, Expected: expected, Current: current}
 }
 
 // reload reads a product again after the transaction, as the viewer sees it.
 func (s *Service) reload(ctx context.Context, id int) (*ent.Product, error) {
-	return Reread(ctx, id, s.Client.Product.Get)
+	return change.Reread(ctx, id, s.Client.Product.Get)
 }
 
 // CreateProduct adds a DRAFT product.

@@ -6,7 +6,7 @@
 // The rules that hold whatever the path — an answer's municipality follows
 // its owner, variants must not contradict the main answer, closing a request
 // removes the resident's contact details — live in the schema's rule hooks
-// (ent/schema/knowledge_rules.go); who may do what in internal/auth. This
+// (internal/rules/knowledge.go); who may do what in internal/auth. This
 // package opens the transactions, resolves codes and slugs into records, and
 // computes what the API shows.
 package knowledge
@@ -25,10 +25,11 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/change"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
-	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Service works on one database.
@@ -103,9 +104,9 @@ func (s *Service) municipality(ctx context.Context, c *ent.Client, code *string)
 }
 
 // inTx runs fn in a transaction, committing when it returns nil; like every
-// change, it needs a viewer or an actor (editing.Service.InTx).
+// change, it needs a viewer or an actor (change.Run).
 func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Client) error) error {
-	return (&editing.Service{Client: s.Client}).InTx(ctx, fn)
+	return change.Run(ctx, s.Client, fn)
 }
 
 // productIDs resolves product slugs of a municipality.
@@ -195,7 +196,7 @@ func (s *Service) CreateAnswer(ctx context.Context, in CreateAnswer) (*ent.Answe
 	if err != nil {
 		return nil, err
 	}
-	return editing.Reread(ctx, id, s.Client.Answer.Get)
+	return change.Reread(ctx, id, s.Client.Answer.Get)
 }
 
 // UpdateAnswer changes the fields that are set.
@@ -257,20 +258,20 @@ func (s *Service) UpdateAnswer(ctx context.Context, in UpdateAnswer) (*ent.Answe
 	if err != nil {
 		return nil, err
 	}
-	return editing.Reread(ctx, in.ID, s.Client.Answer.Get)
+	return change.Reread(ctx, in.ID, s.Client.Answer.Get)
 }
 
 // lockVersion checks the version the editor saw and holds the answer until
 // the transaction ends, as editing does for products.
 func lockVersion(ctx context.Context, tx *ent.Client, a *ent.Answer, expected int) error {
-	if held, err := editing.HoldVersion(ctx, tx, answer.Table, a.ID, expected); err != nil || held {
+	if held, err := txn.HoldVersion(ctx, tx, answer.Table, a.ID, expected); err != nil || held {
 		return err
 	}
 	current, err := tx.Answer.Query().Where(answer.ID(a.ID)).Select(answer.FieldVersion).Int(auth.Allow(ctx))
 	if err != nil {
 		return err
 	}
-	return &editing.ConflictError{Entity: "answer", Name: strconv.Itoa(a.ID), Expected: expected, Current: current}
+	return &catalog.ConflictError{Entity: "answer", Name: strconv.Itoa(a.ID), Expected: expected, Current: current}
 }
 
 // CreateCallback files a call-back request; the schema's rules route it to
@@ -309,7 +310,7 @@ func (s *Service) CreateCallback(ctx context.Context, in CreateCallback) (*ent.C
 	if err != nil {
 		return nil, err
 	}
-	return editing.Reread(ctx, id, s.Client.CallbackRequest.Get)
+	return change.Reread(ctx, id, s.Client.CallbackRequest.Get)
 }
 
 // callback finds a request the viewer may see.
@@ -336,7 +337,7 @@ func (s *Service) AssignCallback(ctx context.Context, id int, assignee string) (
 	if err != nil {
 		return nil, err
 	}
-	return editing.Reread(ctx, id, s.Client.CallbackRequest.Get)
+	return change.Reread(ctx, id, s.Client.CallbackRequest.Get)
 }
 
 // CloseCallback closes a request, optionally naming the answer that settled
@@ -366,7 +367,7 @@ func (s *Service) CloseCallback(ctx context.Context, id int, answerID *int) (*en
 	if err != nil {
 		return nil, err
 	}
-	return editing.Reread(ctx, id, s.Client.CallbackRequest.Get)
+	return change.Reread(ctx, id, s.Client.CallbackRequest.Get)
 }
 
 // Callbacks is the queue of an organization (its code, with the units below

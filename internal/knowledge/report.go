@@ -32,7 +32,6 @@ const TopQuestions = 10
 // The counts are the same for every caller: they are read past the privacy
 // rules, and only the questions' texts are kept from anonymous callers.
 func (s *Service) Report(ctx context.Context, municipality, organization *string) (*Report, error) {
-	viewer := auth.FromContext(ctx)
 	m, err := s.municipality(ctx, s.Client, municipality)
 	if err != nil {
 		return nil, err
@@ -41,27 +40,41 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 	if err != nil {
 		return nil, err
 	}
-	all := auth.Allow(ctx)
 	now := s.now(ctx)
-	today := catalog.DateOf(now)
 	rep := &Report{AsOf: now, TopUnansweredQuestions: []Question{}}
+	if err := s.countAnswers(ctx, rep, m.ID, scope, catalog.DateOf(now)); err != nil {
+		return nil, err
+	}
+	asked, err := s.countCallbacks(ctx, rep, m.ID, scope, now)
+	if err != nil {
+		return nil, err
+	}
+	if auth.FromContext(ctx) != nil {
+		rep.TopUnansweredQuestions = topQuestions(asked)
+	}
+	return rep, nil
+}
 
-	pq := s.Client.Product.Query().Where(product.MunicipalityID(m.ID), product.StatusEQ(product.StatusPUBLISHED))
+// countAnswers counts the published products and those with a current
+// answer, and the published answers, current or overdue.
+func (s *Service) countAnswers(ctx context.Context, rep *Report, municipality int, scope []int, today time.Time) error {
+	all := auth.Allow(ctx)
+	pq := s.Client.Product.Query().Where(product.MunicipalityID(municipality), product.StatusEQ(product.StatusPUBLISHED))
 	if scope != nil {
 		pq = pq.Where(product.OwnerIDIn(scope...))
 	}
 	products, err := pq.IDs(all)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rep.Products = len(products)
 
 	answers, err := s.Client.Answer.Query().
-		Where(answer.MunicipalityID(m.ID), answer.StatusEQ(answer.StatusPUBLISHED)).
+		Where(answer.MunicipalityID(municipality), answer.StatusEQ(answer.StatusPUBLISHED)).
 		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
 		All(all)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	answered := map[int]bool{}
 	for _, a := range answers {
@@ -89,8 +102,17 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 	if rep.Products > 0 {
 		rep.Share = float64(rep.ProductsWithCurrentAnswer) / float64(rep.Products)
 	}
+	return nil
+}
 
-	cq := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(m.ID)).
+// askedKey groups the questions no answer settled: by their words and product.
+type askedKey struct{ question, product string }
+
+// countCallbacks counts the call-back requests, open (with their ages) and
+// closed, and gathers the questions that no answer settled.
+func (s *Service) countCallbacks(ctx context.Context, rep *Report, municipality int, scope []int, now time.Time) (map[askedKey]*Question, error) {
+	all := auth.Allow(ctx)
+	cq := s.Client.CallbackRequest.Query().Where(callbackrequest.MunicipalityID(municipality)).
 		WithProduct(func(q *ent.ProductQuery) { q.Select(product.FieldSlug) })
 	if scope != nil {
 		cq = cq.Where(callbackrequest.OrganizationIDIn(scope...))
@@ -100,8 +122,7 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 		return nil, err
 	}
 	var totalAge time.Duration
-	type key struct{ question, product string }
-	asked := map[key]*Question{}
+	asked := map[askedKey]*Question{}
 	for _, r := range requests {
 		if r.Status == callbackrequest.StatusCLOSED {
 			rep.ClosedCallbacks++
@@ -117,7 +138,7 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 			}
 		}
 		if r.AnswerID == nil && r.Edges.Product != nil {
-			k := key{NormalizeQuestion(r.Question), r.Edges.Product.Slug}
+			k := askedKey{NormalizeQuestion(r.Question), r.Edges.Product.Slug}
 			if q, ok := asked[k]; ok {
 				q.Count++
 			} else {
@@ -129,18 +150,22 @@ func (s *Service) Report(ctx context.Context, municipality, organization *string
 		avg := totalAge.Hours() / float64(rep.OpenCallbacks)
 		rep.AverageOpenCallbackHours = &avg
 	}
-	if viewer != nil {
-		for _, q := range asked {
-			rep.TopUnansweredQuestions = append(rep.TopUnansweredQuestions, *q)
-		}
-		slices.SortFunc(rep.TopUnansweredQuestions, func(a, b Question) int {
-			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Product, b.Product))
-		})
-		if len(rep.TopUnansweredQuestions) > TopQuestions {
-			rep.TopUnansweredQuestions = rep.TopUnansweredQuestions[:TopQuestions]
-		}
+	return asked, nil
+}
+
+// topQuestions lists the questions asked most, at most TopQuestions.
+func topQuestions(asked map[askedKey]*Question) []Question {
+	top := []Question{}
+	for _, q := range asked {
+		top = append(top, *q)
 	}
-	return rep, nil
+	slices.SortFunc(top, func(a, b Question) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Product, b.Product))
+	})
+	if len(top) > TopQuestions {
+		top = top[:TopQuestions]
+	}
+	return top
 }
 
 // NormalizeQuestion is how questions are grouped: lower case, single spaces,

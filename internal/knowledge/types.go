@@ -32,7 +32,7 @@ type UpdateAnswer struct {
 	ID int
 	// ExpectedVersion is the answer's version as the editor last saw it; if
 	// a colleague saved the answer since, the update is refused with an
-	// editing.ConflictError and nothing changes. Nil: no check, for callers
+	// catalog.ConflictError and nothing changes. Nil: no check, for callers
 	// written before answers had versions.
 	ExpectedVersion    *int
 	Owner              *string

@@ -28,16 +28,13 @@ import (
 // the site URL followed by its slug.
 const DefaultSiteURL = "https://www.rotterdam.nl/"
 
-// OWMSTerms is the namespace of the OWMS value lists (municipalities, UPL
-// names, audiences) that Dutch government metadata refers to.
-const OWMSTerms = "http://standaarden.overheid.nl/owms/terms/"
+// OWMSTerms is the namespace of the OWMS value lists (catalog.OWMSTerms).
+const OWMSTerms = catalog.OWMSTerms
 
-// The UPL list's own entry for a product that has no uniform name yet
-// ("UPL-naam nog niet beschikbaar"): what a feed names where a product is
-// linked to no UPL name, and what the UPL report and the editor point out.
+// The UPL list's entry for a product without a uniform name (catalog's).
 const (
-	UPLPlaceholderURI  = OWMSTerms + "UPL-naam_nog_niet_beschikbaar"
-	UPLPlaceholderName = "UPL-naam nog niet beschikbaar"
+	UPLPlaceholderURI  = catalog.UPLPlaceholderURI
+	UPLPlaceholderName = catalog.UPLPlaceholderName
 )
 
 // OnUPLPlaceholder reports whether the product has no real UPL name: it is

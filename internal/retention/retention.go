@@ -27,6 +27,7 @@ import (
 
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Prefix starts every pseudonym.
@@ -51,49 +52,10 @@ type Report struct {
 // records the run in the security log.
 func Apply(ctx context.Context, db *store.DB, period time.Duration, now time.Time) (Report, error) {
 	rep := Report{Cutoff: now.Add(-period).UTC().Truncate(time.Microsecond)}
-	tx, err := db.SQL.BeginTx(ctx, nil)
-	if err != nil {
-		return rep, err
-	}
-	defer tx.Rollback()
-	key, err := secret(ctx, tx, db.Target.Dialect)
-	if err != nil {
-		return rep, err
-	}
-	pseudonym := func(name string) string { return Pseudonym(key, name) }
-	for _, t := range []struct {
-		table, when string
-		count       *int
-		clearClient bool
-	}{
-		{"change_events", "recorded_at", &rep.ChangeEvents, false},
-		{"security_events", "occurred_at", &rep.SecurityEvents, true},
-	} {
-		actors, err := oldActors(ctx, tx, t.table, t.when, rep.Cutoff)
-		if err != nil {
-			return rep, err
-		}
-		for _, a := range actors {
-			res, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET actor = $1 WHERE actor = $2 AND "+t.when+" < $3",
-				pseudonym(a), a, rep.Cutoff)
-			if err != nil {
-				return rep, fmt.Errorf("retention: %s: %w", t.table, err)
-			}
-			n, _ := res.RowsAffected()
-			*t.count += int(n)
-		}
-		if t.clearClient {
-			if _, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET client = '' WHERE client <> '' AND "+t.when+" < $1", rep.Cutoff); err != nil {
-				return rep, fmt.Errorf("retention: %s: %w", t.table, err)
-			}
-		}
-	}
-	if rep.CallbackRequests, err = callbacks(ctx, tx, pseudonym, rep.Cutoff); err != nil {
-		return rep, err
-	}
 	// The commit raises the catalogue's version when a row changed
 	// (internal/store/writes.go): cached answers built on the log go.
-	if err := tx.Commit(); err != nil {
+	err := txn.RunSQL(ctx, db.SQL, func(tx *sql.Tx) error { return pseudonymise(ctx, tx, db.Target.Dialect, &rep) })
+	if err != nil {
 		return rep, err
 	}
 	detail := fmt.Sprintf("names before %s replaced: %d change-log entries, %d security-log entries, %d call-back requests",
@@ -273,4 +235,45 @@ func ParsePeriod(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("retention period %q: write a number of days, e.g. 730d", s)
 	}
 	return d, nil
+}
+
+// pseudonymise replaces the old names in the logs and on closed call-back
+// requests, counting them in rep.
+func pseudonymise(ctx context.Context, tx *sql.Tx, dialect string, rep *Report) error {
+	key, err := secret(ctx, tx, dialect)
+	if err != nil {
+		return err
+	}
+	pseudonym := func(name string) string { return Pseudonym(key, name) }
+	for _, t := range []struct {
+		table, when string
+		count       *int
+		clearClient bool
+	}{
+		{"change_events", "recorded_at", &rep.ChangeEvents, false},
+		{"security_events", "occurred_at", &rep.SecurityEvents, true},
+	} {
+		actors, err := oldActors(ctx, tx, t.table, t.when, rep.Cutoff)
+		if err != nil {
+			return err
+		}
+		for _, a := range actors {
+			res, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET actor = $1 WHERE actor = $2 AND "+t.when+" < $3",
+				pseudonym(a), a, rep.Cutoff)
+			if err != nil {
+				return fmt.Errorf("retention: %s: %w", t.table, err)
+			}
+			n, _ := res.RowsAffected()
+			*t.count += int(n)
+		}
+		if t.clearClient {
+			if _, err := tx.ExecContext(ctx, "UPDATE "+t.table+" SET client = '' WHERE client <> '' AND "+t.when+" < $1", rep.Cutoff); err != nil {
+				return fmt.Errorf("retention: %s: %w", t.table, err)
+			}
+		}
+	}
+	if rep.CallbackRequests, err = callbacks(ctx, tx, pseudonym, rep.Cutoff); err != nil {
+		return err
+	}
+	return nil
 }

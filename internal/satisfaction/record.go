@@ -10,18 +10,12 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/rules"
 )
 
-// Key is what a measurement is about. A new measurement with the key of a
-// stored one replaces its figures: importing a corrected export again
-// corrects, it does not add.
-type Key struct {
-	Municipality, Channel int
-	Product, Organization *int
-	// Period is catalog.PeriodMonth or catalog.PeriodQuarter.
-	Period string
-	Start  time.Time
-}
+// Key is what a measurement is about (catalog.MeasurementKey, which the
+// schema's rules read too).
+type Key = catalog.MeasurementKey
 
 // Survey is a survey result to record.
 type Survey struct {
@@ -62,7 +56,7 @@ const (
 // same key; the hooks check it and log the change. c must be a transaction's
 // client.
 func RecordSurvey(ctx context.Context, c *ent.Client, s Survey) (*ent.SurveyResult, Outcome, error) {
-	old, err := c.SurveyResult.Query().Where(predicate.SurveyResult(KeyIs(s.Key))).Only(ctx)
+	old, err := c.SurveyResult.Query().Where(predicate.SurveyResult(rules.MeasurementKeyIs(s.Key))).Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
 		r, err := c.SurveyResult.Create().
@@ -101,7 +95,7 @@ func RecordSurvey(ctx context.Context, c *ent.Client, s Survey) (*ent.SurveyResu
 // RecordVolume creates the contact volume, or changes the stored one with
 // the same key. c must be a transaction's client.
 func RecordVolume(ctx context.Context, c *ent.Client, v Volume) (*ent.ContactVolume, Outcome, error) {
-	old, err := c.ContactVolume.Query().Where(predicate.ContactVolume(KeyIs(v.Key))).Only(ctx)
+	old, err := c.ContactVolume.Query().Where(predicate.ContactVolume(rules.MeasurementKeyIs(v.Key))).Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
 		r, err := c.ContactVolume.Create().

@@ -20,22 +20,6 @@ const (
 	colPeriodStart  = surveyresult.FieldPeriodStart
 )
 
-// KeyIs selects the measurement with key k: a missing product or unit means
-// the column is empty, not "any".
-func KeyIs(k Key) func(*sql.Selector) {
-	return sql.AndPredicates(
-		sql.FieldEQ(colMunicipality, k.Municipality), sql.FieldEQ(colChannel, k.Channel),
-		sql.FieldEQ(colPeriod, k.Period), sql.FieldEQ(colPeriodStart, k.Start),
-		eqOrNull(colProduct, k.Product), eqOrNull(colOrganization, k.Organization))
-}
-
-func eqOrNull(col string, id *int) func(*sql.Selector) {
-	if id == nil {
-		return sql.FieldIsNull(col)
-	}
-	return sql.FieldEQ(col, *id)
-}
-
 // where selects the measurements of the filter's level that start in
 // [from, to).
 func (f Filter) where(from, to time.Time) func(*sql.Selector) {

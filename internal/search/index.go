@@ -13,6 +13,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // AnalyzerVersion names the analysis the index was written with. Raise it
@@ -140,15 +141,10 @@ func Reindex(ctx context.Context, db *sql.DB) (bool, error) {
 	if have == AnalyzerVersion {
 		return false, nil
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
+	if err := txn.RunSQL(ctx, db, func(tx *sql.Tx) error { return IndexAll(ctx, tx) }); err != nil {
 		return false, err
 	}
-	defer tx.Rollback()
-	if err := IndexAll(ctx, tx); err != nil {
-		return false, err
-	}
-	return true, tx.Commit()
+	return true, nil
 }
 
 // queryExecer is a transaction.

@@ -14,7 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/graph"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/dberr"
 )
 
 // authenticate puts the caller's viewer in the request context. Without an
@@ -81,7 +81,7 @@ func authenticate(tokens auth.Tokens, clients clientaddr.Resolver, limit *thrott
 			failed("the API token is wrong, unknown or revoked", clientKey, tokenKey)
 			return
 		case err != nil:
-			if store.Unreachable(err) {
+			if dberr.Unreachable(err) {
 				// A token caller gets what every caller gets in an outage;
 				// the server logs the outage once (outage.go).
 				writeGraphQLError(w, http.StatusServiceUnavailable, graph.CodeUnavailable, graph.UnavailableMessage)

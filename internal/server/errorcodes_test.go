@@ -116,8 +116,8 @@ func TestEveryErrorCodeIsDocumented(t *testing.T) {
 	}
 	// Every code the server's code can give, provoked above or not (a fault
 	// of ours, an outage, an answer too large or too slow), is documented:
-	// the constants named Code… in graph and here.
-	for _, dir := range []string{"../../graph", "."} {
+	// the constants named Code… in graph, catalog (the domain's refusals) and here.
+	for _, dir := range []string{"../../graph", "../catalog", "."} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

@@ -11,6 +11,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/servertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -87,7 +88,7 @@ func TestRefusalsNameTheClient(t *testing.T) {
 				log := &recorder{}
 				e := &env{t: t, db: db, idp: signintest.Start(t), clock: &clock{}}
 				e.k = fixture.New(t, db.Client)
-				e.url = e.idp.Server(t, db, e.clock.now, server.Config{TrustedProxies: tc.proxies, Log: slog.New(log)})
+				e.url = servertest.WithSignIn(t, e.idp, db, e.clock.now, server.Config{TrustedProxies: tc.proxies, Log: slog.New(log)})
 				browser := func() *http.Client {
 					c := e.browser()
 					c.Transport = forwardedFor(forwarded)

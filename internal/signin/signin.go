@@ -32,8 +32,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/clientaddr"
+	"github.com/gemeente-rotterdam/catalogus/internal/dberr"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
-	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
 
 // The paths this package serves, all under /beheer.
@@ -533,7 +533,7 @@ func (s *Service) Protect(next http.Handler) http.Handler {
 		case errors.Is(err, auth.ErrUnauthenticated):
 			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the session's organization or role is no longer valid: sign in again")
 			return
-		case store.Unreachable(err):
+		case dberr.Unreachable(err):
 			// What every caller gets in an outage; the server logs it once.
 			writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the catalogue's database cannot be reached right now; try again in a moment")
 			return

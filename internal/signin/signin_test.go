@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/servertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -61,7 +62,7 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB) *env {
 	e := &env{t: t, db: db, idp: signintest.Start(t), clock: &clock{}}
 	e.k = fixture.New(t, db.Client)
-	e.url = e.idp.Server(t, db, e.clock.now, server.Config{ResponseCacheBytes: 1 << 20})
+	e.url = servertest.WithSignIn(t, e.idp, db, e.clock.now, server.Config{ResponseCacheBytes: 1 << 20})
 	return e
 }
 

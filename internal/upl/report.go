@@ -9,14 +9,14 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
-	"github.com/gemeente-rotterdam/catalogus/internal/publish"
 )
 
 // placeholder is the list's own stand-in for "no name yet": municipal by
 // its flags, but nothing a product can cover. The published feed names it for
 // every product without a UPL name.
-const placeholder = publish.UPLPlaceholderURI
+const placeholder = catalog.UPLPlaceholderURI
 
 // Report is how a municipality's products relate to the list. Retired
 // products are left out: they are no longer offered.
@@ -95,7 +95,7 @@ func (r *Report) Write(w io.Writer) error {
 		}
 	}
 	if len(r.Unlinked) > 0 {
-		fmt.Fprintf(&b, "\nWithout a UPL name, so published as %q (%d)\n", publish.UPLPlaceholderName, len(r.Unlinked))
+		fmt.Fprintf(&b, "\nWithout a UPL name, so published as %q (%d)\n", catalog.UPLPlaceholderName, len(r.Unlinked))
 		for _, p := range r.Unlinked {
 			fmt.Fprintf(&b, "  %-40s %-20s %s\n", p.Slug, p.Owner, p.Name)
 		}

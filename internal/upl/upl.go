@@ -25,6 +25,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Entry is one name on the list with everything the list says about it.
@@ -80,40 +81,13 @@ func (e *ParseError) Error() string {
 // semicolon, with or without byte order mark) into one entry per URI, in
 // the file's order. Every problem is reported, in a *ParseError.
 func Parse(r io.Reader) ([]Entry, error) {
-	data, err := io.ReadAll(r)
+	cr, err := listReader(r)
 	if err != nil {
 		return nil, err
 	}
-	if err := catalog.CheckText(data); err != nil {
-		return nil, &ParseError{Problems: []string{err.Error()}}
-	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
-	}
-	header, err := cr.Read()
+	col, err := listHeader(cr)
 	if err != nil {
-		return nil, &ParseError{Problems: []string{fmt.Sprintf("line 1: no header row: %v", err)}}
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
-	}
-	var problems []string
-	required := []string{colName, colURI}
-	for _, f := range flagColumns {
-		required = append(required, f.name)
-	}
-	var missing []string
-	for _, name := range required {
-		if _, ok := col[name]; !ok {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, &ParseError{Problems: []string{fmt.Sprintf("line 1: the columns %s are missing; the file needs the UPL's columns %s",
-			strings.Join(missing, ", "), strings.Join(required, ", "))}}
+		return nil, err
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -121,6 +95,7 @@ func Parse(r io.Reader) ([]Entry, error) {
 		}
 		return ""
 	}
+	var problems []string
 	var entries []Entry
 	index := map[string]int{}
 	for {
@@ -138,45 +113,13 @@ func Parse(r io.Reader) ([]Entry, error) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		e := Entry{URI: get(rec, colURI), Name: get(rec, colName), SDGCode: get(rec, colSDG)}
-		bad := len(problems)
-		if e.URI == "" {
-			problems = append(problems, fmt.Sprintf("line %d: the URI is empty", line))
-		} else if len(e.URI) > 300 || catalog.CheckURL(e.URI) != nil {
-			problems = append(problems, fmt.Sprintf("line %d: the URI %q is not a web address of at most 300 characters", line, e.URI))
-		}
-		if e.Name == "" || len(e.Name) > 300 {
-			problems = append(problems, fmt.Sprintf("line %d: the name (%s) must hold 1 to 300 characters", line, colName))
-		}
-		if len(e.SDGCode) > 10 {
-			problems = append(problems, fmt.Sprintf("line %d: the SDG code %q is longer than 10 characters", line, e.SDGCode))
-		}
-		for _, f := range flagColumns {
-			switch v := get(rec, f.name); v {
-			case "X", "x":
-				*f.get(&e) = true
-			case "":
-			default:
-				problems = append(problems, fmt.Sprintf("line %d, column %s: %q is not a flag; the list writes X or nothing", line, f.name, v))
-			}
-		}
-		if len(problems) > bad {
+		e, bad := readEntry(line, func(name string) string { return get(rec, name) })
+		if len(bad) > 0 {
+			problems = append(problems, bad...)
 			continue
 		}
-		if b := get(rec, colBasis); b != "" {
-			e.LegalBases = []catalog.LegalBasis{{URI: b, Label: get(rec, colBasisLabel), Link: get(rec, colBasisLink)}}
-		}
-		i, seen := index[e.URI]
-		if !seen {
-			index[e.URI] = len(entries)
-			entries = append(entries, e)
-			continue
-		}
-		// Another legal basis of a name already read: the rest must agree.
-		prev := &entries[i]
-		prev.LegalBases = append(prev.LegalBases, e.LegalBases...)
-		if prev.Name != e.Name || prev.SDGCode != e.SDGCode || !flagsEqual(prev, &e) {
-			problems = append(problems, fmt.Sprintf("line %d: %s appears before with another name, flags or SDG code; a name's rows may differ only in the legal basis", line, e.URI))
+		if problem := fold(&entries, index, e, line); problem != "" {
+			problems = append(problems, problem)
 		}
 	}
 	if len(problems) > 0 {
@@ -189,6 +132,101 @@ func Parse(r io.Reader) ([]Entry, error) {
 		entries[i].LegalBases = dedupeBases(entries[i].LegalBases)
 	}
 	return entries, nil
+}
+
+// listReader reads the file as the list is published: UTF-8, perhaps with a
+// byte order mark, separated by , or (as Excel writes it in Dutch) ;.
+func listReader(r io.Reader) (*csv.Reader, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := catalog.CheckText(data); err != nil {
+		return nil, &ParseError{Problems: []string{err.Error()}}
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
+	}
+	return cr, nil
+}
+
+// listHeader reads the header row: where each column is, and that the
+// list's columns are all there.
+func listHeader(cr *csv.Reader) (map[string]int, error) {
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &ParseError{Problems: []string{fmt.Sprintf("line 1: no header row: %v", err)}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	required := []string{colName, colURI}
+	for _, f := range flagColumns {
+		required = append(required, f.name)
+	}
+	var missing []string
+	for _, name := range required {
+		if _, ok := col[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &ParseError{Problems: []string{fmt.Sprintf("line 1: the columns %s are missing; the file needs the UPL's columns %s",
+			strings.Join(missing, ", "), strings.Join(required, ", "))}}
+	}
+	return col, nil
+}
+
+// readEntry reads one row (one legal basis of a name) and says what is wrong
+// with it.
+func readEntry(line int, get func(column string) string) (Entry, []string) {
+	var problems []string
+	e := Entry{URI: get(colURI), Name: get(colName), SDGCode: get(colSDG)}
+	if e.URI == "" {
+		problems = append(problems, fmt.Sprintf("line %d: the URI is empty", line))
+	} else if len(e.URI) > 300 || catalog.CheckURL(e.URI) != nil {
+		problems = append(problems, fmt.Sprintf("line %d: the URI %q is not a web address of at most 300 characters", line, e.URI))
+	}
+	if e.Name == "" || len(e.Name) > 300 {
+		problems = append(problems, fmt.Sprintf("line %d: the name (%s) must hold 1 to 300 characters", line, colName))
+	}
+	if len(e.SDGCode) > 10 {
+		problems = append(problems, fmt.Sprintf("line %d: the SDG code %q is longer than 10 characters", line, e.SDGCode))
+	}
+	for _, f := range flagColumns {
+		switch v := get(f.name); v {
+		case "X", "x":
+			*f.get(&e) = true
+		case "":
+		default:
+			problems = append(problems, fmt.Sprintf("line %d, column %s: %q is not a flag; the list writes X or nothing", line, f.name, v))
+		}
+	}
+	if b := get(colBasis); b != "" {
+		e.LegalBases = []catalog.LegalBasis{{URI: b, Label: get(colBasisLabel), Link: get(colBasisLink)}}
+	}
+	return e, problems
+}
+
+// fold adds a row's entry to the entries, or its legal basis to the entry of
+// a name read before, whose other columns must agree; it returns the
+// problem when they do not.
+func fold(entries *[]Entry, index map[string]int, e Entry, line int) string {
+	i, seen := index[e.URI]
+	if !seen {
+		index[e.URI] = len(*entries)
+		*entries = append(*entries, e)
+		return ""
+	}
+	prev := &(*entries)[i]
+	prev.LegalBases = append(prev.LegalBases, e.LegalBases...)
+	if prev.Name != e.Name || prev.SDGCode != e.SDGCode || !flagsEqual(prev, &e) {
+		return fmt.Sprintf("line %d: %s appears before with another name, flags or SDG code; a name's rows may differ only in the legal basis", line, e.URI)
+	}
+	return ""
 }
 
 func flagsEqual(a, b *Entry) bool {
@@ -235,20 +273,17 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Names: len(entries)}
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return res, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
-	txc := tx.Client()
+	err = txn.Run(ctx, c, func(txc *ent.Client) error {
+		return apply(ctx, txc, entries, &res)
+	})
+	return res, err
+}
+
+// apply writes the list's entries and records the import.
+func apply(ctx context.Context, txc *ent.Client, entries []Entry, res *Result) error {
 	existing, err := txc.UPLEntry.Query().All(ctx)
 	if err != nil {
-		return res, err
+		return err
 	}
 	byURI := map[string]*ent.UPLEntry{}
 	for _, e := range existing {
@@ -278,18 +313,18 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader) (Result, error) {
 		q := txc.UPLEntry.UpdateOne(old)
 		setEntry(q.Mutation(), e, false)
 		if err := q.Exec(ctx); err != nil {
-			return res, fmt.Errorf("updating %s: %w", e.URI, err)
+			return fmt.Errorf("updating %s: %w", e.URI, err)
 		}
 	}
 	for chunk := range slices.Chunk(creates, 500) {
 		if err := txc.UPLEntry.CreateBulk(chunk...).Exec(ctx); err != nil {
-			return res, fmt.Errorf("adding names: %w", err)
+			return fmt.Errorf("adding names: %w", err)
 		}
 	}
 	for _, old := range existing {
 		if old.InList && !inFile[old.URI] {
 			if err := txc.UPLEntry.UpdateOne(old).SetInList(false).Exec(ctx); err != nil {
-				return res, fmt.Errorf("marking %s as left the list: %w", old.URI, err)
+				return fmt.Errorf("marking %s as left the list: %w", old.URI, err)
 			}
 			res.Withdrawn++
 		}
@@ -298,14 +333,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader) (Result, error) {
 	if a, ok := changelog.ActorFrom(ctx); ok {
 		actor = a.Name
 	}
-	if err := auth.Record(ctx, txc, auth.AdminAction, actor, "", "upl import: "+res.String()); err != nil {
-		return res, err
-	}
-	if err := tx.Commit(); err != nil {
-		return res, err
-	}
-	committed = true
-	return res, nil
+	return auth.Record(ctx, txc, auth.AdminAction, actor, "", "upl import: "+res.String())
 }
 
 // setEntry writes everything the list says about a name into a create or

@@ -2,7 +2,6 @@ package csvsheet
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +19,9 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // Options tune Import.
@@ -98,18 +99,18 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err != nil {
 		return nil, err
 	}
-	cr := NewReader(data)
+	cr := csvfile.NewReader(data)
 	im := &importer{opts: opts, res: res}
 	if err := im.load(ctx, c); err != nil {
 		return nil, err
 	}
 	header, err := cr.Read()
 	if err == io.EOF {
-		res.Problems = append(res.Problems, Problem{Row: 1, Code: "empty", Message: "the file is empty; it needs a header row with at least the column slug"})
+		res.Problems = append(res.Problems, csvfile.Problem{Row: 1, Code: "empty", Message: "the file is empty; it needs a header row with at least the column slug"})
 		return res, nil
 	}
 	if err != nil {
-		res.Problems = append(res.Problems, csvProblem(err))
+		res.Problems = append(res.Problems, csvfile.ReadProblem(err))
 		return res, nil
 	}
 	if !im.readHeader(header) {
@@ -123,16 +124,16 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 			break
 		}
 		if err != nil {
-			res.Problems = append(res.Problems, csvProblem(err))
+			res.Problems = append(res.Problems, csvfile.ReadProblem(err))
 			break // the reader cannot find the next row reliably
 		}
 		line, _ := cr.FieldPos(0)
-		if blank(rec) {
+		if csvfile.IsBlank(rec) {
 			continue
 		}
 		res.Rows++
 		if res.Rows > MaxRows {
-			res.Problems = append(res.Problems, Problem{Row: line, Code: "too_large",
+			res.Problems = append(res.Problems, csvfile.Problem{Row: line, Code: "too_large",
 				Message: fmt.Sprintf("the sheet has more than %d product rows; split it", MaxRows)})
 			break
 		}
@@ -143,51 +144,8 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 	if err := im.write(ctx, c, plans); err != nil {
 		return nil, err
 	}
-	SortProblems(res.Problems)
+	csvfile.SortProblems(res.Problems)
 	return res, nil
-}
-
-// detectSeparator picks ; or , by counting both in the header line, outside
-// quotes: Excel writes ; in Dutch and , in English locales.
-func detectSeparator(data []byte) rune {
-	semi, comma, quoted := 0, 0, false
-	for _, b := range data {
-		switch {
-		case b == '"':
-			quoted = !quoted
-		case quoted:
-		case b == '\n':
-			if comma > semi {
-				return ','
-			}
-			return ';'
-		case b == ';':
-			semi++
-		case b == ',':
-			comma++
-		}
-	}
-	if comma > semi {
-		return ','
-	}
-	return ';'
-}
-
-func csvProblem(err error) Problem {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return Problem{Row: pe.StartLine, Code: "format", Message: fmt.Sprintf("the file is not valid CSV here (line %d, character %d): %v", pe.Line, pe.Column, pe.Err)}
-	}
-	return Problem{Code: "format", Message: fmt.Sprintf("the file cannot be read as CSV: %v", err)}
-}
-
-func blank(rec []string) bool {
-	for _, v := range rec {
-		if strings.TrimSpace(v) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 func (im *importer) load(ctx context.Context, c *ent.Client) error {
@@ -237,10 +195,9 @@ func (im *importer) load(ctx context.Context, c *ent.Client) error {
 }
 
 func (im *importer) problem(line int, col column, code, format string, args ...any) {
-	p := Problem{Row: line, Code: code, Message: fmt.Sprintf(format, args...), col: -1}
+	p := csvfile.RowProblem(line, code, fmt.Sprintf(format, args...))
 	if col.name != "" {
-		p.col = col.index
-		p.Column, p.Cell = col.name, fmt.Sprintf("%s%d", columnLetter(col.index), line)
+		p = csvfile.CellProblem(line, col.index, col.name, code, fmt.Sprintf(format, args...))
 	}
 	im.res.Problems = append(im.res.Problems, p)
 }
@@ -312,6 +269,25 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 		}
 		return ""
 	}
+	values, cells, slugCol, ok := im.splitRow(line, plan, get)
+	if !ok || !im.claimSlug(line, plan, values[colSlug], slugCol, seen) {
+		return nil
+	}
+	im.readProductFields(line, plan, values)
+	if !im.checkProduct(line, plan) {
+		return nil
+	}
+	im.readCells(line, plan, cells, get)
+	if len(im.res.Problems) > before {
+		return nil
+	}
+	return plan
+}
+
+// splitRow sorts a row's cells into the product's values (by field) and the
+// channels' cells; it reports false when a cell is not text, after which
+// nothing else of the row can be trusted to be read right.
+func (im *importer) splitRow(line int, plan *rowPlan, get func(column) string) (map[string]string, map[int]*cellPlan, column, bool) {
 	values := map[string]string{}
 	cells := map[int]*cellPlan{}
 	var slugCol column
@@ -345,24 +321,29 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			cp.statusCol = c
 		}
 	}
-	if garbled {
-		return nil
-	}
-	slug := values[colSlug]
+	return values, cells, slugCol, !garbled
+}
+
+// claimSlug checks the row's slug and that no row before it has it.
+func (im *importer) claimSlug(line int, plan *rowPlan, slug string, slugCol column, seen map[string]int) bool {
 	plan.slug = slug
 	if err := catalog.CheckSlug(slug); err != nil {
 		fe, _ := catalog.AsFieldError(err)
 		im.problem(line, slugCol, fe.Code, "%s", fe.Message)
-		return nil
+		return false
 	}
 	if first, dup := seen[slug]; dup {
 		im.problem(line, slugCol, "duplicate", "product %s is on row %d already; give each product one row", slug, first)
-		return nil
+		return false
 	}
 	seen[slug] = line
-	p := im.products[slug]
-	plan.existing = p
+	plan.existing = im.products[slug]
+	return true
+}
 
+// readProductFields reads the product's own columns into the plan.
+func (im *importer) readProductFields(line int, plan *rowPlan, values map[string]string) {
+	slug, p := plan.slug, plan.existing
 	str := func(field string) *string {
 		if _, ok := plan.columns[field]; !ok {
 			return nil
@@ -422,7 +403,12 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 				"product %s changed since this sheet was exported (version %d in the sheet, %d now); export it again and redo your change", slug, n, p.Version)
 		}
 	}
+}
 
+// checkProduct holds the product as it will be to the catalogue's rules; it
+// reports false when a new product lacks a column it needs.
+func (im *importer) checkProduct(line int, plan *rowPlan) bool {
+	slug, p := plan.slug, plan.existing
 	// The product as it will be, checked by the catalogue's rules.
 	after := catalog.Product{Slug: slug}
 	if p != nil {
@@ -436,7 +422,7 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			}
 		}
 		if missing {
-			return nil
+			return false
 		}
 	}
 	if plan.name != nil {
@@ -453,7 +439,12 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			im.problem(line, plan.columns[fe.Field], fe.Code, "%s", fe.Message)
 		}
 	}
+	return true
+}
 
+// readCells reads the channels' cells, in the channels' order, into the plan.
+func (im *importer) readCells(line int, plan *rowPlan, cells map[int]*cellPlan, get func(column) string) {
+	p := plan.existing
 	existingCells := map[int]*ent.Availability{}
 	if p != nil {
 		for _, a := range p.Edges.Availabilities {
@@ -472,10 +463,6 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) *rowPla
 			plan.cells = append(plan.cells, *cp)
 		}
 	}
-	if len(im.res.Problems) > before {
-		return nil
-	}
-	return plan
 }
 
 // readCell understands a channel's status cell ("AVAILABLE", "PLANNED
@@ -570,54 +557,53 @@ func cellChanges(cp *cellPlan) bool {
 
 // write applies the plans in one transaction, each row in a savepoint.
 func (im *importer) write(ctx context.Context, c *ent.Client, plans []*rowPlan) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if !im.res.Applied {
-			_ = tx.Rollback()
-		}
-	}()
-	txc := tx.Client()
-	for i, plan := range plans {
-		if _, err := txc.ExecContext(ctx, "SAVEPOINT csvsheet_row"); err != nil {
-			return err
-		}
-		created, changed, cells, werr := im.writeRow(ctx, txc, plan)
-		if werr != nil {
-			if !im.report(plan, werr) {
-				return werr
-			}
-			if _, err := txc.ExecContext(ctx, "ROLLBACK TO SAVEPOINT csvsheet_row"); err != nil {
+	err := txn.Run(ctx, c, func(txc *ent.Client) error {
+		for i, plan := range plans {
+			if err := im.writeInSavepoint(ctx, txc, plan); err != nil {
 				return err
 			}
-		}
-		if _, err := txc.ExecContext(ctx, "RELEASE SAVEPOINT csvsheet_row"); err != nil {
-			return err
-		}
-		if werr == nil {
-			switch {
-			case created:
-				im.res.Created++
-			case changed || cells > 0:
-				im.res.Changed++
-			default:
-				im.res.Unchanged++
+			if im.opts.Progress != nil {
+				im.opts.Progress(i+1, len(plans))
 			}
-			im.res.Cells += cells
 		}
-		if im.opts.Progress != nil {
-			im.opts.Progress(i+1, len(plans))
+		if im.opts.DryRun || len(im.res.Problems) > 0 {
+			return txn.Discard
 		}
-	}
-	if im.opts.DryRun || len(im.res.Problems) > 0 {
 		return nil
-	}
-	if err := tx.Commit(); err != nil {
+	})
+	im.res.Applied = err == nil && !im.opts.DryRun && len(im.res.Problems) == 0
+	return err
+}
+
+// writeInSavepoint writes one row; a rule's refusal becomes a problem of the
+// row and undoes only that row.
+func (im *importer) writeInSavepoint(ctx context.Context, txc *ent.Client, plan *rowPlan) error {
+	if _, err := txc.ExecContext(ctx, "SAVEPOINT csvsheet_row"); err != nil {
 		return err
 	}
-	im.res.Applied = true
+	created, changed, cells, werr := im.writeRow(ctx, txc, plan)
+	if werr != nil {
+		if !im.report(plan, werr) {
+			return werr
+		}
+		if _, err := txc.ExecContext(ctx, "ROLLBACK TO SAVEPOINT csvsheet_row"); err != nil {
+			return err
+		}
+	}
+	if _, err := txc.ExecContext(ctx, "RELEASE SAVEPOINT csvsheet_row"); err != nil {
+		return err
+	}
+	if werr == nil {
+		switch {
+		case created:
+			im.res.Created++
+		case changed || cells > 0:
+			im.res.Changed++
+		default:
+			im.res.Unchanged++
+		}
+		im.res.Cells += cells
+	}
 	return nil
 }
 

@@ -47,9 +47,10 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
-	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
+	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
+	"github.com/gemeente-rotterdam/catalogus/internal/txn"
 )
 
 // MaxRows bounds a file: ten years of months × 9 channels × 423 products fit.
@@ -68,7 +69,7 @@ type Options struct {
 type Result struct {
 	Rows                        int
 	Created, Changed, Unchanged int
-	Problems                    []csvsheet.Problem
+	Problems                    []csvfile.Problem
 	Applied                     bool
 }
 
@@ -128,22 +129,22 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 		return nil, err
 	}
 	if err := catalog.CheckText(data); err != nil {
-		res.Problems = append(res.Problems, csvsheet.RowProblem(0, "encoding", err.Error()))
+		res.Problems = append(res.Problems, csvfile.RowProblem(0, "encoding", err.Error()))
 		return res, nil
 	}
 	im := &importer{res: res}
 	if err := im.load(ctx, c, opts.Municipality); err != nil {
 		return nil, err
 	}
-	cr := csvsheet.NewReader(data)
+	cr := csvfile.NewReader(data)
 	header, err := cr.Read()
 	if err == io.EOF {
-		res.Problems = append(res.Problems, csvsheet.RowProblem(1, "empty",
+		res.Problems = append(res.Problems, csvfile.RowProblem(1, "empty",
 			"the file is empty; it needs a header row with at least period, channel and respondents or contacts"))
 		return res, nil
 	}
 	if err != nil {
-		res.Problems = append(res.Problems, csvsheet.ReadProblem(err))
+		res.Problems = append(res.Problems, csvfile.ReadProblem(err))
 		return res, nil
 	}
 	if !im.readHeader(header) {
@@ -157,16 +158,16 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 			break
 		}
 		if err != nil {
-			res.Problems = append(res.Problems, csvsheet.ReadProblem(err))
+			res.Problems = append(res.Problems, csvfile.ReadProblem(err))
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		if csvsheet.IsBlank(rec) {
+		if csvfile.IsBlank(rec) {
 			continue
 		}
 		res.Rows++
 		if res.Rows > MaxRows {
-			res.Problems = append(res.Problems, csvsheet.RowProblem(line, "too_large",
+			res.Problems = append(res.Problems, csvfile.RowProblem(line, "too_large",
 				fmt.Sprintf("the file has more than %d rows; split it", MaxRows)))
 			break
 		}
@@ -179,7 +180,7 @@ func Import(ctx context.Context, c *ent.Client, r io.Reader, opts Options) (*Res
 			return nil, err
 		}
 	}
-	csvsheet.SortProblems(res.Problems)
+	csvfile.SortProblems(res.Problems)
 	return res, nil
 }
 
@@ -233,11 +234,11 @@ func (im *importer) readHeader(header []string) bool {
 		case name == "":
 			continue
 		case !slices.Contains(known, name):
-			im.res.Problems = append(im.res.Problems, csvsheet.CellProblem(1, i, h, "unknown",
+			im.res.Problems = append(im.res.Problems, csvfile.CellProblem(1, i, h, "unknown",
 				fmt.Sprintf("unknown column %q; the columns are %s", h, strings.Join(known, ", "))))
 			ok = false
 		case im.has(name):
-			im.res.Problems = append(im.res.Problems, csvsheet.CellProblem(1, i, h, "duplicate",
+			im.res.Problems = append(im.res.Problems, csvfile.CellProblem(1, i, h, "duplicate",
 				fmt.Sprintf("the column %s appears twice", name)))
 			ok = false
 		default:
@@ -246,20 +247,20 @@ func (im *importer) readHeader(header []string) bool {
 	}
 	for _, need := range []string{colPeriod, colChannel} {
 		if !im.has(need) {
-			im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(1, "required",
+			im.res.Problems = append(im.res.Problems, csvfile.RowProblem(1, "required",
 				fmt.Sprintf("the header has no column %s", need)))
 			ok = false
 		}
 	}
 	if ok && !im.has(colRespondents) && !im.has(colContacts) {
-		im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(1, "required",
+		im.res.Problems = append(im.res.Problems, csvfile.RowProblem(1, "required",
 			"the header needs respondents (survey results) or contacts (contact volumes), or both"))
 		ok = false
 	}
 	if im.has(colRespondents) {
 		for _, need := range []string{colGeneral, colClarity, colFriendly, colTimely} {
 			if !im.has(need) {
-				im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(1, "required",
+				im.res.Problems = append(im.res.Problems, csvfile.RowProblem(1, "required",
 					fmt.Sprintf("with respondents the header needs %s too", need)))
 				ok = false
 			}
@@ -280,7 +281,7 @@ func (im *importer) cell(rec []string, col string) string {
 }
 
 func (im *importer) problem(line int, col, code, msg string) {
-	im.res.Problems = append(im.res.Problems, csvsheet.CellProblem(line, im.cols[col], im.header[im.cols[col]], code, msg))
+	im.res.Problems = append(im.res.Problems, csvfile.CellProblem(line, im.cols[col], im.header[im.cols[col]], code, msg))
 }
 
 var (
@@ -378,7 +379,7 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 			KeepRequests: !im.has(colRequests)}
 	}
 	if out.survey == nil && out.volume == nil && len(im.res.Problems) == before {
-		im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(line, "required",
+		im.res.Problems = append(im.res.Problems, csvfile.RowProblem(line, "required",
 			"the row has neither respondents nor contacts: nothing to record"))
 	}
 	if len(im.res.Problems) > before {
@@ -386,7 +387,7 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 	}
 	key := fmt.Sprintf("%d/%v/%v/%s/%s", k.Channel, deref(k.Product), deref(k.Organization), k.Period, k.Start.Format(time.DateOnly))
 	if first, dup := seen[key]; dup {
-		im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(line, "duplicate",
+		im.res.Problems = append(im.res.Problems, csvfile.RowProblem(line, "duplicate",
 			fmt.Sprintf("row %d already gives this channel, period, product and unit", first)))
 		return row{}, false
 	}
@@ -394,13 +395,9 @@ func (im *importer) readRow(line int, rec []string, seen map[string]int) (row, b
 	return out, true
 }
 
-// write records the rows in one transaction; a dry run rolls it back.
+// write records the rows in one transaction; a dry run rolls it back, and so
+// does a row a rule refuses.
 func (im *importer) write(ctx context.Context, c *ent.Client, rows []row, dryRun bool) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	count := func(o satisfaction.Outcome) {
 		switch o {
 		case satisfaction.Created:
@@ -411,30 +408,30 @@ func (im *importer) write(ctx context.Context, c *ent.Client, rows []row, dryRun
 			im.res.Unchanged++
 		}
 	}
-	for _, r := range rows {
-		if r.survey != nil {
-			_, o, err := satisfaction.RecordSurvey(ctx, tx.Client(), *r.survey)
-			if err != nil {
-				return im.refused(r.line, err)
+	err := txn.Run(ctx, c, func(tx *ent.Client) error {
+		for _, r := range rows {
+			if r.survey != nil {
+				_, o, err := satisfaction.RecordSurvey(ctx, tx, *r.survey)
+				if err != nil {
+					return im.refused(r.line, err)
+				}
+				count(o)
 			}
-			count(o)
-		}
-		if r.volume != nil {
-			_, o, err := satisfaction.RecordVolume(ctx, tx.Client(), *r.volume)
-			if err != nil {
-				return im.refused(r.line, err)
+			if r.volume != nil {
+				_, o, err := satisfaction.RecordVolume(ctx, tx, *r.volume)
+				if err != nil {
+					return im.refused(r.line, err)
+				}
+				count(o)
 			}
-			count(o)
 		}
-	}
-	if dryRun {
+		if dryRun {
+			return txn.Discard
+		}
 		return nil
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	im.res.Applied = true
-	return nil
+	})
+	im.res.Applied = err == nil && !dryRun && len(im.res.Problems) == 0
+	return err
 }
 
 // refused turns a rule's refusal into a problem of its row; other errors
@@ -442,9 +439,9 @@ func (im *importer) write(ctx context.Context, c *ent.Client, rows []row, dryRun
 func (im *importer) refused(line int, err error) error {
 	var fe *catalog.FieldError
 	if errors.As(err, &fe) {
-		im.res.Problems = append(im.res.Problems, csvsheet.RowProblem(line, fe.Code, fe.Message))
+		im.res.Problems = append(im.res.Problems, csvfile.RowProblem(line, fe.Code, fe.Message))
 		im.res.Created, im.res.Changed, im.res.Unchanged = 0, 0, 0
-		return nil
+		return txn.Discard
 	}
 	return fmt.Errorf("row %d: %w", line, err)
 }

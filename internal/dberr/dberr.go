@@ -1,4 +1,7 @@
-package store
+// Package dberr tells database errors apart by the drivers' codes and types,
+// never by message text (a message changes with the driver's version or the
+// server's language, a code does not): an outage, and a unique value taken.
+package dberr
 
 import (
 	"context"
@@ -39,3 +42,30 @@ func Unreachable(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, io.ErrUnexpectedEOF)
 }
+
+// Unique reports whether err is a unique-constraint violation: SQLSTATE 23505
+// on PostgreSQL, SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY on SQLite. The rules
+// refuse a taken slug or code before writing; this is what two writers racing
+// for the same value meet, and the API answers it with CONFLICT.
+func Unique(err error) bool {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		return pqErr.Code == "23505"
+	}
+	// modernc.org/sqlite's *Error, by its method, so that this package does
+	// not compile the SQLite driver into what imports it.
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		switch coded.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return true
+		}
+	}
+	return false
+}
+
+// SQLite's extended result codes (sqlite3.h).
+const (
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintUnique     = 2067
+)

@@ -1,4 +1,4 @@
-package schema
+package rules
 
 import (
 	"context"
@@ -17,14 +17,13 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
-	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 )
 
 // measurementKey reads and checks the key of a survey result or contact
 // volume: a real period start, a municipality at the top of its tree, and a
 // product and unit of that municipality.
-func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity string) (satisfaction.Key, error) {
-	var k satisfaction.Key
+func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity string) (catalog.MeasurementKey, error) {
+	var k catalog.MeasurementKey
 	mid, err := value[int](ctx, m, "municipality_id")
 	if err != nil {
 		return k, err
@@ -45,7 +44,7 @@ func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity s
 		return k, &catalog.FieldError{Entity: entity, Field: "periodStart", Code: "required",
 			Message: "a measurement needs a municipality, a channel, a period and its start"}
 	}
-	k = satisfaction.Key{Municipality: *mid, Channel: *ch, Period: period, Start: *start}
+	k = catalog.MeasurementKey{Municipality: *mid, Channel: *ch, Period: period, Start: *start}
 	if err := catalog.CheckPeriodStart(entity, period, *start); err != nil {
 		return k, err
 	}
@@ -87,7 +86,7 @@ func measurementKey(ctx context.Context, c *gen.Client, m ent.Mutation, entity s
 
 // unique refuses a second measurement with the same key: an import or
 // correction changes the one there is. exist asks whether another is stored.
-func unique(ctx context.Context, exist func(context.Context) (bool, error), entity string, k satisfaction.Key) error {
+func unique(ctx context.Context, exist func(context.Context) (bool, error), entity string, k catalog.MeasurementKey) error {
 	found, err := exist(auth.Allow(ctx))
 	if err != nil || !found {
 		return err
@@ -97,7 +96,7 @@ func unique(ctx context.Context, exist func(context.Context) (bool, error), enti
 			entity, k.Period, k.Start.Format(time.DateOnly))}
 }
 
-func measurementRules() ent.Hook {
+func Measurement() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			switch m := m.(type) {
@@ -139,7 +138,7 @@ func surveyResultRules(ctx context.Context, m *gen.SurveyResultMutation) error {
 	if err != nil {
 		return err
 	}
-	q := m.Client().SurveyResult.Query().Where(predicate.SurveyResult(satisfaction.KeyIs(k)))
+	q := m.Client().SurveyResult.Query().Where(predicate.SurveyResult(MeasurementKeyIs(k)))
 	if id, ok := m.ID(); ok {
 		q = q.Where(surveyresult.IDNEQ(id))
 	}
@@ -152,16 +151,16 @@ func contactVolumeRules(ctx context.Context, m *gen.ContactVolumeMutation) error
 	if err != nil {
 		return err
 	}
-	q := m.Client().ContactVolume.Query().Where(predicate.ContactVolume(satisfaction.KeyIs(k)))
+	q := m.Client().ContactVolume.Query().Where(predicate.ContactVolume(MeasurementKeyIs(k)))
 	if id, ok := m.ID(); ok {
 		q = q.Where(contactvolume.IDNEQ(id))
 	}
 	return unique(ctx, q.Exist, entity, k)
 }
 
-// satisfactionTargetRules: real dates in order, a reduction above zero, and
+// SatisfactionTarget: real dates in order, a reduction above zero, and
 // one target per municipality and one for all of them.
-func satisfactionTargetRules() ent.Hook {
+func SatisfactionTarget() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.SatisfactionTargetFunc(func(ctx context.Context, m *gen.SatisfactionTargetMutation) (ent.Value, error) {
 			const entity = "satisfaction target"

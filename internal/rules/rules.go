@@ -1,4 +1,10 @@
-package schema
+// Package rules holds the rule hooks the Ent schema installs on the
+// catalogue's entities: they fill in derived values (a product's
+// municipality, an availability's dates) and refuse what breaks the
+// catalogue's rules with a catalog.FieldError before anything is written.
+// The rules themselves are plain Go in internal/catalog; these hooks read
+// the mutation and the stored record for them.
+package rules
 
 import (
 	"context"
@@ -27,7 +33,7 @@ import (
 
 const writeOps = ent.OpCreate | ent.OpUpdateOne
 
-func productRules() ent.Hook {
+func Product() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.ProductFunc(func(ctx context.Context, m *gen.ProductMutation) (ent.Value, error) {
 			c := m.Client()
@@ -98,7 +104,7 @@ func productRules() ent.Hook {
 	}, writeOps)
 }
 
-func availabilityRules() ent.Hook {
+func Availability() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AvailabilityFunc(func(ctx context.Context, m *gen.AvailabilityMutation) (ent.Value, error) {
 			today := catalog.DateOf(changelog.Now(ctx, m))
@@ -201,7 +207,7 @@ func uniqueCell(ctx context.Context, m *gen.AvailabilityMutation) error {
 		Message: fmt.Sprintf("this product already has an availability for channel %s; change that one instead", code)}
 }
 
-func organizationRules() ent.Hook {
+func Organization() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.OrganizationFunc(func(ctx context.Context, m *gen.OrganizationMutation) (ent.Value, error) {
 			kind, err := str(ctx, m, organization.FieldKind)
@@ -261,7 +267,7 @@ func organizationRules() ent.Hook {
 	}, writeOps)
 }
 
-func targetRules() ent.Hook {
+func Target() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.TargetFunc(func(ctx context.Context, m *gen.TargetMutation) (ent.Value, error) {
 			if share, ok := m.Share(); ok && share <= 0 {

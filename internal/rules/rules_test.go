@@ -1,4 +1,4 @@
-package schema_test
+package rules_test
 
 import (
 	"context"

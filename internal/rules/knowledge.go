@@ -1,4 +1,4 @@
-package schema
+package rules
 
 import (
 	"context"
@@ -20,11 +20,11 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 )
 
-// answerRules: an answer's municipality follows its owner; it is about at
+// Answer: an answer's municipality follows its owner; it is about at
 // least one product of that municipality; its variants name known channels,
 // once each, and state no facts the main answer does not; a new answer counts
 // as reviewed on the day it is written.
-func answerRules() ent.Hook {
+func Answer() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.AnswerFunc(func(ctx context.Context, m *gen.AnswerMutation) (ent.Value, error) {
 			c := m.Client()
@@ -172,11 +172,11 @@ func cleanKeywords(kw []string) []string {
 	return out
 }
 
-// callbackRules: a new request is routed to the organization that owns its
+// CallbackRequest: a new request is routed to the organization that owns its
 // product and remembers who filed it; ASSIGNED needs an assignee; closing
 // removes the resident's contact details in the same write; a closed request
 // stays closed.
-func callbackRules() ent.Hook {
+func CallbackRequest() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CallbackRequestFunc(func(ctx context.Context, m *gen.CallbackRequestMutation) (ent.Value, error) {
 			lookup := auth.Allow(ctx)
