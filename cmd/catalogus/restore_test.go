@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,5 +92,34 @@ func TestFailedRestoreLeavesTargetAsItWas(t *testing.T) {
 				t.Errorf("import of a signed backup: exit %d, %s %s", code, out, stderr)
 			}
 		})
+	}
+}
+
+// TestFlagsAnywhere: flags are read before and after the arguments; after
+// "--" everything is an argument.
+func TestFlagsAnywhere(t *testing.T) {
+	for _, tc := range []struct {
+		args, want []string
+		database   string
+	}{
+		{[]string{"a.json", "--database", "sqlite:x.db"}, []string{"a.json"}, "sqlite:x.db"},
+		{[]string{"--database", "sqlite:x.db", "a.json"}, []string{"a.json"}, "sqlite:x.db"},
+		{[]string{"a", "--database=sqlite:y.db", "b"}, []string{"a", "b"}, "sqlite:y.db"},
+		{[]string{"a", "--", "--database", "b"}, []string{"a", "--database", "b"}, ""},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		db := fs.String("database", "", "")
+		got, err := parseAnywhere(fs, tc.args)
+		if err != nil || !slices.Equal(got, tc.want) || *db != tc.database {
+			t.Errorf("%q: arguments %q, database %q, %v; want %q, %q", tc.args, got, *db, err, tc.want, tc.database)
+		}
+	}
+	// Through a command: the file first, its flags after it.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "b.json")
+	os.WriteFile(file, []byte("{}"), 0o644)
+	code, _, stderr := runCLI(t, "import", file, "--database", "sqlite:"+filepath.Join(dir, "x.db"))
+	if code != 1 || strings.Contains(stderr, "name the one file") || !strings.Contains(stderr, "not a catalogus backup") {
+		t.Errorf("import FILE --database: exit %d, %s", code, stderr)
 	}
 }
