@@ -32,6 +32,11 @@ type ImportOptions struct {
 	// Check, when set, runs in the transaction after the last step; an error
 	// rolls the whole import back. A restore checks its result with it.
 	Check func(ctx context.Context, c *gen.Client) error
+	// Start, when set, runs in the transaction before the first step; when
+	// it reports skip, the import ends without writing anything. The seed
+	// checks there, under the transaction's write lock, whether another
+	// process loaded it meanwhile.
+	Start func(ctx context.Context, c *gen.Client) (skip bool, err error)
 }
 
 // Import writes history: the state that a series of past changes leads to,
@@ -69,6 +74,12 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 		return err
 	}
 	defer tx.Rollback()
+	if opts.Start != nil {
+		skip, err := opts.Start(ctx, tx.Client())
+		if err != nil || skip {
+			return err
+		}
+	}
 	last, err := tx.ChangeEvent.Query().Order(gen.Desc(changeevent.FieldRecordedAt)).First(ctx)
 	switch {
 	case gen.IsNotFound(err):

@@ -170,6 +170,28 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, all []
 	return applied, applyExtras(ctx, conn, d)
 }
 
+// Exclusive runs fn while no other process runs an Exclusive of the same
+// purpose on this database: the seed, so that several instances started at
+// once on an empty database bring up one seed. PostgreSQL holds an advisory
+// lock for it, as for migrating; on SQLite fn's own immediate transaction
+// serialises the writers, and fn asks again under it whether its work is done.
+func (db *DB) Exclusive(ctx context.Context, purpose string, fn func() error) error {
+	if db.Target.Dialect != dialect.Postgres {
+		return fn()
+	}
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	unlock, err := advisoryLock(ctx, conn, purpose)
+	if err != nil {
+		return fmt.Errorf("taking the %s lock: %w", purpose, err)
+	}
+	defer unlock()
+	return fn()
+}
+
 // advisoryLock takes PostgreSQL's session lock of the given purpose on conn
 // and returns its release. One lock per schema, so that tests working in
 // their own schemas in parallel do not wait for each other.
