@@ -213,8 +213,8 @@ func restoreBackup(ctx context.Context, e *env, in io.Reader) error {
 	}
 	db.Close()
 	if !existed {
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(target.Path + suffix)
+		for _, name := range []string{target.Path, target.Path + "-wal", target.Path + "-shm", store.LockFile(target.Path)} {
+			os.Remove(name)
 		}
 	}
 	return fmt.Errorf("%s: %w; nothing was changed", name, err)

@@ -14,6 +14,7 @@ import (
 func TestConcurrentFirstSeeds(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			target := storetest.URL(t, d)
 			const n = 3
 			var wg sync.WaitGroup

@@ -96,6 +96,11 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
 	if err := checkReleased(db.Target.Dialect, all); err != nil {
 		return nil, err
 	}
+	unlock, err := db.fileLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return migrate(ctx, db.SQL, db.Target.Dialect, log, all, nil)
 }
 
@@ -108,6 +113,11 @@ func (db *DB) MigrateTo(ctx context.Context, version string, log *slog.Logger) (
 	if err := checkReleased(db.Target.Dialect, all); err != nil {
 		return nil, err
 	}
+	unlock, err := db.fileLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	return migrate(ctx, db.SQL, db.Target.Dialect, log, all, &version)
 }
 
@@ -173,10 +183,16 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, all []
 // Exclusive runs fn while no other process runs an Exclusive of the same
 // purpose on this database: the seed, so that several instances started at
 // once on an empty database bring up one seed. PostgreSQL holds an advisory
-// lock for it, as for migrating; on SQLite fn's own immediate transaction
-// serialises the writers, and fn asks again under it whether its work is done.
+// lock for it, as for migrating; SQLite the lock file that migrating takes
+// too (fileLock), and fn asks again under its transaction's write lock
+// whether its work is done.
 func (db *DB) Exclusive(ctx context.Context, purpose string, fn func() error) error {
 	if db.Target.Dialect != dialect.Postgres {
+		unlock, err := db.fileLock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		return fn()
 	}
 	conn, err := db.SQL.Conn(ctx)
@@ -190,6 +206,24 @@ func (db *DB) Exclusive(ctx context.Context, purpose string, fn func() error) er
 	}
 	defer unlock()
 	return fn()
+}
+
+// LockFile names the file next to an SQLite database that migrating and
+// seeding lock, so that a second process waits for the first however long it
+// takes, instead of giving up after SQLite's busy timeout.
+func LockFile(path string) string { return path + ".lock" }
+
+// fileLock takes the SQLite database's lock file; PostgreSQL's locks are
+// advisory locks instead.
+func (db *DB) fileLock(ctx context.Context) (func(), error) {
+	if db.Target.Dialect != dialect.SQLite || db.Target.Path == "" {
+		return func() {}, nil
+	}
+	unlock, err := lockFile(ctx, LockFile(db.Target.Path))
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", LockFile(db.Target.Path), err)
+	}
+	return unlock, nil
 }
 
 // advisoryLock takes PostgreSQL's session lock of the given purpose on conn
