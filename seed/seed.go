@@ -180,7 +180,14 @@ func Load(ctx context.Context, c *ent.Client, opts Options) (Report, error) {
 		if l.answers, err = readAnswers(ps); err != nil {
 			return Report{}, err
 		}
-		if err := changelog.Import(ctx, c, l.steps(), changelog.ImportOptions{Progress: opts.Progress}); err != nil {
+		err = changelog.Import(ctx, c, l.steps(), changelog.ImportOptions{Progress: opts.Progress,
+			// Another process may have loaded it since the look above:
+			// asked again under the import's write lock, it loads once.
+			Start: func(ctx context.Context, c *ent.Client) (bool, error) {
+				exists, err = c.Organization.Query().Where(organization.Code(Municipality)).Exist(ctx)
+				return exists, err
+			}})
+		if err != nil {
 			return Report{}, fmt.Errorf("loading the seed: %w", err)
 		}
 	}

@@ -125,18 +125,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fs.PrintDefaults()
 		}
 		runCmd := c.flags(fs)
-		if err := fs.Parse(args[1:]); err != nil {
+		positional, err := parseAnywhere(fs, args[1:])
+		if err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
 			return 2
 		}
-		if fs.NArg() > 0 && c.args == "" {
-			fmt.Fprintf(stderr, "catalogus %s: unexpected argument %q\n", c.name, fs.Arg(0))
+		if len(positional) > 0 && c.args == "" {
+			fmt.Fprintf(stderr, "catalogus %s: unexpected argument %q\n", c.name, positional[0])
 			return 2
 		}
-		e.args = fs.Args()
-		var err error
+		e.args = positional
 		if e.log, err = newLogger(stderr, *logLevel, *logFormat); err != nil {
 			fmt.Fprintf(stderr, "catalogus %s: %v\n", c.name, err)
 			return 2
@@ -149,6 +149,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "catalogus: unknown command %q\n\n%s", name, usage())
 	return 2
+}
+
+// parseAnywhere parses the flags before, between and after the positional
+// arguments (catalogus import FILE --database URL), which the flag package
+// alone stops reading at the first argument. After "--" everything is
+// positional, so a file named like a flag can still be given.
+func parseAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {

@@ -30,12 +30,16 @@ var seedCmd = command{
 // loadSeed loads the seed with a progress bar and says what it did.
 func loadSeed(ctx context.Context, e *env, db *store.DB) error {
 	var bar *progress.Bar
-	rep, err := seed.Load(ctx, db.Client, seed.Options{Progress: func(done, total int) {
-		if bar == nil {
-			bar = progress.New(e.stderr, "seeding", total)
-		}
-		bar.Set(done)
-	}})
+	var rep seed.Report
+	err := db.Exclusive(ctx, "seed", func() (err error) {
+		rep, err = seed.Load(ctx, db.Client, seed.Options{Progress: func(done, total int) {
+			if bar == nil {
+				bar = progress.New(e.stderr, "seeding", total)
+			}
+			bar.Set(done)
+		}})
+		return err
+	})
 	if err != nil {
 		return err
 	}

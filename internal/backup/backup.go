@@ -10,6 +10,7 @@
 package backup
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -36,13 +37,14 @@ import (
 // Format names the file format.
 const Format = "catalogus-backup"
 
-// Version is the format's version. 5: the key of the retention job's
+// Version is the format's version. 6: the file ends in its digest (SHA-256,
+// and an HMAC with a configured key; digest.go). 5: the key of the retention job's
 // pseudonyms. 4: the answer base (answers, call-back
 // requests). 3: survey results, contact volumes and the satisfaction target.
 // 2: UPL names carry all the list's flags, their legal bases and whether they
 // are still on the list. Older files are read too; every name in a version 1
 // file was on the list.
-const Version = 5
+const Version = 6
 
 // File is a backup.
 type File struct {
@@ -74,6 +76,8 @@ type File struct {
 	// the filer of a request still open from a hand-edited filer, and keeps
 	// it, so that people keep their pseudonyms in the restored database.
 	PseudonymKey string `json:"pseudonymKey,omitempty"`
+	// Digest is read from the file (version 6); Export writes it itself.
+	Digest *Digest `json:"digest,omitempty"`
 }
 
 // Event is one change-log entry.
@@ -91,8 +95,19 @@ type Event struct {
 
 func allow(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
 
-// Export writes the catalogue to w.
+// Export writes the catalogue to w, sealed with its SHA-256 digest.
 func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
+	return ExportWith(ctx, c, w, ExportOptions{})
+}
+
+// ExportOptions tune ExportWith.
+type ExportOptions struct {
+	// Key, when set, adds an HMAC-SHA-256 of the file under it to the digest.
+	Key []byte
+}
+
+// ExportWith writes the catalogue to w, sealed with its digest.
+func ExportWith(ctx context.Context, c *ent.Client, w io.Writer, opts ExportOptions) error {
 	ctx = allow(ctx)
 	f := File{Format: Format, Version: Version, ExportedAt: time.Now().UTC()}
 	for _, load := range []func() error{
@@ -147,32 +162,88 @@ func Export(ctx context.Context, c *ent.Client, w io.Writer) error {
 		f.Events = append(f.Events, Event{ID: e.ID, Entity: e.Entity.String(), EntityID: e.EntityID, Action: e.Action.String(),
 			Changes: e.Changes, Actor: e.Actor, ActorOrganizationID: e.ActorOrganizationID, RecordedAt: e.RecordedAt, TxID: e.TxID})
 	}
-	enc := json.NewEncoder(w)
+	return Write(w, &f, opts)
+}
+
+// Write encodes f and seals it with its digest (the one f carries, if read
+// from a file, is left out and made anew).
+func Write(w io.Writer, f *File, opts ExportOptions) error {
+	g := *f
+	g.Digest = nil
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", " ")
-	return enc.Encode(f)
+	if err := enc.Encode(g); err != nil {
+		return err
+	}
+	// The digest goes in as the object's last member: the body is the
+	// encoding without its closing "\n}\n".
+	body, ok := bytes.CutSuffix(buf.Bytes(), []byte("\n}\n"))
+	if !ok {
+		return fmt.Errorf("backup: the encoder ended the file unexpectedly")
+	}
+	_, err := w.Write(seal(body, opts.Key))
+	return err
 }
 
 // Options tune Restore.
 type Options struct {
 	Progress func(done, total int)
+	// Key is the backup key: with it, a file must carry a matching HMAC.
+	Key []byte
 }
 
 // Restore reads a backup from r into the empty database of c.
 func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) error {
-	ctx = allow(ctx)
-	var f File
-	// Text that is not UTF-8 fails the decoding, before anything is written:
+	f, err := Read(r, opts.Key)
+	if err != nil {
+		return err
+	}
+	return RestoreFile(ctx, c, f, opts)
+}
+
+// Read reads a backup whole and checks it before anything is written: its
+// digest first (a damaged, edited or truncated file is refused as such),
+// then that it is UTF-8 text and a catalogus backup of a version this binary
+// knows. Files of version 5 and older carry no digest and are read as they
+// are.
+func Read(r io.Reader, key []byte) (*File, error) {
+	// Text that is not UTF-8 fails the reading, before anything is written:
 	// encoding/json would put U+FFFD in its place unasked.
-	dec := json.NewDecoder(catalog.TextReader(r))
-	if err := dec.Decode(&f); err != nil {
+	data, err := io.ReadAll(catalog.TextReader(r))
+	if err != nil {
 		if te, ok := errors.AsType[*catalog.TextError](err); ok {
-			return te
+			return nil, te
 		}
-		return fmt.Errorf("the file is not a catalogus backup: %w", err)
+		return nil, err
+	}
+	sealed, err := unseal(data, key)
+	if err != nil {
+		return nil, err
+	}
+	var f File
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&f); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+			return nil, ErrTruncated
+		}
+		return nil, fmt.Errorf("the file is not a catalogus backup: %w", err)
 	}
 	if f.Format != Format || f.Version < 1 || f.Version > Version {
-		return fmt.Errorf("the file is not a catalogus backup of version 1 to %d (format %q, version %d)", Version, f.Format, f.Version)
+		return nil, fmt.Errorf("the file is not a catalogus backup of version 1 to %d (format %q, version %d)", Version, f.Format, f.Version)
 	}
+	if f.Version >= 6 && !sealed {
+		return nil, fmt.Errorf("the backup (version %d) carries no digest: it was cut short or edited; restore another copy", f.Version)
+	}
+	if !sealed && len(key) > 0 {
+		return nil, fmt.Errorf("the backup (version %d) predates digests and carries no HMAC, but a backup key is configured: restore it without CATALOGUS_BACKUP_KEY only if you trust where it came from", f.Version)
+	}
+	return &f, nil
+}
+
+// RestoreFile writes a backup that Read checked into the empty database of c,
+// in one transaction: when it fails, nothing of it is written.
+func RestoreFile(ctx context.Context, c *ent.Client, f *File, opts Options) error {
+	ctx = allow(ctx)
 	if f.Version == 1 {
 		for _, e := range f.UPLEntries {
 			e.InList = true
@@ -194,7 +265,7 @@ func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) erro
 	for _, r := range f.CallbackRequests {
 		rs.callbacks[r.ID] = r
 	}
-	steps := rs.steps(f)
+	steps := rs.steps(*f)
 	return changelog.Import(ctx, c, steps, changelog.ImportOptions{
 		Progress: opts.Progress,
 		Check: func(ctx context.Context, c *ent.Client) error {
@@ -203,7 +274,7 @@ func Restore(ctx context.Context, c *ent.Client, r io.Reader, opts Options) erro
 					return err
 				}
 			}
-			return rs.verify(ctx, c, f)
+			return rs.verify(ctx, c, *f)
 		},
 	})
 }
@@ -705,6 +776,11 @@ func (rs *restore) differs(w, r map[string]any) string {
 		wv, rv := w[k], r[k]
 		switch {
 		case k == "id":
+			continue
+		case k == "version" && wv == nil:
+			// A format that lacks a record's version (answers before
+			// backup format 5 had them) leaves it to the change log, which
+			// the replay counted it from.
 			continue
 		case k == "edges":
 			wv, rv = edgeKeys(wv), edgeKeys(rv)

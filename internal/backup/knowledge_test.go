@@ -215,12 +215,12 @@ func TestOpenCallbackRoundTripAfterRetention(t *testing.T) {
 				}
 			}
 			tampered.RequestedBy = "kees@rotterdam.nl"
-			altered, err := json.Marshal(f)
-			if err != nil {
+			var altered bytes.Buffer
+			if err := backup.Write(&altered, &f, backup.ExportOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			empty := storetest.Open(t, d, storetest.WithStoreOptions(store.Options{Clock: clk}))
-			err = backup.Restore(ctx, empty.Client, bytes.NewReader(altered), backup.Options{})
+			err := backup.Restore(ctx, empty.Client, bytes.NewReader(altered.Bytes()), backup.Options{})
 			want := fmt.Sprintf("call-back request record %d of the backup has another requested_by than its change log gives", open)
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("a tampered filer: got %v, want an error with %q", err, want)

@@ -33,6 +33,11 @@ type ImportOptions struct {
 	// Check, when set, runs in the transaction after the last step; an error
 	// rolls the whole import back. A restore checks its result with it.
 	Check func(ctx context.Context, c *gen.Client) error
+	// Start, when set, runs in the transaction before the first step; when
+	// it reports skip, the import ends without writing anything. The seed
+	// checks there, under the transaction's write lock, whether another
+	// process loaded it meanwhile.
+	Start func(ctx context.Context, c *gen.Client) (skip bool, err error)
 }
 
 // Import writes history: the state that a series of past changes leads to,
@@ -65,9 +70,16 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 	}
 	// The importer is the catalogue's own path: it passes the privacy rules.
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	err := txn.Run(ctx, c, func(client *gen.Client) error { return replay(ctx, client, steps, opts) })
+	var skipped bool
+	err := txn.Run(ctx, c, func(client *gen.Client) (err error) {
+		skipped, err = replay(ctx, client, steps, opts)
+		return err
+	})
 	if err != nil {
 		return err
+	}
+	if skipped {
+		return nil
 	}
 	// A bulk load leaves the query planner's statistics behind the data; both
 	// databases then pick poor plans for the coverage queries until they catch up.
@@ -78,15 +90,22 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 }
 
 // replay writes the steps, each as a change of its own, inside the import's
-// transaction, and runs the caller's check on the result.
-func replay(ctx context.Context, client *gen.Client, steps []Step, opts ImportOptions) error {
+// transaction, and runs the caller's check on the result. It reports skipped
+// when the caller's Start found nothing to do.
+func replay(ctx context.Context, client *gen.Client, steps []Step, opts ImportOptions) (skipped bool, err error) {
+	if opts.Start != nil {
+		skip, err := opts.Start(ctx, client)
+		if err != nil || skip {
+			return skip, err
+		}
+	}
 	last, err := client.ChangeEvent.Query().Order(gen.Desc(changeevent.FieldRecordedAt)).First(ctx)
 	switch {
 	case gen.IsNotFound(err):
 	case err != nil:
-		return err
+		return false, err
 	case steps[0].At.Before(last.RecordedAt):
-		return fmt.Errorf("history must come after what the change log already holds: its newest change is at %s, the first step at %s",
+		return false, fmt.Errorf("history must come after what the change log already holds: its newest change is at %s, the first step at %s",
 			last.RecordedAt.Format(time.RFC3339), steps[0].At.Format(time.RFC3339))
 	}
 	for i, s := range steps {
@@ -98,7 +117,7 @@ func replay(ctx context.Context, client *gen.Client, steps []Step, opts ImportOp
 		sctx := context.WithValue(WithActor(ctx, actor), recordedAtKey{}, s.At)
 		sctx = context.WithValue(sctx, groupKey{}, uuid.NewString())
 		if err := s.Apply(sctx, client); err != nil {
-			return fmt.Errorf("history step %d (%s): %w", i+1, s.At.Format(time.RFC3339), err)
+			return false, fmt.Errorf("history step %d (%s): %w", i+1, s.At.Format(time.RFC3339), err)
 		}
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(steps))
@@ -106,8 +125,8 @@ func replay(ctx context.Context, client *gen.Client, steps []Step, opts ImportOp
 	}
 	if opts.Check != nil {
 		if err := opts.Check(ctx, client); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return false, nil
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -46,6 +48,15 @@ func MigrationDir(d string) string {
 type Migration struct {
 	Version string // file name without .sql, e.g. 20261128190000_init
 	SQL     string
+	// Checksum is the SHA-256 of the file in hex; the database records it
+	// when it applies the file, and refuses to go on when the two differ.
+	Checksum string
+}
+
+// File is the migration's path under the migrations folder, as the messages
+// and released.sum name it (e.g. sqlite/20261128190000_init.sql).
+func (m Migration) File(d string) string {
+	return path.Join(strings.TrimPrefix(MigrationDir(d), "migrations/"), m.Version+".sql")
 }
 
 // MigrationsFor lists the embedded migrations of a dialect in order.
@@ -64,7 +75,8 @@ func MigrationsFor(d string) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: strings.TrimSuffix(e.Name(), ".sql"), SQL: string(b)})
+		sum := sha256.Sum256(b)
+		out = append(out, Migration{Version: strings.TrimSuffix(e.Name(), ".sql"), SQL: string(b), Checksum: hex.EncodeToString(sum[:])})
 	}
 	slices.SortFunc(out, func(a, b Migration) int { return strings.Compare(a.Version, b.Version) })
 	return out, nil
@@ -73,23 +85,45 @@ func MigrationsFor(d string) ([]Migration, error) {
 // Migrate applies the migrations the database has not had yet and returns
 // their versions. Two processes migrating at once do not race: PostgreSQL
 // holds an advisory lock for the run, SQLite's immediate transactions take the
-// write lock. A database migrated by a newer binary is refused.
+// write lock. Before it applies anything it checks the database's history
+// against this binary's files (see checkHistory): a database migrated by a
+// newer binary, a released file that changed, or a missing row is refused.
 func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
-	return migrate(ctx, db.SQL, db.Target.Dialect, log, nil)
+	all, err := MigrationsFor(db.Target.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkReleased(db.Target.Dialect, all); err != nil {
+		return nil, err
+	}
+	unlock, err := db.fileLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return migrate(ctx, db.SQL, db.Target.Dialect, log, all, nil)
 }
 
 // MigrateTo is Migrate, stopping after the given version; for upgrade tests.
 func (db *DB) MigrateTo(ctx context.Context, version string, log *slog.Logger) ([]string, error) {
-	return migrate(ctx, db.SQL, db.Target.Dialect, log, &version)
-}
-
-func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *string) ([]string, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	all, err := MigrationsFor(d)
+	all, err := MigrationsFor(db.Target.Dialect)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkReleased(db.Target.Dialect, all); err != nil {
+		return nil, err
+	}
+	unlock, err := db.fileLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return migrate(ctx, db.SQL, db.Target.Dialect, log, all, &version)
+}
+
+func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, all []Migration, upTo *string) ([]string, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -99,33 +133,35 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 	ph := "?"
 	if d == dialect.Postgres {
 		ph = "$1"
-		// One lock per schema, so that tests migrating their own schemas in
-		// parallel do not wait for each other.
-		const lock = "SELECT pg_advisory_lock(hashtext('catalogus.migrate.' || current_schema()))"
-		if _, err := conn.ExecContext(ctx, lock); err != nil {
+		unlock, err := advisoryLock(ctx, conn, "migrate")
+		if err != nil {
 			return nil, fmt.Errorf("taking the migration lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx),
-			"SELECT pg_advisory_unlock(hashtext('catalogus.migrate.' || current_schema()))")
+		defer unlock()
 	}
-	create := "CREATE TABLE IF NOT EXISTS " + migrationsTable + " (version TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
-	if _, err := conn.ExecContext(ctx, create); err != nil {
-		return nil, fmt.Errorf("creating %s: %w", migrationsTable, err)
+	if err := bookkeeping(ctx, conn, d); err != nil {
+		return nil, err
 	}
-	done, err := appliedVersions(ctx, conn)
+	done, err := appliedRows(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
-	for _, m := range all {
-		known[m.Version] = true
-	}
-	if err := newer(done, known); err != nil {
+	if done, err = upgradeRenamed(ctx, conn, d, done, log); err != nil {
 		return nil, err
+	}
+	if err := checkHistory(d, done, all); err != nil {
+		return nil, err
+	}
+	if err := recordChecksums(ctx, conn, d, done, all); err != nil {
+		return nil, err
+	}
+	had := map[string]bool{}
+	for _, r := range done {
+		had[r.version] = true
 	}
 	var applied []string
 	for _, m := range all {
-		if slices.Contains(done, m.Version) {
+		if had[m.Version] {
 			continue
 		}
 		start := time.Now()
@@ -142,6 +178,65 @@ func migrate(ctx context.Context, db *sql.DB, d string, log *slog.Logger, upTo *
 		}
 	}
 	return applied, applyExtras(ctx, conn, d)
+}
+
+// Exclusive runs fn while no other process runs an Exclusive of the same
+// purpose on this database: the seed, so that several instances started at
+// once on an empty database bring up one seed. PostgreSQL holds an advisory
+// lock for it, as for migrating; SQLite the lock file that migrating takes
+// too (fileLock), and fn asks again under its transaction's write lock
+// whether its work is done.
+func (db *DB) Exclusive(ctx context.Context, purpose string, fn func() error) error {
+	if db.Target.Dialect != dialect.Postgres {
+		unlock, err := db.fileLock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		return fn()
+	}
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	unlock, err := advisoryLock(ctx, conn, purpose)
+	if err != nil {
+		return fmt.Errorf("taking the %s lock: %w", purpose, err)
+	}
+	defer unlock()
+	return fn()
+}
+
+// LockFile names the file next to an SQLite database that migrating and
+// seeding lock, so that a second process waits for the first however long it
+// takes, instead of giving up after SQLite's busy timeout.
+func LockFile(path string) string { return path + ".lock" }
+
+// fileLock takes the SQLite database's lock file; PostgreSQL's locks are
+// advisory locks instead.
+func (db *DB) fileLock(ctx context.Context) (func(), error) {
+	if db.Target.Dialect != dialect.SQLite || db.Target.Path == "" {
+		return func() {}, nil
+	}
+	unlock, err := lockFile(ctx, LockFile(db.Target.Path))
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", LockFile(db.Target.Path), err)
+	}
+	return unlock, nil
+}
+
+// advisoryLock takes PostgreSQL's session lock of the given purpose on conn
+// and returns its release. One lock per schema, so that tests working in
+// their own schemas in parallel do not wait for each other.
+func advisoryLock(ctx context.Context, conn *sql.Conn, purpose string) (func(), error) {
+	key := "'catalogus." + purpose + ".' || current_schema()"
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext("+key+"))"); err != nil {
+		return nil, err
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(hashtext("+key+"))")
+	}, nil
 }
 
 // applyExtras runs the dialect's extras in one transaction; on SQLite it fills
@@ -218,8 +313,12 @@ func applyOne(ctx context.Context, conn *sql.Conn, d string, m Migration, ph str
 			return false, fmt.Errorf("migration %s would break references, nothing of it was applied: %w", m.Version, err)
 		}
 	}
-	ins := "INSERT INTO " + migrationsTable + " (version, applied_at) VALUES (" + ph + ", CURRENT_TIMESTAMP)"
-	if _, err := tx.ExecContext(ctx, ins, m.Version); err != nil {
+	ph2 := "?"
+	if d == dialect.Postgres {
+		ph2 = "$2"
+	}
+	ins := "INSERT INTO " + migrationsTable + " (version, applied_at, checksum) VALUES (" + ph + ", CURRENT_TIMESTAMP, " + ph2 + ")"
+	if _, err := tx.ExecContext(ctx, ins, m.Version, m.Checksum); err != nil {
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -248,65 +347,36 @@ func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
 	return rows.Err()
 }
 
-func appliedVersions(ctx context.Context, conn *sql.Conn) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT version FROM "+migrationsTable+" ORDER BY version")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // Pending lists the migrations the database has not had yet.
 func (db *DB) Pending(ctx context.Context) ([]string, error) {
 	all, err := MigrationsFor(db.Target.Dialect)
 	if err != nil {
 		return nil, err
 	}
-	var n int
-	err = db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+migrationsTable).Scan(&n)
-	if err != nil {
-		// No bookkeeping table: nothing applied.
-		out := make([]string, 0, len(all))
-		for _, m := range all {
-			out = append(out, m.Version)
-		}
-		return out, nil
-	}
 	conn, err := db.SQL.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	done, err := appliedVersions(ctx, conn)
-	if err != nil {
+	had := map[string]bool{}
+	if ok, err := tableExists(ctx, conn, db.Target.Dialect, migrationsTable); err != nil {
 		return nil, err
+	} else if ok {
+		done, err := appliedRows(ctx, conn)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range done {
+			had[r.version] = true
+		}
 	}
-	var out []string
+	out := []string{}
 	for _, m := range all {
-		if !slices.Contains(done, m.Version) {
+		if !had[m.Version] {
 			out = append(out, m.Version)
 		}
 	}
 	return out, nil
-}
-
-// newer refuses a database that had a migration this binary does not know.
-func newer(done []string, known map[string]bool) error {
-	for _, v := range done {
-		if !known[v] {
-			return fmt.Errorf("the database has migration %s, which this version of catalogus does not know: it was migrated by a newer version; run that version instead", v)
-		}
-	}
-	return nil
 }
 
 // CheckSchema makes sure the database holds a catalogue whose schema is
@@ -319,36 +389,40 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	exists := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" + migrationsTable + "'"
-	if db.Target.Dialect == dialect.Postgres {
-		exists = "SELECT COUNT(*) FROM (SELECT to_regclass('" + migrationsTable + "') AS t) r WHERE t IS NOT NULL"
+	if err := checkReleased(db.Target.Dialect, all); err != nil {
+		return err
 	}
 	conn, err := db.SQL.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	var n int
-	if err := conn.QueryRowContext(ctx, exists).Scan(&n); err != nil {
-		return fmt.Errorf("reading the schema of %s: %w", db.Target.Redacted, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s holds no catalogue: run `catalogus migrate` to create an empty one there, or `catalogus seed` to load the seed; nothing was changed", db.Target.Redacted)
-	}
-	done, err := appliedVersions(ctx, conn)
+	ok, err := tableExists(ctx, conn, db.Target.Dialect, migrationsTable)
 	if err != nil {
 		return fmt.Errorf("reading the schema of %s: %w", db.Target.Redacted, err)
 	}
-	known := map[string]bool{}
-	for _, m := range all {
-		known[m.Version] = true
+	if !ok {
+		return fmt.Errorf("%s holds no catalogue: run `catalogus migrate` to create an empty one there, or `catalogus seed` to load the seed; nothing was changed", db.Target.Redacted)
 	}
-	if err := newer(done, known); err != nil {
+	done, err := appliedRows(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("reading the schema of %s: %w", db.Target.Redacted, err)
+	}
+	for _, r := range done {
+		if _, ok := renamedMigrations[r.version]; ok {
+			return fmt.Errorf("the catalogue in %s was set up by an early version of catalogus (migration %s): run `catalogus migrate` first; nothing was changed", db.Target.Redacted, r.version)
+		}
+	}
+	if err := checkHistory(db.Target.Dialect, done, all); err != nil {
 		return err
+	}
+	had := map[string]bool{}
+	for _, r := range done {
+		had[r.version] = true
 	}
 	var pending []string
 	for _, m := range all {
-		if !slices.Contains(done, m.Version) {
+		if !had[m.Version] {
 			pending = append(pending, m.Version)
 		}
 	}

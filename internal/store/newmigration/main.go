@@ -9,6 +9,14 @@
 // postgres database). When the migrations already match the schema nothing is
 // written. Commit the new files with the schema change; the store tests fail
 // while the two disagree.
+//
+// When a version is released, its migrations become immutable:
+//
+//	go run ./internal/store/newmigration -release
+//
+// adds every file not yet listed to migrations/released.sum with its SHA-256;
+// from then on a test fails when one of them changes, and catalogus refuses
+// to migrate with an edited copy.
 package main
 
 import (
@@ -18,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect"
@@ -29,8 +38,17 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
+	if len(os.Args) == 2 && (os.Args[1] == "-release" || os.Args[1] == "--release") {
+		_, self, _, _ := runtime.Caller(0)
+		if err := release(filepath.Join(filepath.Dir(self), "..", "migrations")); err != nil {
+			fmt.Fprintln(os.Stderr, "newmigration:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) != 2 || strings.HasPrefix(os.Args[1], "-") {
 		fmt.Fprintln(os.Stderr, "usage: go run ./internal/store/newmigration NAME   (NAME in snake_case, e.g. add_location_phone)")
+		fmt.Fprintln(os.Stderr, "       go run ./internal/store/newmigration -release   (lists the migrations as released in migrations/released.sum)")
 		os.Exit(2)
 	}
 	if err := run(context.Background(), os.Args[1]); err != nil {
