@@ -280,14 +280,69 @@ func (c *versioningConn) QueryContext(ctx context.Context, query string, args []
 	rows, err := c.conn.QueryContext(ctx, query, args)
 	if err == nil {
 		if _, moves := MovesVersion(query); moves {
-			// INSERT … RETURNING: the rows are written once the statement ran.
-			if err = c.changed(ctx); err != nil {
-				rows.Close()
-				return nil, err
-			}
+			return c.changedWithRows(ctx, rows)
 		}
 	}
 	return rows, err
+}
+
+// changedWithRows is changed for a statement that answers rows (INSERT …
+// RETURNING): the rows are written once the statement ran. Outside a
+// transaction the version is raised on this connection at once, and the
+// PostgreSQL protocol allows no other statement while the answer's rows are
+// still arriving, so they are read into memory first (a write's RETURNING
+// rows are few).
+func (c *versioningConn) changedWithRows(ctx context.Context, rows driver.Rows) (driver.Rows, error) {
+	if c.tx != nil {
+		c.tx.changed = true
+		return rows, nil
+	}
+	buf, err := readAll(rows)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.changed(ctx); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// bufferedRows are rows read into memory.
+type bufferedRows struct {
+	columns []string
+	rows    [][]driver.Value
+}
+
+func readAll(rows driver.Rows) (*bufferedRows, error) {
+	defer rows.Close()
+	b := &bufferedRows{columns: rows.Columns()}
+	for {
+		row := make([]driver.Value, len(b.columns))
+		err := rows.Next(row)
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range row {
+			if v, ok := v.([]byte); ok { // the driver may reuse its buffer
+				row[i] = append([]byte(nil), v...)
+			}
+		}
+		b.rows = append(b.rows, row)
+	}
+}
+
+func (b *bufferedRows) Columns() []string { return b.columns }
+func (b *bufferedRows) Close() error      { b.rows = nil; return nil }
+func (b *bufferedRows) Next(dest []driver.Value) error {
+	if len(b.rows) == 0 {
+		return io.EOF
+	}
+	copy(dest, b.rows[0])
+	b.rows = b.rows[1:]
+	return nil
 }
 
 func (c *versioningConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
@@ -386,13 +441,10 @@ func (s *versioningStmt) QueryContext(ctx context.Context, args []driver.NamedVa
 			rows, err = s.Stmt.Query(vals) //nolint:staticcheck // the driver offers nothing else
 		}
 	}
-	if err == nil {
-		if err = s.conn.changed(ctx); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
-	return rows, err
+	return s.conn.changedWithRows(ctx, rows)
 }
 
 // CheckNamedValue: as the connection's.

@@ -155,3 +155,34 @@ func TestEveryTableMovesTheVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestAWriteWithRowsOnItsOwn: a statement that changes rows and answers some
+// (Ent's INSERT … RETURNING on PostgreSQL), run outside a transaction, raises
+// the version and still answers its rows. Raising it while the answer was
+// still arriving broke PostgreSQL's protocol ("unexpected DataRow").
+func TestAWriteWithRowsOnItsOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := auth.Allow(context.Background())
+		v0, err := db.Version(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range []string{"Paspoort", "Rijbewijs"} {
+			e, err := db.Client.UPLEntry.Create().SetURI("http://standaarden.overheid.nl/owms/terms/" + name).SetName(name).Save(ctx)
+			if err != nil {
+				t.Fatalf("creating %s outside a transaction: %v", name, err)
+			}
+			if e.ID == 0 {
+				t.Errorf("%s: no id answered", name)
+			}
+			if v, err := db.Version(ctx); err != nil || v != v0+int64(i)+1 {
+				t.Errorf("after %d writes the version is %d (%v), want %d", i+1, v, err, v0+int64(i)+1)
+			}
+		}
+		// The connection is still usable for a query that answers many rows.
+		n, err := db.Client.UPLEntry.Query().Count(ctx)
+		if err != nil || n < 2 {
+			t.Errorf("counting afterwards: %d, %v", n, err)
+		}
+	})
+}
