@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/server/servertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin/signintest"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
@@ -53,7 +54,7 @@ func TestSummaryB1CheckInABrowser(t *testing.T) {
 				SetStatus(answer.StatusPUBLISHED).Exec(ctx)
 		})
 		idp := signintest.Start(t)
-		base := idp.Server(t, db, nil, server.Config{})
+		base := servertest.WithSignIn(t, idp, db, nil, server.Config{})
 		b := newTab(t)
 		run, eval, poll := b.run, b.eval, b.poll
 
