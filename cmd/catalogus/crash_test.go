@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -147,7 +148,20 @@ func crashOnce(t *testing.T, bin, u string) {
 	}
 	defer db.Close()
 	rctx := fixture.Ctx()
-	c := db.Client
+	// One snapshot for every read: on PostgreSQL the killed server's backend
+	// may still be committing the call that was in flight, and reads in
+	// separate statements could see the product before that commit and its
+	// cells after it. (SQLite's file has no one else writing.)
+	var opts *sql.TxOptions
+	if !strings.HasPrefix(u, "sqlite") {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	snapshot, err := db.Client.BeginTx(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snapshot.Rollback()
+	c := snapshot.Client()
 	total := 0
 	for i, slug := range slugs {
 		p := c.Product.Query().Where(product.Slug(slug)).OnlyX(rctx)
