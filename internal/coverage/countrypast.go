@@ -106,8 +106,9 @@ func (s *Service) countryAt(ctx context.Context, points []time.Time) ([]CountryP
 	}
 	for i := range out {
 		cp := &out[i]
-		cp.Point = total[cp.At]
-		cp.Point.At = cp.At
+		at := cp.At
+		cp.Point = total[at]
+		cp.At = at
 		slices.SortStableFunc(cp.Municipalities, func(a, b MunicipalityPoint) int {
 			ra, rb := a.Ratio(), b.Ratio()
 			switch {
