@@ -327,6 +327,20 @@ func TestCountryOverTime(t *testing.T) {
 			t.Errorf("no projection for the country: %v", country.CountryCoverage)
 		}
 
+		// Now: the projection is computed only when asked for, and then
+		// there is one.
+		var nowCountry struct{ CountryCoverage map[string]any }
+		if errs := run(t, r, `{ countryCoverage { availableCells projection { cellsToGo pacePerWeek } } }`, nil, &nowCountry); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var nowOwn struct{ Coverage map[string]any }
+		if errs := run(t, r, `{ coverage { availableCells projection { cellsToGo pacePerWeek } } }`, nil, &nowOwn); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if nowCountry.CountryCoverage["projection"] == nil || fmt.Sprint(nowCountry.CountryCoverage) != fmt.Sprint(nowOwn.Coverage) {
+			t.Errorf("country now: %v; municipality now: %v", nowCountry.CountryCoverage, nowOwn.Coverage)
+		}
+
 		var hist struct{ CountryCoverageHistory []map[string]any }
 		q := `{ countryCoverageHistory(from: "2025-01-31T12:00:00Z", to: "` + at + `", interval: MONTH) {
 			at applicableCells availableCells ratio municipalities { municipality { code } availableCells } ` + projection + ` } }`
