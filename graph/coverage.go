@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/channel"
@@ -109,4 +110,15 @@ func gapConnection(p *coverage.GapPage) *GapConnection {
 		c.PageInfo.EndCursor = &c.Edges[n-1].Cursor
 	}
 	return c
+}
+
+// selects reports whether the current field's selection asks for the field
+// name directly, so that a resolver can leave out costly parts nobody reads.
+func selects(ctx context.Context, name string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

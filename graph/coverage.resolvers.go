@@ -28,8 +28,30 @@ func (r *queryResolver) Coverage(ctx context.Context, at *time.Time, municipalit
 }
 
 // CountryCoverage is the resolver for the countryCoverage field.
-func (r *queryResolver) CountryCoverage(ctx context.Context) (*coverage.Report, error) {
-	return r.CoverageService.Country(ctx, now(ctx))
+func (r *queryResolver) CountryCoverage(ctx context.Context, at *time.Time) (*coverage.Report, error) {
+	if at != nil {
+		return r.CoverageService.CountryAt(ctx, *at)
+	}
+	rep, err := r.CoverageService.Country(ctx, now(ctx))
+	if err != nil || rep.Target == nil || !selects(ctx, "projection") {
+		return rep, err
+	}
+	// The pace replays the log up to twelve weeks ago: only when asked for.
+	rep.Projection, err = r.CoverageService.CountryProjection(ctx, rep.AsOf, rep.Counts)
+	return rep, err
+}
+
+// CountryCoverageHistory is the resolver for the countryCoverageHistory field.
+func (r *queryResolver) CountryCoverageHistory(ctx context.Context, from time.Time, to *time.Time, interval CoverageInterval) ([]*coverage.CountryPoint, error) {
+	points, err := r.CoverageService.CountryHistory(ctx, from, orNow(ctx, to), coverage.Interval(interval))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*coverage.CountryPoint, len(points))
+	for i := range points {
+		out[i] = &points[i]
+	}
+	return out, nil
 }
 
 // CoverageHistory is the resolver for the coverageHistory field.

@@ -297,3 +297,77 @@ func TestCountryCoverageOfOneMunicipality(t *testing.T) {
 		}
 	})
 }
+
+// TestCountryOverTime asks the API for the country at a past moment and for
+// its history, where the catalogue holds one municipality and the
+// deployment-wide target equals the municipality's: figures and projection
+// must read as the municipality's own at the same moments.
+func TestCountryOverTime(t *testing.T) {
+	storetest.EachSeeded(t, fixture.Seed, func(t *testing.T, db *store.DB) {
+		ctx := fixture.Ctx()
+		own := db.Client.Target.Query().OnlyX(ctx)
+		fixture.Tx(t, db.Client, func(ctx context.Context, tx *ent.Client) error {
+			return tx.Target.Create().SetName("Landelijk").SetDeadline(own.Deadline).SetShare(own.Share).SetPrimary(true).Exec(ctx)
+		})
+		r := graph.NewResolver(db, "")
+		const at = "2025-06-30T12:00:00Z"
+		const projection = `projection { pacePerWeek requiredPacePerWeek cellsToGo projectedCompletion onTrack }`
+		var country struct{ CountryCoverage map[string]any }
+		if errs := run(t, r, `{ countryCoverage(at: "`+at+`") { applicableCells availableCells ratio `+projection+` } }`, nil, &country); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var mine struct{ Coverage map[string]any }
+		if errs := run(t, r, `{ coverage(at: "`+at+`") { applicableCells availableCells ratio `+projection+` } }`, nil, &mine); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if got, want := fmt.Sprint(country.CountryCoverage), fmt.Sprint(mine.Coverage); got != want {
+			t.Errorf("country at %s:\n%s\nmunicipality:\n%s", at, got, want)
+		}
+		if country.CountryCoverage["projection"] == nil {
+			t.Errorf("no projection for the country: %v", country.CountryCoverage)
+		}
+
+		// Now: the projection is computed only when asked for, and then
+		// there is one.
+		var nowCountry struct{ CountryCoverage map[string]any }
+		if errs := run(t, r, `{ countryCoverage { availableCells projection { cellsToGo pacePerWeek } } }`, nil, &nowCountry); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var nowOwn struct{ Coverage map[string]any }
+		if errs := run(t, r, `{ coverage { availableCells projection { cellsToGo pacePerWeek } } }`, nil, &nowOwn); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if nowCountry.CountryCoverage["projection"] == nil || fmt.Sprint(nowCountry.CountryCoverage) != fmt.Sprint(nowOwn.Coverage) {
+			t.Errorf("country now: %v; municipality now: %v", nowCountry.CountryCoverage, nowOwn.Coverage)
+		}
+
+		var hist struct{ CountryCoverageHistory []map[string]any }
+		q := `{ countryCoverageHistory(from: "2025-01-31T12:00:00Z", to: "` + at + `", interval: MONTH) {
+			at applicableCells availableCells ratio municipalities { municipality { code } availableCells } ` + projection + ` } }`
+		if errs := run(t, r, q, nil, &hist); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var ownHist struct{ CoverageHistory []map[string]any }
+		if errs := run(t, r, `{ coverageHistory(from: "2025-01-31T12:00:00Z", to: "`+at+`", interval: MONTH) { at applicableCells availableCells ratio } }`, nil, &ownHist); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if len(hist.CountryCoverageHistory) != len(ownHist.CoverageHistory) || len(hist.CountryCoverageHistory) < 5 {
+			t.Fatalf("%d points in the country, %d in the municipality", len(hist.CountryCoverageHistory), len(ownHist.CoverageHistory))
+		}
+		for i, p := range hist.CountryCoverageHistory {
+			ms, _ := p["municipalities"].([]any)
+			if len(ms) != 1 || !strings.Contains(fmt.Sprint(ms[0]), seed.Municipality) {
+				t.Errorf("point %d: municipalities %v", i, ms)
+			}
+			delete(p, "municipalities")
+			last := i == len(hist.CountryCoverageHistory)-1
+			if last && fmt.Sprint(p["projection"]) != fmt.Sprint(country.CountryCoverage["projection"]) {
+				t.Errorf("the last point's projection %v; countryCoverage(at:) %v", p["projection"], country.CountryCoverage["projection"])
+			}
+			delete(p, "projection")
+			if got, want := fmt.Sprint(p), fmt.Sprint(ownHist.CoverageHistory[i]); got != want {
+				t.Errorf("point %d:\n%s\nmunicipality:\n%s", i, got, want)
+			}
+		}
+	})
+}

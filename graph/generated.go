@@ -281,6 +281,18 @@ type ComplexityRoot struct {
 		Requests    func(childComplexity int) int
 	}
 
+	CountryCoveragePoint struct {
+		ApplicableCells      func(childComplexity int) int
+		At                   func(childComplexity int) int
+		AvailableCells       func(childComplexity int) int
+		FullyCoveredProducts func(childComplexity int) int
+		Municipalities       func(childComplexity int) int
+		NotApplicableCells   func(childComplexity int) int
+		Projection           func(childComplexity int) int
+		Ratio                func(childComplexity int) int
+		Target               func(childComplexity int) int
+	}
+
 	CoverageGroups struct {
 		Digital       func(childComplexity int) int
 		OtherLanguage func(childComplexity int) int
@@ -423,6 +435,16 @@ type ComplexityRoot struct {
 		Unchanged func(childComplexity int) int
 	}
 
+	MunicipalityCoveragePoint struct {
+		ApplicableCells      func(childComplexity int) int
+		At                   func(childComplexity int) int
+		AvailableCells       func(childComplexity int) int
+		FullyCoveredProducts func(childComplexity int) int
+		Municipality         func(childComplexity int) int
+		NotApplicableCells   func(childComplexity int) int
+		Ratio                func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AssignCallbackRequest func(childComplexity int, id int, assignee string) int
 		ClearAvailability     func(childComplexity int, input editing.ClearAvailability) int
@@ -556,28 +578,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Answers             func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
-		BuiltinSynonyms     func(childComplexity int) int
-		CallbackRequests    func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
-		Changes             func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
-		ChannelShift        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
-		Channels            func(childComplexity int) int
-		CountryCoverage     func(childComplexity int) int
-		Coverage            func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
-		CoverageHistory     func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
-		Gaps                func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
-		Knowledge           func(childComplexity int, municipality *string, organization *string) int
-		Locations           func(childComplexity int, municipality *string) int
-		Node                func(childComplexity int, id int) int
-		Nodes               func(childComplexity int, ids []int) int
-		NotApplicableReview func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
-		Organizations       func(childComplexity int, municipality *string) int
-		PlainLanguage       func(childComplexity int, text string) int
-		Product             func(childComplexity int, slug string, municipality *string) int
-		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
-		Satisfaction        func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
-		Synonyms            func(childComplexity int, municipality *string) int
-		Themes              func(childComplexity int, municipality *string) int
+		Answers                func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		BuiltinSynonyms        func(childComplexity int) int
+		CallbackRequests       func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
+		Changes                func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
+		ChannelShift           func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
+		Channels               func(childComplexity int) int
+		CountryCoverage        func(childComplexity int, at *time.Time) int
+		CountryCoverageHistory func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval) int
+		Coverage               func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
+		CoverageHistory        func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
+		Gaps                   func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Knowledge              func(childComplexity int, municipality *string, organization *string) int
+		Locations              func(childComplexity int, municipality *string) int
+		Node                   func(childComplexity int, id int) int
+		Nodes                  func(childComplexity int, ids []int) int
+		NotApplicableReview    func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Organizations          func(childComplexity int, municipality *string) int
+		PlainLanguage          func(childComplexity int, text string) int
+		Product                func(childComplexity int, slug string, municipality *string) int
+		Products               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
+		Satisfaction           func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
+		Synonyms               func(childComplexity int, municipality *string) int
+		Themes                 func(childComplexity int, municipality *string) int
 	}
 
 	Readiness struct {
@@ -792,7 +815,8 @@ type QueryResolver interface {
 	Channels(ctx context.Context) ([]*ent.Channel, error)
 	Organizations(ctx context.Context, municipality *string) ([]*ent.Organization, error)
 	Coverage(ctx context.Context, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) (*coverage.Report, error)
-	CountryCoverage(ctx context.Context) (*coverage.Report, error)
+	CountryCoverage(ctx context.Context, at *time.Time) (*coverage.Report, error)
+	CountryCoverageHistory(ctx context.Context, from time.Time, to *time.Time, interval CoverageInterval) ([]*coverage.CountryPoint, error)
 	CoverageHistory(ctx context.Context, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) ([]*coverage.Point, error)
 	Gaps(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
 	NotApplicableReview(ctx context.Context, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) (*GapConnection, error)
@@ -1761,6 +1785,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactVolume.Requests(childComplexity), true
 
+	case "CountryCoveragePoint.applicableCells":
+		if e.ComplexityRoot.CountryCoveragePoint.ApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.ApplicableCells(childComplexity), true
+	case "CountryCoveragePoint.at":
+		if e.ComplexityRoot.CountryCoveragePoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.At(childComplexity), true
+	case "CountryCoveragePoint.availableCells":
+		if e.ComplexityRoot.CountryCoveragePoint.AvailableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.AvailableCells(childComplexity), true
+	case "CountryCoveragePoint.fullyCoveredProducts":
+		if e.ComplexityRoot.CountryCoveragePoint.FullyCoveredProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.FullyCoveredProducts(childComplexity), true
+	case "CountryCoveragePoint.municipalities":
+		if e.ComplexityRoot.CountryCoveragePoint.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.Municipalities(childComplexity), true
+	case "CountryCoveragePoint.notApplicableCells":
+		if e.ComplexityRoot.CountryCoveragePoint.NotApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.NotApplicableCells(childComplexity), true
+	case "CountryCoveragePoint.projection":
+		if e.ComplexityRoot.CountryCoveragePoint.Projection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.Projection(childComplexity), true
+	case "CountryCoveragePoint.ratio":
+		if e.ComplexityRoot.CountryCoveragePoint.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.Ratio(childComplexity), true
+	case "CountryCoveragePoint.target":
+		if e.ComplexityRoot.CountryCoveragePoint.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryCoveragePoint.Target(childComplexity), true
+
 	case "CoverageGroups.digital":
 		if e.ComplexityRoot.CoverageGroups.Digital == nil {
 			break
@@ -2389,6 +2468,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeasurementImport.Unchanged(childComplexity), true
+
+	case "MunicipalityCoveragePoint.applicableCells":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.ApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.ApplicableCells(childComplexity), true
+	case "MunicipalityCoveragePoint.at":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.At(childComplexity), true
+	case "MunicipalityCoveragePoint.availableCells":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.AvailableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.AvailableCells(childComplexity), true
+	case "MunicipalityCoveragePoint.fullyCoveredProducts":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.FullyCoveredProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.FullyCoveredProducts(childComplexity), true
+	case "MunicipalityCoveragePoint.municipality":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.Municipality(childComplexity), true
+	case "MunicipalityCoveragePoint.notApplicableCells":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.NotApplicableCells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.NotApplicableCells(childComplexity), true
+	case "MunicipalityCoveragePoint.ratio":
+		if e.ComplexityRoot.MunicipalityCoveragePoint.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityCoveragePoint.Ratio(childComplexity), true
 
 	case "Mutation.assignCallbackRequest":
 		if e.ComplexityRoot.Mutation.AssignCallbackRequest == nil {
@@ -3213,7 +3335,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.CountryCoverage(childComplexity), true
+		args, err := ec.field_Query_countryCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CountryCoverage(childComplexity, args["at"].(*time.Time)), true
+	case "Query.countryCoverageHistory":
+		if e.ComplexityRoot.Query.CountryCoverageHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_countryCoverageHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CountryCoverageHistory(childComplexity, args["from"].(time.Time), args["to"].(*time.Time), args["interval"].(CoverageInterval)), true
 	case "Query.coverage":
 		if e.ComplexityRoot.Query.Coverage == nil {
 			break
@@ -4620,6 +4758,30 @@ func (ec *executionContext) childFields_ContactVolume(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ContactVolume", field.Name)
 }
 
+func (ec *executionContext) childFields_CountryCoveragePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_CountryCoveragePoint_at(ctx, field)
+	case "applicableCells":
+		return ec.fieldContext_CountryCoveragePoint_applicableCells(ctx, field)
+	case "availableCells":
+		return ec.fieldContext_CountryCoveragePoint_availableCells(ctx, field)
+	case "notApplicableCells":
+		return ec.fieldContext_CountryCoveragePoint_notApplicableCells(ctx, field)
+	case "ratio":
+		return ec.fieldContext_CountryCoveragePoint_ratio(ctx, field)
+	case "fullyCoveredProducts":
+		return ec.fieldContext_CountryCoveragePoint_fullyCoveredProducts(ctx, field)
+	case "municipalities":
+		return ec.fieldContext_CountryCoveragePoint_municipalities(ctx, field)
+	case "target":
+		return ec.fieldContext_CountryCoveragePoint_target(ctx, field)
+	case "projection":
+		return ec.fieldContext_CountryCoveragePoint_projection(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryCoveragePoint", field.Name)
+}
+
 func (ec *executionContext) childFields_CoverageGroups(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "personalHelp":
@@ -4902,6 +5064,26 @@ func (ec *executionContext) childFields_MeasurementImport(ctx context.Context, f
 		return ec.fieldContext_MeasurementImport_problems(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeasurementImport", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityCoveragePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_MunicipalityCoveragePoint_municipality(ctx, field)
+	case "at":
+		return ec.fieldContext_MunicipalityCoveragePoint_at(ctx, field)
+	case "applicableCells":
+		return ec.fieldContext_MunicipalityCoveragePoint_applicableCells(ctx, field)
+	case "availableCells":
+		return ec.fieldContext_MunicipalityCoveragePoint_availableCells(ctx, field)
+	case "notApplicableCells":
+		return ec.fieldContext_MunicipalityCoveragePoint_notApplicableCells(ctx, field)
+	case "ratio":
+		return ec.fieldContext_MunicipalityCoveragePoint_ratio(ctx, field)
+	case "fullyCoveredProducts":
+		return ec.fieldContext_MunicipalityCoveragePoint_fullyCoveredProducts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityCoveragePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_NetPromoterScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6263,6 +6445,50 @@ func (ec *executionContext) field_Query_channelShift_args(ctx context.Context, r
 		return nil, err
 	}
 	args["organization"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countryCoverageHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (CoverageInterval, error) {
+			return ec.unmarshalNCoverageInterval2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCoverageInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countryCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
 	return args, nil
 }
 
@@ -10675,6 +10901,240 @@ func (ec *executionContext) fieldContext_ContactVolume_requests(_ context.Contex
 	return graphql.NewScalarFieldContext("ContactVolume", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _CountryCoveragePoint_at(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCoveragePoint", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CountryCoveragePoint_applicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_applicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_applicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CountryCoveragePoint_availableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_availableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_availableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CountryCoveragePoint_notApplicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_notApplicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_notApplicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CountryCoveragePoint_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCoveragePoint", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _CountryCoveragePoint_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_fullyCoveredProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullyCoveredProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CountryCoveragePoint_municipalities(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.MunicipalityPoint) graphql.Marshaler {
+			return ec.marshalNMunicipalityCoveragePoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐMunicipalityPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryCoveragePoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityCoveragePoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryCoveragePoint_target(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Target) graphql.Marshaler {
+			return ec.marshalOCoverageTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryCoveragePoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryCoveragePoint_projection(ctx context.Context, field graphql.CollectedField, obj *coverage.CountryPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryCoveragePoint_projection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Projection) graphql.Marshaler {
+			return ec.marshalOCoverageProjection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐProjection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CountryCoveragePoint_projection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryCoveragePoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageProjection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CoverageGroups_personalHelp(ctx context.Context, field graphql.CollectedField, obj *coverage.Groups) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13162,6 +13622,176 @@ func (ec *executionContext) fieldContext_MeasurementImport_problems(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_municipality(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityCoveragePoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_at(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityCoveragePoint", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_applicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_applicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_applicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_availableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_availableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_availableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_notApplicableCells(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_notApplicableCells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicableCells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_notApplicableCells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_ratio(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityCoveragePoint", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MunicipalityCoveragePoint_fullyCoveredProducts(ctx context.Context, field graphql.CollectedField, obj *coverage.MunicipalityPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityCoveragePoint_fullyCoveredProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullyCoveredProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityCoveragePoint_fullyCoveredProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityCoveragePoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16617,7 +17247,8 @@ func (ec *executionContext) _Query_countryCoverage(ctx context.Context, field gr
 			return ec.fieldContext_Query_countryCoverage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().CountryCoverage(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CountryCoverage(ctx, fc.Args["at"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Report) graphql.Marshaler {
@@ -16627,7 +17258,7 @@ func (ec *executionContext) _Query_countryCoverage(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_countryCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_countryCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -16636,6 +17267,61 @@ func (ec *executionContext) fieldContext_Query_countryCoverage(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CoverageReport(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countryCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_countryCoverageHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_countryCoverageHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CountryCoverageHistory(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(*time.Time), fc.Args["interval"].(CoverageInterval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coverage.CountryPoint) graphql.Marshaler {
+			return ec.marshalNCountryCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCountryPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_countryCoverageHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryCoveragePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countryCoverageHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -31733,6 +32419,85 @@ func (ec *executionContext) _ContactVolume(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var countryCoveragePointImplementors = []string{"CountryCoveragePoint"}
+
+func (ec *executionContext) _CountryCoveragePoint(ctx context.Context, sel ast.SelectionSet, obj *coverage.CountryPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryCoveragePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryCoveragePoint")
+		case "at":
+			out.Values[i] = ec._CountryCoveragePoint_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicableCells":
+			out.Values[i] = ec._CountryCoveragePoint_applicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableCells":
+			out.Values[i] = ec._CountryCoveragePoint_availableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicableCells":
+			out.Values[i] = ec._CountryCoveragePoint_notApplicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._CountryCoveragePoint_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullyCoveredProducts":
+			out.Values[i] = ec._CountryCoveragePoint_fullyCoveredProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalities":
+			out.Values[i] = ec._CountryCoveragePoint_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._CountryCoveragePoint_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "projection":
+			out.Values[i] = ec._CountryCoveragePoint_projection(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var coverageGroupsImplementors = []string{"CoverageGroups"}
 
 func (ec *executionContext) _CoverageGroups(ctx context.Context, sel ast.SelectionSet, obj *coverage.Groups) graphql.Marshaler {
@@ -32714,6 +33479,75 @@ func (ec *executionContext) _MeasurementImport(ctx context.Context, sel ast.Sele
 			}
 		case "problems":
 			out.Values[i] = ec._MeasurementImport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var municipalityCoveragePointImplementors = []string{"MunicipalityCoveragePoint"}
+
+func (ec *executionContext) _MunicipalityCoveragePoint(ctx context.Context, sel ast.SelectionSet, obj *coverage.MunicipalityPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityCoveragePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityCoveragePoint")
+		case "municipality":
+			out.Values[i] = ec._MunicipalityCoveragePoint_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._MunicipalityCoveragePoint_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicableCells":
+			out.Values[i] = ec._MunicipalityCoveragePoint_applicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableCells":
+			out.Values[i] = ec._MunicipalityCoveragePoint_availableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicableCells":
+			out.Values[i] = ec._MunicipalityCoveragePoint_notApplicableCells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._MunicipalityCoveragePoint_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullyCoveredProducts":
+			out.Values[i] = ec._MunicipalityCoveragePoint_fullyCoveredProducts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34222,6 +35056,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_countryCoverage(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "countryCoverageHistory":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_countryCoverageHistory(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -36563,6 +37419,32 @@ func (ec *executionContext) unmarshalNContactVolumeInput2githubᚗcomᚋgemeente
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCountryCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCountryPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*coverage.CountryPoint) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountryCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCountryPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountryCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCountryPoint(ctx context.Context, sel ast.SelectionSet, v *coverage.CountryPoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CountryCoveragePoint(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoverageGroups2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGroups(ctx context.Context, sel ast.SelectionSet, v coverage.Groups) graphql.Marshaler {
 	return ec._CoverageGroups(ctx, sel, &v)
 }
@@ -36989,6 +37871,26 @@ func (ec *executionContext) unmarshalNMeasurementPeriod2githubᚗcomᚋgemeente�
 
 func (ec *executionContext) marshalNMeasurementPeriod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐMeasurementPeriod(ctx context.Context, sel ast.SelectionSet, v MeasurementPeriod) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMunicipalityCoveragePoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐMunicipalityPoint(ctx context.Context, sel ast.SelectionSet, v coverage.MunicipalityPoint) graphql.Marshaler {
+	return ec._MunicipalityCoveragePoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMunicipalityCoveragePoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐMunicipalityPointᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.MunicipalityPoint) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipalityCoveragePoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐMunicipalityPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNetPromoterScore2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐNPS(ctx context.Context, sel ast.SelectionSet, v satisfaction.NPS) graphql.Marshaler {

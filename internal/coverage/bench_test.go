@@ -85,6 +85,34 @@ func BenchmarkSeed(b *testing.B) {
 					}
 				}
 			})
+			// Replayed every time: a fresh service keeps nothing yet.
+			b.Run("coverage-2024-replayed", func(b *testing.B) {
+				at := time.Date(2024, 6, 30, 12, 0, 0, 0, time.UTC)
+				for b.Loop() {
+					fresh := &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect}
+					if _, err := fresh.Report(ctx, f, at); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("country-2024-replayed", func(b *testing.B) {
+				at := time.Date(2024, 6, 30, 12, 0, 0, 0, time.UTC)
+				for b.Loop() {
+					fresh := &coverage.Service{Client: db.Client, Dialect: db.Target.Dialect}
+					if _, err := fresh.CountryAt(ctx, at); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("country-history-48-months", func(b *testing.B) {
+				from := time.Date(2023, 1, 1, 0, 0, 0, 0, catalog.Amsterdam)
+				for b.Loop() {
+					pts, err := s.CountryHistory(ctx, from, from.AddDate(4, 0, 0), coverage.Month)
+					if err != nil || len(pts) != 49 {
+						b.Fatal(err, len(pts))
+					}
+				}
+			})
 			b.Run("gaps-first-page", func(b *testing.B) {
 				for b.Loop() {
 					if _, err := s.Gaps(ctx, coverage.GapFilter{Municipality: mun.ID}, time.Now(), 0, 50); err != nil {

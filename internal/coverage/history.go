@@ -80,6 +80,12 @@ func (s *Service) History(ctx context.Context, f Filter, from, to time.Time, iv 
 	if err != nil {
 		return nil, err
 	}
+	return s.historyAt(ctx, f, points)
+}
+
+// historyAt computes the coverage at each of the moments, which are in
+// ascending order, in one pass over the change log.
+func (s *Service) historyAt(ctx context.Context, f Filter, points []time.Time) ([]Point, error) {
 	sc, err := s.scope(ctx, f)
 	if err != nil {
 		return nil, err

@@ -283,7 +283,12 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	c.Query.Coverage = func(child int, _ *time.Time, _, _, _ *string, _ *catalog.Audience, _ []string) int {
 		return plus(CoverageCost, child)
 	}
-	c.Query.CountryCoverage = func(child int) int { return plus(CoverageCost, child) }
+	c.Query.CountryCoverage = func(child int, _ *time.Time) int { return plus(CoverageCost, child) }
+	// The country's history replays every municipality once for all its
+	// points: a history per municipality, and the points' rows.
+	c.Query.CountryCoverageHistory = func(child int, from time.Time, to *time.Time, interval graph.CoverageInterval) int {
+		return plus(times(HistoryCost, b.Municipalities), listOf(historyPoints(from, to, interval))(child))
+	}
 	c.Query.Satisfaction = func(child int, _ time.Time, _ *time.Time, _ satisfaction.Interval, _, _, _, _ *string) int {
 		return plus(SeriesCost, child)
 	}
@@ -312,6 +317,7 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	c.CoverageReport.ByChannel = listOf(b.Channels)
 	c.CoverageReport.ByOrganization = listOf(max(b.Organizations, b.Municipalities))
 	c.CoverageReport.ByTheme = listOf(b.Themes)
+	c.CountryCoveragePoint.Municipalities = listOf(b.Municipalities)
 	c.KnowledgeReport.TopUnansweredQuestions = listOf(knowledge.TopQuestions)
 	c.SatisfactionReport.Points = listOf(satisfaction.MaxPoints)
 	c.SatisfactionReport.ByChannel = listOf(b.Channels)
