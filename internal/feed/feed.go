@@ -101,6 +101,11 @@ func Read(ctx context.Context, c *ent.Client, dialect string, m *ent.Organizatio
 		vis[id] = true
 	}
 	page := &Page{}
+	if boundary != nil && *boundary < 0 {
+		// Not settled in time: nothing is certain yet; ask again later.
+		page.HasNext = true
+		return page, nil
+	}
 	pos := after
 	for batch := 0; batch < maxBatches && len(page.Changes) <= limit; batch++ {
 		q := c.ChangeEvent.Query().Where(
@@ -118,7 +123,7 @@ func Read(ctx context.Context, c *ent.Client, dialect string, m *ent.Organizatio
 			return nil, err
 		}
 		if len(evs) == 0 {
-			break
+			return page, nil
 		}
 		changes, err := interpret(ctx, c, evs, vis)
 		if err != nil {
@@ -326,8 +331,8 @@ func at(e *ent.ChangeEvent, p *ent.Product, events []*ent.ChangeEvent) (slug, pr
 // channel is active after it, or was switched off by it.
 func channelChange(e *ent.ChangeEvent, vis map[int]bool, code map[int]string) (Change, bool) {
 	active := e.State != nil && *e.State == "ACTIVE"
-	_, toggled := fieldOld(e, "active")
-	if !active && !toggled {
+	// Switched off: the channel was active before this event.
+	if !active && !wasTrue(e, "active") {
 		return Change{}, false
 	}
 	var c string
@@ -340,6 +345,17 @@ func channelChange(e *ent.ChangeEvent, vis map[int]bool, code map[int]string) (C
 		}
 	}
 	return Change{ID: e.ID, Kind: ChannelChanged, Channel: &c, At: e.RecordedAt}, true
+}
+
+// wasTrue reports whether the event changed a logged boolean field from true.
+func wasTrue(e *ent.ChangeEvent, name string) bool {
+	for _, f := range e.Changes {
+		if f.Field == name {
+			var b bool
+			return json.Unmarshal(f.Old, &b) == nil && b
+		}
+	}
+	return false
 }
 
 // fieldOld returns the old value of a logged string field, and whether the

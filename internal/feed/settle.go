@@ -38,19 +38,23 @@ func settled(ctx context.Context, c *ent.Client, d string) (*int, error) {
 		FROM `+sequenceName(ctx, c)); err != nil {
 		return nil, fmt.Errorf("feed: reading the change log's sequence: %w", err)
 	}
-	var snap string
-	if err := one(ctx, c, &snap, `SELECT pg_current_snapshot()::text`); err != nil {
+	// The running transactions of this database that have written (other
+	// databases of the server cannot hold our ids), as backend and
+	// transaction id: a backend that moved on to another transaction is done
+	// with this one.
+	var running string
+	if err := one(ctx, c, &running, `SELECT COALESCE(string_agg(pid::text || ':' || backend_xid::text, ','), '')
+		FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`); err != nil {
 		return nil, fmt.Errorf("feed: reading the running transactions: %w", err)
 	}
 	deadline := time.Now().Add(settleWait)
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		var running int
-		if err := one(ctx, c, &running, `SELECT count(*) FROM pg_snapshot_xip($1::pg_snapshot) x
-			WHERE pg_xact_status(x) = 'in progress'`, snap); err != nil {
-			return nil, fmt.Errorf("feed: waiting for running transactions: %w", err)
-		}
-		if running == 0 {
+		if running == "" {
 			return &last, nil
+		}
+		if err := one(ctx, c, &running, `SELECT COALESCE(string_agg(pid::text || ':' || backend_xid::text, ','), '')
+			FROM pg_stat_activity WHERE pid::text || ':' || backend_xid::text = ANY(string_to_array($1, ','))`, running); err != nil {
+			return nil, fmt.Errorf("feed: waiting for running transactions: %w", err)
 		}
 		if time.Now().After(deadline) {
 			none := -1
