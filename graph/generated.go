@@ -31,6 +31,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvfile"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/csvsheet"
 	"github.com/gemeente-rotterdam/catalogus/internal/exchange/measurecsv"
+	"github.com/gemeente-rotterdam/catalogus/internal/feed"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/plainlang"
 	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
@@ -178,6 +179,25 @@ type ComplexityRoot struct {
 	}
 
 	CallbackRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CatalogueChange struct {
+		At           func(childComplexity int) int
+		Channel      func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		PreviousSlug func(childComplexity int) int
+		Slug         func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	CatalogueChangeConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CatalogueChangeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -581,6 +601,7 @@ type ComplexityRoot struct {
 		Answers                func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
 		BuiltinSynonyms        func(childComplexity int) int
 		CallbackRequests       func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
+		CatalogueChanges       func(childComplexity int, municipality *string, after *entgql.Cursor[int], first *int) int
 		Changes                func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
 		ChannelShift           func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
 		Channels               func(childComplexity int) int
@@ -829,6 +850,7 @@ type QueryResolver interface {
 	Synonyms(ctx context.Context, municipality *string) ([]*ent.Synonym, error)
 	BuiltinSynonyms(ctx context.Context) ([]*search.Synonym, error)
 	PlainLanguage(ctx context.Context, text string) (*plainlang.Result, error)
+	CatalogueChanges(ctx context.Context, municipality *string, after *entgql.Cursor[int], first *int) (*CatalogueChangeConnection, error)
 }
 type SurveyResultResolver interface {
 	Period(ctx context.Context, obj *ent.SurveyResult) (MeasurementPeriod, error)
@@ -1377,6 +1399,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallbackRequestEdge.Node(childComplexity), true
+
+	case "CatalogueChange.at":
+		if e.ComplexityRoot.CatalogueChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.At(childComplexity), true
+	case "CatalogueChange.channel":
+		if e.ComplexityRoot.CatalogueChange.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Channel(childComplexity), true
+	case "CatalogueChange.kind":
+		if e.ComplexityRoot.CatalogueChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Kind(childComplexity), true
+	case "CatalogueChange.previousSlug":
+		if e.ComplexityRoot.CatalogueChange.PreviousSlug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.PreviousSlug(childComplexity), true
+	case "CatalogueChange.slug":
+		if e.ComplexityRoot.CatalogueChange.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Slug(childComplexity), true
+	case "CatalogueChange.version":
+		if e.ComplexityRoot.CatalogueChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Version(childComplexity), true
+
+	case "CatalogueChangeConnection.edges":
+		if e.ComplexityRoot.CatalogueChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeConnection.Edges(childComplexity), true
+	case "CatalogueChangeConnection.pageInfo":
+		if e.ComplexityRoot.CatalogueChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeConnection.PageInfo(childComplexity), true
+
+	case "CatalogueChangeEdge.cursor":
+		if e.ComplexityRoot.CatalogueChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeEdge.Cursor(childComplexity), true
+	case "CatalogueChangeEdge.node":
+		if e.ComplexityRoot.CatalogueChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangeEdge.Node(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.Action == nil {
@@ -3302,6 +3387,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CallbackRequests(childComplexity, args["municipality"].(*string), args["organization"].(*string), args["status"].(*callbackrequest.Status), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.catalogueChanges":
+		if e.ComplexityRoot.Query.CatalogueChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_catalogueChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CatalogueChanges(childComplexity, args["municipality"].(*string), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -4306,7 +4402,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql" "readiness.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql" "readiness.graphql" "feed.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4329,6 +4425,7 @@ var sources = []*ast.Source{
 	{Name: "search.graphql", Input: sourceData("search.graphql"), BuiltIn: false},
 	{Name: "plainlang.graphql", Input: sourceData("plainlang.graphql"), BuiltIn: false},
 	{Name: "readiness.graphql", Input: sourceData("readiness.graphql"), BuiltIn: false},
+	{Name: "feed.graphql", Input: sourceData("feed.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4558,6 +4655,44 @@ func (ec *executionContext) childFields_CallbackRequestEdge(ctx context.Context,
 		return ec.fieldContext_CallbackRequestEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CallbackRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogueChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slug":
+		return ec.fieldContext_CatalogueChange_slug(ctx, field)
+	case "previousSlug":
+		return ec.fieldContext_CatalogueChange_previousSlug(ctx, field)
+	case "kind":
+		return ec.fieldContext_CatalogueChange_kind(ctx, field)
+	case "version":
+		return ec.fieldContext_CatalogueChange_version(ctx, field)
+	case "channel":
+		return ec.fieldContext_CatalogueChange_channel(ctx, field)
+	case "at":
+		return ec.fieldContext_CatalogueChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogueChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CatalogueChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CatalogueChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogueChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CatalogueChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CatalogueChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6345,6 +6480,36 @@ func (ec *executionContext) field_Query_callbackRequests_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_catalogueChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -9246,6 +9411,263 @@ func (ec *executionContext) _CallbackRequestEdge_cursor(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_CallbackRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CallbackRequestEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChange_slug(ctx context.Context, field graphql.CollectedField, obj *feed.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChange_previousSlug(ctx context.Context, field graphql.CollectedField, obj *feed.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_previousSlug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousSlug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_previousSlug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChange_kind(ctx context.Context, field graphql.CollectedField, obj *feed.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v feed.Kind) graphql.Marshaler {
+			return ec.marshalNCatalogueChangeKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋfeedᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, errors.New("field of type CatalogueChangeKind does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChange_version(ctx context.Context, field graphql.CollectedField, obj *feed.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChange_channel(ctx context.Context, field graphql.CollectedField, obj *feed.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChange_at(ctx context.Context, field graphql.CollectedField, obj *feed.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CatalogueChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CatalogueChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*CatalogueChangeEdge) graphql.Marshaler {
+			return ec.marshalNCatalogueChangeEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogueChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogueChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *CatalogueChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogueChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogueChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *CatalogueChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *feed.Change) graphql.Marshaler {
+			return ec.marshalNCatalogueChange2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋfeedᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogueChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogueChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CatalogueChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChangeEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *audit.Change) (ret graphql.Marshaler) {
@@ -17836,6 +18258,50 @@ func (ec *executionContext) fieldContext_Query_plainLanguage(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_plainLanguage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_catalogueChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogueChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CatalogueChanges(ctx, fc.Args["municipality"].(*string), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CatalogueChangeConnection) graphql.Marshaler {
+			return ec.marshalNCatalogueChangeConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogueChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_catalogueChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31684,6 +32150,158 @@ func (ec *executionContext) _CallbackRequestEdge(ctx context.Context, sel ast.Se
 	return out
 }
 
+var catalogueChangeImplementors = []string{"CatalogueChange"}
+
+func (ec *executionContext) _CatalogueChange(ctx context.Context, sel ast.SelectionSet, obj *feed.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogueChange")
+		case "slug":
+			out.Values[i] = ec._CatalogueChange_slug(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousSlug":
+			out.Values[i] = ec._CatalogueChange_previousSlug(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CatalogueChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._CatalogueChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._CatalogueChange_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._CatalogueChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var catalogueChangeConnectionImplementors = []string{"CatalogueChangeConnection"}
+
+func (ec *executionContext) _CatalogueChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *CatalogueChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogueChangeConnection")
+		case "edges":
+			out.Values[i] = ec._CatalogueChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CatalogueChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var catalogueChangeEdgeImplementors = []string{"CatalogueChangeEdge"}
+
+func (ec *executionContext) _CatalogueChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *CatalogueChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogueChangeEdge")
+		case "node":
+			out.Values[i] = ec._CatalogueChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CatalogueChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *audit.Change) graphql.Marshaler {
@@ -35354,6 +35972,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "catalogueChanges":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_catalogueChanges(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -37137,6 +37777,66 @@ func (ec *executionContext) unmarshalNCallbackRequestStatus2githubᚗcomᚋgemee
 }
 
 func (ec *executionContext) marshalNCallbackRequestStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋcallbackrequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v callbackrequest.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCatalogueChange2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋfeedᚐChange(ctx context.Context, sel ast.SelectionSet, v *feed.Change) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CatalogueChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCatalogueChangeConnection2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeConnection(ctx context.Context, sel ast.SelectionSet, v CatalogueChangeConnection) graphql.Marshaler {
+	return ec._CatalogueChangeConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCatalogueChangeConnection2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeConnection(ctx context.Context, sel ast.SelectionSet, v *CatalogueChangeConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CatalogueChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCatalogueChangeEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*CatalogueChangeEdge) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCatalogueChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCatalogueChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeEdge(ctx context.Context, sel ast.SelectionSet, v *CatalogueChangeEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CatalogueChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCatalogueChangeKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋfeedᚐKind(ctx context.Context, v any) (feed.Kind, error) {
+	var res feed.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCatalogueChangeKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋfeedᚐKind(ctx context.Context, sel ast.SelectionSet, v feed.Kind) graphql.Marshaler {
 	return v
 }
 

@@ -12,7 +12,21 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/gemeente-rotterdam/catalogus/internal/audit"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
+	"github.com/gemeente-rotterdam/catalogus/internal/feed"
 )
+
+// A page of the change feed, oldest first.
+type CatalogueChangeConnection struct {
+	Edges []*CatalogueChangeEdge `json:"edges"`
+	// endCursor is where to continue: also when the page has no edges, it may have
+	// moved past changes the public does not see. Store it and pass it as after.
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
+}
+
+type CatalogueChangeEdge struct {
+	Node   *feed.Change       `json:"node"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
+}
 
 // A page of a product's history, newest first.
 type ChangeConnection struct {

@@ -64,6 +64,10 @@ const (
 	KnowledgeCost = 2_000
 	// ChangesCost: a product's history from the change log, 1–1.4 ms.
 	ChangesCost = 1_000
+	// FeedCost: a page of the public change feed reads the log in batches
+	// and each batch's products; on PostgreSQL it may wait (at most 2 s,
+	// idle) for running transactions to end.
+	FeedCost = 3_000
 	// JSONLdCost: a product's JSON-LD reads the product again with its
 	// channels and locations, 1.3–2.4 ms.
 	JSONLdCost = 2_000
@@ -265,6 +269,9 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	}
 	c.Query.Changes = func(child int, _ string, _ *string, _ *time.Time, first *int, _ *entgql.Cursor[int]) int {
 		return plus(ChangesCost, connection(child, first, nil))
+	}
+	c.Query.CatalogueChanges = func(child int, _ *string, _ *entgql.Cursor[int], first *int) int {
+		return plus(FeedCost, connection(child, first, nil))
 	}
 	c.Query.Answers = func(child int, _, search, _, _ *string, first *int, _ *entgql.Cursor[int]) int {
 		return plus(searching(search), connection(child, first, nil))
