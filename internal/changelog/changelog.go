@@ -218,23 +218,7 @@ func (w *write) update(next ent.Mutator) (ent.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.lockedNow()
 	return v, w.record(changeevent.ActionUPDATE, id, v, changes)
-}
-
-// lockedNow takes the moment the change is recorded at again once its
-// statement ran and so holds the record's row lock. Two transactions that
-// change one record then have their events in the order they committed: the
-// one that waited for the lock takes its moment after the other's commit.
-// (Taken before the wait, the later commit could carry the earlier moment,
-// and a replay of the log by time would end in the state the tables do not
-// hold. SQLite's immediate transactions run one at a time, so this only
-// matters on PostgreSQL.) The record's updated_at keeps the first moment,
-// at most the wait earlier.
-func (w *write) lockedNow() {
-	if at := Now(w.ctx, w.m); at.After(w.at) {
-		w.at = at
-	}
 }
 
 func (w *write) delete(next ent.Mutator) (ent.Value, error) {
@@ -257,7 +241,6 @@ func (w *write) delete(next ent.Mutator) (ent.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.lockedNow()
 	return v, w.record(changeevent.ActionDELETE, id, old, changes)
 }
 
