@@ -228,6 +228,17 @@ func openDB(ctx context.Context, e *env, opts store.Options) (*store.DB, error) 
 // when this binary analyzes text differently from the one that wrote it. It
 // returns what it did, in words.
 func upkeep(ctx context.Context, db *store.DB) (notes []string, err error) {
+	// Under the seed's lock: on a blank database another process may be
+	// loading the seed, and reindexing beside its import deadlocks with it
+	// on the search and coverage rows both write.
+	err = db.Exclusive(ctx, "seed", func() (err error) {
+		notes, err = upkeepUnlocked(ctx, db)
+		return err
+	})
+	return notes, err
+}
+
+func upkeepUnlocked(ctx context.Context, db *store.DB) (notes []string, err error) {
 	n, err := editing.DaysNotWeeks(ctx, db.Client)
 	if err != nil {
 		return nil, fmt.Errorf("writing processing times in days: %w", err)
