@@ -19,7 +19,8 @@ import (
 // at every cell. It shares no code with the package under test beyond the
 // Filter and result types it fills in.
 type brute struct {
-	events   []*ent.ChangeEvent
+	events   []*ent.ChangeEvent // by time, then id
+	written  []*ent.ChangeEvent // by id: the order they were written
 	products []*ent.Product
 	channels []*ent.Channel
 	orgs     map[int]*ent.Organization
@@ -41,6 +42,14 @@ func loadBrute(t *testing.T, c *ent.Client) *brute {
 		}
 		return x.ID - y.ID
 	})
+	// The state after every event is the one the tables hold: events in the
+	// order they were written. Two transactions changing one record write
+	// their events in commit order (the later waits for the row), but the
+	// moment each records is taken before that wait, so by time a concurrent
+	// pair can come out the other way round (a known fault of the log's
+	// moments, noted in docs/coverage.md).
+	b.written = slices.Clone(b.events)
+	slices.SortFunc(b.written, func(x, y *ent.ChangeEvent) int { return x.ID - y.ID })
 	b.products = c.Product.Query().AllX(ctx)
 	b.channels = c.Channel.Query().AllX(ctx)
 	b.targets = c.Target.Query().AllX(ctx)
@@ -73,7 +82,11 @@ type bruteCell struct {
 // stateAt replays every event recorded at or before at.
 func (b *brute) stateAt(at time.Time) (prodStatus map[int]string, chanActive map[int]bool, cells map[[2]int]bruteCell) {
 	prodStatus, chanActive, cells = map[int]string{}, map[int]bool{}, map[[2]int]bruteCell{}
-	for _, e := range b.events {
+	events := b.events
+	if n := len(events); n > 0 && !events[n-1].RecordedAt.After(at) {
+		events = b.written // every event: the final state
+	}
+	for _, e := range events {
 		if e.RecordedAt.After(at) {
 			break
 		}
