@@ -2,7 +2,6 @@ package feed
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -33,9 +32,11 @@ func settled(ctx context.Context, c *ent.Client, d string) (*int, error) {
 	if d != dialect.Postgres {
 		return nil, nil
 	}
+	// change_events.id is an identity column: its sequence is named after
+	// it and found through the search path, like the table.
 	var last int
 	if err := one(ctx, c, &last, `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END
-		FROM `+sequenceName(ctx, c)); err != nil {
+		FROM change_events_id_seq`); err != nil {
 		return nil, fmt.Errorf("feed: reading the change log's sequence: %w", err)
 	}
 	// The running transactions of this database that have written (other
@@ -66,15 +67,6 @@ func settled(ctx context.Context, c *ent.Client, d string) (*int, error) {
 		case <-time.After(wait):
 		}
 	}
-}
-
-// sequenceName is the sequence behind change_events.id, quoted for SQL.
-func sequenceName(ctx context.Context, c *ent.Client) string {
-	var name sql.NullString
-	if err := one(ctx, c, &name, `SELECT pg_get_serial_sequence('change_events', 'id')`); err != nil || !name.Valid {
-		return "change_events_id_seq"
-	}
-	return name.String
 }
 
 // one scans the single value of a query.
