@@ -62,6 +62,9 @@ type Config struct {
 	// the pages' API requests (/beheer/graphql); nil leaves the pages
 	// without sign-in.
 	SignIn *signin.Service
+	// Streams bound the subscriptions; zero values take
+	// DefaultStreamLimits.
+	Streams StreamLimits
 	// WarmUp counts the whole country's coverage in the background as the
 	// handler is made, so that the first countryCoverage does not wait
 	// seconds for it at national size (serve sets it; tests need not).
@@ -131,6 +134,9 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	}
 	anonymous := graphQL(resolver, limits, bounds, kept, log, m, true)
 	signedIn := graphQL(resolver, limits, bounds, kept, log, m, false)
+	streamLimits := cfg.Streams.withDefaults()
+	liveAnonymous := liveGraphQL(resolver, limits, streamLimits, bounds, kept, log, m, true)
+	liveSignedIn := liveGraphQL(resolver, limits, streamLimits, bounds, kept, log, m, false)
 	if cfg.WarmUp {
 		go warmUp(resolver.CoverageService, log)
 	}
@@ -143,9 +149,16 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		}
 		anonymous.ServeHTTP(w, r)
 	})
+	live := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.FromContext(r.Context()) != nil {
+			liveSignedIn.ServeHTTP(w, r)
+			return
+		}
+		liveAnonymous.ServeHTTP(w, r)
+	})
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
-			conditional(cfg.DB.Version, cache, now, m, overHTTP(api))))))
+			newStreams(live, conditional(cfg.DB.Version, cache, now, m, overHTTP(api)), streamLimits, clients, m)))))
 	docs := documents{src: publish.Source{Client: cfg.DB.Client, SiteURL: cfg.SiteURL}, municipality: cfg.Municipality,
 		version: cfg.DB.Version, cache: cache, m: m, log: log}
 	mux.Handle("GET /products/{file}", docs.serve(docs.productJSONLD))
@@ -212,17 +225,40 @@ type keptQueries struct {
 }
 
 func graphQL(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+	srv := executor(resolver, limits, bounds, kept, log, m, hideSuggestions, func(srv *handler.Server) {
+		// Explicit transports, no websockets: subscriptions are served as
+		// Server-Sent Events by liveGraphQL.
+		srv.AddTransport(transport.Options{})
+		srv.AddTransport(getQueries{})
+		srv.AddTransport(postJSON{})
+		// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
+		// only authenticated ones through (see upload).
+		srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
+	})
+	srv.Use(operationKinds{stream: false})
+	return withDeadline(limits.Timeout, srv)
+}
+
+// liveGraphQL serves subscriptions as Server-Sent Events (the graphql-sse
+// protocol's distinct connections mode, which gqlgen's SSE transport
+// speaks). Every check of other requests holds for each answer of a stream;
+// the deadline is the stream's lifetime instead (streams.go).
+func liveGraphQL(resolver *graph.Resolver, limits Limits, streams StreamLimits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+	srv := executor(resolver, limits, bounds, kept, log, m, hideSuggestions, func(srv *handler.Server) {
+		srv.AddTransport(transport.SSE{KeepAlivePingInterval: streams.KeepAlive})
+	})
+	srv.Use(operationKinds{stream: true})
+	return srv
+}
+
+// executor is the GraphQL executor with every check, over the transports
+// that transports adds.
+func executor(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool, transports func(*handler.Server)) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  resolver,
 		Complexity: costModel(bounds),
 	}))
-	// Explicit transports, no websockets: the API has no subscriptions.
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(getQueries{})
-	srv.AddTransport(postJSON{})
-	// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
-	// only authenticated ones through (see upload).
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
+	transports(srv)
 	srv.SetQueryCache(kept.documents)
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.SetDisableSuggestion(hideSuggestions)
@@ -251,7 +287,7 @@ func graphQL(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQu
 		return resp
 	})
 	srv.AroundResponses(noteUnavailable)
-	return withDeadline(limits.Timeout, srv)
+	return srv
 }
 
 type requestIDKey struct{}
@@ -290,6 +326,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush sends what was written so far: a stream's events must not wait in a
+// buffer (gqlgen's SSE transport asks for an http.Flusher).
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 // logRequests gives every request an id (X-Request-Id) and logs it when done;
 // probes and metrics scrapes are left out of the log.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
@@ -316,8 +361,12 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
+	shuttingDown := make(chan struct{})
 	srv := &http.Server{
 		Handler:           h,
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithValue(context.Background(), shuttingDownKey{}, (<-chan struct{})(shuttingDown))
+		},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -325,6 +374,7 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(shuttingDown) })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
