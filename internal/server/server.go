@@ -363,7 +363,7 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 	}
 	shuttingDown := make(chan struct{})
 	srv := &http.Server{
-		Handler:           h,
+		Handler: h,
 		BaseContext: func(net.Listener) context.Context {
 			return context.WithValue(context.Background(), shuttingDownKey{}, (<-chan struct{})(shuttingDown))
 		},
