@@ -37748,7 +37748,7 @@ func (ec *executionContext) marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterda
 }
 
 func (ec *executionContext) marshalNAnswerHit2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*knowledge.Hit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerHit2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐHit(ctx, sel, v[i])
@@ -37863,7 +37863,7 @@ func (ec *executionContext) unmarshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrott
 }
 
 func (ec *executionContext) marshalNAudience2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudienceᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Audience) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAudience2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx, sel, v[i])
@@ -37946,7 +37946,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNBuiltinSynonym2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsearchᚐSynonymᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.Synonym) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBuiltinSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsearchᚐSynonym(ctx, sel, v[i])
@@ -38034,7 +38034,7 @@ func (ec *executionContext) marshalNCatalogueChangeConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNCatalogueChangeEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*CatalogueChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCatalogueChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCatalogueChangeEdge(ctx, sel, v[i])
@@ -38124,7 +38124,7 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐChangeEdge(ctx, sel, v[i])
@@ -38164,7 +38164,7 @@ func (ec *executionContext) marshalNChannel2githubᚗcomᚋgemeenteᚑrotterdam�
 }
 
 func (ec *executionContext) marshalNChannel2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Channel) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, sel, v[i])
@@ -38194,7 +38194,7 @@ func (ec *executionContext) marshalNChannelCoverage2githubᚗcomᚋgemeenteᚑro
 }
 
 func (ec *executionContext) marshalNChannelCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.ChannelCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐChannelCoverage(ctx, sel, v[i])
@@ -38214,7 +38214,7 @@ func (ec *executionContext) marshalNChannelOpening2githubᚗcomᚋgemeenteᚑrot
 }
 
 func (ec *executionContext) marshalNChannelOpening2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpeningᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Opening) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelOpening2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐOpening(ctx, sel, v[i])
@@ -38250,7 +38250,7 @@ func (ec *executionContext) marshalNChannelSatisfaction2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNChannelSatisfaction2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfactionᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ChannelSatisfaction) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelSatisfaction2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelSatisfaction(ctx, sel, v[i])
@@ -38284,7 +38284,7 @@ func (ec *executionContext) marshalNChannelShiftPoint2githubᚗcomᚋgemeenteᚑ
 }
 
 func (ec *executionContext) marshalNChannelShiftPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPointᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ShiftPoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelShiftPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐShiftPoint(ctx, sel, v[i])
@@ -38304,7 +38304,7 @@ func (ec *executionContext) marshalNChannelVolume2githubᚗcomᚋgemeenteᚑrott
 }
 
 func (ec *executionContext) marshalNChannelVolume2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolumeᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.ChannelVolume) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannelVolume2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐChannelVolume(ctx, sel, v[i])
@@ -38349,7 +38349,7 @@ func (ec *executionContext) unmarshalNContactVolumeInput2githubᚗcomᚋgemeente
 }
 
 func (ec *executionContext) marshalNCountryCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCountryPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*coverage.CountryPoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCountryCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐCountryPoint(ctx, sel, v[i])
@@ -38389,7 +38389,7 @@ func (ec *executionContext) marshalNCoverageInterval2githubᚗcomᚋgemeenteᚑr
 }
 
 func (ec *executionContext) marshalNCoveragePoint2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*coverage.Point) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoveragePoint2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐPoint(ctx, sel, v[i])
@@ -38521,7 +38521,7 @@ func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋgemeenteᚑrotter
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []audit.Field) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFieldChange2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋauditᚐField(ctx, sel, v[i])
@@ -38577,7 +38577,7 @@ func (ec *executionContext) marshalNGapConnection2ᚖgithubᚗcomᚋgemeenteᚑr
 }
 
 func (ec *executionContext) marshalNGapEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*GapEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGapEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐGapEdge(ctx, sel, v[i])
@@ -38653,7 +38653,7 @@ func (ec *executionContext) marshalNIndicatorShare2githubᚗcomᚋgemeenteᚑrot
 }
 
 func (ec *executionContext) marshalNIndicatorShare2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShareᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.IndicatorShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndicatorShare2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicatorShare(ctx, sel, v[i])
@@ -38707,7 +38707,7 @@ func (ec *executionContext) marshalNLocation2githubᚗcomᚋgemeenteᚑrotterdam
 }
 
 func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocation2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocation(ctx, sel, v[i])
@@ -38807,7 +38807,7 @@ func (ec *executionContext) marshalNMunicipalityCoveragePoint2githubᚗcomᚋgem
 }
 
 func (ec *executionContext) marshalNMunicipalityCoveragePoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐMunicipalityPointᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.MunicipalityPoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMunicipalityCoveragePoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐMunicipalityPoint(ctx, sel, v[i])
@@ -38827,7 +38827,7 @@ func (ec *executionContext) marshalNNetPromoterScore2githubᚗcomᚋgemeenteᚑr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐNoder(ctx, sel, v[i])
@@ -38851,7 +38851,7 @@ func (ec *executionContext) marshalNOrganization2githubᚗcomᚋgemeenteᚑrotte
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Organization) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, sel, v[i])
@@ -38881,7 +38881,7 @@ func (ec *executionContext) marshalNOrganizationCoverage2githubᚗcomᚋgemeente
 }
 
 func (ec *executionContext) marshalNOrganizationCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.OrganizationCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐOrganizationCoverage(ctx, sel, v[i])
@@ -38960,7 +38960,7 @@ func (ec *executionContext) marshalNPlainLanguageJargon2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNPlainLanguageJargon2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐJargonᚄ(ctx context.Context, sel ast.SelectionSet, v []plainlang.Jargon) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlainLanguageJargon2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋplainlangᚐJargon(ctx, sel, v[i])
@@ -38980,7 +38980,7 @@ func (ec *executionContext) marshalNProduct2githubᚗcomᚋgemeenteᚑrotterdam�
 }
 
 func (ec *executionContext) marshalNProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, sel, v[i])
@@ -39114,7 +39114,7 @@ func (ec *executionContext) marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑ
 }
 
 func (ec *executionContext) marshalNSatisfactionPoint2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPointᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Point) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatisfactionPoint2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐPoint(ctx, sel, v[i])
@@ -39134,7 +39134,7 @@ func (ec *executionContext) marshalNSatisfactionProgress2githubᚗcomᚋgemeente
 }
 
 func (ec *executionContext) marshalNSatisfactionProgress2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []satisfaction.Progress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSatisfactionProgress2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐProgress(ctx, sel, v[i])
@@ -39216,7 +39216,7 @@ func (ec *executionContext) marshalNSpreadsheetProblem2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNSpreadsheetProblem2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []csvfile.Problem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSpreadsheetProblem2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋexchangeᚋcsvfileᚐProblem(ctx, sel, v[i])
@@ -39301,7 +39301,7 @@ func (ec *executionContext) marshalNSynonym2githubᚗcomᚋgemeenteᚑrotterdam�
 }
 
 func (ec *executionContext) marshalNSynonym2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonymᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Synonym) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSynonym2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSynonym(ctx, sel, v[i])
@@ -39387,7 +39387,7 @@ func (ec *executionContext) marshalNThemeCoverage2githubᚗcomᚋgemeenteᚑrott
 }
 
 func (ec *executionContext) marshalNThemeCoverage2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.ThemeCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThemeCoverage2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐThemeCoverage(ctx, sel, v[i])
@@ -39428,7 +39428,7 @@ func (ec *executionContext) marshalNUnansweredQuestion2githubᚗcomᚋgemeente�
 }
 
 func (ec *executionContext) marshalNUnansweredQuestion2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []knowledge.Question) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnansweredQuestion2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋknowledgeᚐQuestion(ctx, sel, v[i])
@@ -39499,7 +39499,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -39546,7 +39546,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -39574,7 +39574,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -39594,7 +39594,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -39639,7 +39639,7 @@ func (ec *executionContext) marshalOAnswer2ᚕᚖgithubᚗcomᚋgemeenteᚑrotte
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswer2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswer(ctx, sel, v[i])
@@ -39665,7 +39665,7 @@ func (ec *executionContext) marshalOAnswerEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAnswerEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAnswerEdge(ctx, sel, v[i])
@@ -39703,7 +39703,7 @@ func (ec *executionContext) marshalOAnswerStatus2ᚕgithubᚗcomᚋgemeenteᚑro
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐStatus(ctx, sel, v[i])
@@ -39738,7 +39738,7 @@ func (ec *executionContext) marshalOAnswerVariant2ᚕgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerVariant2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAnswerVariant(ctx, sel, v[i])
@@ -39800,7 +39800,7 @@ func (ec *executionContext) marshalOAnswerVisibility2ᚕgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAnswerVisibility2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋanswerᚐVisibility(ctx, sel, v[i])
@@ -39879,7 +39879,7 @@ func (ec *executionContext) marshalOAudience2ᚕgithubᚗcomᚋgemeenteᚑrotter
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAudience2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐAudience(ctx, sel, v[i])
@@ -39914,7 +39914,7 @@ func (ec *executionContext) marshalOAvailability2ᚕᚖgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailability2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐAvailability(ctx, sel, v[i])
@@ -39951,7 +39951,7 @@ func (ec *executionContext) marshalOAvailabilityIdentification2ᚕgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailabilityIdentification2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋavailabilityᚐIdentification(ctx, sel, v[i])
@@ -40004,7 +40004,7 @@ func (ec *executionContext) marshalOAvailabilityStatus2ᚕgithubᚗcomᚋgemeent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAvailabilityStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋavailabilityᚐStatus(ctx, sel, v[i])
@@ -40102,7 +40102,7 @@ func (ec *executionContext) marshalOCallbackRequestEdge2ᚕᚖgithubᚗcomᚋgem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCallbackRequestEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCallbackRequestEdge(ctx, sel, v[i])
@@ -40434,7 +40434,7 @@ func (ec *executionContext) marshalOLegalBasis2ᚕgithubᚗcomᚋgemeenteᚑrott
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLegalBasis2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐLegalBasis(ctx, sel, v[i])
@@ -40453,7 +40453,7 @@ func (ec *executionContext) marshalOLocation2ᚕᚖgithubᚗcomᚋgemeenteᚑrot
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocation2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐLocation(ctx, sel, v[i])
@@ -40490,7 +40490,7 @@ func (ec *executionContext) marshalOLocationKind2ᚕgithubᚗcomᚋgemeenteᚑro
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocationKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋlocationᚐKind(ctx, sel, v[i])
@@ -40543,7 +40543,7 @@ func (ec *executionContext) marshalOLocationVisit2ᚕgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocationVisit2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋlocationᚐVisit(ctx, sel, v[i])
@@ -40611,7 +40611,7 @@ func (ec *executionContext) marshalOOrganization2ᚕᚖgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, sel, v[i])
@@ -40655,7 +40655,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋgemeente�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -40716,7 +40716,7 @@ func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋgemeenteᚑrott
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, sel, v[i])
@@ -40742,7 +40742,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋgemeenteᚑ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProductEdge(ctx, sel, v[i])
@@ -40788,7 +40788,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋgemeenteᚑr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -41061,7 +41061,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -41080,7 +41080,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -41099,7 +41099,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -41125,7 +41125,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
