@@ -53,7 +53,7 @@ var layers = [][]string{
 	{"graph"},
 	// HTTP.
 	{"internal/server"},
-	{"internal/server/servertest"},
+	{"internal/server/servertest", "internal/server/replication"},
 	// The binary.
 	{"cmd/catalogus"},
 }
