@@ -384,3 +384,34 @@ func TestPrimaryStoppedReadsContinue(t *testing.T) {
 		t.Errorf("after the primary returned, anonymous readers see %q", got)
 	}
 }
+
+// TestPrimaryURLWithSeveralHosts: lib/pq takes several hosts with
+// target_session_attrs=read-write (docs/deployment.md, following a
+// promotion): given the replica first and the primary second, the
+// connections land on the primary, where writes work.
+func TestPrimaryURLWithSeveralHosts(t *testing.T) {
+	top := replicatest.Get(t)
+	for _, n := range []*replicatest.Node{top.Primary, top.Replica} {
+		if err := n.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := fmt.Sprintf("postgres://postgres@/%s?host=127.0.0.1,127.0.0.1&port=%d,%d&target_session_attrs=read-write&sslmode=disable",
+		replicatest.Database, top.Replica.Port, top.Primary.Port)
+	db, err := store.Open(context.Background(), u, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var recovering bool
+	var port int
+	if err := db.SQL.QueryRow("SELECT pg_is_in_recovery(), current_setting('port')::int").Scan(&recovering, &port); err != nil {
+		t.Fatal(err)
+	}
+	if recovering || port != top.Primary.Port {
+		t.Errorf("connected to port %d (in recovery: %v); want the primary's %d", port, recovering, top.Primary.Port)
+	}
+	if _, err := db.SQL.Exec("CREATE TEMPORARY TABLE written (v int)"); err != nil {
+		t.Errorf("a write through the URL of several hosts: %v", err)
+	}
+}
