@@ -37,6 +37,8 @@ type world struct {
 	primary, repl  *store.DB
 	url, token     string
 	replicaPrimary *sql.DB // the replica, for pausing its replay
+	// The databases' URLs, for processes of their own.
+	primaryURL, replicaURL string
 }
 
 func newWorld(t *testing.T) *world {
@@ -87,7 +89,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { admin.Close() })
-	return &world{top: top, primary: primary, repl: repl, url: srv.URL, token: token, replicaPrimary: admin}
+	return &world{top: top, primary: primary, repl: repl, url: srv.URL, token: token, replicaPrimary: admin, primaryURL: u, replicaURL: ru.String()}
 }
 
 // answer is what one request got.
