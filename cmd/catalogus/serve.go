@@ -64,6 +64,13 @@ var serveCmd = command{
 				return err
 			}
 			defer db.Close()
+			readers, err := openReplicas(ctx, e, db, replicas.urls, *maxConns, *maxLag)
+			if err != nil {
+				return err
+			}
+			for _, r := range readers {
+				defer r.Close()
+			}
 			empty, err := isEmpty(ctx, db)
 			if err != nil {
 				return err
@@ -76,13 +83,6 @@ var serveCmd = command{
 				}
 			} else if empty {
 				e.log.Warn("the catalogue is empty; load the seed with `catalogus seed` or start with --seed", "database", db.Target.Redacted)
-			}
-			readers, err := openReplicas(ctx, e, db, replicas.urls, *maxConns, *maxLag)
-			if err != nil {
-				return err
-			}
-			for _, r := range readers {
-				defer r.Close()
 			}
 			code, err := defaultMunicipality(ctx, db, *municipality)
 			if err != nil {
