@@ -159,6 +159,30 @@ func getAt(t *testing.T, base string) answer {
 	return read(t, resp)
 }
 
+// devSignIn signs an editor of cluster-a in through the development sign-in
+// at base and returns the browser's cookie jar and client.
+func devSignIn(t *testing.T, base string) (*cookiejar.Jar, *http.Client) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(base + signin.DevLoginPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="token" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no token in the dev login form: %s", page)
+	}
+	resp, err = c.PostForm(base+signin.DevLoginPath, url.Values{"token": {string(m[1])}, "name": {"Rita Redacteur"}, "role": {string(auth.Editor)}, "org": {"cluster-a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return jar, c
+}
+
 // TestTwoInstancesBehindHAProxy: edits made through the balancer reach
 // anonymous readers on both instances within the lag bound, and a reader
 // pinned to one instance never sees its ETag go back; a sign-out on one
@@ -200,23 +224,7 @@ func TestTwoInstancesBehindHAProxy(t *testing.T) {
 
 	// Signed in on the first instance, the session works on the second; signed
 	// out on the first, the same cookie is refused by the second.
-	jar, _ := cookiejar.New(nil)
-	first := &http.Client{Jar: jar}
-	resp, err := first.Get(p.instances[0] + signin.DevLoginPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := regexp.MustCompile(`name="token" value="([^"]+)"`).FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no token in the dev login form: %s", page)
-	}
-	resp, err = first.PostForm(p.instances[0]+signin.DevLoginPath, url.Values{"token": {string(m[1])}, "name": {"Rita Redacteur"}, "role": {string(auth.Editor)}, "org": {"cluster-a"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	jar, first := devSignIn(t, p.instances[0])
 	u0, _ := url.Parse(p.instances[0] + signin.SessionPath) // the cookie is for /beheer
 	cookies := jar.Cookies(u0)
 	// The cookies as a browser would send them to the other instance.
@@ -241,7 +249,7 @@ func TestTwoInstancesBehindHAProxy(t *testing.T) {
 	if !in {
 		t.Fatal("a session made on the first instance is not known to the second")
 	}
-	resp, err = first.PostForm(p.instances[0]+signin.LogoutPath, url.Values{"csrf": {csrf}})
+	resp, err := first.PostForm(p.instances[0]+signin.LogoutPath, url.Values{"csrf": {csrf}})
 	if err != nil {
 		t.Fatal(err)
 	}

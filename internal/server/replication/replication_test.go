@@ -21,6 +21,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
 	"github.com/gemeente-rotterdam/catalogus/internal/replicatest"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
+	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/store/storetest"
 )
@@ -86,7 +87,11 @@ func newWorldLag(t *testing.T, lag time.Duration) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { repl.Close() })
-	h := server.Handler(server.Config{DB: primary, Replicas: []*store.DB{repl}, ReplicaMaxLag: lag,
+	sc, err := signin.New(ctx, signin.Config{DevLogin: true, Client: primary.Client, Key: bytes.Repeat([]byte("k"), 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := server.Handler(server.Config{DB: primary, Replicas: []*store.DB{repl}, ReplicaMaxLag: lag, SignIn: sc,
 		ReplicaCheckEvery: 100 * time.Millisecond, ResponseCacheBytes: 8 << 20, Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -185,6 +190,32 @@ func (w *world) rename(t *testing.T, name string) answer {
 	return w.post(t, true, fmt.Sprintf(`mutation { updateProduct(input: {product: "paspoort", expectedVersion: %d, name: %q}) { name } }`, int(v), name))
 }
 
+// editorRead reads the product's name as an editor signed in to /beheer.
+func (w *world) editorRead(t *testing.T) string {
+	t.Helper()
+	_, c := devSignIn(t, w.url)
+	resp, err := c.Get(w.url + signin.SessionPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess struct{ CSRF string }
+	_ = json.NewDecoder(resp.Body).Decode(&sess)
+	resp.Body.Close()
+	body, _ := json.Marshal(map[string]string{"query": readQuery})
+	req, _ := http.NewRequest(http.MethodPost, w.url+signin.GraphQLPath, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(signin.CSRFHeader, sess.CSRF)
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := read(t, resp)
+	if a.status != 200 || a.errCode() != "" {
+		t.Fatalf("the editor's read: %d %s", a.status, a.raw)
+	}
+	return a.productName()
+}
+
 // readyz returns /readyz's status and text.
 func (w *world) readyz(t *testing.T) (int, string) {
 	t.Helper()
@@ -254,6 +285,9 @@ func TestAnonymousReadsFollowTheReplica(t *testing.T) {
 	}
 	if got := w.post(t, true, readQuery).productName(); got != "Paspoort aanvragen" {
 		t.Errorf("the token holder reads %q after the edit; want the edit (the primary)", got)
+	}
+	if got := w.editorRead(t); got != "Paspoort aanvragen" {
+		t.Errorf("an editor signed in reads %q after the edit; want the edit (the primary: read-your-writes)", got)
 	}
 	stale := w.get(t)
 	f.see(t, stale)
