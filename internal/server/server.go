@@ -12,12 +12,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -69,6 +71,16 @@ type Config struct {
 	// handler is made, so that the first countryCoverage does not wait
 	// seconds for it at national size (serve sets it; tests need not).
 	WarmUp bool
+	// Replicas are read replicas of DB (PostgreSQL streaming replication):
+	// anonymous reads go to one in rotation, everything else to DB. None:
+	// everything reads DB.
+	Replicas []*store.DB
+	// ReplicaMaxLag is how far behind DB a replica may be and stay in
+	// rotation; 0 means DefaultReplicaMaxLag.
+	ReplicaMaxLag time.Duration
+	// ReplicaCheckEvery is how often the replicas' health and lag are
+	// checked; 0 means a second.
+	ReplicaCheckEvery time.Duration
 }
 
 // warmUp counts the country's coverage once, for the counts kept between
@@ -132,6 +144,8 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		documents: newByteCache(limits.PersistedQueryBytes, maxDocumentCost, documentCost),
 		persisted: newByteCache(limits.PersistedQueryBytes, maxPersistedCost, persistedCost),
 	}
+	// Field suggestions ("did you mean …") help people who build on the
+	// API, and help strangers map it: only authenticated callers get them.
 	anonymous := graphQL(resolver, limits, bounds, kept, log, m, true)
 	signedIn := graphQL(resolver, limits, bounds, kept, log, m, false)
 	streamLimits := cfg.Streams.withDefaults()
@@ -140,15 +154,34 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if cfg.WarmUp {
 		go warmUp(resolver.CoverageService, log)
 	}
-	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Field suggestions ("did you mean …") help people who build on the
-		// API, and help strangers map it: only authenticated callers get them.
-		if auth.FromContext(r.Context()) != nil {
-			signedIn.ServeHTTP(w, r)
-			return
+	rd := &readers{log: log, maxLag: cfg.ReplicaMaxLag, primary: &source{name: "primary", db: cfg.DB,
+		api: sourceAPI(anonymous, signedIn), publish: publish.Source{Client: cfg.DB.Client, SiteURL: cfg.SiteURL}}}
+	if rd.maxLag <= 0 {
+		rd.maxLag = DefaultReplicaMaxLag
+	}
+	for i, db := range cfg.Replicas {
+		// Each replica its own resolvers: they hold one Ent client.
+		res := graph.NewResolver(db, cfg.Municipality)
+		res.SiteURL = cfg.SiteURL
+		if cfg.WarmUp {
+			go warmUp(res.CoverageService, log)
 		}
-		anonymous.ServeHTTP(w, r)
-	})
+		rd.replicas = append(rd.replicas, &source{name: "replica-" + strconv.Itoa(i+1), db: db, replica: true,
+			api:     sourceAPI(graphQL(res, limits, bounds, kept, log, m, true), signedIn),
+			publish: publish.Source{Client: db.Client, SiteURL: cfg.SiteURL}})
+		m.reg.MustRegister(collectors.NewDBStatsCollector(db.SQL, db.Target.Dialect+"-replica-"+strconv.Itoa(i+1)))
+	}
+	if len(rd.replicas) > 0 {
+		every := cfg.ReplicaCheckEvery
+		if every <= 0 {
+			every = time.Second
+		}
+		c := &checker{rd: rd, every: every, m: newReplicaMetrics(m.reg)}
+		c.check() // before the first request: which replicas are in rotation
+		go c.run()
+	}
+	// Subscriptions stay on the primary: one poller of its version wakes
+	// them (internal/live), and a stream outlives any choice of replica.
 	live := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.FromContext(r.Context()) != nil {
 			liveSignedIn.ServeHTTP(w, r)
@@ -158,9 +191,8 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	})
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
-			newStreams(live, conditional(cfg.DB.Version, cache, now, m, overHTTP(api)), streamLimits, clients, m)))))
-	docs := documents{src: publish.Source{Client: cfg.DB.Client, SiteURL: cfg.SiteURL}, municipality: cfg.Municipality,
-		version: cfg.DB.Version, cache: cache, m: m, log: log}
+			newStreams(live, conditional(rd, cache, now, m), streamLimits, clients, m)))))
+	docs := documents{rd: rd, municipality: cfg.Municipality, cache: cache, m: m, log: log}
 	mux.Handle("GET /products/{file}", docs.serve(docs.productJSONLD))
 	mux.Handle("GET /sc.xml", docs.serve(docs.scFeed))
 	mux.Handle("GET /{$}", graphiql.Page())
@@ -184,6 +216,12 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if len(rd.replicas) > 0 {
+			if rd.ready(w, r) && cfg.SignIn != nil {
+				fmt.Fprintln(w, cfg.SignIn.ProviderStatus())
+			}
+			return
+		}
 		if err := cfg.DB.Ping(ctx); err != nil {
 			// Probes come often: the outage is logged once (outage.go).
 			log.Debug("not ready: database unreachable", "err", err)
