@@ -24,7 +24,7 @@ var layers = [][]string{
 	// Ent's generated code (one unit: its packages import each other) and the API's scalars.
 	{"ent", "graph/scalar"},
 	// Questions and transactions on the generated client.
-	{"internal/txn", "internal/orgtree"},
+	{"internal/txn", "internal/orgtree", "internal/feed/publicview"},
 	// The hooks every write passes: the change log, the search index.
 	{"internal/changelog", "internal/search"},
 	// Who may do what.
