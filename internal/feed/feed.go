@@ -111,4 +111,3 @@ func Read(ctx context.Context, c *ent.Client, dialect string, m *ent.Organizatio
 	page.HasNext = true
 	return page, nil
 }
-
