@@ -38,7 +38,7 @@ var layers = [][]string{
 	// Opening the database; Ent's generated test client.
 	{"internal/store", "internal/store/schemadiff", "ent/enttest"},
 	// The domain: each package on its own, none importing another.
-	{"internal/editing", "internal/knowledge", "internal/audit", "internal/coverage", "internal/satisfaction", "internal/feed",
+	{"internal/editing", "internal/knowledge", "internal/audit", "internal/coverage", "internal/satisfaction", "internal/feed", "internal/webhook",
 		"internal/upl", "internal/publish", "internal/retention", "internal/signin", "internal/dashboard",
 		"internal/beheer", "internal/server/graphiql", "internal/store/storetest", "internal/satisfaction/satisfactiontest"},
 	// Formats, importers and checks built on the domain.
