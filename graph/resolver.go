@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
 )
 
 // Resolver holds what the resolvers share.
@@ -32,6 +33,9 @@ type Resolver struct {
 	// SiteURL is the base of the product pages that published documents link
 	// to; empty means publish.DefaultSiteURL.
 	SiteURL string
+	// Webhooks manages webhook subscriptions; its allow-list is the
+	// server's (none: no callback URL is accepted).
+	Webhooks *webhook.Service
 }
 
 // municipality resolves the municipality a query is about: the one named, or
@@ -104,6 +108,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 		Editing:         &editing.Service{Client: db.Client, Municipality: municipality},
 		KnowledgeBase:   &knowledge.Service{Client: db.Client, Dialect: db.Target.Dialect, Municipality: municipality, Search: engine},
 		Search:          engine,
+		Webhooks:        &webhook.Service{Client: db.Client},
 		Dialect:         db.Target.Dialect,
 		Municipality:    municipality,
 	}

@@ -27,6 +27,11 @@ type Service struct {
 	Allow *AllowList
 }
 
+// MaxSubscriptions is the most subscriptions one municipality may have:
+// the cost model prices webhookSubscriptions by it, and every change is
+// queued for each of them.
+const MaxSubscriptions = 50
+
 // MinSecret is the shortest secret accepted: a signature is only as good as
 // its key.
 const MinSecret = 16
@@ -52,17 +57,17 @@ func fieldErr(field, code, format string, args ...any) error {
 
 func (s *Service) checkURL(u string) error {
 	if err := s.Allow.Check(u); err != nil {
-		return fieldErr("url", "not_allowed", "url: %v", err)
+		return fieldErr("url", "not_allowed", "%v", err)
 	}
 	return nil
 }
 
 func checkSecret(secret string) error {
 	if len(secret) < MinSecret {
-		return fieldErr("secret", "too_short", "secret: at least %d characters, so that signatures cannot be guessed", MinSecret)
+		return fieldErr("secret", "too_short", "at least %d characters, so that signatures cannot be guessed", MinSecret)
 	}
 	if len(secret) > 200 {
-		return fieldErr("secret", "too_long", "secret: at most 200 characters")
+		return fieldErr("secret", "too_long", "at most 200 characters")
 	}
 	return nil
 }
@@ -71,7 +76,7 @@ func checkKinds(kinds []string) ([]string, error) {
 	var out []string
 	for _, k := range kinds {
 		if !slices.Contains(publicview.Kinds, publicview.Kind(k)) {
-			return nil, fieldErr("kinds", "unknown", "kinds: %q is not a change kind (one of %v)", k, publicview.Kinds)
+			return nil, fieldErr("kinds", "unknown", "%q is not a change kind (one of %v)", k, publicview.Kinds)
 		}
 		if !slices.Contains(out, k) {
 			out = append(out, k)
@@ -105,6 +110,13 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.WebhookSubsc
 	}
 	var id int
 	err = change.Run(ctx, s.Client, func(ctx context.Context, tx *ent.Client) error {
+		n, err := tx.WebhookSubscription.Query().Where(webhooksubscription.MunicipalityID(in.Municipality.ID)).Count(auth.Allow(ctx))
+		if err != nil {
+			return err
+		}
+		if n >= MaxSubscriptions {
+			return fieldErr("municipality", "too_many", "%s has %d webhook subscriptions already, the most there may be", in.Municipality.Code, n)
+		}
 		now := changelog.ClientNow(ctx, tx)
 		sub, err := tx.WebhookSubscription.Create().SetURL(in.URL).SetSecret(in.Secret).SetMunicipalityID(in.Municipality.ID).
 			SetKinds(kinds).SetCreatedBy(actor(ctx)).SetCreatedAt(now).SetUpdatedAt(now).Save(ctx)
@@ -206,7 +218,7 @@ func (s *Service) Redeliver(ctx context.Context, id int) (*ent.WebhookDelivery, 
 		}
 		if d.State == webhookdelivery.StatePENDING {
 			return &catalog.FieldError{Entity: "webhookDelivery", Field: "id", Code: "pending",
-				Message: fmt.Sprintf("id: delivery %d is still pending; it is sent without being asked", id)}
+				Message: fmt.Sprintf("delivery %d is still pending; it is sent without being asked", id)}
 		}
 		err = tx.WebhookDelivery.UpdateOneID(id).SetState(webhookdelivery.StatePENDING).SetAttempts(0).
 			SetNextAttemptAt(changelog.ClientNow(ctx, tx)).ClearLeaseUntil().SetLeaseToken("").Exec(auth.Allow(ctx))
