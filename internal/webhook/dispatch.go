@@ -264,11 +264,20 @@ func (d *Dispatcher) deliver(ctx context.Context, c claimed) error {
 	} else {
 		status, sendErr = d.post(ctx, c, body)
 	}
-	if ctx.Err() != nil {
-		// Shutting down: leave the lease to expire, the next start sends it.
-		return nil
+	// Recorded even while shutting down, so that a delivered notification
+	// is not sent again after the restart.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if ctx.Err() != nil && sendErr != nil {
+		// Shut down before or during the POST: not the receiver's failure.
+		// Give the lease back, so that another instance (or the next
+		// start) sends it at once, with the same key. A dispatcher killed
+		// outright leaves its lease to expire instead.
+		_, err := d.DB.ExecContext(rctx, `UPDATE webhook_deliveries SET lease_until = NULL, lease_token = ''
+			WHERE id = $1 AND lease_token = $2`, c.id, c.token)
+		return err
 	}
-	return d.record(ctx, c, status, sendErr)
+	return d.record(rctx, c, status, sendErr)
 }
 
 // post sends body and returns the receiver's status; a 2xx is delivered.

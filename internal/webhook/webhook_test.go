@@ -48,7 +48,7 @@ type receiver struct {
 	down bool
 }
 
-func newReceiver(t *testing.T) *receiver {
+func newReceiver(t testing.TB) *receiver {
 	r := &receiver{}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
@@ -99,7 +99,7 @@ func admin(ctx context.Context) context.Context {
 	return auth.NewContext(ctx, &auth.Viewer{Name: "admin", Role: auth.Admin})
 }
 
-func allowLoopback(t *testing.T) *webhook.AllowList {
+func allowLoopback(t testing.TB) *webhook.AllowList {
 	a, err := webhook.ParseAllowList("127.0.0.1", "")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func allowLoopback(t *testing.T) *webhook.AllowList {
 
 // build writes the catalogue (two published products with a website cell
 // each) before the subscription, so that only the changes after it are sent.
-func build(t *testing.T, db *store.DB, clk *clock.Manual, kinds ...string) *world {
+func build(t testing.TB, db *store.DB, clk *clock.Manual, kinds ...string) *world {
 	w := &world{Catalogue: fixture.New(t, db.Client), db: db, clk: clk, rcv: newReceiver(t)}
 	w.service = &webhook.Service{Client: db.Client, Allow: allowLoopback(t)}
 	for _, slug := range []string{"paspoort", "rijbewijs"} {
@@ -136,7 +136,7 @@ func (w *world) dispatcher() *webhook.Dispatcher {
 }
 
 // edit changes a cell's instructions in a transaction of its own.
-func (w *world) edit(t *testing.T, cell int, text string) {
+func (w *world) edit(t testing.TB, cell int, text string) {
 	t.Helper()
 	w.clk.Advance(time.Second)
 	fixture.Tx(t, w.db.Client, func(ctx context.Context, tx *ent.Client) error {
@@ -145,7 +145,7 @@ func (w *world) edit(t *testing.T, cell int, text string) {
 }
 
 // drain runs the dispatcher until nothing is due.
-func drain(t *testing.T, d *webhook.Dispatcher) {
+func drain(t testing.TB, d *webhook.Dispatcher) {
 	t.Helper()
 	for range 100 {
 		n, err := d.RunOnce(context.Background())
@@ -159,7 +159,7 @@ func drain(t *testing.T, d *webhook.Dispatcher) {
 	t.Fatal("the dispatcher keeps finding deliveries")
 }
 
-func (w *world) deliveries(t *testing.T) []*ent.WebhookDelivery {
+func (w *world) deliveries(t testing.TB) []*ent.WebhookDelivery {
 	t.Helper()
 	ds, err := w.db.Client.WebhookDelivery.Query().Order(ent.Asc(webhookdelivery.FieldID)).All(auth.Allow(context.Background()))
 	if err != nil {
