@@ -29,6 +29,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+	"github.com/gemeente-rotterdam/catalogus/ent/webhookdelivery"
+	"github.com/gemeente-rotterdam/catalogus/ent/webhooksubscription"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -89,23 +91,25 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:           apitoken.ValidColumn,
-			answer.Table:             answer.ValidColumn,
-			availability.Table:       availability.ValidColumn,
-			callbackrequest.Table:    callbackrequest.ValidColumn,
-			changeevent.Table:        changeevent.ValidColumn,
-			channel.Table:            channel.ValidColumn,
-			contactvolume.Table:      contactvolume.ValidColumn,
-			editorsession.Table:      editorsession.ValidColumn,
-			location.Table:           location.ValidColumn,
-			organization.Table:       organization.ValidColumn,
-			product.Table:            product.ValidColumn,
-			satisfactiontarget.Table: satisfactiontarget.ValidColumn,
-			securityevent.Table:      securityevent.ValidColumn,
-			surveyresult.Table:       surveyresult.ValidColumn,
-			synonym.Table:            synonym.ValidColumn,
-			target.Table:             target.ValidColumn,
-			uplentry.Table:           uplentry.ValidColumn,
+			apitoken.Table:            apitoken.ValidColumn,
+			answer.Table:              answer.ValidColumn,
+			availability.Table:        availability.ValidColumn,
+			callbackrequest.Table:     callbackrequest.ValidColumn,
+			changeevent.Table:         changeevent.ValidColumn,
+			channel.Table:             channel.ValidColumn,
+			contactvolume.Table:       contactvolume.ValidColumn,
+			editorsession.Table:       editorsession.ValidColumn,
+			location.Table:            location.ValidColumn,
+			organization.Table:        organization.ValidColumn,
+			product.Table:             product.ValidColumn,
+			satisfactiontarget.Table:  satisfactiontarget.ValidColumn,
+			securityevent.Table:       securityevent.ValidColumn,
+			surveyresult.Table:        surveyresult.ValidColumn,
+			synonym.Table:             synonym.ValidColumn,
+			target.Table:              target.ValidColumn,
+			uplentry.Table:            uplentry.ValidColumn,
+			webhookdelivery.Table:     webhookdelivery.ValidColumn,
+			webhooksubscription.Table: webhooksubscription.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -48,6 +48,10 @@ type Tx struct {
 	Target *TargetClient
 	// UPLEntry is the client for interacting with the UPLEntry builders.
 	UPLEntry *UPLEntryClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookSubscription is the client for interacting with the WebhookSubscription builders.
+	WebhookSubscription *WebhookSubscriptionClient
 
 	// lazily loaded.
 	client     *Client
@@ -196,6 +200,8 @@ func (tx *Tx) init() {
 	tx.Synonym = NewSynonymClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
 	tx.UPLEntry = NewUPLEntryClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookSubscription = NewWebhookSubscriptionClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -12,7 +12,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/gemeente-rotterdam/catalogus/internal/audit"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
-	"github.com/gemeente-rotterdam/catalogus/internal/feed"
+	"github.com/gemeente-rotterdam/catalogus/internal/feed/publicview"
 )
 
 // A page of the change feed, oldest first.
@@ -24,7 +24,7 @@ type CatalogueChangeConnection struct {
 }
 
 type CatalogueChangeEdge struct {
-	Node   *feed.Change       `json:"node"`
+	Node   *publicview.Change `json:"node"`
 	Cursor entgql.Cursor[int] `json:"cursor"`
 }
 
@@ -45,6 +45,17 @@ type ContactVolumeInput struct {
 	Key      *MeasurementKeyInput `json:"key"`
 	Contacts int                  `json:"contacts"`
 	Requests *int                 `json:"requests,omitempty"`
+}
+
+type CreateWebhookSubscriptionInput struct {
+	// http or https, on a host of the server's allow-list (serve --webhook-allow-hosts), never the catalogue itself.
+	URL string `json:"url"`
+	// The key of the HMAC-SHA256 signature, at least 16 characters; keep it with the receiver.
+	Secret string `json:"secret"`
+	// The municipality's code (default: the server's default municipality).
+	Municipality *string `json:"municipality,omitempty"`
+	// The kinds of change to send; left out: every kind.
+	Kinds []publicview.Kind `json:"kinds,omitempty"`
 }
 
 // A page of cells.
@@ -103,6 +114,15 @@ type SurveyResultInput struct {
 	NpsPromoters             *int                 `json:"npsPromoters,omitempty"`
 	NpsPassives              *int                 `json:"npsPassives,omitempty"`
 	NpsDetractors            *int                 `json:"npsDetractors,omitempty"`
+}
+
+type UpdateWebhookSubscriptionInput struct {
+	URL *string `json:"url,omitempty"`
+	// A new secret (the old one stops signing at once).
+	Secret *string `json:"secret,omitempty"`
+	// Replaces the kinds; an empty list: every kind.
+	Kinds  []publicview.Kind `json:"kinds,omitempty"`
+	Active *bool             `json:"active,omitempty"`
 }
 
 // The distance between the points of a coverage history.
@@ -214,6 +234,63 @@ func (e *MeasurementPeriod) UnmarshalJSON(b []byte) error {
 }
 
 func (e MeasurementPeriod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WebhookDeliveryState string
+
+const (
+	WebhookDeliveryStatePending   WebhookDeliveryState = "PENDING"
+	WebhookDeliveryStateDelivered WebhookDeliveryState = "DELIVERED"
+	WebhookDeliveryStateDead      WebhookDeliveryState = "DEAD"
+)
+
+var AllWebhookDeliveryState = []WebhookDeliveryState{
+	WebhookDeliveryStatePending,
+	WebhookDeliveryStateDelivered,
+	WebhookDeliveryStateDead,
+}
+
+func (e WebhookDeliveryState) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatePending, WebhookDeliveryStateDelivered, WebhookDeliveryStateDead:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryState) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryState", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryState) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -16,6 +16,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
 )
 
 // Resolver holds what the resolvers share.
@@ -40,6 +41,9 @@ type Resolver struct {
 	LiveGap time.Duration
 	// liveCoverage: the anonymous coverage streams' answers, shared.
 	liveCoverage live.Shared[*coverage.Report]
+	// Webhooks manages webhook subscriptions; its allow-list is the
+	// server's (none: no callback URL is accepted).
+	Webhooks *webhook.Service
 }
 
 // municipality resolves the municipality a query is about: the one named, or
@@ -112,6 +116,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 		Editing:         &editing.Service{Client: db.Client, Municipality: municipality},
 		KnowledgeBase:   &knowledge.Service{Client: db.Client, Dialect: db.Target.Dialect, Municipality: municipality, Search: engine},
 		Search:          engine,
+		Webhooks:        &webhook.Service{Client: db.Client},
 		Dialect:         db.Target.Dialect,
 		Municipality:    municipality,
 		Live:            live.New(db.Version, LivePoll),

@@ -75,7 +75,8 @@ type command struct {
 
 // commands, in the order the overview (usage) lists them.
 var commands = []command{serveCmd, migrateCmd, seedCmd, reportCmd, exportCmd, importCmd, loadtestCmd, generateCmd,
-	tokenCreateCmd, tokenListCmd, tokenRevokeCmd, uplImportCmd, uplReportCmd, measurementsImportCmd, coverageRebuildCmd, retentionCmd}
+	tokenCreateCmd, tokenListCmd, tokenRevokeCmd, uplImportCmd, uplReportCmd, measurementsImportCmd, coverageRebuildCmd, retentionCmd,
+	webhooksListCmd, webhooksDeliveriesCmd, webhooksDeadCmd, webhooksRedeliverCmd}
 
 // env is what every command gets: its output, its logger, the common flags
 // and its positional arguments.
@@ -98,8 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	if (name == "token" || name == "retention" || name == "upl" || name == "measurements" || name == "coverage") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		// Two-word commands: token create|list|revoke, retention apply, upl import|report, measurements import, coverage rebuild.
+	if (name == "token" || name == "retention" || name == "upl" || name == "measurements" || name == "coverage" || name == "webhooks") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		// Two-word commands: token create|list|revoke, retention apply, upl import|report, measurements import, coverage rebuild, webhooks list|deliveries|dead|redeliver.
 		name, args = name+" "+args[1], append([]string{name + " " + args[1]}, args[2:]...)
 	}
 	if name == "help" {

@@ -17,6 +17,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/retention"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
 )
 
 var serveCmd = command{
@@ -39,6 +40,8 @@ var serveCmd = command{
 		respCache := fs.Bool("response-cache", envOr("CATALOGUS_RESPONSE_CACHE", "true") != "false",
 			"keep the answers to anonymous reads in memory until the catalogue changes (env CATALOGUS_RESPONSE_CACHE)")
 		siteURL := siteURLFlag(fs)
+		hookHosts := fs.String("webhook-allow-hosts", envOr("CATALOGUS_WEBHOOK_ALLOW_HOSTS", ""),
+			"comma-separated hosts webhook callbacks may POST to (names, IP addresses, *.domain); none by default, so no subscription can be made (env CATALOGUS_WEBHOOK_ALLOW_HOSTS)")
 		signIn := signInFlags(fs)
 		respCacheMB := fs.Int("response-cache-mb", 64, "memory of the response cache, in MB")
 		replicas := &replicaFlags{urls: list(os.Getenv("CATALOGUS_DATABASE_REPLICA_URLS")), fromEnv: true}
@@ -92,9 +95,13 @@ var serveCmd = command{
 			if err != nil {
 				return err
 			}
+			allow, err := webhook.ParseAllowList(*hookHosts, *addr)
+			if err != nil {
+				return fmt.Errorf("--webhook-allow-hosts: %w", err)
+			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
 				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site, WarmUp: true,
-				Replicas: readers, ReplicaMaxLag: *maxLag}
+				Replicas: readers, ReplicaMaxLag: *maxLag, WebhookAllow: allow}
 			if cfg.SignIn, err = signIn(ctx, e, db); err != nil {
 				return err
 			}
@@ -115,6 +122,11 @@ var serveCmd = command{
 				}
 				go keepRetaining(ctx, e, db, period)
 			}
+			// The webhook dispatcher: every instance runs one; their claims
+			// keep them from sending a notification twice (internal/webhook).
+			dispatcher := &webhook.Dispatcher{DB: db.SQL, Dialect: db.Target.Dialect, SiteURL: site, Allow: allow,
+				Retry: webhook.DefaultRetry, Log: e.log}
+			go dispatcher.Run(ctx)
 			return server.Run(ctx, *addr, h, e.log, func(a net.Addr) {
 				base := "http://" + a.String()
 				e.log.Info("catalogus is running", "database", db.Target.Redacted, "municipality", code, "graphql", base+"/graphql")

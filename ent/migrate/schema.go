@@ -710,6 +710,87 @@ var (
 		Columns:    UplEntriesColumns,
 		PrimaryKey: []*schema.Column{UplEntriesColumns[0]},
 	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "event_id", Type: field.TypeInt},
+		{Name: "idempotency_key", Type: field.TypeString},
+		{Name: "payload", Type: field.TypeJSON},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "DEAD"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "lease_token", Type: field.TypeString, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "last_status", Type: field.TypeInt, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "subscription_id", Type: field.TypeInt},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_webhook_subscriptions_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[13]},
+				RefColumns: []*schema.Column{WebhookSubscriptionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_subscription_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[13], WebhookDeliveriesColumns[2]},
+			},
+			{
+				Name:    "webhookdelivery_state_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[4], WebhookDeliveriesColumns[6]},
+			},
+			{
+				Name:    "webhookdelivery_subscription_id_state",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[13], WebhookDeliveriesColumns[4]},
+			},
+		},
+	}
+	// WebhookSubscriptionsColumns holds the columns for the "webhook_subscriptions" table.
+	WebhookSubscriptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "url", Type: field.TypeString, Size: 2000},
+		{Name: "secret", Type: field.TypeString, Size: 200},
+		{Name: "kinds", Type: field.TypeJSON, Nullable: true},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "created_by", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// WebhookSubscriptionsTable holds the schema information for the "webhook_subscriptions" table.
+	WebhookSubscriptionsTable = &schema.Table{
+		Name:       "webhook_subscriptions",
+		Columns:    WebhookSubscriptionsColumns,
+		PrimaryKey: []*schema.Column{WebhookSubscriptionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_subscriptions_organizations_municipality",
+				Columns:    []*schema.Column{WebhookSubscriptionsColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhooksubscription_municipality_id_active",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookSubscriptionsColumns[8], WebhookSubscriptionsColumns[4]},
+			},
+		},
+	}
 	// AnswerProductsColumns holds the columns for the "answer_products" table.
 	AnswerProductsColumns = []*schema.Column{
 		{Name: "answer_id", Type: field.TypeInt},
@@ -779,6 +860,8 @@ var (
 		SynonymsTable,
 		TargetsTable,
 		UplEntriesTable,
+		WebhookDeliveriesTable,
+		WebhookSubscriptionsTable,
 		AnswerProductsTable,
 		AvailabilityLocationsTable,
 	}
@@ -862,6 +945,14 @@ func init() {
 	}
 	UplEntriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhookSubscriptionsTable
+	WebhookDeliveriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	WebhookSubscriptionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	WebhookSubscriptionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	AnswerProductsTable.ForeignKeys[0].RefTable = AnswersTable
 	AnswerProductsTable.ForeignKeys[1].RefTable = ProductsTable

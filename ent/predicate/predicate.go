@@ -56,3 +56,9 @@ type Target func(*sql.Selector)
 
 // UPLEntry is the predicate function for uplentry builders.
 type UPLEntry func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookSubscription is the predicate function for webhooksubscription builders.
+type WebhookSubscription func(*sql.Selector)

@@ -23,6 +23,8 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
+	"github.com/gemeente-rotterdam/catalogus/ent/webhookdelivery"
+	"github.com/gemeente-rotterdam/catalogus/ent/webhooksubscription"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -956,6 +958,44 @@ func init() {
 	uplentryDescInList := uplentryFields[18].Descriptor()
 	// uplentry.DefaultInList holds the default value on creation for the in_list field.
 	uplentry.DefaultInList = uplentryDescInList.Default.(bool)
+	webhookdelivery.Policy = privacy.NewPolicies(schema.WebhookDelivery{})
+	webhookdelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookdelivery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookdeliveryFields := schema.WebhookDelivery{}.Fields()
+	_ = webhookdeliveryFields
+	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
+	webhookdeliveryDescAttempts := webhookdeliveryFields[5].Descriptor()
+	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	webhooksubscription.Policy = privacy.NewPolicies(schema.WebhookSubscription{})
+	webhooksubscription.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhooksubscription.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhooksubscriptionFields := schema.WebhookSubscription{}.Fields()
+	_ = webhooksubscriptionFields
+	// webhooksubscriptionDescURL is the schema descriptor for url field.
+	webhooksubscriptionDescURL := webhooksubscriptionFields[0].Descriptor()
+	// webhooksubscription.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhooksubscription.URLValidator = webhooksubscriptionDescURL.Validators[0].(func(string) error)
+	// webhooksubscriptionDescSecret is the schema descriptor for secret field.
+	webhooksubscriptionDescSecret := webhooksubscriptionFields[1].Descriptor()
+	// webhooksubscription.SecretValidator is a validator for the "secret" field. It is called by the builders before save.
+	webhooksubscription.SecretValidator = webhooksubscriptionDescSecret.Validators[0].(func(string) error)
+	// webhooksubscriptionDescActive is the schema descriptor for active field.
+	webhooksubscriptionDescActive := webhooksubscriptionFields[4].Descriptor()
+	// webhooksubscription.DefaultActive holds the default value on creation for the active field.
+	webhooksubscription.DefaultActive = webhooksubscriptionDescActive.Default.(bool)
 }
 
 const (

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
@@ -13,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/webhookdelivery"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -41,6 +43,8 @@ type world struct {
 	cellB                      *ent.Availability
 	answerB                    *ent.Answer
 	callbackB                  *ent.CallbackRequest
+	subscription               *ent.WebhookSubscription
+	delivery                   *ent.WebhookDelivery
 }
 
 func build(t *testing.T, c *ent.Client) *world {
@@ -59,6 +63,16 @@ func build(t *testing.T, c *ent.Client) *world {
 		}
 		w.callbackB, err = tx.CallbackRequest.Create().SetProductID(w.productB.ID).SetQuestion("Bel mij?").SetChannelID(w.Website.ID).
 			SetReplyChannelID(w.Website.ID).SetContact("06-12345678").Save(ctx)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		if w.subscription, err = tx.WebhookSubscription.Create().SetURL("https://example.org/hook").SetSecret("geheim").
+			SetMunicipalityID(w.Municipality.ID).SetCreatedBy("test").SetCreatedAt(now).SetUpdatedAt(now).Save(ctx); err != nil {
+			return err
+		}
+		w.delivery, err = tx.WebhookDelivery.Create().SetSubscriptionID(w.subscription.ID).SetEventID(1).SetIdempotencyKey("k").
+			SetPayload(map[string]any{}).SetNextAttemptAt(now).SetCreatedAt(now).Save(ctx)
 		return err
 	})
 	return w
@@ -151,6 +165,28 @@ func operations() []operation {
 		{"UPL name", "create", func(ctx context.Context, tx *ent.Client, w *world) error {
 			return tx.UPLEntry.Create().SetURI("http://standaarden.overheid.nl/owms/terms/Nieuw").SetName("Nieuw").Exec(ctx)
 		}},
+		{"webhook subscription", "create for the municipality", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return tx.WebhookSubscription.Create().SetURL("https://example.org/hook").SetSecret("geheim").SetMunicipalityID(w.Municipality.ID).
+				SetCreatedBy("test").SetCreatedAt(time.Now()).SetUpdatedAt(time.Now()).Exec(ctx)
+		}},
+		{"webhook subscription", "update one of the municipality", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return tx.WebhookSubscription.UpdateOneID(w.subscription.ID).SetActive(false).Exec(ctx)
+		}},
+		{"webhook subscription", "delete one of the municipality", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return tx.WebhookSubscription.DeleteOneID(w.subscription.ID).Exec(ctx)
+		}},
+		{"webhook subscription", "read those of the municipality", func(ctx context.Context, tx *ent.Client, w *world) error {
+			_, err := tx.WebhookSubscription.Get(ctx, w.subscription.ID)
+			return err
+		}},
+		{"webhook delivery", "create", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return tx.WebhookDelivery.Create().SetSubscriptionID(w.subscription.ID).SetEventID(1).SetIdempotencyKey("k").
+				SetPayload(map[string]any{}).SetNextAttemptAt(time.Now()).SetCreatedAt(time.Now()).Exec(ctx)
+		}},
+		{"webhook delivery", "read those of the municipality", func(ctx context.Context, tx *ent.Client, w *world) error {
+			_, err := tx.WebhookDelivery.Query().Where(webhookdelivery.ID(w.delivery.ID)).Only(ctx)
+			return err
+		}},
 	}
 }
 
@@ -176,6 +212,15 @@ var expected = map[string]map[string]string{
 	"callback request file one":                    {"anonymous": unauth, "editor of cluster A": allowed, "editor of afdeling A1": allowed, "admin of cluster A": allowed, "admin of municipality": allowed, "admin of everything": allowed},
 	"callback request update in cluster B's queue": {"anonymous": unauth, "editor of cluster A": hidden, "editor of afdeling A1": hidden, "admin of cluster A": hidden, "admin of municipality": allowed, "admin of everything": allowed},
 	"UPL name create":                              {"anonymous": unauth, "admin of everything": allowed},
+	// Webhooks: admins of the municipality only; editors and an admin of a
+	// cluster do not see them (a read is refused, not emptied: the API
+	// says why).
+	"webhook subscription create for the municipality":    {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
+	"webhook subscription update one of the municipality": {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
+	"webhook subscription delete one of the municipality": {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
+	"webhook subscription read those of the municipality": {"anonymous": unauth, "admin of cluster A": hidden, "admin of municipality": allowed, "admin of everything": allowed},
+	"webhook delivery create":                             {"anonymous": denied},
+	"webhook delivery read those of the municipality":     {"anonymous": unauth, "admin of cluster A": hidden, "admin of municipality": allowed, "admin of everything": allowed},
 }
 
 // decision reads what the rules decided from the error of an operation.

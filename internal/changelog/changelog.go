@@ -273,7 +273,7 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 		about.state, about.otherLanguage = nil, nil
 	}
 	ctx := context.WithValue(w.ctx, appendKey{}, true)
-	err = w.client.ChangeEvent.Create().
+	ev, err := w.client.ChangeEvent.Create().
 		SetEntity(w.spec.entity).
 		SetEntityID(id).
 		SetAction(action).
@@ -287,11 +287,14 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 		SetNillableActorOrganizationID(w.actor.OrganizationID).
 		SetRecordedAt(w.at).
 		SetTxID(txKey(w.ctx, w.tx)).
-		Exec(ctx)
+		Save(ctx)
 	if err != nil {
 		return fmt.Errorf("changelog: recording the change: %w", err)
 	}
 	_, pinned := w.ctx.Value(recordedAtKey{}).(time.Time)
+	if !pinned {
+		keepForOutbox(w.tx, ev)
+	}
 	markLogged(w.tx, about.municipalityID, pinned)
 	keepCoverage(w.tx, w.spec.entity, about)
 	return nil

@@ -30,6 +30,9 @@ type txState struct {
 	// products changed, or whose availabilities did: their coverage rows are
 	// rewritten when it commits (keepCoverage).
 	products map[int]bool
+	// events are the transaction's logged events that the public view may
+	// show, for the webhook outbox (outbox.go); none at pinned moments.
+	events []*gen.ChangeEvent
 }
 
 // txStates maps an open transaction (its Tx.Key) to its state. An entry
@@ -63,6 +66,7 @@ func state(tx *gen.Tx) *txState {
 			}
 			slices.Sort(municipalities)
 			products := slices.Sorted(maps.Keys(s.products))
+			events := s.events
 			s.mu.Unlock()
 			if err := refreshCoverage(ctx, tx, products); err != nil {
 				return err
@@ -76,7 +80,21 @@ func state(tx *gen.Tx) *txState {
 					return fmt.Errorf("changelog: raising the version of municipality %d: %w", m, err)
 				}
 			}
-			return next.Commit(ctx, tx)
+			// After the versions: the transaction holds its municipalities'
+			// version rows until it commits, so the outbox rows of two
+			// transactions of one municipality are numbered in commit order,
+			// the order the dispatcher delivers them in.
+			queued, err := writeOutbox(ctx, tx, events)
+			if err != nil {
+				return err
+			}
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			if queued {
+				signalOutbox()
+			}
+			return nil
 		})
 	})
 	tx.OnRollback(func(next gen.Rollbacker) gen.Rollbacker {

@@ -24,6 +24,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/plainlang"
 	"github.com/gemeente-rotterdam/catalogus/internal/satisfaction"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
+	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
 )
 
 // CodeTooComplex is the code of a query refused before it runs: it costs more
@@ -319,6 +320,12 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	c.Query.Organizations = func(child int, _ *string) int { return listOf(b.Organizations)(child) }
 	c.Query.Synonyms = func(child int, _ *string) int { return listOf(b.Synonyms)(child) }
 	c.Query.BuiltinSynonyms = listOf(len(search.Builtin))
+	// Webhooks: a municipality holds at most webhook.MaxSubscriptions; a
+	// subscription's deliveries are a page of its own size.
+	c.Query.WebhookSubscriptions = func(child int, _ *string) int { return listOf(webhook.MaxSubscriptions)(child) }
+	c.WebhookSubscription.Deliveries = func(child int, _ *graph.WebhookDeliveryState, first *int) int {
+		return listOf(pageOf(first, nil))(child)
+	}
 	c.Product.Availabilities = listOf(b.Channels)
 	c.Product.Answers = listOf(b.AnswersPerProduct)
 	c.Answer.Products = listOf(b.ProductsPerAnswer)

@@ -33,6 +33,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
 )
 
 // Config is what the server needs.
@@ -67,6 +68,9 @@ type Config struct {
 	// Streams bound the subscriptions; zero values take
 	// DefaultStreamLimits.
 	Streams StreamLimits
+	// WebhookAllow is the hosts webhook callbacks may point at (serve
+	// --webhook-allow-hosts); nil accepts no callback URL.
+	WebhookAllow *webhook.AllowList
 	// WarmUp counts the whole country's coverage in the background as the
 	// handler is made, so that the first countryCoverage does not wait
 	// seconds for it at national size (serve sets it; tests need not).
@@ -137,6 +141,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	// One resolver for both, so that the kept coverage counts are kept once.
 	resolver := graph.NewResolver(cfg.DB, cfg.Municipality)
 	resolver.SiteURL = cfg.SiteURL
+	resolver.Webhooks.Allow = cfg.WebhookAllow
 	bounds := readBounds(cfg.DB, log)
 	// The parsed documents and the persisted queries are kept for both, in
 	// budgets of bytes.

@@ -29,7 +29,8 @@ const raiseVersion = "UPDATE catalogue_version SET version = version + 1 WHERE i
 // anonymous caller can get, so they leave the version (and with it every
 // cached answer) alone: the versions themselves, the migrations' bookkeeping,
 // the catalogue's secrets, API tokens, editors' sessions and the security log,
-// and coverage's rows per product (derived from tables that move it).
+// coverage's rows per product (derived from tables that move it), and
+// webhook subscriptions and deliveries (admins' configuration and its outbox).
 // Tokens and the security log are written by anonymous requests too (a wrong
 // token is logged): if they moved the version, anyone could empty the response
 // cache at will; signing in and out would empty it as well. Every other table
@@ -44,6 +45,11 @@ var versionless = map[string]bool{
 	"editor_sessions":      true,
 	"coverage_products":    true,
 	"coverage_tally":       true,
+	// Webhooks: no anonymous answer shows them, and the dispatcher writes
+	// its deliveries' progress all day; the outbox rows themselves are
+	// written with a change that moves the version anyway.
+	"webhook_subscriptions": true,
+	"webhook_deliveries":    true,
 }
 
 // MovesVersion reports whether a statement changes a table whose changes
