@@ -328,7 +328,7 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 		return fmt.Errorf("changelog: recording the change: %w", err)
 	}
 	_, pinned := w.ctx.Value(recordedAtKey{}).(time.Time)
-	markLogged(w.tx, about.municipalityID, pinned)
+	markLogged(w.tx, about.municipalityID, pinned, w.at)
 	keepCoverage(w.tx, w.spec.entity, about)
 	return nil
 }

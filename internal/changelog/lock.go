@@ -46,8 +46,7 @@ import (
 // (productID for an availability, which may be 0 for an update or delete:
 // it is then read from the availability's row).
 func (w *write) lockRecord(id, productID int) error {
-	d, ok := w.tx.Key().(interface{ Dialect() string })
-	if !ok || d.Dialect() != dialect.Postgres {
+	if !isPostgres(w.tx) {
 		return nil
 	}
 	var (
@@ -77,6 +76,12 @@ func (w *write) lockRecord(id, productID int) error {
 		return fmt.Errorf("changelog: locking %s %d: %w", w.m.Type(), id, err)
 	}
 	return rows.Close()
+}
+
+// isPostgres reports whether tx runs on PostgreSQL.
+func isPostgres(tx *gen.Tx) bool {
+	d, ok := tx.Key().(interface{ Dialect() string })
+	return ok && d.Dialect() == dialect.Postgres
 }
 
 // tables are the logged types' tables.

@@ -1,0 +1,98 @@
+package coverage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/internal/coverage/tally"
+)
+
+// aggregate counts the scope at a past moment: the municipality's products
+// and cells at at are its latest snapshot at or before at and the events
+// since (tally.StateAt: a month of events at most once the snapshots are
+// built), classified as now and counted as coverage now counts its rows,
+// against the channels active at at. Its cost grows with the municipality's
+// products and a month's events, not with its log.
+func (s *Service) aggregate(ctx context.Context, sc *scope, at time.Time) (*aggregates, error) {
+	st, err := tally.StateAt(ctx, s.Client, sc.Municipality, at)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: the state at %s: %w", at.Format(time.RFC3339), err)
+	}
+	activeAt, err := s.channelsActiveAt(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	var active []*ent.Channel
+	for _, ch := range sc.channels {
+		if activeAt[ch.ID] {
+			active = append(active, ch)
+		}
+	}
+	classes, err := s.classification(ctx, sc.Municipality)
+	if err != nil {
+		return nil, err
+	}
+	var products []tally.Product
+	for id, p := range st.Products {
+		c, ok := classes[id]
+		if !p.Published || !ok {
+			continue
+		}
+		c.Cells = p.SortedCells()
+		products = append(products, c)
+	}
+	return s.count(sc, products, active), nil
+}
+
+// channelsActiveAt are the channels whose last event at or before at
+// leaves them active.
+func (s *Service) channelsActiveAt(ctx context.Context, at time.Time) (map[int]bool, error) {
+	rows, err := s.Client.QueryContext(ctx, `SELECT x.entity_id FROM (
+	SELECT entity_id, state, ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY recorded_at DESC, id DESC) AS rn
+	FROM change_events WHERE entity = 'CHANNEL' AND recorded_at <= $1
+) x WHERE x.rn = 1 AND x.state = 'ACTIVE'`, at)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: the channels at %s: %w", at.Format(time.RFC3339), err)
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// classification is every product of the municipality as it is classified
+// now (owner, theme, audiences): history is restated in today's organization.
+func (s *Service) classification(ctx context.Context, municipality int) (map[int]tally.Product, error) {
+	rows, err := s.Client.QueryContext(ctx, `SELECT id, owner_id, theme, audiences FROM products WHERE municipality_id = $1`, municipality)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: reading the products: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]tally.Product{}
+	for rows.Next() {
+		var (
+			p   tally.Product
+			aud []byte
+		)
+		if err := rows.Scan(&p.ID, &p.Owner, &p.Theme, &aud); err != nil {
+			return nil, err
+		}
+		if len(aud) > 0 {
+			if err := json.Unmarshal(aud, &p.Audiences); err != nil {
+				return nil, fmt.Errorf("coverage: audiences of product %d: %w", p.ID, err)
+			}
+		}
+		p.Municipality = municipality
+		out[p.ID] = p
+	}
+	return out, rows.Err()
+}
