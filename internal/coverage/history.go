@@ -124,6 +124,7 @@ func (s *Service) historyAt(ctx context.Context, f Filter, points []time.Time) (
 	// the products and the events from a month before the first point on,
 	// not the whole log. A record's events after the snapshot come after
 	// its state in it, and records do not depend on each other's order.
+	s.ensureSnapshots(ctx)
 	snap, err := tally.Latest(ctx, s.Client, f.Municipality, points[0].UTC().Truncate(time.Microsecond))
 	if err != nil {
 		return nil, err

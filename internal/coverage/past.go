@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage/tally"
 )
@@ -17,6 +19,7 @@ import (
 // against the channels active at at. Its cost grows with the municipality's
 // products and a month's events, not with its log.
 func (s *Service) aggregate(ctx context.Context, sc *scope, at time.Time) (*aggregates, error) {
+	s.ensureSnapshots(ctx)
 	st, err := tally.StateAt(ctx, s.Client, sc.Municipality, at)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: the state at %s: %w", at.Format(time.RFC3339), err)
@@ -95,4 +98,28 @@ func (s *Service) classification(ctx context.Context, municipality int) (map[int
 		out[p.ID] = p
 	}
 	return out, rows.Err()
+}
+
+// ensureSnapshots derives the snapshots of the months that ended since the
+// last import or rebuild, once per month per service: a running deployment
+// gets a new month's snapshot on the first question about the past after it
+// settled, so that the events since the latest snapshot stay a month's. A
+// database this service cannot write (a replica) keeps the snapshots it
+// has: the answers stay right, only dearer.
+func (s *Service) ensureSnapshots(ctx context.Context) {
+	month := tally.SnapshotAt(time.Now().Add(-tally.Settle)).UnixMicro()
+	if s.snapshotsUpTo.Load() >= month {
+		return
+	}
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return
+	}
+	defer tx.Rollback()
+	if _, err := tally.BuildSnapshots(ctx, tx, s.Dialect == dialect.Postgres, nil, time.Now()); err != nil {
+		return
+	}
+	if tx.Commit() == nil {
+		s.snapshotsUpTo.Store(month)
+	}
 }
