@@ -138,13 +138,22 @@ func (s *Service) historyAt(ctx context.Context, f Filter, points []time.Time) (
 		}
 	}
 	last := points[len(points)-1].UTC().Truncate(time.Microsecond)
-	rows, err := s.Client.QueryContext(ctx, `
+	// Without a snapshot, the one statement over the whole log as before
+	// (a bitmap scan on PostgreSQL); with one, the events since it.
+	query, args := `
+SELECT entity, entity_id, product_id, channel_id, state, recorded_at, id FROM change_events
+WHERE recorded_at <= $2 AND (entity = 'CHANNEL' OR (municipality_id = $1 AND entity IN ('PRODUCT', 'AVAILABILITY')))
+ORDER BY recorded_at, id`, []any{f.Municipality, last}
+	if !snap.At.IsZero() {
+		query, args = `
 SELECT entity, entity_id, product_id, channel_id, state, recorded_at, id FROM change_events
 WHERE entity = 'CHANNEL' AND recorded_at <= $2
 UNION ALL
 SELECT entity, entity_id, product_id, channel_id, state, recorded_at, id FROM change_events
 WHERE municipality_id = $1 AND entity IN ('PRODUCT', 'AVAILABILITY') AND recorded_at > $3 AND recorded_at <= $2
-ORDER BY 6, 7`, f.Municipality, last, snap.At)
+ORDER BY 6, 7`, append(args, snap.At)
+	}
+	rows, err := s.Client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: reading the change log: %w", err)
 	}

@@ -89,6 +89,13 @@ func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time, lat
 	if ok, err := s.ensureTally(ctx); err != nil || !ok {
 		return nil, at, err
 	}
+	// A moment the log has moved past (the past, asked as such) goes to the
+	// snapshots without reading the rows.
+	if !latest {
+		if ok, err := s.currentAt(ctx, sc.Municipality, at); err != nil || !ok {
+			return nil, at, err
+		}
+	}
 	// Rows first, then the log: a change committed in between and recorded
 	// after at sends the question to the replay; one recorded at or before
 	// at is one the rows may miss as a replay started earlier would.

@@ -113,52 +113,33 @@ func (p *PastProduct) SortedCells() []Cell {
 	return out
 }
 
-// Latest reads the municipality's latest snapshot at or before at; without
-// one the state is empty, at the zero moment.
+// Latest reads the municipality's latest snapshot at or before at, in one
+// statement; without one the state is empty, at the zero moment. (A
+// snapshot has a row for every product with an event by its moment, and one
+// is written only after the municipality's first event: none is empty.)
 func Latest(ctx context.Context, q Querier, municipality int, at time.Time) (*State, error) {
 	st := &State{Products: map[int]*PastProduct{}}
-	rows, err := q.QueryContext(ctx, `SELECT MAX(at_us) FROM coverage_snapshots WHERE municipality_id = $1 AND at_us <= $2`,
+	rows, err := q.QueryContext(ctx, `SELECT at_us, product_id, published, cells FROM coverage_snapshot_products
+WHERE municipality_id = $1 AND at_us = (SELECT MAX(at_us) FROM coverage_snapshots WHERE municipality_id = $1 AND at_us <= $2)`,
 		municipality, micros(at))
 	if err != nil {
-		return nil, fmt.Errorf("tally: finding a snapshot: %w", err)
-	}
-	var us sql.NullInt64
-	if rows.Next() {
-		if err := rows.Scan(&us); err != nil {
-			rows.Close()
-			return nil, err
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if !us.Valid {
-		return st, nil
-	}
-	st.At = time.UnixMicro(us.Int64).UTC()
-	return st, readSnapshot(ctx, q, municipality, us.Int64, st)
-}
-
-func readSnapshot(ctx context.Context, q Querier, municipality int, us int64, st *State) error {
-	rows, err := q.QueryContext(ctx, `SELECT product_id, published, cells FROM coverage_snapshot_products
-WHERE municipality_id = $1 AND at_us = $2`, municipality, us)
-	if err != nil {
-		return fmt.Errorf("tally: reading a snapshot: %w", err)
+		return nil, fmt.Errorf("tally: reading a snapshot: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var (
+			us        int64
 			id        int
 			published int
 			cells     string
 		)
-		if err := rows.Scan(&id, &published, &cells); err != nil {
-			return err
+		if err := rows.Scan(&us, &id, &published, &cells); err != nil {
+			return nil, err
 		}
+		st.At = time.UnixMicro(us).UTC()
 		cs, err := decodeCells(cells)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p := st.product(id)
 		p.Published = published == 1
@@ -166,16 +147,21 @@ WHERE municipality_id = $1 AND at_us = $2`, municipality, us)
 			p.Cells[c.Channel] = c
 		}
 	}
-	return rows.Err()
+	return st, rows.Err()
 }
 
 // Events reads the municipality's product and availability events recorded
 // after from and at or before to, in the log's order, and calls fn for each.
 func Events(ctx context.Context, q Querier, municipality int, from, to time.Time, fn func(Event) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT entity, entity_id, product_id, channel_id, state, other_language, recorded_at
+	// Without a start, no lower bound: PostgreSQL's generic plan guesses a
+	// range of two parameters narrow and reads a whole log by index order.
+	query, args := `SELECT entity, entity_id, product_id, channel_id, state, other_language, recorded_at
 FROM change_events
-WHERE municipality_id = $1 AND entity IN ('PRODUCT', 'AVAILABILITY') AND recorded_at > $2 AND recorded_at <= $3
-ORDER BY recorded_at, id`, municipality, from, to)
+WHERE municipality_id = $1 AND entity IN ('PRODUCT', 'AVAILABILITY') AND recorded_at <= $2`, []any{municipality, to}
+	if !from.IsZero() {
+		query, args = query+" AND recorded_at > $3", append(args, from)
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY recorded_at, id", args...)
 	if err != nil {
 		return fmt.Errorf("tally: reading the change log: %w", err)
 	}
