@@ -124,10 +124,12 @@ type productCount struct {
 	fully, assisted, assistedOther, youth, digital int
 }
 
-// Statements returns the SQL statements Report runs for f at at, with their
-// arguments: the aggregate at at and, when there is a target, the one twelve
-// weeks earlier for the projection. bench/ measures them on their own, as the
-// floor the API is compared with.
+// Statements returns the SQL statements that count f at at by replaying the
+// whole log in the database, with their arguments: the aggregate at at and,
+// when there is a target, the one twelve weeks earlier for the projection.
+// Report no longer runs them (now is counted from the kept rows, the past
+// from a snapshot and the events since: past.go); bench/ measures them on
+// their own, as the floor the API is compared with.
 func (s *Service) Statements(ctx context.Context, f Filter, at time.Time) ([]string, [][]any, error) {
 	ctx = lookups(ctx)
 	at = at.UTC().Truncate(time.Microsecond)
