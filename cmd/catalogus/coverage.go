@@ -14,7 +14,7 @@ var coverageRebuildCmd = command{
 	name:     "coverage rebuild",
 	synopsis: "",
 	brief:    "recount coverage's rows per product from the tables",
-	summary:  "recount coverage's rows per product from the tables (the change log keeps them with every write; rebuild after writing past it)",
+	summary:  "recount coverage's rows per product from the tables and derive the snapshots of the past from the change log again (the change log keeps both with every write; rebuild after writing past it)",
 	flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 		return func(ctx context.Context, e *env) error {
 			db, err := store.Open(ctx, e.databaseURL, store.Options{})

@@ -165,10 +165,36 @@ func newWrite(ctx context.Context, m ent.Mutation) (*write, error) {
 	if err := checkEdges(m, spec); err != nil {
 		return nil, err
 	}
-	return &write{ctx: ctx, m: mu, tx: tx, spec: spec, actor: actor, at: Now(ctx, m), client: tx.Client()}, nil
+	return &write{ctx: ctx, m: mu, tx: tx, spec: spec, actor: actor, client: tx.Client()}, nil
+}
+
+// lockedNow takes the row lock that orders the change (see lock.go), then
+// the moment it is recorded at.
+func (w *write) lockedNow(id, productID int) error {
+	if err := w.lockRecord(id, productID); err != nil {
+		return err
+	}
+	w.at = Now(w.ctx, w.m)
+	return nil
 }
 
 func (w *write) create(next ent.Mutator) (ent.Value, error) {
+	// A new record has no row to wait for, but a new availability changes
+	// its product (version, updated_at), whose lock orders that change.
+	if w.spec.bumpsProduct {
+		var productID int
+		if am, ok := w.m.(*gen.AvailabilityMutation); ok {
+			productID, _ = am.ProductID()
+		}
+		if productID != 0 {
+			if err := w.lockedNow(0, productID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if w.at.IsZero() {
+		w.at = Now(w.ctx, w.m)
+	}
 	changes, err := Changes(w.ctx, w.m)
 	if err != nil {
 		return nil, err
@@ -192,7 +218,14 @@ func (w *write) update(next ent.Mutator) (ent.Value, error) {
 	if !ok {
 		return nil, fmt.Errorf("changelog: update of %s without an id", w.m.Type())
 	}
-	changes, err := Changes(w.ctx, w.m)
+	if err := w.lockedNow(id, 0); err != nil {
+		return nil, err
+	}
+	was, err := freshOld(w.client, w.m.Type(), id)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := changes(w.ctx, w.m, was)
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +261,9 @@ func (w *write) delete(next ent.Mutator) (ent.Value, error) {
 	id, ok := w.m.ID()
 	if !ok {
 		return nil, fmt.Errorf("changelog: delete of %s without an id", w.m.Type())
+	}
+	if err := w.lockedNow(id, 0); err != nil {
+		return nil, err
 	}
 	old, err := w.client.Noder(w.ctx, id)
 	if err != nil {
@@ -295,7 +331,7 @@ func (w *write) record(action changeevent.Action, id int, v ent.Value, changes [
 	if !pinned {
 		keepForOutbox(w.tx, ev)
 	}
-	markLogged(w.tx, about.municipalityID, pinned)
+	markLogged(w.tx, about.municipalityID, pinned, w.at)
 	keepCoverage(w.tx, w.spec.entity, about)
 	return nil
 }

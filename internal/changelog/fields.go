@@ -27,6 +27,11 @@ var bookkeeping = map[string]bool{"created_at": true, "updated_at": true, "versi
 // (timestamps, version) are left out. For a create every set field is a
 // change from null. Rule hooks use it to tell a real change from a no-op.
 func Changes(ctx context.Context, m ent.Mutation) ([]FieldChange, error) {
+	return changes(ctx, m, m)
+}
+
+// changes is Changes with the record's current values read from was.
+func changes(ctx context.Context, m ent.Mutation, was oldFields) ([]FieldChange, error) {
 	create := m.Op().Is(ent.OpCreate)
 	var out []FieldChange
 	add := func(name string, old, new any) error {
@@ -47,7 +52,7 @@ func Changes(ctx context.Context, m ent.Mutation) ([]FieldChange, error) {
 		if create {
 			return nil, nil
 		}
-		return m.OldField(ctx, name)
+		return was.OldField(ctx, name)
 	}
 	for _, name := range m.Fields() {
 		if bookkeeping[name] {

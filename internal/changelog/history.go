@@ -81,6 +81,11 @@ func Import(ctx context.Context, c *gen.Client, steps []Step, opts ImportOptions
 	if skipped {
 		return nil
 	}
+	// The import dropped the snapshots of the past from its first moment on
+	// (in its own transaction); derive them again, with any missing.
+	if _, err := BuildSnapshots(ctx, c, now); err != nil {
+		return fmt.Errorf("deriving coverage's snapshots after the import: %w", err)
+	}
 	// A bulk load leaves the query planner's statistics behind the data; both
 	// databases then pick poor plans for the coverage queries until they catch up.
 	if _, err := c.ExecContext(ctx, "ANALYZE"); err != nil {

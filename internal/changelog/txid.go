@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -25,8 +26,9 @@ type txState struct {
 	municipalities map[int]bool
 	// past are the municipalities of events recorded at a pinned moment (the
 	// history importer, the restore): their past changed, whose version is
-	// kept under the municipality's negated id.
-	past map[int]bool
+	// kept under the municipality's negated id; with the first pinned
+	// moment, from which on its snapshots of the past are dropped.
+	past map[int]time.Time
 	// products changed, or whose availabilities did: their coverage rows are
 	// rewritten when it commits (keepCoverage).
 	products map[int]bool
@@ -59,6 +61,7 @@ func state(tx *gen.Tx) *txState {
 			defer forget()
 			s.mu.Lock()
 			municipalities := slices.Sorted(maps.Keys(s.municipalities))
+			past := maps.Clone(s.past)
 			for m := range s.past {
 				if m != 0 {
 					municipalities = append(municipalities, -m)
@@ -69,6 +72,9 @@ func state(tx *gen.Tx) *txState {
 			events := s.events
 			s.mu.Unlock()
 			if err := refreshCoverage(ctx, tx, products); err != nil {
+				return err
+			}
+			if err := invalidateSnapshots(ctx, tx, past); err != nil {
 				return err
 			}
 			// In id order, so that two transactions never wait on each
@@ -140,7 +146,7 @@ func markBumped(ctx context.Context, tx *gen.Tx, product, municipality int) {
 // markLogged records that the transaction wrote to the change log, about a
 // municipality's records (nil: records of all municipalities), at a pinned
 // moment or not.
-func markLogged(tx *gen.Tx, municipality *int, pinned bool) {
+func markLogged(tx *gen.Tx, municipality *int, pinned bool, at time.Time) {
 	s := state(tx)
 	s.mu.Lock()
 	if s.municipalities == nil {
@@ -153,9 +159,11 @@ func markLogged(tx *gen.Tx, municipality *int, pinned bool) {
 	s.municipalities[m] = true
 	if pinned {
 		if s.past == nil {
-			s.past = map[int]bool{}
+			s.past = map[int]time.Time{}
 		}
-		s.past[m] = true
+		if first, ok := s.past[m]; !ok || at.Before(first) {
+			s.past[m] = at
+		}
 	}
 	s.mu.Unlock()
 }

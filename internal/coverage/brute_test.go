@@ -19,8 +19,7 @@ import (
 // at every cell. It shares no code with the package under test beyond the
 // Filter and result types it fills in.
 type brute struct {
-	events   []*ent.ChangeEvent // by time, then id
-	written  []*ent.ChangeEvent // by id: the order they were written
+	events   []*ent.ChangeEvent
 	products []*ent.Product
 	channels []*ent.Channel
 	orgs     map[int]*ent.Organization
@@ -42,14 +41,6 @@ func loadBrute(t *testing.T, c *ent.Client) *brute {
 		}
 		return x.ID - y.ID
 	})
-	// The state after every event is the one the tables hold: events in the
-	// order they were written. Two transactions changing one record write
-	// their events in commit order (the later waits for the row), but the
-	// moment each records is taken before that wait, so by time a concurrent
-	// pair can come out the other way round (a known fault of the log's
-	// moments, noted in docs/coverage.md).
-	b.written = slices.Clone(b.events)
-	slices.SortFunc(b.written, func(x, y *ent.ChangeEvent) int { return x.ID - y.ID })
 	b.products = c.Product.Query().AllX(ctx)
 	b.channels = c.Channel.Query().AllX(ctx)
 	b.targets = c.Target.Query().AllX(ctx)
@@ -82,11 +73,7 @@ type bruteCell struct {
 // stateAt replays every event recorded at or before at.
 func (b *brute) stateAt(at time.Time) (prodStatus map[int]string, chanActive map[int]bool, cells map[[2]int]bruteCell) {
 	prodStatus, chanActive, cells = map[int]string{}, map[int]bool{}, map[[2]int]bruteCell{}
-	events := b.events
-	if n := len(events); n > 0 && !events[n-1].RecordedAt.After(at) {
-		events = b.written // every event: the final state
-	}
-	for _, e := range events {
+	for _, e := range b.events {
 		if e.RecordedAt.After(at) {
 			break
 		}

@@ -221,6 +221,9 @@ type Service struct {
 	tallyBuilt atomic.Bool
 	// tallied counts the aggregates counted from those rows; tests read it.
 	tallied atomic.Int64
+	// snapshotsUpTo is the month (its start, Unix microseconds) up to which
+	// this service derived the snapshots of the past (past.go).
+	snapshotsUpTo atomic.Int64
 }
 
 // Report computes the coverage at at.

@@ -89,6 +89,13 @@ func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time, lat
 	if ok, err := s.ensureTally(ctx); err != nil || !ok {
 		return nil, at, err
 	}
+	// A moment the log has moved past (the past, asked as such) goes to the
+	// snapshots without reading the rows.
+	if !latest {
+		if ok, err := s.currentAt(ctx, sc.Municipality, at); err != nil || !ok {
+			return nil, at, err
+		}
+	}
 	// Rows first, then the log: a change committed in between and recorded
 	// after at sends the question to the replay; one recorded at or before
 	// at is one the rows may miss as a replay started earlier would.
@@ -108,6 +115,14 @@ func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time, lat
 			active = append(active, ch)
 		}
 	}
+	agg := s.count(sc, products, active)
+	s.tallied.Add(1)
+	return agg, at, nil
+}
+
+// count counts the scope's aggregates from rows per product (the kept ones,
+// or the past's), against the channels active at the moment.
+func (s *Service) count(sc *scope, products []tally.Product, active []*ent.Channel) *aggregates {
 	var owners map[int]bool
 	if sc.owners != nil {
 		owners = map[int]bool{}
@@ -146,8 +161,7 @@ func (s *Service) aggregateNow(ctx context.Context, sc *scope, at time.Time, lat
 	for k, n := range cells {
 		agg.cells = append(agg.cells, cellCount{k.ownerTheme, k.channel, k.status, n})
 	}
-	s.tallied.Add(1)
-	return agg, at, nil
+	return agg
 }
 
 // countProduct counts one product's cells on the active channels, calling

@@ -2,8 +2,6 @@ package coverage
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -126,64 +124,12 @@ type productCount struct {
 	fully, assisted, assistedOther, youth, digital int
 }
 
-// aggregate runs the one statement that counts everything at a moment: four
-// GROUP BY queries over the same reconstructed state, told apart by kind.
-func (s *Service) aggregate(ctx context.Context, sc *scope, at time.Time) (*aggregates, error) {
-	q, args := s.aggregateSQL(sc, at)
-	rows, err := s.Client.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: counting: %w", err)
-	}
-	defer rows.Close()
-	agg := &aggregates{products: map[ownerTheme]int{}, perProduct: map[ownerTheme]productCount{}}
-	for rows.Next() {
-		var (
-			kind           string
-			owner, channel sql.NullInt64
-			theme, status  sql.NullString
-			n, a, b, c, d  int
-		)
-		if err := rows.Scan(&kind, &owner, &theme, &channel, &status, &n, &a, &b, &c, &d); err != nil {
-			return nil, err
-		}
-		ot := ownerTheme{int(owner.Int64), theme.String}
-		switch kind {
-		case "channel":
-			agg.channels = append(agg.channels, int(channel.Int64))
-		case "products":
-			agg.products[ot] = n
-		case "cells":
-			agg.cells = append(agg.cells, cellCount{ot, int(channel.Int64), status.String, n})
-		case "per":
-			agg.perProduct[ot] = productCount{fully: n, assisted: a, assistedOther: b, youth: c, digital: d}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Cells without an availability: every product in scope on every active
-	// channel, less the assessed ones.
-	assessed := map[ownerTheme]map[int]int{}
-	for _, c := range agg.cells {
-		if assessed[c.ownerTheme] == nil {
-			assessed[c.ownerTheme] = map[int]int{}
-		}
-		assessed[c.ownerTheme][c.channel] += c.n
-	}
-	for ot, n := range agg.products {
-		for _, ch := range agg.channels {
-			if rest := n - assessed[ot][ch]; rest > 0 {
-				agg.cells = append(agg.cells, cellCount{ot, ch, NotAssessed, rest})
-			}
-		}
-	}
-	return agg, nil
-}
-
-// Statements returns the SQL statements Report runs for f at at, with their
-// arguments: the aggregate at at and, when there is a target, the one twelve
-// weeks earlier for the projection. bench/ measures them on their own, as the
-// floor the API is compared with.
+// Statements returns the SQL statements that count f at at by replaying the
+// whole log in the database, with their arguments: the aggregate at at and,
+// when there is a target, the one twelve weeks earlier for the projection.
+// Report no longer runs them (now is counted from the kept rows, the past
+// from a snapshot and the events since: past.go); bench/ measures them on
+// their own, as the floor the API is compared with.
 func (s *Service) Statements(ctx context.Context, f Filter, at time.Time) ([]string, [][]any, error) {
 	ctx = lookups(ctx)
 	at = at.UTC().Truncate(time.Microsecond)

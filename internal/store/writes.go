@@ -29,22 +29,25 @@ const raiseVersion = "UPDATE catalogue_version SET version = version + 1 WHERE i
 // anonymous caller can get, so they leave the version (and with it every
 // cached answer) alone: the versions themselves, the migrations' bookkeeping,
 // the catalogue's secrets, API tokens, editors' sessions and the security log,
-// coverage's rows per product (derived from tables that move it), and
-// webhook subscriptions and deliveries (admins' configuration and its outbox).
+// coverage's rows per product and snapshots of the past (derived from
+// tables that move it), and webhook subscriptions and deliveries (admins'
+// configuration and its outbox).
 // Tokens and the security log are written by anonymous requests too (a wrong
 // token is logged): if they moved the version, anyone could empty the response
 // cache at will; signing in and out would empty it as well. Every other table
 // moves it, new ones included.
 var versionless = map[string]bool{
-	"catalogue_version":    true,
-	"municipality_version": true,
-	migrationsTable:        true,
-	"catalogus_secrets":    true,
-	"api_tokens":           true,
-	"security_events":      true,
-	"editor_sessions":      true,
-	"coverage_products":    true,
-	"coverage_tally":       true,
+	"catalogue_version":          true,
+	"municipality_version":       true,
+	migrationsTable:              true,
+	"catalogus_secrets":          true,
+	"api_tokens":                 true,
+	"security_events":            true,
+	"editor_sessions":            true,
+	"coverage_products":          true,
+	"coverage_tally":             true,
+	"coverage_snapshots":         true,
+	"coverage_snapshot_products": true,
 	// Webhooks: no anonymous answer shows them, and the dispatcher writes
 	// its deliveries' progress all day; the outbox rows themselves are
 	// written with a change that moves the version anyway.

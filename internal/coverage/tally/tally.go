@@ -115,7 +115,8 @@ func Refresh(ctx context.Context, q Querier, products []int) error {
 	return insert(ctx, q, rows)
 }
 
-// Rebuild recomputes every row from the tables and marks the rows built, in
+// Rebuild recomputes every row from the tables, marks the rows built and
+// derives the snapshots of the past from the log again, in
 // the caller's transaction tx, and returns how many it wrote. On PostgreSQL
 // it holds the products table against writes until tx ends (every change a
 // row depends on writes the product's row first), so that no transaction
@@ -139,6 +140,14 @@ func Rebuild(ctx context.Context, tx Querier, postgres bool, now time.Time) (int
 	if _, err := tx.ExecContext(ctx, `INSERT INTO coverage_tally (id, built_at) VALUES (1, $1)
 		ON CONFLICT (id) DO UPDATE SET built_at = excluded.built_at`, now.UTC().Format(time.RFC3339Nano)); err != nil {
 		return 0, fmt.Errorf("tally: marking the rows built: %w", err)
+	}
+	// The snapshots of the past, derived again from the log: the same path
+	// the history importer takes (BuildSnapshots).
+	if err := DropSnapshots(ctx, tx); err != nil {
+		return 0, err
+	}
+	if _, err := BuildSnapshots(ctx, tx, postgres, nil, now); err != nil {
+		return 0, err
 	}
 	return len(rows), nil
 }

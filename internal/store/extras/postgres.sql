@@ -46,6 +46,27 @@ CREATE TABLE IF NOT EXISTS coverage_tally (id INTEGER PRIMARY KEY CHECK (id = 1)
 INSERT INTO coverage_tally (id, built_at) SELECT 1, 'empty' WHERE NOT EXISTS (SELECT 1 FROM products)
 	ON CONFLICT (id) DO NOTHING;
 
+-- Coverage's snapshots of the past (internal/coverage/tally/snapshot.go): per
+-- municipality at the start of each month, every product's state (published
+-- or not, and its cells as coverage_products encodes them) as the change log
+-- gives it at that moment (microseconds since 1970, UTC). Derived from the
+-- log, dropped and derived again at will; coverage at a past moment reads the
+-- latest one and the events since.
+CREATE TABLE IF NOT EXISTS coverage_snapshots (
+	municipality_id BIGINT NOT NULL,
+	at_us BIGINT NOT NULL,
+	products INTEGER NOT NULL,
+	PRIMARY KEY (municipality_id, at_us)
+);
+CREATE TABLE IF NOT EXISTS coverage_snapshot_products (
+	municipality_id BIGINT NOT NULL,
+	at_us BIGINT NOT NULL,
+	product_id BIGINT NOT NULL,
+	published SMALLINT NOT NULL,
+	cells TEXT NOT NULL,
+	PRIMARY KEY (municipality_id, at_us, product_id)
+);
+
 -- Search (internal/search). Products and answers are analyzed in Go, and a
 -- write hook keeps each one's terms here in the same transaction; the terms are
 -- plain words [a-z0-9], so the 'simple' configuration indexes them as they are,
