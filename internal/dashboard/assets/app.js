@@ -2,7 +2,8 @@
 // queries listed in docs/dashboard-queries.md, and draws its charts as SVG by
 // hand: no libraries, no network beyond this server.
 
-import { el, svg, gql, pct, num, channelName, scrollBox } from './lib.js';
+import { el, svg, scrollBox } from '/shared/dom.js';
+import { gql, pct, num, channelName } from './lib.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
 // Every status has a letter besides its colour, from its name in the page's

@@ -4,7 +4,8 @@
 // only the public GraphQL API (the `knowledge` query, docs/knowledge.md), so
 // that it stays apart from the coverage charts in app.js. The figures are of
 // today, whatever date the page shows.
-import { el, gql } from './lib.js';
+import { el } from '/shared/dom.js';
+import { gql } from './lib.js';
 
 const TEXT = {
   nl: {

@@ -3,7 +3,8 @@
 // for one product its contacts per channel with the moments a channel became
 // AVAILABLE. It reads only the public API (docs/dashboard-queries.md) and
 // follows the page's language toggle.
-import { el, svg, gql, lang, pct, num, channelName, scrollBox } from './lib.js';
+import { el, svg, scrollBox } from '/shared/dom.js';
+import { gql, lang, pct, num, channelName } from './lib.js';
 
 const TEXT = {
   nl: {
