@@ -1,3 +1,4 @@
+// @ts-check
 // The admin area: channels, organizations, locations, targets.
 
 import { $, say, state } from './state.js';

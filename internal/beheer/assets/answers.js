@@ -1,7 +1,8 @@
+// @ts-check
 // The answer base: look-up, writing and reviewing answers, every channel's
 // wording beside the main answer.
 
-import { $, channelName, date, say, state } from './state.js';
+import { $, channelName, date, say, state, $field, $input, $select } from './state.js';
 import { M } from './queries.js';
 import { clearErrors, closeConflict, save, send, showErrors } from './saving.js';
 import { el } from '/shared/dom.js';
@@ -51,8 +52,8 @@ export async function openAnswers() {
 
 // searchAnswers asks the API and shows the hits in its order: best match first.
 export async function searchAnswers() {
-  const search = $('q-search').value.trim();
-  const channel = $('q-channel').value;
+  const search = $field('q-search').value.trim();
+  const channel = $field('q-channel').value;
   const r = await gql(`query Look($search: String, $channel: String) {
     answers(search: $search, channel: $channel, first: 20) { totalCount edges { channelText variant { channel } node { ...A } } }
   }`, { search: search || null, channel: channel || null });
@@ -153,7 +154,7 @@ export function openAnswerForm(a) {
       a ? null : field('status', t('productStatus'), select('ae-status', [['DRAFT', t('answerStatuses').DRAFT], ['PUBLISHED', t('answerStatuses').PUBLISHED]], 'DRAFT')),
       field('owner', t('owner'), select('ae-owner', refs.organizations.map((o) => [o.code, o.name]), a?.owner.code || mine || refs.organizations[0]?.code)),
       field('reviewIntervalDays', t('reviewInterval'), textbox('ae-interval', String(a?.reviewIntervalDays || 365), { inputmode: 'numeric' })),
-      field('keywords', t('keywords'), textbox('ae-keywords', (a?.keywords || []).join(', ')), true),
+      field('keywords', t('answerKeywords'), textbox('ae-keywords', (a?.keywords || []).join(', ')), true),
       field('products', t('products'), select('ae-products', refs.products.map((p) => [p.slug, p.name]), (a?.products || []).map((p) => p.slug),
         { multiple: true, size: 6 }), true),
       a ? el('div', { class: 'utrecht-form-field checkbox', 'data-field': 'reviewed' },
@@ -184,27 +185,27 @@ export function openAnswerForm(a) {
 // those with a text, so that variants[i] in an error names a channel.
 function answerInput(form, a) {
   clearErrors(form);
-  const interval = $('ae-interval').value.trim();
+  const interval = $field('ae-interval').value.trim();
   const days = Number(interval);
   if (interval !== '' && (!Number.isInteger(days) || days < 1)) {
     showErrors(form, [{ field: 'reviewIntervalDays', reason: 'format', message: 'a whole number of days' }]);
     return null;
   }
   const input = {
-    question: $('ae-question').value.trim(), text: $('ae-text').value.trim(),
-    variants: state.refs.channels.map((c) => ({ channel: c.code, text: $('ae-v-' + c.code).value.trim() })).filter((v) => v.text),
-    visibility: $('ae-visibility').value, keywords: words($('ae-keywords').value),
-    products: [...$('ae-products').selectedOptions].map((o) => o.value).sort(),
+    question: $field('ae-question').value.trim(), text: $field('ae-text').value.trim(),
+    variants: state.refs.channels.map((c) => ({ channel: c.code, text: $field('ae-v-' + c.code).value.trim() })).filter((v) => v.text),
+    visibility: $field('ae-visibility').value, keywords: words($field('ae-keywords').value),
+    products: [...$select('ae-products').selectedOptions].map((o) => o.value).sort(),
     reviewIntervalDays: interval === '' ? null : days,
   };
-  if (!a) return { ...input, owner: $('ae-owner').value, status: $('ae-status').value };
+  if (!a) return { ...input, owner: $field('ae-owner').value, status: $field('ae-status').value };
   // Only what the editor changed is sent, so that redoing it after a
   // conflict leaves a colleague's changes to other fields standing.
   const was = answerFields(a);
   const changed = { id: a.id };
   for (const [k, v] of Object.entries(input)) if (JSON.stringify(v) !== JSON.stringify(was[k])) changed[k] = v;
-  if ($('ae-owner').value !== a.owner.code) changed.owner = $('ae-owner').value;
-  if ($('ae-reviewed').checked) changed.reviewed = true;
+  if ($field('ae-owner').value !== a.owner.code) changed.owner = $field('ae-owner').value;
+  if ($input('ae-reviewed').checked) changed.reviewed = true;
   return changed;
 }
 

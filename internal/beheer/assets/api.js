@@ -1,3 +1,4 @@
+// @ts-check
 // Asking the signed-in API at /beheer/graphql.
 
 import { state } from './state.js';

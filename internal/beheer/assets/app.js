@@ -1,3 +1,4 @@
+// @ts-check
 // The editor for product owners. It reads and writes only through the
 // public GraphQL API, sent to /beheer/graphql with the session cookie and
 // its CSRF token; every change to a product or an answer carries its

@@ -1,6 +1,7 @@
+// @ts-check
 // The availability grid's form: a product's status on one channel.
 
-import { $, channelName, state, today } from './state.js';
+import { $, channelName, state, today, $field, $input, $select } from './state.js';
 import { IDENTIFICATIONS, STATUSES, t } from './text.js';
 import { clearErrors } from './saving.js';
 import { el } from '/shared/dom.js';
@@ -15,21 +16,21 @@ export function openCell(code) {
   clearErrors(form);
   $('h-cell').textContent = t('editCell', channelName(c));
   fill('c-status', STATUSES.map((s) => [s, t('status')[s]]));
-  $('c-status').value = a?.status || 'AVAILABLE';
-  $('c-plannedDate').value = a?.plannedDate || '';
-  $('c-plannedDate').min = today();
-  $('c-reason').value = a?.reason || '';
-  $('c-url').value = a?.url || '';
-  $('c-phone').value = a?.phone || '';
+  $field('c-status').value = a?.status || 'AVAILABLE';
+  $field('c-plannedDate').value = a?.plannedDate || '';
+  $input('c-plannedDate').min = today();
+  $field('c-reason').value = a?.reason || '';
+  $field('c-url').value = a?.url || '';
+  $field('c-phone').value = a?.phone || '';
   const chosen = new Set((a?.locations || []).map((l) => l.code));
   $('c-locations').replaceChildren(...state.locations.map((l) => el('option', { value: l.code, selected: chosen.has(l.code) }, l.name)));
-  $('c-instructions').value = a?.instructions || '';
-  $('c-processingTime').value = a?.processingTime || '';
-  $('c-cost').value = a?.costCents != null ? (a.costCents / 100).toFixed(2).replace('.', ',') : '';
+  $field('c-instructions').value = a?.instructions || '';
+  $field('c-processingTime').value = a?.processingTime || '';
+  $field('c-cost').value = a?.costCents != null ? (a.costCents / 100).toFixed(2).replace('.', ',') : '';
   fill('c-identification', IDENTIFICATIONS.map((i) => [i, t('idents')[i]]));
-  $('c-identification').value = a?.identification || 'NONE';
-  $('c-languages').value = (a?.languages || []).join(', ');
-  $('c-reviewed').checked = true;
+  $field('c-identification').value = a?.identification || 'NONE';
+  $field('c-languages').value = (a?.languages || []).join(', ');
+  $input('c-reviewed').checked = true;
   $('cell-clear').hidden = !a;
   form.hidden = false;
   showStatusFields();
@@ -47,18 +48,19 @@ export function closeCell() {
 
 // Only the fields that fit the chosen status are shown; the rest is kept.
 export function showStatusFields() {
-  const s = $('c-status').value;
-  $('c-plannedDate').closest('.utrecht-form-field').hidden = s !== 'PLANNED';
-  $('c-reason').closest('.utrecht-form-field').hidden = !['UNAVAILABLE', 'NOT_APPLICABLE', 'PARTIAL'].includes(s);
+  const s = $field('c-status').value;
+  const box = (/** @type {string} */ id) => /** @type {HTMLElement} */ ($(id).closest('.utrecht-form-field'));
+  box('c-plannedDate').hidden = s !== 'PLANNED';
+  box('c-reason').hidden = !['UNAVAILABLE', 'NOT_APPLICABLE', 'PARTIAL'].includes(s);
 }
 
 // cellInput reads the form into setAvailability's input, or returns field
 // errors the page can tell without asking the API.
 export function cellInput() {
-  const status = $('c-status').value;
+  const status = $field('c-status').value;
   const errors = [];
   let costCents = null;
-  const cost = $('c-cost').value.trim();
+  const cost = $field('c-cost').value.trim();
   if (cost !== '') {
     const n = Number(cost.replace(/\./g, '').replace(',', '.').replace(/^€\s*/, ''));
     if (!Number.isFinite(n) || n < 0) errors.push({ field: 'costCents', reason: 'format', message: 'write the amount in euros, e.g. 12,50' });
@@ -66,14 +68,14 @@ export function cellInput() {
   }
   const input = {
     product: state.product.slug, channel: state.cell, status,
-    plannedDate: status === 'PLANNED' ? orNull($('c-plannedDate').value) : null,
-    reason: ['UNAVAILABLE', 'NOT_APPLICABLE', 'PARTIAL'].includes(status) ? orNull($('c-reason').value) : null,
-    url: orNull($('c-url').value), phone: orNull($('c-phone').value),
-    locations: [...$('c-locations').selectedOptions].map((o) => o.value),
-    instructions: orNull($('c-instructions').value), processingTime: orNull($('c-processingTime').value),
-    costCents, identification: $('c-identification').value,
-    languages: $('c-languages').value.split(/[\s,]+/).filter(Boolean),
-    reviewed: $('c-reviewed').checked,
+    plannedDate: status === 'PLANNED' ? orNull($field('c-plannedDate').value) : null,
+    reason: ['UNAVAILABLE', 'NOT_APPLICABLE', 'PARTIAL'].includes(status) ? orNull($field('c-reason').value) : null,
+    url: orNull($field('c-url').value), phone: orNull($field('c-phone').value),
+    locations: [...$select('c-locations').selectedOptions].map((o) => o.value),
+    instructions: orNull($field('c-instructions').value), processingTime: orNull($field('c-processingTime').value),
+    costCents, identification: $field('c-identification').value,
+    languages: $field('c-languages').value.split(/[\s,]+/).filter(Boolean),
+    reviewed: $input('c-reviewed').checked,
   };
   return { input, errors };
 }

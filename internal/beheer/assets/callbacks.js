@@ -1,7 +1,8 @@
+// @ts-check
 // Terugbelverzoeken: filing a call-back request from the answer base, and
 // the queue of the signed-in person's organization.
 
-import { $, channelName, say, state } from './state.js';
+import { $, channelName, say, state, $field, $select } from './state.js';
 import { clearErrors, messageFor, send, showErrors } from './saving.js';
 import { el } from '/shared/dom.js';
 import { fail, showOnly } from './session.js';
@@ -15,13 +16,13 @@ export function openCallbackForm() {
   $('answer-editor').replaceChildren();
   const refs = state.refs;
   const channels = refs.channels.map((c) => [c.code, channelName(c)]);
-  const from = $('q-channel').value || channels[0]?.[0];
+  const from = $field('q-channel').value || channels[0]?.[0];
   const form = el('form', { class: 'card form', id: 'callback-form', novalidate: true },
     el('h3', { class: 'utrecht-heading-3' }, t('fileCallback')),
     el('p', { class: 'utrecht-paragraph' }, t('cbPrivacy')),
     el('div', { class: 'form-grid' },
       field('product', t('cbProduct'), select('cf-product', [['', '—'], ...refs.products.map((p) => [p.slug, p.name])], '')),
-      field('question', t('cbQuestion'), textarea('cf-question', $('q-search').value.trim(), 2), true),
+      field('question', t('cbQuestion'), textarea('cf-question', $field('q-search').value.trim(), 2), true),
       field('channel', t('cbChannel'), select('cf-channel', channels, from)),
       field('replyChannel', t('cbReply'), select('cf-reply', channels, from)),
       field('contactName', t('cbName'), textbox('cf-name', '', { autocomplete: 'off' })),
@@ -33,10 +34,10 @@ export function openCallbackForm() {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
-    const product = $('cf-product').value;
+    const product = $field('cf-product').value;
     if (!product) { showErrors(form, [{ field: 'product', reason: 'not_found', message: 'choose a product' }]); return; }
-    const input = { product, question: $('cf-question').value.trim(), channel: $('cf-channel').value, replyChannel: $('cf-reply').value,
-      contactName: orNull($('cf-name').value), contact: orNull($('cf-contact').value) };
+    const input = { product, question: $field('cf-question').value.trim(), channel: $field('cf-channel').value, replyChannel: $field('cf-reply').value,
+      contactName: orNull($field('cf-name').value), contact: orNull($field('cf-contact').value) };
     const d = await send(form, 'mutation File($input: CreateCallbackRequestInput!) { createCallbackRequest(input: $input) { id organization { name } } }',
       { input }, { fieldCodes: ['BAD_USER_INPUT', 'NOT_FOUND'] });
     if (!d) return;
@@ -56,7 +57,7 @@ export function renderCallbackFilters() {
 export async function openCallbacks() {
   showOnly('callbacks');
   say(t('loading'));
-  if (!$('cb-status').options.length) renderCallbackFilters();
+  if (!$select('cb-status').options.length) renderCallbackFilters();
   await loadCallbacks();
   say('');
 }
@@ -64,7 +65,7 @@ export async function openCallbacks() {
 // loadCallbacks reads the queue: by default what is still open (OPEN and
 // ASSIGNED), oldest first as the API gives it.
 export async function loadCallbacks() {
-  const status = $('cb-status').value;
+  const status = $field('cb-status').value;
   const statuses = status ? [status] : ['OPEN', 'ASSIGNED'];
   const pages = await Promise.all(statuses.map((s) => read(`query Queue($org: String, $status: CallbackRequestStatus) {
     callbackRequests(organization: $org, status: $status, first: 200) { totalCount edges { node { ...R } } }

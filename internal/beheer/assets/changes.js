@@ -1,3 +1,4 @@
+// @ts-check
 // The change log's entries as a table: the product's history and the
 // conflict box show them.
 

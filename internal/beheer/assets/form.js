@@ -1,10 +1,11 @@
+// @ts-check
 // Building the forms' fields.
 
-import { $ } from './state.js';
+import { $select } from './state.js';
 import { el } from '/shared/dom.js';
 
 export function fill(id, options) {
-  const s = $(id);
+  const s = $select(id);
   const keep = s.value;
   s.replaceChildren(...options.map(([v, label]) => el('option', { value: v }, label)));
   if (options.some(([v]) => v === keep)) s.value = keep;

@@ -1,7 +1,8 @@
+// @ts-check
 // "Mijn producten": the products of the signed-in person's organization
 // with the channels each still lacks, filtered and sorted.
 
-import { $, channelName, fold, say, state, today } from './state.js';
+import { $, channelName, fold, say, state, today, $field } from './state.js';
 import { Q } from './queries.js';
 import { el } from '/shared/dom.js';
 import { fill } from './form.js';
@@ -53,8 +54,8 @@ export function renderFilters() {
 
 export function renderList() {
   if (!state.session || $('list').hidden) return;
-  const status = $('f-status').value, theme = $('f-theme').value, gap = $('f-gap').value;
-  const words = fold($('f-search').value).split(/\s+/).filter(Boolean);
+  const status = $field('f-status').value, theme = $field('f-theme').value, gap = $field('f-gap').value;
+  const words = fold($field('f-search').value).split(/\s+/).filter(Boolean);
   const rows = state.products.map((p) => ({ p, ...gapsOf(p) })).filter(({ p, by }) => {
     if (status && p.status !== status) return false;
     if (theme && p.theme !== theme) return false;
@@ -66,7 +67,7 @@ export function renderList() {
     return words.every((w) => hay.includes(w));
   });
   // Overdue plans first, then the most open gaps, then by name.
-  rows.sort((a, b) => (b.overdue > 0) - (a.overdue > 0) || b.gaps - a.gaps || a.p.name.localeCompare(b.p.name, 'nl'));
+  rows.sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0) || b.gaps - a.gaps || a.p.name.localeCompare(b.p.name, 'nl'));
   const count = $('list-count');
   count.textContent = t('count', rows.length, state.products.length);
   count.dataset.count = String(rows.length);

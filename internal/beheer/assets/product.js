@@ -1,14 +1,15 @@
+// @ts-check
 // A product's page: its details, channels, answers and history, the B1
 // check beside its texts, and the product as a subject of save.
 
-import { $, channelName, date, say, state, today } from './state.js';
+import { $, channelName, date, say, state, today, $field } from './state.js';
 import { Q } from './queries.js';
 import { SignedOut, gql, read } from './api.js';
 import { changeTable } from './changes.js';
 import { clearErrors, closeConflict } from './saving.js';
 import { el } from '/shared/dom.js';
 import { fail, showOnly } from './session.js';
-import { letter, t } from './text.js';
+import { AUDIENCES, letter, t } from './text.js';
 import { openCell } from './availability.js';
 import { renderProductAnswers } from './answers.js';
 
@@ -127,7 +128,7 @@ export function checkPlain(id, now = false) {
   plainRuns[id] = run;
   run.timer = setTimeout(async () => {
     const box = $(id + '-check');
-    const text = $(id).value.trim();
+    const text = $field(id).value.trim();
     if (!text) { box.replaceChildren(); delete box.dataset.b1; return; }
     if ([...text].length > PLAIN_MAX) { box.dataset.b1 = 'unknown'; box.replaceChildren(el('p', {}, t('plainTooLong', PLAIN_MAX))); return; }
     try {
@@ -149,14 +150,14 @@ function fillProductForm() {
   const p = state.product;
   if (!p) return;
   clearErrors($('product-form'));
-  $('p-name').value = p.name;
-  $('p-nameEn').value = p.nameEn || '';
-  $('p-summary').value = p.summary || '';
-  $('p-description').value = p.description || '';
-  $('p-keywords').value = (p.keywords || []).join(', ');
+  $field('p-name').value = p.name;
+  $field('p-nameEn').value = p.nameEn || '';
+  $field('p-summary').value = p.summary || '';
+  $field('p-description').value = p.description || '';
+  $field('p-keywords').value = (p.keywords || []).join(', ');
   checkPlain('p-summary', true);
   checkPlain('p-description', true);
-  $('p-theme').value = p.theme;
+  $field('p-theme').value = p.theme;
   $('themes').replaceChildren(...state.themes.map((th) => el('option', { value: th })));
   $('p-audiences').replaceChildren(...AUDIENCES.map((a) => el('label', {},
     el('input', { type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', name: 'audience', value: a, checked: p.audiences.includes(a) }),
@@ -167,16 +168,16 @@ export function productInput() {
   const p = state.product;
   const input = { product: p.slug };
   const now = {
-    name: $('p-name').value.trim(), nameEn: $('p-nameEn').value.trim(), summary: $('p-summary').value.trim(),
-    description: $('p-description').value.trim(), theme: $('p-theme').value.trim(),
+    name: $field('p-name').value.trim(), nameEn: $field('p-nameEn').value.trim(), summary: $field('p-summary').value.trim(),
+    description: $field('p-description').value.trim(), theme: $field('p-theme').value.trim(),
   };
   // Only what the owner changed is sent, so that redoing it after a conflict
   // leaves the other person's changes to other fields standing.
   const was = state.loadedFields || {};
   for (const [k, v] of Object.entries(now)) if (v !== (was[k] ?? '')) input[k] = v;
-  const audiences = [...document.querySelectorAll('#p-audiences input:checked')].map((i) => i.value);
+  const audiences = [...document.querySelectorAll('#p-audiences input:checked')].map((i) => /** @type {HTMLInputElement} */ (i).value);
   if (audiences.join() !== (was.audiences || []).join()) input.audiences = audiences;
-  const keywords = $('p-keywords').value.split(',').map((k) => k.trim()).filter(Boolean);
+  const keywords = $field('p-keywords').value.split(',').map((k) => k.trim()).filter(Boolean);
   if (keywords.join() !== (was.keywords || []).join()) input.keywords = keywords;
   return input;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The GraphQL documents the editor sends, and the fragments they share.
 
 export const Q = {

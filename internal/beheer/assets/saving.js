@@ -1,3 +1,4 @@
+// @ts-check
 // Saving: expectedVersion, field errors and conflicts.
 
 import { $, say, state } from './state.js';
@@ -71,7 +72,17 @@ export async function send(form, mutation, variables, how = {}) {
   return null;
 }
 
+/**
+ * How a form shows the API's refusal (see send and refuse).
+ * @typedef {object} Refusal
+ * @property {string[]} [fieldCodes] the codes whose errors go beside the form's fields
+ * @property {string} [forbidden] the text (a key of TEXT) for FORBIDDEN
+ * @property {string} [notFound] the text for NOT_FOUND
+ * @property {(field: string) => string} [rename] the form's name of the API's field
+ */
+
 // refuse shows why the API refused a form's change (see send).
+/** @param {HTMLElement} form @param {any[]} errors @param {Refusal} [how] */
 function refuse(form, errors, { fieldCodes = ['BAD_USER_INPUT'], forbidden = '', notFound = '', rename } = {}) {
   const code = errors[0].extensions?.code;
   if (fieldCodes.includes(code)) showErrors(form, errors, rename);

@@ -1,8 +1,10 @@
+// @ts-check
 // Sign-in: the session, who is signed in, the texts of the page in its
 // language, and the end of a session (a warning, and unsaved edits kept).
 
-import { $, dateTime, say, state } from './state.js';
+import { $, dateTime, say, state, $field } from './state.js';
 import { SignedOut } from './api.js';
+/** @typedef {import('./state.js').Field} Field */
 import { el } from '/shared/dom.js';
 import { t } from './text.js';
 
@@ -35,20 +37,20 @@ export function showSignedOut(message) {
   $('nav-admin').hidden = true;
   $('who').textContent = '';
   $('signed-out-text').textContent = message || t('signInText');
-  $('sign-in').href = '/beheer/login?next=' + encodeURIComponent('/beheer/' + location.hash);
+  /** @type {HTMLAnchorElement} */ ($('sign-in')).href = '/beheer/login?next=' + encodeURIComponent('/beheer/' + location.hash);
 }
 
 export function renderWho() {
   const s = state.session;
   $('who').textContent = `${s.name} · ${t('roles')[s.role] || s.role} ${t('of')} ${s.organization || t('everything')}`;
   $('logout').hidden = false;
-  $('logout-csrf').value = s.csrf;
+  $field('logout-csrf').value = s.csrf;
   $('nav-admin').hidden = s.role !== 'ADMIN';
 }
 
 export function renderTexts() {
   document.documentElement.lang = state.lang;
-  for (const e of document.querySelectorAll('[data-t]')) e.textContent = t(e.dataset.t);
+  for (const e of document.querySelectorAll('[data-t]')) e.textContent = t(/** @type {HTMLElement} */ (e).dataset.t);
   $('lang').textContent = state.lang === 'nl' ? 'English' : 'Nederlands';
   $('lang').lang = state.lang === 'nl' ? 'en' : 'nl';
   document.title = `${t('title')} · Catalogus`;
@@ -65,9 +67,12 @@ const WARN_BEFORE = 5 * 60 * 1000;
 
 function keepDraft() {
   const fields = {};
-  for (const f of document.querySelectorAll('main form:not([hidden]) :is(input, select, textarea)[id]')) {
+  /** @type {NodeListOf<Field>} */
+  const all = document.querySelectorAll('main form:not([hidden]) :is(input, select, textarea)[id]');
+  for (const f of all) {
     if (f.type === 'hidden' || f.type === 'submit' || f.closest('[hidden]')) continue;
-    fields[f.id] = f.type === 'checkbox' ? f.checked : f.multiple ? [...f.selectedOptions].map((o) => o.value) : f.value;
+    fields[f.id] = f instanceof HTMLInputElement && f.type === 'checkbox' ? f.checked
+      : f instanceof HTMLSelectElement && f.multiple ? [...f.selectedOptions].map((o) => o.value) : f.value;
   }
   if (!Object.keys(fields).length) return false;
   sessionStorage.setItem(DRAFT, JSON.stringify({ hash: location.hash, cell: $('cell-form').hidden ? null : state.cell, fields, at: Date.now() }));
@@ -83,10 +88,10 @@ export function restoreDraft(reopenCell) {
   if (d.cell && state.product) reopenCell(d.cell);
   let put = 0;
   for (const [id, v] of Object.entries(d.fields)) {
-    const f = $(id);
+    const f = $field(id);
     if (!f || f.closest('[hidden]')) continue;
-    if (f.type === 'checkbox') f.checked = v;
-    else if (f.multiple) for (const o of f.options) o.selected = v.includes(o.value);
+    if (f instanceof HTMLInputElement && f.type === 'checkbox') f.checked = v;
+    else if (f instanceof HTMLSelectElement && f.multiple) for (const o of f.options) o.selected = v.includes(o.value);
     else f.value = v;
     f.dispatchEvent(new Event('change'));
     put++;

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's words in Dutch and English, the API's validation messages in
 // plain Dutch, and the codes the forms offer.
 
@@ -12,7 +13,7 @@ const LETTERS = {
 };
 export const letter = (s) => LETTERS[state.lang][s];
 export const IDENTIFICATIONS = ['NONE', 'DIGID', 'EHERKENNING', 'EIDAS', 'ID_DOCUMENT'];
-const AUDIENCES = ['RESIDENT', 'BUSINESS', 'ORGANIZATION'];
+export const AUDIENCES = ['RESIDENT', 'BUSINESS', 'ORGANIZATION'];
 
 const TEXT = {
   nl: {
@@ -67,7 +68,7 @@ const TEXT = {
     noneFound: 'Geen antwoord gevonden. Past er niets? Dien een terugbelverzoek in.', mainAnswer: 'Hoofdantwoord',
     usesMain: 'gebruikt het hoofdantwoord', usesMainList: 'Gebruiken het hoofdantwoord', variantsTitle: 'Per kanaal', reviewDue: 'Nakijken uiterlijk', forProducts: 'Over',
     visibilities: { PUBLIC: 'openbaar', INTERNAL: 'intern' }, answerStatuses: { DRAFT: 'concept', PUBLISHED: 'gepubliceerd', ARCHIVED: 'gearchiveerd' },
-    current: 'actueel', notCurrent: 'nakijken verlopen', keywords: 'Trefwoorden (met komma’s)', products: 'Producten',
+    current: 'actueel', notCurrent: 'nakijken verlopen', answerKeywords: 'Trefwoorden (met komma’s)', products: 'Producten',
     answerQuestion: 'Vraag zoals inwoners die stellen', answerText: 'Antwoord in gewone taal (B1), voor elk kanaal hetzelfde',
     variantsLead: 'Tekst per kanaal. Leeg laten: dat kanaal gebruikt het hoofdantwoord. Een variant mag feiten weglaten, maar geen andere bedragen, termijnen, webadressen of telefoonnummers noemen.',
     visibility: 'Zichtbaar voor', reviewInterval: 'Nakijken elke … dagen', markReviewed: 'Vandaag nagekeken', archive: 'Archiveren',
@@ -138,7 +139,7 @@ const TEXT = {
     noneFound: 'No answer found. Nothing fits? File a call-back request.', mainAnswer: 'Main answer',
     usesMain: 'uses the main answer', usesMainList: 'Use the main answer', variantsTitle: 'Per channel', reviewDue: 'Review due', forProducts: 'About',
     visibilities: { PUBLIC: 'public', INTERNAL: 'internal' }, answerStatuses: { DRAFT: 'draft', PUBLISHED: 'published', ARCHIVED: 'archived' },
-    current: 'current', notCurrent: 'review overdue', keywords: 'Keywords (comma-separated)', products: 'Products',
+    current: 'current', notCurrent: 'review overdue', answerKeywords: 'Keywords (comma-separated)', products: 'Products',
     answerQuestion: 'The question as residents ask it', answerText: 'The answer in plain language, the same on every channel',
     variantsLead: 'Wording per channel. Left empty, the channel uses the main answer. A variant may leave facts out, but may not state other amounts, durations, web addresses or phone numbers.',
     visibility: 'Visible to', reviewInterval: 'Review every … days', markReviewed: 'Reviewed today', archive: 'Archive',

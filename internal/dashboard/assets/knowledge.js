@@ -1,3 +1,4 @@
+// @ts-check
 // The answer base beside coverage: how many published products have a
 // current answer (published, reviewed within its interval), answers overdue
 // for review, and the call-back requests still open. Its own module, reading
@@ -39,6 +40,7 @@ function lang() {
 }
 
 function fmt(n, style) {
+  /** @type {Intl.NumberFormatOptions} */
   const opts = style === 'percent' ? { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 } : {};
   return new Intl.NumberFormat(lang() === 'nl' ? 'nl-NL' : 'en-GB', opts).format(n);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Small helpers the dashboard's modules share: asking the public GraphQL API
 // and numbers and names in the page's language. Building elements is in
 // /shared/dom.js, which the editor at /beheer uses too.

@@ -1,3 +1,4 @@
+// @ts-check
 // Building HTML and SVG elements: the helpers the dashboard (/dashboard) and
 // the editor (/beheer) share. Package webassets serves this folder at
 // /shared, and its tests check that every module's imports name a file
