@@ -1,6 +1,7 @@
 package webassets
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -38,6 +39,16 @@ func Imports(src string) []string {
 		out[i] = h.spec
 	}
 	return out
+}
+
+// CheckImports is Unresolved as an error: nil when every import resolves,
+// else one line per import that does not.
+func CheckImports(files fs.FS, prefix string) error {
+	bad, err := Unresolved(files, prefix)
+	if err != nil || len(bad) == 0 {
+		return err
+	}
+	return errors.New("imports that name no file served:\n" + strings.Join(bad, "\n"))
 }
 
 // Unresolved checks a site as Site serves it (files' folder assets at

@@ -64,6 +64,12 @@ import { i } from '../../etc/passwd.js';
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Unresolved:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
 	}
+	if err := CheckImports(site, "/page"); err == nil || !strings.Contains(err.Error(), want[0]) {
+		t.Errorf("CheckImports: %v", err)
+	}
+	if err := CheckImports(fstest.MapFS{"assets/app.js": {Data: []byte(`import { el } from '/shared/dom.js';`)}}, "/page"); err != nil {
+		t.Errorf("CheckImports of a good site: %v", err)
+	}
 }
 
 func TestSharedModulesResolve(t *testing.T) {
