@@ -84,6 +84,14 @@ type SatisfactionTargetInput struct {
 	Deadline     time.Time `json:"deadline"`
 }
 
+// Live answers, pushed as the catalogue changes: GraphQL subscriptions over
+// Server-Sent Events (the graphql-sse protocol's distinct connections mode).
+// POST the subscription to /graphql with `Accept: text/event-stream`; each
+// answer comes as an event `next`, and a stream ends with `complete` after
+// at most 30 minutes (open it again). See docs/notifications.md.
+type Subscription struct {
+}
+
 // A survey result to record: a new one, or new figures for the one with the same key.
 type SurveyResultInput struct {
 	Key                      *MeasurementKeyInput `json:"key"`

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
@@ -11,6 +12,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
+	"github.com/gemeente-rotterdam/catalogus/internal/live"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -32,6 +34,12 @@ type Resolver struct {
 	// SiteURL is the base of the product pages that published documents link
 	// to; empty means publish.DefaultSiteURL.
 	SiteURL string
+	// Live wakes the subscriptions when the catalogue changes; LiveGap is
+	// the least time between two answers of one subscription (0: a second).
+	Live    *live.Hub
+	LiveGap time.Duration
+	// liveCoverage: the anonymous coverage streams' answers, shared.
+	liveCoverage live.Shared[*coverage.Report]
 }
 
 // municipality resolves the municipality a query is about: the one named, or
@@ -106,6 +114,7 @@ func NewResolver(db *store.DB, municipality string) *Resolver {
 		Search:          engine,
 		Dialect:         db.Target.Dialect,
 		Municipality:    municipality,
+		Live:            live.New(db.Version, LivePoll),
 	}
 }
 

@@ -76,6 +76,11 @@ func TestBadConfigurationIsRefusedClearly(t *testing.T) {
 		{"unknown flag", []string{"serve", "--port", "80"}, 2, "flag provided but not defined: -port"},
 		{"bad log level", []string{"migrate", "--log-level", "loud"}, 2, `--log-level "loud"`},
 		{"stray argument", []string{"seed", "extra"}, 2, `unexpected argument "extra"`},
+		{"replica of SQLite", []string{"serve", "--database", "sqlite:" + filepath.Join(dir, "r1.db"), "--database-replica", "postgres://reader@replica/x"}, 1,
+			"--database-replica needs a PostgreSQL --database"},
+		{"no replica lag", []string{"serve", "--database", "sqlite:" + filepath.Join(dir, "r2.db"), "--database-replica", "postgres://reader@replica/x", "--replica-max-lag", "0s"}, 1,
+			"--replica-max-lag 0s: give a positive duration"},
+		{"empty replica", []string{"serve", "--database-replica", ""}, 2, "give a replica's URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -40,6 +41,11 @@ var serveCmd = command{
 		siteURL := siteURLFlag(fs)
 		signIn := signInFlags(fs)
 		respCacheMB := fs.Int("response-cache-mb", 64, "memory of the response cache, in MB")
+		replicas := &replicaFlags{urls: list(os.Getenv("CATALOGUS_DATABASE_REPLICA_URLS")), fromEnv: true}
+		fs.Var(replicas, "database-replica",
+			"URL of a PostgreSQL read replica of --database (streaming replication) for anonymous reads; repeat for several (env CATALOGUS_DATABASE_REPLICA_URLS, comma-separated)")
+		maxLag := fs.Duration("replica-max-lag", server.DefaultReplicaMaxLag,
+			"how far behind the primary a read replica may be and still answer reads")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query, reckoned before it runs (a list costs its most elements times one element; docs/api.md)")
 		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
@@ -58,6 +64,13 @@ var serveCmd = command{
 				return err
 			}
 			defer db.Close()
+			readers, err := openReplicas(ctx, e, db, replicas.urls, *maxConns, *maxLag)
+			if err != nil {
+				return err
+			}
+			for _, r := range readers {
+				defer r.Close()
+			}
 			empty, err := isEmpty(ctx, db)
 			if err != nil {
 				return err
@@ -80,7 +93,8 @@ var serveCmd = command{
 				return err
 			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
-				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site, WarmUp: true}
+				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site, WarmUp: true,
+				Replicas: readers, ReplicaMaxLag: *maxLag}
 			if cfg.SignIn, err = signIn(ctx, e, db); err != nil {
 				return err
 			}
@@ -111,6 +125,62 @@ var serveCmd = command{
 			})
 		}
 	},
+}
+
+// replicaFlags collects --database-replica, given once per replica; given
+// at all, the flags replace the environment's list.
+type replicaFlags struct {
+	urls    []string
+	fromEnv bool
+}
+
+// String shows no default: the URLs may hold passwords.
+func (f *replicaFlags) String() string { return "" }
+
+func (f *replicaFlags) Set(v string) error {
+	if f.fromEnv {
+		f.urls, f.fromEnv = nil, false
+	}
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("give a replica's URL, e.g. postgres://reader@replica1/catalogus")
+	}
+	f.urls = append(f.urls, v)
+	return nil
+}
+
+// openReplicas opens the read replicas, read-only and without waiting for
+// them: one that is down now joins when it answers (the server checks).
+// Replicas are PostgreSQL's streaming replicas of a PostgreSQL primary.
+func openReplicas(ctx context.Context, e *env, primary *store.DB, urls []string, maxConns int, maxLag time.Duration) ([]*store.DB, error) {
+	if len(urls) == 0 {
+		return nil, nil
+	}
+	if maxLag <= 0 {
+		return nil, fmt.Errorf("--replica-max-lag %s: give a positive duration, e.g. 5s", maxLag)
+	}
+	if primary.Target.Dialect != dialect.Postgres {
+		return nil, fmt.Errorf("--database-replica needs a PostgreSQL --database with streaming replicas; %s is SQLite", primary.Target.Redacted)
+	}
+	var dbs []*store.DB
+	for _, u := range urls {
+		t, err := store.ParseURL(u)
+		if err == nil && t.Dialect != dialect.Postgres {
+			err = fmt.Errorf("a replica must be a PostgreSQL URL (postgres://…)")
+		}
+		var db *store.DB
+		if err == nil {
+			db, err = store.Open(ctx, u, store.Options{MaxConns: maxConns, ReadOnly: true, Unchecked: true})
+		}
+		if err != nil {
+			for _, d := range dbs {
+				d.Close()
+			}
+			return nil, fmt.Errorf("--database-replica: %w", err)
+		}
+		e.log.Info("read replica", "database", db.Target.Redacted, "max_lag", maxLag)
+		dbs = append(dbs, db)
+	}
+	return dbs, nil
 }
 
 func isEmpty(ctx context.Context, db *store.DB) (bool, error) {

@@ -20,7 +20,7 @@ var layers = [][]string{
 	// Leaves: plain Go, no Ent.
 	{"internal/catalog", "internal/clock", "internal/dberr", "internal/progress", "internal/clientaddr",
 		"internal/schemacheck", "internal/webassets", "internal/exchange/csvfile", "internal/browsertest", "internal/loadtest",
-		"internal/plainlang", "internal/dburl", "internal/coverage/tally"},
+		"internal/plainlang", "internal/dburl", "internal/coverage/tally", "internal/live", "internal/replicatest"},
 	// Ent's generated code (one unit: its packages import each other) and the API's scalars.
 	{"ent", "graph/scalar"},
 	// Questions and transactions on the generated client.
@@ -53,7 +53,7 @@ var layers = [][]string{
 	{"graph"},
 	// HTTP.
 	{"internal/server"},
-	{"internal/server/servertest"},
+	{"internal/server/servertest", "internal/server/replication"},
 	// The binary.
 	{"cmd/catalogus"},
 }

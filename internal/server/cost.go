@@ -291,6 +291,12 @@ func costModel(b Bounds) graph.ComplexityRoot {
 		return plus(CoverageCost, child)
 	}
 	c.Query.CountryCoverage = func(child int, _ *time.Time) int { return plus(CoverageCost, child) }
+	// A subscription costs what one of its answers costs: the limits on
+	// open streams (streams.go) bound how many there are, and the anonymous
+	// streams with the same question share each answer.
+	c.Subscription.CoverageChanged = func(child int, _, _, _ *string, _ *catalog.Audience, _ []string) int {
+		return plus(CoverageCost, child)
+	}
 	// The country's history replays every municipality once for all its
 	// points: a history per municipality, and the points' rows.
 	c.Query.CountryCoverageHistory = func(child int, from time.Time, to *time.Time, interval graph.CoverageInterval) int {

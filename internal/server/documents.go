@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -25,9 +24,9 @@ import (
 // and revalidate like the anonymous GraphQL reads, with an ETag from the
 // catalogue's version, and share the response cache.
 type documents struct {
-	src          publish.Source
+	// rd chooses the database: a replica in rotation, or the primary.
+	rd           *readers
 	municipality string
-	version      func(context.Context) (int64, error)
 	cache        *responseCache
 	m            *metrics
 	log          *slog.Logger
@@ -39,7 +38,7 @@ type errNoDocument struct{ msg string }
 func (e errNoDocument) Error() string { return e.msg }
 
 // render writes a document and returns its content type.
-type render func(r *http.Request, municipality string) (body []byte, contentType string, err error)
+type render func(r *http.Request, src publish.Source, municipality string) (body []byte, contentType string, err error)
 
 func (d documents) serve(fn render) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +50,7 @@ func (d documents) serve(fn render) http.Handler {
 		// "document" keeps these keys apart from the GraphQL requests' in the
 		// shared cache.
 		key := "document " + r.URL.Path + "\nmunicipality=" + municipality
-		v, err := d.version(r.Context())
+		db, v, err := d.rd.versioned(r.Context())
 		if err != nil {
 			d.fail(w, r, err)
 			return
@@ -76,7 +75,7 @@ func (d documents) serve(fn render) http.Handler {
 			d.m.responseCache.WithLabelValues("miss").Inc()
 			w.Header().Set("X-Cache", "miss")
 		}
-		body, contentType, err := fn(r, municipality)
+		body, contentType, err := fn(r, db.publish, municipality)
 		if err != nil {
 			d.fail(w, r, err)
 			return
@@ -114,12 +113,12 @@ func (d documents) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // productJSONLD serves /products/{slug}.jsonld.
-func (d documents) productJSONLD(r *http.Request, municipality string) ([]byte, string, error) {
+func (d documents) productJSONLD(r *http.Request, src publish.Source, municipality string) ([]byte, string, error) {
 	slug, ok := strings.CutSuffix(r.PathValue("file"), ".jsonld")
 	if !ok {
 		return nil, "", errNoDocument{"not found: products are published at /products/{slug}.jsonld"}
 	}
-	k, err := d.src.Product(r.Context(), municipality, slug)
+	k, err := src.Product(r.Context(), municipality, slug)
 	if errors.Is(err, publish.ErrNotPublished) {
 		return nil, "", errNoDocument{"there is no published product " + strconv.Quote(slug)}
 	}
@@ -131,8 +130,8 @@ func (d documents) productJSONLD(r *http.Request, municipality string) ([]byte, 
 }
 
 // scFeed serves /sc.xml.
-func (d documents) scFeed(r *http.Request, municipality string) ([]byte, string, error) {
-	k, err := d.src.Catalogue(r.Context(), municipality)
+func (d documents) scFeed(r *http.Request, src publish.Source, municipality string) ([]byte, string, error) {
+	k, err := src.Catalogue(r.Context(), municipality)
 	if err != nil {
 		return nil, "", err
 	}

@@ -46,8 +46,8 @@ func repoFile(t *testing.T, path string) string {
 
 var (
 	graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
-	operation    = regexp.MustCompile(`^\s*(\{|query\b|mutation\b|fragment\b)`)
-	jsQuery      = regexp.MustCompile("(?s)`((?:query|mutation|fragment)\\b[^`]*)`|'((?:query|mutation|fragment)\\b[^'\n]*)'")
+	operation    = regexp.MustCompile(`^\s*(\{|query\b|mutation\b|subscription\b|fragment\b)`)
+	jsQuery      = regexp.MustCompile("(?s)`((?:query|mutation|subscription|fragment)\\b[^`]*)`|'((?:query|mutation|subscription|fragment)\\b[^'\n]*)'")
 )
 
 // examples collects the operations of the docs' GraphQL blocks and the

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -96,11 +95,17 @@ var isMutation = regexp.MustCompile(`(^|[\s}])mutation\b`)
 // answers to POST, so there it would serve nobody. Without a response cache a
 // POST is therefore passed on as it is, without reading the version (one
 // statement fewer on every uncached read).
-func conditional(version func(context.Context) (int64, error), cache *responseCache, now func() time.Time, m *metrics, next http.Handler) http.Handler {
+//
+// With read replicas (replicas.go) the database is chosen here: the primary
+// for callers with a token and for anything but a query, otherwise the
+// database whose version the ETag carries also answers the query.
+func conditional(rd *readers, cache *responseCache, now func() time.Time, m *metrics) http.Handler {
+	primary := rd.primary.api
+	replicas := len(rd.replicas) > 0
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" {
 			w.Header().Set("Cache-Control", "private, no-store")
-			next.ServeHTTP(w, r)
+			primary.ServeHTTP(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-cache")
@@ -109,15 +114,17 @@ func conditional(version func(context.Context) (int64, error), cache *responseCa
 		switch r.Method {
 		case http.MethodGet:
 			if r.URL.Query().Get("query") == "" {
-				// A persisted query's hash alone: what it asks is not visible here.
-				next.ServeHTTP(w, r)
+				// A persisted query's hash alone: what it asks is not visible
+				// here; by GET it can only be a query (getQueries).
+				rd.anyReader(r.Context()).api.ServeHTTP(w, r)
 				return
 			}
 			key = []byte("GET " + r.URL.RawQuery)
 		case http.MethodPost:
-			if cache == nil || !jsonBody(r) {
-				// Nothing to keep, or a body refused further in.
-				next.ServeHTTP(w, r)
+			if !jsonBody(r) || (cache == nil && !replicas) {
+				// A body refused further in, or nothing to keep and one
+				// database to ask.
+				primary.ServeHTTP(w, r)
 				return
 			}
 			body, err := io.ReadAll(r.Body)
@@ -135,18 +142,25 @@ func conditional(version func(context.Context) (int64, error), cache *responseCa
 				Query string `json:"query"`
 			}
 			_ = json.Unmarshal(body, &req)
-			if req.Query == "" || isMutation.MatchString(req.Query) {
-				next.ServeHTTP(w, r)
+			if req.Query == "" || isMutation.MatchString(req.Query) || (replicas && !readOnlyDocument(req.Query)) {
+				// The regular expression is cheap and may err towards a
+				// mutation; a replica takes only what parses as queries.
+				primary.ServeHTTP(w, r)
+				return
+			}
+			if cache == nil {
+				rd.anyReader(r.Context()).api.ServeHTTP(w, r)
 				return
 			}
 			key = append([]byte("POST "), body...)
 		default:
-			next.ServeHTTP(w, r)
+			primary.ServeHTTP(w, r)
 			return
 		}
 		// The answer's form follows the Accept header.
 		key = append(append(key, "\nAccept: "...), r.Header.Get("Accept")...)
-		v, err := version(r.Context())
+		src, v, err := rd.versioned(r.Context())
+		next := src.api
 		if err != nil {
 			next.ServeHTTP(w, r) // the query will report the database's trouble itself
 			return

@@ -23,6 +23,8 @@ type metrics struct {
 	// The response cache: lookups by result, and the bytes it holds.
 	responseCache      *prometheus.CounterVec
 	responseCacheBytes prometheus.Gauge
+	// streams is the number of open subscriptions (streams.go).
+	streams prometheus.Gauge
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -49,8 +51,12 @@ func newMetrics(db *store.DB) *metrics {
 			Name: "catalogus_response_cache_bytes",
 			Help: "Bytes the response cache holds.",
 		}),
+		streams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "catalogus_open_streams",
+			Help: "Subscriptions open as Server-Sent Events.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.graphqlErrors, m.responseCache, m.responseCacheBytes,
+	m.reg.MustRegister(m.requests, m.latency, m.graphqlErrors, m.responseCache, m.responseCacheBytes, m.streams,
 		collectors.NewDBStatsCollector(db.SQL, db.Target.Dialect),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -12,12 +12,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -63,10 +65,23 @@ type Config struct {
 	// the pages' API requests (/beheer/graphql); nil leaves the pages
 	// without sign-in.
 	SignIn *signin.Service
+	// Streams bound the subscriptions; zero values take
+	// DefaultStreamLimits.
+	Streams StreamLimits
 	// WarmUp counts the whole country's coverage in the background as the
 	// handler is made, so that the first countryCoverage does not wait
 	// seconds for it at national size (serve sets it; tests need not).
 	WarmUp bool
+	// Replicas are read replicas of DB (PostgreSQL streaming replication):
+	// anonymous reads go to one in rotation, everything else to DB. None:
+	// everything reads DB.
+	Replicas []*store.DB
+	// ReplicaMaxLag is how far behind DB a replica may be and stay in
+	// rotation; 0 means DefaultReplicaMaxLag.
+	ReplicaMaxLag time.Duration
+	// ReplicaCheckEvery is how often the replicas' health and lag are
+	// checked; 0 means a second.
+	ReplicaCheckEvery time.Duration
 }
 
 // warmUp counts the country's coverage once, for the counts kept between
@@ -130,25 +145,55 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		documents: newByteCache(limits.PersistedQueryBytes, maxDocumentCost, documentCost),
 		persisted: newByteCache(limits.PersistedQueryBytes, maxPersistedCost, persistedCost),
 	}
+	// Field suggestions ("did you mean …") help people who build on the
+	// API, and help strangers map it: only authenticated callers get them.
 	anonymous := graphQL(resolver, limits, bounds, kept, log, m, true)
 	signedIn := graphQL(resolver, limits, bounds, kept, log, m, false)
+	streamLimits := cfg.Streams.withDefaults()
+	liveAnonymous := liveGraphQL(resolver, limits, streamLimits, bounds, kept, log, m, true)
+	liveSignedIn := liveGraphQL(resolver, limits, streamLimits, bounds, kept, log, m, false)
 	if cfg.WarmUp {
 		go warmUp(resolver.CoverageService, log)
 	}
-	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Field suggestions ("did you mean …") help people who build on the
-		// API, and help strangers map it: only authenticated callers get them.
+	rd := &readers{log: log, maxLag: cfg.ReplicaMaxLag, primary: &source{name: "primary", db: cfg.DB,
+		api: sourceAPI(anonymous, signedIn), publish: publish.Source{Client: cfg.DB.Client, SiteURL: cfg.SiteURL}}}
+	if rd.maxLag <= 0 {
+		rd.maxLag = DefaultReplicaMaxLag
+	}
+	for i, db := range cfg.Replicas {
+		// Each replica its own resolvers: they hold one Ent client.
+		res := graph.NewResolver(db, cfg.Municipality)
+		res.SiteURL = cfg.SiteURL
+		if cfg.WarmUp {
+			go warmUp(res.CoverageService, log)
+		}
+		rd.replicas = append(rd.replicas, &source{name: "replica-" + strconv.Itoa(i+1), db: db, replica: true,
+			api:     sourceAPI(graphQL(res, limits, bounds, kept, log, m, true), signedIn),
+			publish: publish.Source{Client: db.Client, SiteURL: cfg.SiteURL}})
+		m.reg.MustRegister(collectors.NewDBStatsCollector(db.SQL, db.Target.Dialect+"-replica-"+strconv.Itoa(i+1)))
+	}
+	if len(rd.replicas) > 0 {
+		every := cfg.ReplicaCheckEvery
+		if every <= 0 {
+			every = time.Second
+		}
+		c := &checker{rd: rd, every: every, m: newReplicaMetrics(m.reg)}
+		c.check() // before the first request: which replicas are in rotation
+		go c.run()
+	}
+	// Subscriptions stay on the primary: one poller of its version wakes
+	// them (internal/live), and a stream outlives any choice of replica.
+	live := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.FromContext(r.Context()) != nil {
-			signedIn.ServeHTTP(w, r)
+			liveSignedIn.ServeHTTP(w, r)
 			return
 		}
-		anonymous.ServeHTTP(w, r)
+		liveAnonymous.ServeHTTP(w, r)
 	})
 	mux.Handle("/graphql", cors(cfg.CORSOrigins, limitBody(limits.MaxBodyBytes, limits.MaxUploadBytes,
 		authenticate(auth.Tokens{Client: cfg.DB.Client}, clients, newThrottle(failures, time.Minute), log,
-			conditional(cfg.DB.Version, cache, now, m, overHTTP(api))))))
-	docs := documents{src: publish.Source{Client: cfg.DB.Client, SiteURL: cfg.SiteURL}, municipality: cfg.Municipality,
-		version: cfg.DB.Version, cache: cache, m: m, log: log}
+			newStreams(live, conditional(rd, cache, now, m), streamLimits, clients, m)))))
+	docs := documents{rd: rd, municipality: cfg.Municipality, cache: cache, m: m, log: log}
 	mux.Handle("GET /products/{file}", docs.serve(docs.productJSONLD))
 	mux.Handle("GET /sc.xml", docs.serve(docs.scFeed))
 	mux.Handle("GET /{$}", graphiql.Page())
@@ -174,6 +219,12 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if len(rd.replicas) > 0 {
+			if rd.ready(w, r) && cfg.SignIn != nil {
+				fmt.Fprintln(w, cfg.SignIn.ProviderStatus())
+			}
+			return
+		}
 		if err := cfg.DB.Ping(ctx); err != nil {
 			// Probes come often: the outage is logged once (outage.go).
 			log.Debug("not ready: database unreachable", "err", err)
@@ -215,17 +266,40 @@ type keptQueries struct {
 }
 
 func graphQL(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+	srv := executor(resolver, limits, bounds, kept, log, m, hideSuggestions, func(srv *handler.Server) {
+		// Explicit transports, no websockets: subscriptions are served as
+		// Server-Sent Events by liveGraphQL.
+		srv.AddTransport(transport.Options{})
+		srv.AddTransport(getQueries{})
+		srv.AddTransport(postJSON{})
+		// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
+		// only authenticated ones through (see upload).
+		srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
+	})
+	srv.Use(operationKinds{stream: false})
+	return withDeadline(limits.Timeout, srv)
+}
+
+// liveGraphQL serves subscriptions as Server-Sent Events (the graphql-sse
+// protocol's distinct connections mode, which gqlgen's SSE transport
+// speaks). Every check of other requests holds for each answer of a stream;
+// the deadline is the stream's lifetime instead (streams.go).
+func liveGraphQL(resolver *graph.Resolver, limits Limits, streams StreamLimits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool) http.Handler {
+	srv := executor(resolver, limits, bounds, kept, log, m, hideSuggestions, func(srv *handler.Server) {
+		srv.AddTransport(transport.SSE{KeepAlivePingInterval: streams.KeepAlive})
+	})
+	srv.Use(operationKinds{stream: true})
+	return srv
+}
+
+// executor is the GraphQL executor with every check, over the transports
+// that transports adds.
+func executor(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQueries, log *slog.Logger, m *metrics, hideSuggestions bool, transports func(*handler.Server)) *handler.Server {
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  resolver,
 		Complexity: costModel(bounds),
 	}))
-	// Explicit transports, no websockets: the API has no subscriptions.
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(getQueries{})
-	srv.AddTransport(postJSON{})
-	// Files (a spreadsheet to import) come as multipart forms; overHTTP lets
-	// only authenticated ones through (see upload).
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: limits.MaxUploadBytes, MaxMemory: 4 << 20})
+	transports(srv)
 	srv.SetQueryCache(kept.documents)
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.SetDisableSuggestion(hideSuggestions)
@@ -254,7 +328,7 @@ func graphQL(resolver *graph.Resolver, limits Limits, bounds Bounds, kept keptQu
 		return resp
 	})
 	srv.AroundResponses(noteUnavailable)
-	return withDeadline(limits.Timeout, srv)
+	return srv
 }
 
 type requestIDKey struct{}
@@ -293,6 +367,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Flush sends what was written so far: a stream's events must not wait in a
+// buffer (gqlgen's SSE transport asks for an http.Flusher).
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 // logRequests gives every request an id (X-Request-Id) and logs it when done;
 // probes and metrics scrapes are left out of the log.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
@@ -319,8 +402,12 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
+	shuttingDown := make(chan struct{})
 	srv := &http.Server{
-		Handler:           h,
+		Handler: h,
+		BaseContext: func(net.Listener) context.Context {
+			return context.WithValue(context.Background(), shuttingDownKey{}, (<-chan struct{})(shuttingDown))
+		},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -328,6 +415,7 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(shuttingDown) })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {

@@ -44,6 +44,10 @@ type Options struct {
 	// Existing refuses a missing SQLite file instead of creating one: for
 	// the commands that change a catalogue that must be there already.
 	Existing bool
+	// Unchecked opens a PostgreSQL database without waiting for it to
+	// answer: a read replica that is down when serve starts joins once it
+	// answers (the server's replica checker finds out).
+	Unchecked bool
 }
 
 // DB is an open catalogue database.
@@ -98,7 +102,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	sizePool(sqldb, opts.MaxConns)
 	if t.Path != "" {
 		err = checkSQLite(ctx, sqldb, t.Path, opts.ReadOnly)
-	} else {
+	} else if !opts.Unchecked {
 		err = pingPostgres(ctx, sqldb, t, opts.ConnectTimeout)
 	}
 	if err != nil {

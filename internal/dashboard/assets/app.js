@@ -5,6 +5,7 @@
 
 import { el, svg, scrollBox } from '/shared/dom.js';
 import { gql, pct, num, channelName } from './lib.js';
+import { follow } from './live.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
 // Every status has a letter besides its colour, from its name in the page's
@@ -79,17 +80,22 @@ const TEXT = {
 };
 
 // The queries: the same any other dashboard would send (docs/dashboard-queries.md).
-const Q = {
-  coverage: `query Coverage($at: Time, $organization: String) {
-    coverage(at: $at, organization: $organization) {
+// What the headline, the groups, the channels and the clusters show: asked
+// for a day, and pushed as saves move it.
+const FIGURES = `fragment Figures on CoverageReport {
       asOf products fullyCoveredProducts applicableCells availableCells ratio
       byChannel { channel { code name nameEn } applicable available partial planned unavailable notApplicable notAssessed ratio }
       byOrganization { organization { code name } products fullyCoveredProducts applicable available ratio }
       groups { personalHelp otherLanguage youth digital }
       target { name deadline share daysLeft }
       projection { pacePerWeek requiredPacePerWeek cellsToGo projectedCompletion onTrack }
-    }
+    }`;
+const Q = {
+  coverage: `query Coverage($at: Time, $organization: String) {
+    coverage(at: $at, organization: $organization) { ...Figures }
   }`,
+  // The same figures, pushed after every save that moves them.
+  live: `subscription Live { coverageChanged { ...Figures } }`,
   history: `query History($from: Time!) {
     coverageHistory(from: $from, interval: MONTH) { at ratio availableCells applicableCells }
   }`,
@@ -136,7 +142,7 @@ function atOf(day) {
 }
 
 async function loadCoverage() {
-  const d = await gql(Q.coverage, { at: atOf(state.at), organization: state.drill });
+  const d = await gql(Q.coverage + FIGURES, { at: atOf(state.at), organization: state.drill });
   if (state.drill) {
     state.drillCoverage = d.coverage;
   } else {
@@ -463,7 +469,16 @@ async function main() {
     document.body.dataset.ready = 'true';
   } catch (e) {
     showError(e);
+    return;
   }
+  // Today's figures follow the saves as they happen; a chosen past day
+  // stands still.
+  follow(Q.live + FIGURES, {}, (d) => {
+    state.coverage = d.coverageChanged;
+    if (!state.at && !state.drill) renderFigures();
+  }, {
+    poll: () => { if (!state.at && !state.drill) refreshFigures().catch(showError); },
+  });
 }
 
 main();
