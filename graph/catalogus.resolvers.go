@@ -17,6 +17,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	ranked "github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // JSONLd is the resolver for the jsonLd field.
@@ -62,7 +63,7 @@ func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int],
 		}
 		q = q.Where(entproduct.IDIn(ids...))
 		if orderBy == nil {
-			return rankedPage(ctx, q, where, ids, after, *first)
+			return ranked.ProductPage(ctx, q, where, ids, after, *first)
 		}
 	}
 	page, err := q.Paginate(ctx, after, first, before, last,

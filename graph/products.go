@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"github.com/99designs/gqlgen/graphql"
@@ -45,63 +44,6 @@ func (r *Resolver) productFilters(ctx context.Context, q *ent.ProductQuery, m *e
 		q = q.Where(entproduct.HasAvailabilitiesWith(availability.ChannelID(ids[0]), availability.StatusEQ(availability.StatusAVAILABLE)))
 	}
 	return q, nil
-}
-
-// rankedPage pages through search results in the order of their rank: the
-// cursor of an edge is its position in the ranked list.
-func rankedPage(ctx context.Context, q *ent.ProductQuery, where *ent.ProductWhereInput, ranked []int, after *entgql.Cursor[int], first int) (*ent.ProductConnection, error) {
-	var err error
-	if q, err = where.Filter(q); err != nil {
-		return nil, err
-	}
-	visible, err := q.Clone().IDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keep := map[int]bool{}
-	for _, id := range visible {
-		keep[id] = true
-	}
-	var order []int
-	for _, id := range ranked {
-		if keep[id] {
-			order = append(order, id)
-		}
-	}
-	start := 0
-	if after != nil {
-		start = after.ID + 1
-	}
-	// An empty page is an empty list, never null.
-	conn := &ent.ProductConnection{Edges: []*ent.ProductEdge{}, TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
-	if start >= len(order) {
-		return conn, nil
-	}
-	end := min(start+first, len(order))
-	conn.PageInfo.HasNextPage = end < len(order)
-	page := order[start:end]
-	// The fields a product page asks for most, loaded in a few queries.
-	products, err := q.Where(entproduct.IDIn(page...)).
-		WithOwner().
-		WithAvailabilities(func(aq *ent.AvailabilityQuery) { aq.WithChannel().WithLocations() }).
-		All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int]*ent.Product{}
-	for _, p := range products {
-		byID[p.ID] = p
-	}
-	for i, id := range page {
-		if p, ok := byID[id]; ok {
-			conn.Edges = append(conn.Edges, &ent.ProductEdge{Node: p, Cursor: entgql.Cursor[int]{ID: start + i}})
-		}
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
-	return conn, nil
 }
 
 // Bounds of a where input, so that nobody sends a filter that takes the

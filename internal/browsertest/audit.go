@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -63,6 +64,12 @@ func Axe(t testing.TB) string {
 	return axeSource
 }
 
+// stepTimeout bounds one check: axe-core over a page takes a second or two
+// on a quiet machine and tens of seconds on a busy one. The ctx a check is
+// given must have started its browser already (a check's own deadline would
+// otherwise close the browser when it ends).
+const stepTimeout = 2 * time.Minute
+
 // violation is what the test reports of one axe-core finding.
 type violation struct {
 	ID, Impact, Help string
@@ -78,6 +85,9 @@ type violation struct {
 // elements.
 func CheckAccessibility(t testing.TB, ctx context.Context, page string) {
 	t.Helper()
+	// A bound for this check alone, not for the test that runs many.
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
 	src := Axe(t)
 	if present, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === 'object'`)); err != nil {
 		t.Fatalf("%s: %v", page, err)
@@ -117,6 +127,8 @@ func CheckAccessibility(t testing.TB, ctx context.Context, page string) {
 // an h2).
 func CheckSmallScreen(t testing.TB, ctx context.Context, page string) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
 	var r struct {
 		Window, Page int
 		Wide, Small  []string

@@ -8,6 +8,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/internal/search"
 )
 
 // Lookup is a look-up in the answer base.
@@ -59,35 +60,23 @@ func (s *Service) Find(ctx context.Context, l Lookup) (*HitConnection, error) {
 		if err != nil {
 			return nil, err
 		}
-		keep := map[int]bool{}
-		for _, id := range visible {
-			keep[id] = true
-		}
-		for _, id := range ranked {
-			if keep[id] {
-				order = append(order, id)
-			}
-		}
+		order = search.Keep(ranked, visible)
 	} else {
 		if order, err = q.Clone().Order(answer.ByQuestion(), answer.ByID()).IDs(ctx); err != nil {
 			return nil, err
 		}
 	}
-	start := 0
-	if l.After != nil {
-		start = l.After.ID + 1
-	}
+	w := search.PageWindow(len(order), l.After, l.First)
 	// An empty page is an empty list, never null.
-	conn := &HitConnection{Edges: []*Hit{}, TotalCount: len(order), PageInfo: ent.PageInfo{HasPreviousPage: start > 0}}
+	conn := &HitConnection{Edges: []*Hit{}, TotalCount: w.Total,
+		PageInfo: ent.PageInfo{HasPreviousPage: w.HasPrevious(), HasNextPage: w.HasNext()}}
 	if len(order) == 0 && didYouMean != "" {
 		conn.DidYouMean = &didYouMean
 	}
-	if start >= len(order) {
+	if w.Empty() {
 		return conn, nil
 	}
-	end := min(start+l.First, len(order))
-	conn.PageInfo.HasNextPage = end < len(order)
-	page := order[start:end]
+	page := order[w.Start:w.End]
 	answers, err := q.Where(answer.IDIn(page...)).WithProducts().WithOwner().All(ctx)
 	if err != nil {
 		return nil, err
@@ -101,7 +90,7 @@ func (s *Service) Find(ctx context.Context, l Lookup) (*HitConnection, error) {
 		if !ok {
 			continue
 		}
-		h := &Hit{Node: a, Cursor: entgql.Cursor[int]{ID: start + i}, ChannelText: a.Text}
+		h := &Hit{Node: a, Cursor: w.Cursor(i), ChannelText: a.Text}
 		if v := Variant(a, channelCode); v != nil {
 			h.Variant, h.ChannelText = v, v.Text
 		}

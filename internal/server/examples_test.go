@@ -94,36 +94,40 @@ func examples(t *testing.T) []example {
 			add(f, m[1])
 		}
 	}
-	pages, _ := filepath.Glob(filepath.Join("..", "..", "internal", "dashboard", "assets", "*.js"))
-	pages = append(pages, filepath.Join("..", "..", "internal", "beheer", "assets", "app.js"))
-	for _, p := range pages {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		source := strings.TrimPrefix(filepath.ToSlash(p), "../../")
-		// The editor adds the fragments a document uses (withFragments in
-		// app.js); the same here.
+	// The pages' modules, a page at a time: the editor adds the fragments a
+	// document uses (withFragments in its queries.js), wherever in the page's
+	// modules they are written; the same here.
+	for _, page := range []string{"dashboard", "beheer"} {
+		modules, _ := filepath.Glob(filepath.Join("..", "..", "internal", page, "assets", "*.js"))
 		fragments := map[string]string{}
-		var queries []string
-		for _, m := range jsQuery.FindAllStringSubmatch(string(src), -1) {
-			q := m[1] + m[2]
-			switch {
-			case strings.Contains(q, "${"):
-				// Made up as the page runs (the admin forms' mutations).
-			case strings.HasPrefix(q, "fragment "):
-				fragments[strings.Fields(q)[1]] = q
-			default:
-				queries = append(queries, q)
+		type query struct{ source, q string }
+		var queries []query
+		for _, p := range modules {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			source := strings.TrimPrefix(filepath.ToSlash(p), "../../")
+			for _, m := range jsQuery.FindAllStringSubmatch(string(src), -1) {
+				q := m[1] + m[2]
+				switch {
+				case strings.Contains(q, "${"):
+					// Made up as the page runs (the admin forms' mutations).
+				case strings.HasPrefix(q, "fragment "):
+					fragments[strings.Fields(q)[1]] = q
+				default:
+					queries = append(queries, query{source, q})
+				}
 			}
 		}
 		for _, q := range queries {
+			doc := q.q
 			for name, f := range fragments {
-				if strings.Contains(q, "..."+name) {
-					q += "\n" + f
+				if strings.Contains(doc, "..."+name) {
+					doc += "\n" + f
 				}
 			}
-			add(source, q)
+			add(q.source, doc)
 		}
 	}
 	return out

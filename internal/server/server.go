@@ -33,6 +33,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
+	"github.com/gemeente-rotterdam/catalogus/internal/webassets"
 	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
 )
 
@@ -207,6 +208,8 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	mux.Handle("GET "+graphiql.Prefix, graphiql.Assets())
 	mux.Handle("GET "+beheer.Path, editor)
 	mux.Handle("GET "+beheer.Path+"/", editor)
+	// The modules both pages import (webassets.Unresolved checks the paths).
+	mux.Handle("GET "+webassets.SharedPath+"/", webassets.Shared())
 	if cfg.SignIn != nil {
 		// The editor pages' own door to the same API: session and CSRF token
 		// instead of a bearer token, and never the anonymous response cache.

@@ -1,17 +1,40 @@
 // Package webassets serves files embedded in the binary (the dashboard, the
-// GraphiQL page): plain files as they are, and large vendored ones stored
-// gzipped, sent compressed to browsers that accept it and unpacked for the rest.
+// editor, the GraphiQL page): plain files as they are, and large vendored
+// ones stored gzipped, sent compressed to browsers that accept it and
+// unpacked for the rest. It also serves the script modules the dashboard and
+// the editor share (folder shared, at SharedPath), and checks that every
+// module's imports name a file served (Unresolved).
 package webassets
 
 import (
 	"bytes"
 	"compress/gzip"
+	"embed"
 	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 )
+
+//go:embed shared
+var shared embed.FS
+
+// SharedPath is where the modules of folder shared are served.
+const SharedPath = "/shared"
+
+// Shared serves the modules of folder shared at SharedPath, never cached
+// unchecked, like the pages that import them.
+func Shared() http.Handler {
+	files, err := fs.Sub(shared, "shared")
+	if err != nil {
+		panic(err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, SharedPath), "/")
+		Serve(w, r, files, name, "no-cache")
+	})
+}
 
 var types = map[string]string{
 	".html": "text/html; charset=utf-8",

@@ -1,8 +1,10 @@
+// @ts-check
 // The coverage dashboard. It reads only the public GraphQL API, with the
 // queries listed in docs/dashboard-queries.md, and draws its charts as SVG by
 // hand: no libraries, no network beyond this server.
 
-import { el, svg, gql, pct, num, channelName, scrollBox } from './lib.js';
+import { el, svg, scrollBox } from '/shared/dom.js';
+import { gql, pct, num, channelName } from './lib.js';
 import { follow } from './live.js';
 
 const STATUSES = ['AVAILABLE', 'PARTIAL', 'PLANNED', 'UNAVAILABLE', 'NOT_ASSESSED', 'NOT_APPLICABLE'];
@@ -119,7 +121,14 @@ const Q = {
 };
 
 const state = { lang: 'nl', at: null, coverage: null, history: null, catalogue: null, products: [], gaps: null, drill: null };
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id: the page's HTML (index.html) has every id the
+ * script asks for. A form control's type is the caller's to say, for the
+ * checker.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const t = (key, ...args) => {
   const v = TEXT[state.lang][key];
   return typeof v === 'function' ? v(...args) : v;
@@ -159,7 +168,7 @@ async function loadToday() {
 
 function renderTexts() {
   document.documentElement.lang = state.lang;
-  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(/** @type {HTMLElement} */ (node).dataset.t);
   const lang = $('lang');
   lang.textContent = state.lang === 'nl' ? 'English' : 'Nederlands';
   lang.lang = state.lang === 'nl' ? 'en' : 'nl';
@@ -316,7 +325,7 @@ function clusterOf(code) {
 function renderFilters() {
   const clusters = state.catalogue.organizations.filter((o) => o.kind === 'CLUSTER');
   const fill = (id, options, keep) => {
-    const s = $(id);
+    const s = /** @type {HTMLSelectElement} */ ($(id));
     const value = keep ? s.value : '';
     s.replaceChildren(...options.map(([v, label]) => el('option', { value: v }, label)));
     s.value = value;
@@ -327,8 +336,9 @@ function renderFilters() {
 }
 
 function renderMatrix() {
-  const cluster = $('f-cluster').value, theme = $('f-theme').value, audience = $('f-audience').value;
-  const words = $('f-search').value.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').split(/\s+/).filter(Boolean);
+  const field = (/** @type {string} */ id) => /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id)).value;
+  const cluster = field('f-cluster'), theme = field('f-theme'), audience = field('f-audience');
+  const words = field('f-search').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').split(/\s+/).filter(Boolean);
   const fold = (s) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   const channels = state.catalogue.channels;
   const shown = state.products.filter((p) => (!cluster || clusterOf(p.owner.code) === cluster) && (!theme || p.theme === theme)
@@ -439,9 +449,10 @@ async function main() {
   if (params.get('lang') === 'en') state.lang = 'en';
   renderTexts();
   $('status').textContent = t('loading');
-  $('at').max = new Date().toISOString().slice(0, 10);
-  $('at').addEventListener('change', () => {
-    state.at = $('at').value || null;
+  const at = /** @type {HTMLInputElement} */ ($('at'));
+  at.max = new Date().toISOString().slice(0, 10);
+  at.addEventListener('change', () => {
+    state.at = at.value || null;
     refreshFigures().catch(showError);
   });
   $('lang').addEventListener('click', () => {

@@ -1,10 +1,12 @@
+// @ts-check
 // The answer base beside coverage: how many published products have a
 // current answer (published, reviewed within its interval), answers overdue
 // for review, and the call-back requests still open. Its own module, reading
 // only the public GraphQL API (the `knowledge` query, docs/knowledge.md), so
 // that it stays apart from the coverage charts in app.js. The figures are of
 // today, whatever date the page shows.
-import { el, gql } from './lib.js';
+import { el } from '/shared/dom.js';
+import { gql } from './lib.js';
 
 const TEXT = {
   nl: {
@@ -38,6 +40,7 @@ function lang() {
 }
 
 function fmt(n, style) {
+  /** @type {Intl.NumberFormatOptions} */
   const opts = style === 'percent' ? { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 } : {};
   return new Intl.NumberFormat(lang() === 'nl' ? 'nl-NL' : 'en-GB', opts).format(n);
 }

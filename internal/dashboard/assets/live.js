@@ -1,3 +1,4 @@
+// @ts-check
 // Live answers: a GraphQL subscription read as Server-Sent Events (the
 // graphql-sse protocol, distinct connections mode). EventSource cannot POST,
 // so the stream is read with fetch. Where no stream can be held (a proxy
@@ -7,6 +8,12 @@
 // aborts. A stream that ends (the server ends each after at most 30 minutes)
 // is opened again; one that cannot be opened makes follow call poll now and
 // every pollEvery milliseconds until a stream opens again.
+/**
+ * @param {string} query
+ * @param {object} variables
+ * @param {(data: any) => void} onData
+ * @param {{ poll?: () => void, pollEvery?: number, signal?: AbortSignal }} [options]
+ */
 export async function follow(query, variables, onData, { poll, pollEvery = 60000, signal } = {}) {
   let polling = null;
   const stopPolling = () => { if (polling) { clearInterval(polling); polling = null; } };

@@ -1,9 +1,11 @@
+// @ts-check
 // The dashboard's satisfaction section: the dissatisfied share per indicator
 // against the college target, NPS per channel, digital take-up over time, and
 // for one product its contacts per channel with the moments a channel became
 // AVAILABLE. It reads only the public API (docs/dashboard-queries.md) and
 // follows the page's language toggle.
-import { el, svg, gql, lang, pct, num, channelName, scrollBox } from './lib.js';
+import { el, svg, scrollBox } from '/shared/dom.js';
+import { gql, lang, pct, num, channelName } from './lib.js';
 
 const TEXT = {
   nl: {
@@ -59,7 +61,14 @@ const Q = {
 };
 
 const data = { report: null, names: [], product: 'verhuizing-doorgeven', volumes: null };
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id: the page's HTML (index.html) has every id the
+ * script asks for. A form control's type is the caller's to say, for the
+ * checker.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const t = (key, ...args) => {
   const v = TEXT[lang()][key];
   return typeof v === 'function' ? v(...args) : v;
@@ -225,8 +234,8 @@ function renderProduct() {
 }
 
 function renderTexts() {
-  for (const node of document.querySelectorAll('[data-st]')) node.textContent = t(node.dataset.st);
-  const select = $('sat-product');
+  for (const node of document.querySelectorAll('[data-st]')) node.textContent = t(/** @type {HTMLElement} */ (node).dataset.st);
+  const select = /** @type {HTMLSelectElement} */ ($('sat-product'));
   select.replaceChildren(...data.names.map((n) => el('option', { value: n.slug }, n.name)));
   select.value = data.product;
 }
@@ -259,7 +268,7 @@ async function main() {
     if (!data.names.some((n) => n.slug === data.product) && data.names.length) data.product = data.names[0].slug;
     renderAll();
     $('sat-product').addEventListener('change', async () => {
-      data.product = $('sat-product').value;
+      data.product = /** @type {HTMLSelectElement} */ ($('sat-product')).value;
       section.dataset.ready = 'false';
       await loadProduct();
       renderProduct();

@@ -1,3 +1,4 @@
+// @ts-check
 // Starts GraphiQL against this server's own /graphql endpoint. Kept out of
 // index.html so that the page runs under a Content-Security-Policy without
 // inline scripts.
