@@ -12,6 +12,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 )
@@ -32,6 +33,9 @@ type Resolver struct {
 	// SiteURL is the base of the product pages that published documents link
 	// to; empty means publish.DefaultSiteURL.
 	SiteURL string
+	// Readiness holds the readiness checklist's intervals (zero: the
+	// defaults, internal/readiness).
+	ReadinessSettings readiness.Settings
 }
 
 // municipality resolves the municipality a query is about: the one named, or

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"answers\":55834574848,\"api_tokens\":34359738368,\"availabilities\":0,\"callback_requests\":60129542144,\"change_events\":4294967296,\"channels\":8589934592,\"contact_volumes\":42949672960,\"editor_sessions\":64424509440,\"locations\":12884901888,\"organizations\":17179869184,\"products\":21474836480,\"satisfaction_targets\":47244640256,\"security_events\":38654705664,\"survey_results\":51539607552,\"synonyms\":68719476736,\"targets\":25769803776,\"upl_entries\":30064771072}"
+const IncrementStarts = "{\"answers\":55834574848,\"api_tokens\":34359738368,\"availabilities\":0,\"callback_requests\":60129542144,\"change_events\":4294967296,\"channels\":8589934592,\"contact_volumes\":42949672960,\"editor_sessions\":64424509440,\"locations\":12884901888,\"organizations\":17179869184,\"products\":21474836480,\"resident_tests\":73014444032,\"satisfaction_targets\":47244640256,\"security_events\":38654705664,\"survey_results\":51539607552,\"synonyms\":68719476736,\"targets\":25769803776,\"upl_entries\":30064771072}"
