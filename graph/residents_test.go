@@ -214,7 +214,9 @@ func TestReviewedNoCells(t *testing.T) {
 		})
 		r := graph.NewResolver(db, "testgemeente")
 		missing := func() string {
-			var out struct{ Product struct{ Readiness struct{ Missing []string } } }
+			var out struct {
+				Product struct{ Readiness struct{ Missing []string } }
+			}
 			if errs := runAs(t, context.Background(), r, `{ product(slug: "paspoort") { readiness { missing } } }`, nil, &out); len(errs) > 0 {
 				t.Fatal(errs)
 			}
