@@ -81,11 +81,11 @@ const (
 	ReadinessCost = 3_000
 	// ReadinessByClusterCost: the checklist of every published product of a
 	// municipality, read in six queries and checked in Go, B1 check of each
-	// summary included: 58 CPU-ms on the seed (BenchmarkCostWeights), about
+	// summary included: 58–64 CPU-ms on the seed (BenchmarkCostWeights), about
 	// a coverage report.
 	ReadinessByClusterCost = 100_000
 	// DueForTestCost: a municipality's products and its tests with
-	// residents, two queries: 8.5 CPU-ms on the seed.
+	// residents, two queries: 5.5–8.5 CPU-ms on the seed.
 	DueForTestCost = 15_000
 )
 
