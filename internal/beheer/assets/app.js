@@ -38,6 +38,18 @@ const TEXT = {
     keywords: 'Trefwoorden: woorden die bewoners gebruiken, gescheiden door komma\'s',
     keywordsHint: 'Zoeken vindt het product ook op deze woorden, bijvoorbeeld: kwijt, verlopen, bankstel.',
     ready: 'Klaar om live te gaan.', notReady: 'Nog niet klaar om live te gaan. Dit ontbreekt nog:',
+    publishConfirmTitle: 'Nog niet klaar om live te gaan',
+    publishConfirmLead: 'Dit ontbreekt nog. Publiceer je het toch, dan staat in de geschiedenis dat het niet klaar was en wat er ontbrak.',
+    publishAnyway: 'Toch publiceren',
+    tests: 'Tests met bewoners', testsLead: 'Wanneer en hoe is het product met bewoners getest, wie deden mee en wat gebeurt er met de uitkomst?',
+    noTests: 'Nog geen test met bewoners vastgelegd.', testedOn: 'Datum van de test', method: 'Methode', participants: 'Aantal deelnemers',
+    groups: 'Bereikte groepen', findings: 'Bevindingen', followUp: 'Vervolgactie', followUpOwner: 'Wie doet het (team of rol)', followUpDue: 'Uiterlijk op',
+    testChannel: 'Kanaal', wholeProduct: 'Het hele product', addTest: 'Test vastleggen', deleteTest: 'Verwijderen',
+    testSaved: 'Test vastgelegd.', testDeleted: 'Test verwijderd.',
+    methods: { INTERVIEW: 'Interview', USABILITY_TEST: 'Gebruikerstest', SURVEY: 'Enquête' },
+    groupNames: { YOUNG_PEOPLE: 'Jongeren', LIMITED_DIGITAL_SKILLS: 'Weinig digitale vaardigheden', LANGUAGE_DIFFICULTY: 'Moeite met taal' },
+    due: 'Toe aan een test met bewoners', dueLead: 'Producten die het afgelopen jaar niet met bewoners zijn getest; nooit getest bovenaan.',
+    neverTested: 'nog nooit getest', lastTested: (d) => `laatst getest op ${d}`, noneDue: 'Alle producten zijn op tijd getest.',
     plainOk: 'Taalniveau: waarschijnlijk B1 (makkelijk te lezen).', plainHard: 'Taalniveau: waarschijnlijk moeilijker dan B1.',
     showAll: (n) => `Alle ${n} wijzigingen tonen`, history: 'Geschiedenis', when: 'Wanneer', who: 'Door', what: 'Wat', noHistory: 'Nog geen wijzigingen.',
     conflictTitle: 'Iemand anders heeft dit product intussen opgeslagen',
@@ -109,6 +121,18 @@ const TEXT = {
     keywords: 'Keywords: words residents use, separated by commas',
     keywordsHint: 'Search also finds the product by these words, for example: kwijt, verlopen, bankstel.',
     ready: 'Ready to go live.', notReady: 'Not ready to go live yet. Missing (in Dutch):',
+    publishConfirmTitle: 'Not ready to go live yet',
+    publishConfirmLead: 'This is missing (in Dutch). If you publish anyway, the history records that it was not ready and what was missing.',
+    publishAnyway: 'Publish anyway',
+    tests: 'Tests with residents', testsLead: 'When and how the product was tested with residents, who took part and what is done with the outcome.',
+    noTests: 'No test with residents recorded yet.', testedOn: 'Date of the test', method: 'Method', participants: 'Participants',
+    groups: 'Groups reached', findings: 'Findings', followUp: 'Follow-up action', followUpOwner: 'Who does it (team or role)', followUpDue: 'Due',
+    testChannel: 'Channel', wholeProduct: 'The whole product', addTest: 'Record test', deleteTest: 'Delete',
+    testSaved: 'Test recorded.', testDeleted: 'Test deleted.',
+    methods: { INTERVIEW: 'Interview', USABILITY_TEST: 'Usability test', SURVEY: 'Survey' },
+    groupNames: { YOUNG_PEOPLE: 'Young people', LIMITED_DIGITAL_SKILLS: 'Limited digital skills', LANGUAGE_DIFFICULTY: 'Difficulty with language' },
+    due: 'Due for a test with residents', dueLead: 'Products not tested with residents in the past year; never tested first.',
+    neverTested: 'never tested', lastTested: (d) => `last tested on ${d}`, noneDue: 'Every product was tested in time.',
     plainOk: 'Language level: probably B1 (easy to read). The advice is in Dutch, as the text is.', plainHard: 'Language level: probably harder than B1. The advice is in Dutch, as the text is:',
     showAll: (n) => `Show all ${n} changes`, history: 'History', when: 'When', who: 'By', what: 'What', noHistory: 'No changes yet.',
     conflictTitle: 'Someone else saved this product in the meantime',
@@ -167,6 +191,7 @@ const TEXT = {
 // extensions.reason; the API's own (English) message is the fallback, and
 // what the English page shows.
 const DUTCH = {
+  'force:not_ready': 'Dit product is nog niet klaar om live te gaan; de checklist bovenaan zegt wat er ontbreekt.',
   'plannedDate:required': 'Vul de datum in waarop het product via dit kanaal te regelen is.',
   'plannedDate:past': 'Deze datum ligt in het verleden. Kies vandaag of een latere datum.',
   'plannedDate:format': 'Vul een datum in, zonder tijd.',
@@ -211,12 +236,14 @@ const Q = {
     channels { code name nameEn }
   }`,
   product: `query Product($slug: String!) {
-    product(slug: $slug) { ...P answers { ...A } }
+    product(slug: $slug) { ...P answers { ...A }
+      residentTests { id testedOn method participants groups findings followUps { action owner due } channel { code name nameEn } } }
     channels { code name nameEn }
     locations { code name }
     themes
     changes(product: $slug, first: 100) { totalCount edges { node { ...C } } }
   }`,
+  due: `query Due($owner: String) { productsDueForResidentTest(owner: $owner, first: 50) { product { slug name } lastTested } }`,
   plain: `query Plain($text: String!) { plainLanguage(text: $text) { b1 reasons } }`,
 };
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
@@ -246,6 +273,8 @@ const M = {
   updateProduct: `mutation Update($input: UpdateProductInput!) { updateProduct(input: $input) { ...P } }`,
   publishProduct: `mutation Publish($input: ProductStatusInput!) { publishProduct(input: $input) { ...P } }`,
   retireProduct: `mutation Retire($input: ProductStatusInput!) { retireProduct(input: $input) { ...P } }`,
+  createResidentTest: 'mutation Test($input: CreateResidentTestInput!) { createResidentTest(input: $input) { id } }',
+  deleteResidentTest: 'mutation Untest($id: ID!) { deleteResidentTest(id: $id) { id } }',
   updateAnswer: 'mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }',
   createAnswer: 'mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }',
 };
@@ -393,9 +422,11 @@ async function openList() {
   }
   state.products = products;
   state.channels = channels;
+  state.due = (await read(Q.due, { owner })).productsDueForResidentTest;
   say('');
   renderFilters();
   renderList();
+  renderDue();
 }
 
 function fill(id, options) {
@@ -457,6 +488,7 @@ async function openProduct(slug) {
   state.fullHistory = false;
   state.cell = null;
   $('cell-form').hidden = true;
+  $('publish-confirm').hidden = true;
   say(t('loading'));
   await loadProduct(slug);
   if (!stillShowing(slug)) return;
@@ -532,7 +564,94 @@ function renderProduct() {
           onclick: () => openCell(c.code) }, t('edit'), el('span', { class: 'visually-hidden' }, `: ${channelName(c)}`))));
     }))));
   renderProductAnswers();
+  renderTests();
   renderHistory();
+}
+
+// ---- Ready to go live: publishing, tests with residents ----
+
+// askPublish publishes a ready product at once; for one that is not ready it
+// first shows what is missing and asks whether to publish anyway (force:
+// the change log records what was missing).
+function askPublish() {
+  const p = state.product;
+  if (p.readiness.ready) {
+    publish(false);
+    return;
+  }
+  $('publish-missing').replaceChildren(...p.readiness.missing.map((m) => el('li', {}, m)));
+  $('publish-confirm').hidden = false;
+  $('publish-force').focus();
+}
+
+async function publish(force) {
+  $('publish-confirm').hidden = true;
+  const input = { product: state.product.slug };
+  if (force) input.force = true;
+  await save($('product-form'), { mutation: M.publishProduct, input });
+}
+
+const METHODS = ['INTERVIEW', 'USABILITY_TEST', 'SURVEY'];
+const GROUPS = ['YOUNG_PEOPLE', 'LIMITED_DIGITAL_SKILLS', 'LANGUAGE_DIFFICULTY'];
+
+// renderTests lists the product's tests with residents and keeps the form's
+// choices in the page's language, leaving what the owner typed as it is.
+function renderTests() {
+  const tests = state.product.residentTests || [];
+  $('tests-list').replaceChildren(tests.length ? el('table', { id: 'tests-table' },
+    el('thead', {}, el('tr', {}, [t('testedOn'), t('method'), t('participants'), t('groups'), t('testChannel'), t('findings'), t('followUp'), '']
+      .map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, tests.map((x) => el('tr', { 'data-test': x.id },
+      el('td', {}, date(x.testedOn)), el('td', {}, t('methods')[x.method]), el('td', { class: 'num' }, String(x.participants)),
+      el('td', {}, (x.groups || []).map((g) => t('groupNames')[g]).join(', ')),
+      el('td', {}, x.channel ? channelName(x.channel) : t('wholeProduct')),
+      el('td', {}, x.findings || ''),
+      el('td', {}, (x.followUps || []).map((f) => `${f.action} (${f.owner}, ${date(f.due)})`).join('; ')),
+      el('td', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'delete-test-' + x.id,
+        onclick: () => deleteTest(x.id) }, t('deleteTest'), el('span', { class: 'visually-hidden' }, `: ${date(x.testedOn)}`)))))))
+    : el('p', { class: 'utrecht-paragraph', id: 'no-tests' }, t('noTests')));
+  fill('t-method', METHODS.map((m) => [m, t('methods')[m]]));
+  fill('t-channel', [['', t('wholeProduct')], ...state.channels.map((c) => [c.code, channelName(c)])]);
+  const checked = new Set([...document.querySelectorAll('#t-groups input:checked')].map((i) => i.value));
+  $('t-groups').replaceChildren(...GROUPS.map((g) => el('label', {},
+    el('input', { type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', name: 'groups', value: g, checked: checked.has(g) }),
+    t('groupNames')[g])));
+}
+
+async function saveTest(ev) {
+  ev.preventDefault();
+  const form = $('test-form');
+  clearErrors(form);
+  say('');
+  const v = (id) => $(id).value.trim();
+  const input = {
+    product: state.product.slug, testedOn: v('t-testedOn'), method: v('t-method'), participants: Number(v('t-participants')) || 0,
+    groups: [...document.querySelectorAll('#t-groups input:checked')].map((i) => i.value),
+  };
+  if (v('t-findings')) input.findings = v('t-findings');
+  if (v('t-channel')) input.channel = v('t-channel');
+  if (v('t-action') || v('t-owner') || v('t-due')) input.followUps = [{ action: v('t-action'), owner: v('t-owner'), due: v('t-due') }];
+  const d = await send(form, M.createResidentTest, { input });
+  if (!d) return;
+  form.reset();
+  await loadProduct(state.product.slug);
+  say(t('testSaved'), 'saved');
+}
+
+async function deleteTest(id) {
+  const d = await send($('test-form'), M.deleteResidentTest, { id });
+  if (!d) return;
+  await loadProduct(state.product.slug);
+  say(t('testDeleted'), 'saved');
+}
+
+// renderDue lists the owner's products due for a test with residents.
+function renderDue() {
+  const due = state.due || [];
+  $('due').replaceChildren(due.length ? el('ul', { id: 'due-list' }, due.map((d) => el('li', { 'data-slug': d.product.slug },
+    el('a', { class: 'utrecht-link', href: '#product/' + encodeURIComponent(d.product.slug) }, d.product.name), ' — ',
+    d.lastTested ? t('lastTested', date(d.lastTested)) : t('neverTested'))))
+    : el('p', { class: 'utrecht-paragraph' }, t('noneDue')));
 }
 
 const UPL_PLACEHOLDER = 'http://standaarden.overheid.nl/owms/terms/UPL-naam_nog_niet_beschikbaar';
@@ -1559,7 +1678,7 @@ function wire() {
     renderTexts();
     if (state.session) {
       renderWho();
-      if (!$('list').hidden) { renderFilters(); renderList(); }
+      if (!$('list').hidden) { renderFilters(); renderList(); renderDue(); }
       if (!$('product').hidden) renderProduct();
       if (!$('admin').hidden) renderAdmin();
       if (!$('answers').hidden) { renderAnswerFilters(); renderAnswers(); }
@@ -1595,7 +1714,10 @@ function wire() {
     }
     await save($('product-form'), { mutation: M.updateProduct, input, refill: true });
   });
-  $('product-publish').addEventListener('click', () => save($('product-form'), { mutation: M.publishProduct, input: { product: state.product.slug } }));
+  $('product-publish').addEventListener('click', askPublish);
+  $('publish-force').addEventListener('click', () => publish(true));
+  $('publish-cancel').addEventListener('click', () => { $('publish-confirm').hidden = true; $('product-publish').focus(); });
+  $('test-form').addEventListener('submit', saveTest);
   $('product-retire').addEventListener('click', () => save($('product-form'), { mutation: M.retireProduct, input: { product: state.product.slug } }));
   $('conflict-redo').addEventListener('click', redo);
   $('conflict-drop').addEventListener('click', drop);
