@@ -26,6 +26,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
@@ -66,6 +67,8 @@ type Client struct {
 	Organization *OrganizationClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
+	// ResidentTest is the client for interacting with the ResidentTest builders.
+	ResidentTest *ResidentTestClient
 	// SatisfactionTarget is the client for interacting with the SatisfactionTarget builders.
 	SatisfactionTarget *SatisfactionTargetClient
 	// SecurityEvent is the client for interacting with the SecurityEvent builders.
@@ -104,6 +107,7 @@ func (c *Client) init() {
 	c.Location = NewLocationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Product = NewProductClient(c.config)
+	c.ResidentTest = NewResidentTestClient(c.config)
 	c.SatisfactionTarget = NewSatisfactionTargetClient(c.config)
 	c.SecurityEvent = NewSecurityEventClient(c.config)
 	c.SurveyResult = NewSurveyResultClient(c.config)
@@ -223,6 +227,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Location:            NewLocationClient(cfg),
 		Organization:        NewOrganizationClient(cfg),
 		Product:             NewProductClient(cfg),
+		ResidentTest:        NewResidentTestClient(cfg),
 		SatisfactionTarget:  NewSatisfactionTargetClient(cfg),
 		SecurityEvent:       NewSecurityEventClient(cfg),
 		SurveyResult:        NewSurveyResultClient(cfg),
@@ -261,6 +266,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Location:            NewLocationClient(cfg),
 		Organization:        NewOrganizationClient(cfg),
 		Product:             NewProductClient(cfg),
+		ResidentTest:        NewResidentTestClient(cfg),
 		SatisfactionTarget:  NewSatisfactionTargetClient(cfg),
 		SecurityEvent:       NewSecurityEventClient(cfg),
 		SurveyResult:        NewSurveyResultClient(cfg),
@@ -300,8 +306,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
 		c.Channel, c.ContactVolume, c.EditorSession, c.Location, c.Organization,
-		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Synonym,
-		c.Target, c.UPLEntry, c.WebhookDelivery, c.WebhookSubscription,
+		c.Product, c.ResidentTest, c.SatisfactionTarget, c.SecurityEvent,
+		c.SurveyResult, c.Synonym, c.Target, c.UPLEntry, c.WebhookDelivery,
+		c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
 	}
@@ -313,8 +320,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Answer, c.Availability, c.CallbackRequest, c.ChangeEvent,
 		c.Channel, c.ContactVolume, c.EditorSession, c.Location, c.Organization,
-		c.Product, c.SatisfactionTarget, c.SecurityEvent, c.SurveyResult, c.Synonym,
-		c.Target, c.UPLEntry, c.WebhookDelivery, c.WebhookSubscription,
+		c.Product, c.ResidentTest, c.SatisfactionTarget, c.SecurityEvent,
+		c.SurveyResult, c.Synonym, c.Target, c.UPLEntry, c.WebhookDelivery,
+		c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -345,6 +353,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organization.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
+	case *ResidentTestMutation:
+		return c.ResidentTest.mutate(ctx, m)
 	case *SatisfactionTargetMutation:
 		return c.SatisfactionTarget.mutate(ctx, m)
 	case *SecurityEventMutation:
@@ -2288,6 +2298,172 @@ func (c *ProductClient) mutate(ctx context.Context, m *ProductMutation) (Value, 
 	}
 }
 
+// ResidentTestClient is a client for the ResidentTest schema.
+type ResidentTestClient struct {
+	config
+}
+
+// NewResidentTestClient returns a client for the ResidentTest from the given config.
+func NewResidentTestClient(c config) *ResidentTestClient {
+	return &ResidentTestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `residenttest.Hooks(f(g(h())))`.
+func (c *ResidentTestClient) Use(hooks ...Hook) {
+	c.hooks.ResidentTest = append(c.hooks.ResidentTest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `residenttest.Intercept(f(g(h())))`.
+func (c *ResidentTestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ResidentTest = append(c.inters.ResidentTest, interceptors...)
+}
+
+// Create returns a builder for creating a ResidentTest entity.
+func (c *ResidentTestClient) Create() *ResidentTestCreate {
+	mutation := newResidentTestMutation(c.config, OpCreate)
+	return &ResidentTestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ResidentTest entities.
+func (c *ResidentTestClient) CreateBulk(builders ...*ResidentTestCreate) *ResidentTestCreateBulk {
+	return &ResidentTestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ResidentTestClient) MapCreateBulk(slice any, setFunc func(*ResidentTestCreate, int)) *ResidentTestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ResidentTestCreateBulk{err: fmt.Errorf("calling to ResidentTestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ResidentTestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ResidentTestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ResidentTest.
+func (c *ResidentTestClient) Update() *ResidentTestUpdate {
+	mutation := newResidentTestMutation(c.config, OpUpdate)
+	return &ResidentTestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ResidentTestClient) UpdateOne(_m *ResidentTest) *ResidentTestUpdateOne {
+	mutation := newResidentTestMutation(c.config, OpUpdateOne, withResidentTest(_m))
+	return &ResidentTestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ResidentTestClient) UpdateOneID(id int) *ResidentTestUpdateOne {
+	mutation := newResidentTestMutation(c.config, OpUpdateOne, withResidentTestID(id))
+	return &ResidentTestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ResidentTest.
+func (c *ResidentTestClient) Delete() *ResidentTestDelete {
+	mutation := newResidentTestMutation(c.config, OpDelete)
+	return &ResidentTestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ResidentTestClient) DeleteOne(_m *ResidentTest) *ResidentTestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ResidentTestClient) DeleteOneID(id int) *ResidentTestDeleteOne {
+	builder := c.Delete().Where(residenttest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ResidentTestDeleteOne{builder}
+}
+
+// Query returns a query builder for ResidentTest.
+func (c *ResidentTestClient) Query() *ResidentTestQuery {
+	return &ResidentTestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeResidentTest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ResidentTest entity by its id.
+func (c *ResidentTestClient) Get(ctx context.Context, id int) (*ResidentTest, error) {
+	return c.Query().Where(residenttest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ResidentTestClient) GetX(ctx context.Context, id int) *ResidentTest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProduct queries the product edge of a ResidentTest.
+func (c *ResidentTestClient) QueryProduct(_m *ResidentTest) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(residenttest.Table, residenttest.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, residenttest.ProductTable, residenttest.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChannel queries the channel edge of a ResidentTest.
+func (c *ResidentTestClient) QueryChannel(_m *ResidentTest) *ChannelQuery {
+	query := (&ChannelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(residenttest.Table, residenttest.FieldID, id),
+			sqlgraph.To(channel.Table, channel.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, residenttest.ChannelTable, residenttest.ChannelColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ResidentTestClient) Hooks() []Hook {
+	hooks := c.hooks.ResidentTest
+	return append(hooks[:len(hooks):len(hooks)], residenttest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ResidentTestClient) Interceptors() []Interceptor {
+	return c.inters.ResidentTest
+}
+
+func (c *ResidentTestClient) mutate(ctx context.Context, m *ResidentTestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ResidentTestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ResidentTestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ResidentTestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ResidentTestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ResidentTest mutation op: %q", m.Op())
+	}
+}
+
 // SatisfactionTargetClient is a client for the SatisfactionTarget schema.
 type SatisfactionTargetClient struct {
 	config
@@ -3540,13 +3716,13 @@ func (c *WebhookSubscriptionClient) mutate(ctx context.Context, m *WebhookSubscr
 type (
 	hooks struct {
 		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
-		ContactVolume, EditorSession, Location, Organization, Product,
+		ContactVolume, EditorSession, Location, Organization, Product, ResidentTest,
 		SatisfactionTarget, SecurityEvent, SurveyResult, Synonym, Target, UPLEntry,
 		WebhookDelivery, WebhookSubscription []ent.Hook
 	}
 	inters struct {
 		APIToken, Answer, Availability, CallbackRequest, ChangeEvent, Channel,
-		ContactVolume, EditorSession, Location, Organization, Product,
+		ContactVolume, EditorSession, Location, Organization, Product, ResidentTest,
 		SatisfactionTarget, SecurityEvent, SurveyResult, Synonym, Target, UPLEntry,
 		WebhookDelivery, WebhookSubscription []ent.Interceptor
 	}

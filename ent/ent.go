@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			location.Table:            location.ValidColumn,
 			organization.Table:        organization.ValidColumn,
 			product.Table:             product.ValidColumn,
+			residenttest.Table:        residenttest.ValidColumn,
 			satisfactiontarget.Table:  satisfactiontarget.ValidColumn,
 			securityevent.Table:       securityevent.ValidColumn,
 			surveyresult.Table:        surveyresult.ValidColumn,

@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
@@ -1241,6 +1242,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldUplEntryID)
 				fieldSeen[product.FieldUplEntryID] = struct{}{}
 			}
+		case "publishedNotReady":
+			if _, ok := fieldSeen[product.FieldPublishedNotReady]; !ok {
+				selectedFields = append(selectedFields, product.FieldPublishedNotReady)
+				fieldSeen[product.FieldPublishedNotReady] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1300,6 +1306,167 @@ func newProductPaginateArgs(rv map[string]any) *productPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ProductWhereInput); ok {
 		args.opts = append(args.opts, WithProductFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ResidentTestQuery) CollectFields(ctx context.Context, satisfies ...string) (*ResidentTestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ResidentTestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(residenttest.Columns))
+		selectedFields = []string{residenttest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "product":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
+				return err
+			}
+			_q.withProduct = query
+			if _, ok := fieldSeen[residenttest.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldProductID)
+				fieldSeen[residenttest.FieldProductID] = struct{}{}
+			}
+
+		case "channel":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ChannelClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, channelImplementors)...); err != nil {
+				return err
+			}
+			_q.withChannel = query
+			if _, ok := fieldSeen[residenttest.FieldChannelID]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldChannelID)
+				fieldSeen[residenttest.FieldChannelID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[residenttest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldCreatedAt)
+				fieldSeen[residenttest.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[residenttest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldUpdatedAt)
+				fieldSeen[residenttest.FieldUpdatedAt] = struct{}{}
+			}
+		case "productID":
+			if _, ok := fieldSeen[residenttest.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldProductID)
+				fieldSeen[residenttest.FieldProductID] = struct{}{}
+			}
+		case "channelID":
+			if _, ok := fieldSeen[residenttest.FieldChannelID]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldChannelID)
+				fieldSeen[residenttest.FieldChannelID] = struct{}{}
+			}
+		case "testedOn":
+			if _, ok := fieldSeen[residenttest.FieldTestedOn]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldTestedOn)
+				fieldSeen[residenttest.FieldTestedOn] = struct{}{}
+			}
+		case "method":
+			if _, ok := fieldSeen[residenttest.FieldMethod]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldMethod)
+				fieldSeen[residenttest.FieldMethod] = struct{}{}
+			}
+		case "participants":
+			if _, ok := fieldSeen[residenttest.FieldParticipants]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldParticipants)
+				fieldSeen[residenttest.FieldParticipants] = struct{}{}
+			}
+		case "groups":
+			if _, ok := fieldSeen[residenttest.FieldGroups]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldGroups)
+				fieldSeen[residenttest.FieldGroups] = struct{}{}
+			}
+		case "findings":
+			if _, ok := fieldSeen[residenttest.FieldFindings]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldFindings)
+				fieldSeen[residenttest.FieldFindings] = struct{}{}
+			}
+		case "followUps":
+			if _, ok := fieldSeen[residenttest.FieldFollowUps]; !ok {
+				selectedFields = append(selectedFields, residenttest.FieldFollowUps)
+				fieldSeen[residenttest.FieldFollowUps] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type residenttestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ResidentTestPaginateOption
+}
+
+func newResidentTestPaginateArgs(rv map[string]any) *residenttestPaginateArgs {
+	args := &residenttestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ResidentTestOrder{Field: &ResidentTestOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithResidentTestOrder(order))
+			}
+		case *ResidentTestOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithResidentTestOrder(v))
+			}
+		}
 	}
 	return args
 }

@@ -172,6 +172,22 @@ func (_m *Product) Answers(ctx context.Context) (result []*Answer, err error) {
 	return result, err
 }
 
+func (_m *ResidentTest) Product(ctx context.Context) (*Product, error) {
+	result, err := _m.Edges.ProductOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProduct().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ResidentTest) Channel(ctx context.Context) (*Channel, error) {
+	result, err := _m.Edges.ChannelOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryChannel().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Synonym) Municipality(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.MunicipalityOrErr()
 	if IsNotLoaded(err) {

@@ -17,6 +17,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
@@ -62,6 +63,11 @@ var productImplementors = []string{"Product", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Product) IsNode() {}
+
+var residenttestImplementors = []string{"ResidentTest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ResidentTest) IsNode() {}
 
 var synonymImplementors = []string{"Synonym", "Node"}
 
@@ -214,6 +220,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(product.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, productImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case residenttest.Table:
+		query := c.ResidentTest.Query().
+			Where(residenttest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, residenttestImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -418,6 +433,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Product.Query().
 			Where(product.IDIn(ids...))
 		query, err := query.CollectFields(ctx, productImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case residenttest.Table:
+		query := c.ResidentTest.Query().
+			Where(residenttest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, residenttestImplementors...)
 		if err != nil {
 			return nil, err
 		}

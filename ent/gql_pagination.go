@@ -21,6 +21,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/synonym"
 	"github.com/gemeente-rotterdam/catalogus/ent/target"
 	"github.com/gemeente-rotterdam/catalogus/ent/uplentry"
@@ -2192,6 +2193,302 @@ func (_m *Product) ToEdge(order *ProductOrder) *ProductEdge {
 		order = DefaultProductOrder
 	}
 	return &ProductEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ResidentTestEdge is the edge representation of ResidentTest.
+type ResidentTestEdge struct {
+	Node   *ResidentTest `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ResidentTestConnection is the connection containing edges to ResidentTest.
+type ResidentTestConnection struct {
+	Edges      []*ResidentTestEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ResidentTestConnection) build(nodes []*ResidentTest, pager *residenttestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ResidentTest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ResidentTest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ResidentTest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ResidentTestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ResidentTestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ResidentTestPaginateOption enables pagination customization.
+type ResidentTestPaginateOption func(*residenttestPager) error
+
+// WithResidentTestOrder configures pagination ordering.
+func WithResidentTestOrder(order *ResidentTestOrder) ResidentTestPaginateOption {
+	if order == nil {
+		order = DefaultResidentTestOrder
+	}
+	o := *order
+	return func(pager *residenttestPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultResidentTestOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithResidentTestFilter configures pagination filter.
+func WithResidentTestFilter(filter func(*ResidentTestQuery) (*ResidentTestQuery, error)) ResidentTestPaginateOption {
+	return func(pager *residenttestPager) error {
+		if filter == nil {
+			return errors.New("ResidentTestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type residenttestPager struct {
+	reverse bool
+	order   *ResidentTestOrder
+	filter  func(*ResidentTestQuery) (*ResidentTestQuery, error)
+}
+
+func newResidentTestPager(opts []ResidentTestPaginateOption, reverse bool) (*residenttestPager, error) {
+	pager := &residenttestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultResidentTestOrder
+	}
+	return pager, nil
+}
+
+func (p *residenttestPager) applyFilter(query *ResidentTestQuery) (*ResidentTestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *residenttestPager) toCursor(_m *ResidentTest) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *residenttestPager) applyCursors(query *ResidentTestQuery, after, before *Cursor) (*ResidentTestQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultResidentTestOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *residenttestPager) applyOrder(query *ResidentTestQuery) *ResidentTestQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultResidentTestOrder.Field {
+		query = query.Order(DefaultResidentTestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *residenttestPager) orderExpr(query *ResidentTestQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultResidentTestOrder.Field {
+			b.Comma().Ident(DefaultResidentTestOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ResidentTest.
+func (_m *ResidentTestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ResidentTestPaginateOption,
+) (*ResidentTestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newResidentTestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ResidentTestConnection{Edges: []*ResidentTestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ResidentTestOrderFieldUpdatedAt orders ResidentTest by updated_at.
+	ResidentTestOrderFieldUpdatedAt = &ResidentTestOrderField{
+		Value: func(_m *ResidentTest) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: residenttest.FieldUpdatedAt,
+		toTerm: residenttest.ByUpdatedAt,
+		toCursor: func(_m *ResidentTest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ResidentTestOrderField) String() string {
+	var str string
+	switch f.column {
+	case ResidentTestOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ResidentTestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ResidentTestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ResidentTestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "UPDATED_AT":
+		*f = *ResidentTestOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ResidentTestOrderField", str)
+	}
+	return nil
+}
+
+// ResidentTestOrderField defines the ordering field of ResidentTest.
+type ResidentTestOrderField struct {
+	// Value extracts the ordering value from the given ResidentTest.
+	Value    func(*ResidentTest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) residenttest.OrderOption
+	toCursor func(*ResidentTest) Cursor
+}
+
+// ResidentTestOrder defines the ordering of ResidentTest.
+type ResidentTestOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ResidentTestOrderField `json:"field"`
+}
+
+// DefaultResidentTestOrder is the default ordering of ResidentTest.
+var DefaultResidentTestOrder = &ResidentTestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ResidentTestOrderField{
+		Value: func(_m *ResidentTest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: residenttest.FieldID,
+		toTerm: residenttest.ByID,
+		toCursor: func(_m *ResidentTest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ResidentTest into ResidentTestEdge.
+func (_m *ResidentTest) ToEdge(order *ResidentTestOrder) *ResidentTestEdge {
+	if order == nil {
+		order = DefaultResidentTestOrder
+	}
+	return &ResidentTestEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
@@ -54,6 +55,7 @@ const (
 	TypeLocation            = "Location"
 	TypeOrganization        = "Organization"
 	TypeProduct             = "Product"
+	TypeResidentTest        = "ResidentTest"
 	TypeSatisfactionTarget  = "SatisfactionTarget"
 	TypeSecurityEvent       = "SecurityEvent"
 	TypeSurveyResult        = "SurveyResult"
@@ -11335,40 +11337,42 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 // ProductMutation represents an operation that mutates the Product nodes in the graph.
 type ProductMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	slug                  *string
-	name                  *string
-	name_en               *string
-	summary               *string
-	description           *string
-	keywords              *[]string
-	appendkeywords        []string
-	audiences             *[]catalog.Audience
-	appendaudiences       []catalog.Audience
-	theme                 *string
-	status                *product.Status
-	version               *int
-	addversion            *int
-	clearedFields         map[string]struct{}
-	owner                 *int
-	clearedowner          bool
-	municipality          *int
-	clearedmunicipality   bool
-	upl_entry             *int
-	clearedupl_entry      bool
-	availabilities        map[int]struct{}
-	removedavailabilities map[int]struct{}
-	clearedavailabilities bool
-	answers               map[int]struct{}
-	removedanswers        map[int]struct{}
-	clearedanswers        bool
-	done                  bool
-	oldValue              func(context.Context) (*Product, error)
-	predicates            []predicate.Product
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	slug                      *string
+	name                      *string
+	name_en                   *string
+	summary                   *string
+	description               *string
+	keywords                  *[]string
+	appendkeywords            []string
+	audiences                 *[]catalog.Audience
+	appendaudiences           []catalog.Audience
+	theme                     *string
+	status                    *product.Status
+	version                   *int
+	addversion                *int
+	published_not_ready       *[]string
+	appendpublished_not_ready []string
+	clearedFields             map[string]struct{}
+	owner                     *int
+	clearedowner              bool
+	municipality              *int
+	clearedmunicipality       bool
+	upl_entry                 *int
+	clearedupl_entry          bool
+	availabilities            map[int]struct{}
+	removedavailabilities     map[int]struct{}
+	clearedavailabilities     bool
+	answers                   map[int]struct{}
+	removedanswers            map[int]struct{}
+	clearedanswers            bool
+	done                      bool
+	oldValue                  func(context.Context) (*Product, error)
+	predicates                []predicate.Product
 }
 
 var _ ent.Mutation = (*ProductMutation)(nil)
@@ -12099,6 +12103,71 @@ func (m *ProductMutation) ResetUplEntryID() {
 	delete(m.clearedFields, product.FieldUplEntryID)
 }
 
+// SetPublishedNotReady sets the "published_not_ready" field.
+func (m *ProductMutation) SetPublishedNotReady(s []string) {
+	m.published_not_ready = &s
+	m.appendpublished_not_ready = nil
+}
+
+// PublishedNotReady returns the value of the "published_not_ready" field in the mutation.
+func (m *ProductMutation) PublishedNotReady() (r []string, exists bool) {
+	v := m.published_not_ready
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedNotReady returns the old "published_not_ready" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldPublishedNotReady(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedNotReady is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedNotReady requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedNotReady: %w", err)
+	}
+	return oldValue.PublishedNotReady, nil
+}
+
+// AppendPublishedNotReady adds s to the "published_not_ready" field.
+func (m *ProductMutation) AppendPublishedNotReady(s []string) {
+	m.appendpublished_not_ready = append(m.appendpublished_not_ready, s...)
+}
+
+// AppendedPublishedNotReady returns the list of values that were appended to the "published_not_ready" field in this mutation.
+func (m *ProductMutation) AppendedPublishedNotReady() ([]string, bool) {
+	if len(m.appendpublished_not_ready) == 0 {
+		return nil, false
+	}
+	return m.appendpublished_not_ready, true
+}
+
+// ClearPublishedNotReady clears the value of the "published_not_ready" field.
+func (m *ProductMutation) ClearPublishedNotReady() {
+	m.published_not_ready = nil
+	m.appendpublished_not_ready = nil
+	m.clearedFields[product.FieldPublishedNotReady] = struct{}{}
+}
+
+// PublishedNotReadyCleared returns if the "published_not_ready" field was cleared in this mutation.
+func (m *ProductMutation) PublishedNotReadyCleared() bool {
+	_, ok := m.clearedFields[product.FieldPublishedNotReady]
+	return ok
+}
+
+// ResetPublishedNotReady resets all changes to the "published_not_ready" field.
+func (m *ProductMutation) ResetPublishedNotReady() {
+	m.published_not_ready = nil
+	m.appendpublished_not_ready = nil
+	delete(m.clearedFields, product.FieldPublishedNotReady)
+}
+
 // ClearOwner clears the "owner" edge to the Organization entity.
 func (m *ProductMutation) ClearOwner() {
 	m.clearedowner = true
@@ -12322,7 +12391,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -12368,6 +12437,9 @@ func (m *ProductMutation) Fields() []string {
 	if m.upl_entry != nil {
 		fields = append(fields, product.FieldUplEntryID)
 	}
+	if m.published_not_ready != nil {
+		fields = append(fields, product.FieldPublishedNotReady)
+	}
 	return fields
 }
 
@@ -12406,6 +12478,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.MunicipalityID()
 	case product.FieldUplEntryID:
 		return m.UplEntryID()
+	case product.FieldPublishedNotReady:
+		return m.PublishedNotReady()
 	}
 	return nil, false
 }
@@ -12445,6 +12519,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldMunicipalityID(ctx)
 	case product.FieldUplEntryID:
 		return m.OldUplEntryID(ctx)
+	case product.FieldPublishedNotReady:
+		return m.OldPublishedNotReady(ctx)
 	}
 	return nil, fmt.Errorf("unknown Product field %s", name)
 }
@@ -12559,6 +12635,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUplEntryID(v)
 		return nil
+	case product.FieldPublishedNotReady:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedNotReady(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Product field %s", name)
 }
@@ -12613,6 +12696,9 @@ func (m *ProductMutation) ClearedFields() []string {
 	if m.FieldCleared(product.FieldUplEntryID) {
 		fields = append(fields, product.FieldUplEntryID)
 	}
+	if m.FieldCleared(product.FieldPublishedNotReady) {
+		fields = append(fields, product.FieldPublishedNotReady)
+	}
 	return fields
 }
 
@@ -12635,6 +12721,9 @@ func (m *ProductMutation) ClearField(name string) error {
 		return nil
 	case product.FieldUplEntryID:
 		m.ClearUplEntryID()
+		return nil
+	case product.FieldPublishedNotReady:
+		m.ClearPublishedNotReady()
 		return nil
 	}
 	return fmt.Errorf("unknown Product nullable field %s", name)
@@ -12688,6 +12777,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldUplEntryID:
 		m.ResetUplEntryID()
+		return nil
+	case product.FieldPublishedNotReady:
+		m.ResetPublishedNotReady()
 		return nil
 	}
 	return fmt.Errorf("unknown Product field %s", name)
@@ -12855,6 +12947,1067 @@ func (m *ProductMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Product edge %s", name)
+}
+
+// ResidentTestMutation represents an operation that mutates the ResidentTest nodes in the graph.
+type ResidentTestMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	tested_on        *time.Time
+	method           *residenttest.Method
+	participants     *int
+	addparticipants  *int
+	groups           *[]catalog.ResidentGroup
+	appendgroups     []catalog.ResidentGroup
+	findings         *string
+	follow_ups       *[]catalog.FollowUp
+	appendfollow_ups []catalog.FollowUp
+	clearedFields    map[string]struct{}
+	product          *int
+	clearedproduct   bool
+	channel          *int
+	clearedchannel   bool
+	done             bool
+	oldValue         func(context.Context) (*ResidentTest, error)
+	predicates       []predicate.ResidentTest
+}
+
+var _ ent.Mutation = (*ResidentTestMutation)(nil)
+
+// residenttestOption allows management of the mutation configuration using functional options.
+type residenttestOption func(*ResidentTestMutation)
+
+// newResidentTestMutation creates new mutation for the ResidentTest entity.
+func newResidentTestMutation(c config, op Op, opts ...residenttestOption) *ResidentTestMutation {
+	m := &ResidentTestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeResidentTest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withResidentTestID sets the ID field of the mutation.
+func withResidentTestID(id int) residenttestOption {
+	return func(m *ResidentTestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ResidentTest
+		)
+		m.oldValue = func(ctx context.Context) (*ResidentTest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ResidentTest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withResidentTest sets the old ResidentTest of the mutation.
+func withResidentTest(node *ResidentTest) residenttestOption {
+	return func(m *ResidentTestMutation) {
+		m.oldValue = func(context.Context) (*ResidentTest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ResidentTestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ResidentTestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ResidentTestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ResidentTestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ResidentTest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ResidentTestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ResidentTestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ResidentTestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ResidentTestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ResidentTestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ResidentTestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetProductID sets the "product_id" field.
+func (m *ResidentTestMutation) SetProductID(i int) {
+	m.product = &i
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *ResidentTestMutation) ProductID() (r int, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldProductID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *ResidentTestMutation) ResetProductID() {
+	m.product = nil
+}
+
+// SetChannelID sets the "channel_id" field.
+func (m *ResidentTestMutation) SetChannelID(i int) {
+	m.channel = &i
+}
+
+// ChannelID returns the value of the "channel_id" field in the mutation.
+func (m *ResidentTestMutation) ChannelID() (r int, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannelID returns the old "channel_id" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldChannelID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannelID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannelID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannelID: %w", err)
+	}
+	return oldValue.ChannelID, nil
+}
+
+// ClearChannelID clears the value of the "channel_id" field.
+func (m *ResidentTestMutation) ClearChannelID() {
+	m.channel = nil
+	m.clearedFields[residenttest.FieldChannelID] = struct{}{}
+}
+
+// ChannelIDCleared returns if the "channel_id" field was cleared in this mutation.
+func (m *ResidentTestMutation) ChannelIDCleared() bool {
+	_, ok := m.clearedFields[residenttest.FieldChannelID]
+	return ok
+}
+
+// ResetChannelID resets all changes to the "channel_id" field.
+func (m *ResidentTestMutation) ResetChannelID() {
+	m.channel = nil
+	delete(m.clearedFields, residenttest.FieldChannelID)
+}
+
+// SetTestedOn sets the "tested_on" field.
+func (m *ResidentTestMutation) SetTestedOn(t time.Time) {
+	m.tested_on = &t
+}
+
+// TestedOn returns the value of the "tested_on" field in the mutation.
+func (m *ResidentTestMutation) TestedOn() (r time.Time, exists bool) {
+	v := m.tested_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTestedOn returns the old "tested_on" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldTestedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTestedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTestedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTestedOn: %w", err)
+	}
+	return oldValue.TestedOn, nil
+}
+
+// ResetTestedOn resets all changes to the "tested_on" field.
+func (m *ResidentTestMutation) ResetTestedOn() {
+	m.tested_on = nil
+}
+
+// SetMethod sets the "method" field.
+func (m *ResidentTestMutation) SetMethod(r residenttest.Method) {
+	m.method = &r
+}
+
+// Method returns the value of the "method" field in the mutation.
+func (m *ResidentTestMutation) Method() (r residenttest.Method, exists bool) {
+	v := m.method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethod returns the old "method" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldMethod(ctx context.Context) (v residenttest.Method, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethod: %w", err)
+	}
+	return oldValue.Method, nil
+}
+
+// ResetMethod resets all changes to the "method" field.
+func (m *ResidentTestMutation) ResetMethod() {
+	m.method = nil
+}
+
+// SetParticipants sets the "participants" field.
+func (m *ResidentTestMutation) SetParticipants(i int) {
+	m.participants = &i
+	m.addparticipants = nil
+}
+
+// Participants returns the value of the "participants" field in the mutation.
+func (m *ResidentTestMutation) Participants() (r int, exists bool) {
+	v := m.participants
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParticipants returns the old "participants" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldParticipants(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParticipants is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParticipants requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParticipants: %w", err)
+	}
+	return oldValue.Participants, nil
+}
+
+// AddParticipants adds i to the "participants" field.
+func (m *ResidentTestMutation) AddParticipants(i int) {
+	if m.addparticipants != nil {
+		*m.addparticipants += i
+	} else {
+		m.addparticipants = &i
+	}
+}
+
+// AddedParticipants returns the value that was added to the "participants" field in this mutation.
+func (m *ResidentTestMutation) AddedParticipants() (r int, exists bool) {
+	v := m.addparticipants
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetParticipants resets all changes to the "participants" field.
+func (m *ResidentTestMutation) ResetParticipants() {
+	m.participants = nil
+	m.addparticipants = nil
+}
+
+// SetGroups sets the "groups" field.
+func (m *ResidentTestMutation) SetGroups(cg []catalog.ResidentGroup) {
+	m.groups = &cg
+	m.appendgroups = nil
+}
+
+// Groups returns the value of the "groups" field in the mutation.
+func (m *ResidentTestMutation) Groups() (r []catalog.ResidentGroup, exists bool) {
+	v := m.groups
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGroups returns the old "groups" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldGroups(ctx context.Context) (v []catalog.ResidentGroup, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGroups is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGroups requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGroups: %w", err)
+	}
+	return oldValue.Groups, nil
+}
+
+// AppendGroups adds cg to the "groups" field.
+func (m *ResidentTestMutation) AppendGroups(cg []catalog.ResidentGroup) {
+	m.appendgroups = append(m.appendgroups, cg...)
+}
+
+// AppendedGroups returns the list of values that were appended to the "groups" field in this mutation.
+func (m *ResidentTestMutation) AppendedGroups() ([]catalog.ResidentGroup, bool) {
+	if len(m.appendgroups) == 0 {
+		return nil, false
+	}
+	return m.appendgroups, true
+}
+
+// ClearGroups clears the value of the "groups" field.
+func (m *ResidentTestMutation) ClearGroups() {
+	m.groups = nil
+	m.appendgroups = nil
+	m.clearedFields[residenttest.FieldGroups] = struct{}{}
+}
+
+// GroupsCleared returns if the "groups" field was cleared in this mutation.
+func (m *ResidentTestMutation) GroupsCleared() bool {
+	_, ok := m.clearedFields[residenttest.FieldGroups]
+	return ok
+}
+
+// ResetGroups resets all changes to the "groups" field.
+func (m *ResidentTestMutation) ResetGroups() {
+	m.groups = nil
+	m.appendgroups = nil
+	delete(m.clearedFields, residenttest.FieldGroups)
+}
+
+// SetFindings sets the "findings" field.
+func (m *ResidentTestMutation) SetFindings(s string) {
+	m.findings = &s
+}
+
+// Findings returns the value of the "findings" field in the mutation.
+func (m *ResidentTestMutation) Findings() (r string, exists bool) {
+	v := m.findings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFindings returns the old "findings" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldFindings(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFindings is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFindings requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFindings: %w", err)
+	}
+	return oldValue.Findings, nil
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (m *ResidentTestMutation) ClearFindings() {
+	m.findings = nil
+	m.clearedFields[residenttest.FieldFindings] = struct{}{}
+}
+
+// FindingsCleared returns if the "findings" field was cleared in this mutation.
+func (m *ResidentTestMutation) FindingsCleared() bool {
+	_, ok := m.clearedFields[residenttest.FieldFindings]
+	return ok
+}
+
+// ResetFindings resets all changes to the "findings" field.
+func (m *ResidentTestMutation) ResetFindings() {
+	m.findings = nil
+	delete(m.clearedFields, residenttest.FieldFindings)
+}
+
+// SetFollowUps sets the "follow_ups" field.
+func (m *ResidentTestMutation) SetFollowUps(cu []catalog.FollowUp) {
+	m.follow_ups = &cu
+	m.appendfollow_ups = nil
+}
+
+// FollowUps returns the value of the "follow_ups" field in the mutation.
+func (m *ResidentTestMutation) FollowUps() (r []catalog.FollowUp, exists bool) {
+	v := m.follow_ups
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFollowUps returns the old "follow_ups" field's value of the ResidentTest entity.
+// If the ResidentTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResidentTestMutation) OldFollowUps(ctx context.Context) (v []catalog.FollowUp, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFollowUps is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFollowUps requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFollowUps: %w", err)
+	}
+	return oldValue.FollowUps, nil
+}
+
+// AppendFollowUps adds cu to the "follow_ups" field.
+func (m *ResidentTestMutation) AppendFollowUps(cu []catalog.FollowUp) {
+	m.appendfollow_ups = append(m.appendfollow_ups, cu...)
+}
+
+// AppendedFollowUps returns the list of values that were appended to the "follow_ups" field in this mutation.
+func (m *ResidentTestMutation) AppendedFollowUps() ([]catalog.FollowUp, bool) {
+	if len(m.appendfollow_ups) == 0 {
+		return nil, false
+	}
+	return m.appendfollow_ups, true
+}
+
+// ClearFollowUps clears the value of the "follow_ups" field.
+func (m *ResidentTestMutation) ClearFollowUps() {
+	m.follow_ups = nil
+	m.appendfollow_ups = nil
+	m.clearedFields[residenttest.FieldFollowUps] = struct{}{}
+}
+
+// FollowUpsCleared returns if the "follow_ups" field was cleared in this mutation.
+func (m *ResidentTestMutation) FollowUpsCleared() bool {
+	_, ok := m.clearedFields[residenttest.FieldFollowUps]
+	return ok
+}
+
+// ResetFollowUps resets all changes to the "follow_ups" field.
+func (m *ResidentTestMutation) ResetFollowUps() {
+	m.follow_ups = nil
+	m.appendfollow_ups = nil
+	delete(m.clearedFields, residenttest.FieldFollowUps)
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (m *ResidentTestMutation) ClearProduct() {
+	m.clearedproduct = true
+	m.clearedFields[residenttest.FieldProductID] = struct{}{}
+}
+
+// ProductCleared reports if the "product" edge to the Product entity was cleared.
+func (m *ResidentTestMutation) ProductCleared() bool {
+	return m.clearedproduct
+}
+
+// ProductIDs returns the "product" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProductID instead. It exists only for internal usage by the builders.
+func (m *ResidentTestMutation) ProductIDs() (ids []int) {
+	if id := m.product; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProduct resets all changes to the "product" edge.
+func (m *ResidentTestMutation) ResetProduct() {
+	m.product = nil
+	m.clearedproduct = false
+}
+
+// ClearChannel clears the "channel" edge to the Channel entity.
+func (m *ResidentTestMutation) ClearChannel() {
+	m.clearedchannel = true
+	m.clearedFields[residenttest.FieldChannelID] = struct{}{}
+}
+
+// ChannelCleared reports if the "channel" edge to the Channel entity was cleared.
+func (m *ResidentTestMutation) ChannelCleared() bool {
+	return m.ChannelIDCleared() || m.clearedchannel
+}
+
+// ChannelIDs returns the "channel" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChannelID instead. It exists only for internal usage by the builders.
+func (m *ResidentTestMutation) ChannelIDs() (ids []int) {
+	if id := m.channel; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChannel resets all changes to the "channel" edge.
+func (m *ResidentTestMutation) ResetChannel() {
+	m.channel = nil
+	m.clearedchannel = false
+}
+
+// Where appends a list predicates to the ResidentTestMutation builder.
+func (m *ResidentTestMutation) Where(ps ...predicate.ResidentTest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ResidentTestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ResidentTestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ResidentTest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ResidentTestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ResidentTestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ResidentTest).
+func (m *ResidentTestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ResidentTestMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, residenttest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, residenttest.FieldUpdatedAt)
+	}
+	if m.product != nil {
+		fields = append(fields, residenttest.FieldProductID)
+	}
+	if m.channel != nil {
+		fields = append(fields, residenttest.FieldChannelID)
+	}
+	if m.tested_on != nil {
+		fields = append(fields, residenttest.FieldTestedOn)
+	}
+	if m.method != nil {
+		fields = append(fields, residenttest.FieldMethod)
+	}
+	if m.participants != nil {
+		fields = append(fields, residenttest.FieldParticipants)
+	}
+	if m.groups != nil {
+		fields = append(fields, residenttest.FieldGroups)
+	}
+	if m.findings != nil {
+		fields = append(fields, residenttest.FieldFindings)
+	}
+	if m.follow_ups != nil {
+		fields = append(fields, residenttest.FieldFollowUps)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ResidentTestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case residenttest.FieldCreatedAt:
+		return m.CreatedAt()
+	case residenttest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case residenttest.FieldProductID:
+		return m.ProductID()
+	case residenttest.FieldChannelID:
+		return m.ChannelID()
+	case residenttest.FieldTestedOn:
+		return m.TestedOn()
+	case residenttest.FieldMethod:
+		return m.Method()
+	case residenttest.FieldParticipants:
+		return m.Participants()
+	case residenttest.FieldGroups:
+		return m.Groups()
+	case residenttest.FieldFindings:
+		return m.Findings()
+	case residenttest.FieldFollowUps:
+		return m.FollowUps()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ResidentTestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case residenttest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case residenttest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case residenttest.FieldProductID:
+		return m.OldProductID(ctx)
+	case residenttest.FieldChannelID:
+		return m.OldChannelID(ctx)
+	case residenttest.FieldTestedOn:
+		return m.OldTestedOn(ctx)
+	case residenttest.FieldMethod:
+		return m.OldMethod(ctx)
+	case residenttest.FieldParticipants:
+		return m.OldParticipants(ctx)
+	case residenttest.FieldGroups:
+		return m.OldGroups(ctx)
+	case residenttest.FieldFindings:
+		return m.OldFindings(ctx)
+	case residenttest.FieldFollowUps:
+		return m.OldFollowUps(ctx)
+	}
+	return nil, fmt.Errorf("unknown ResidentTest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ResidentTestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case residenttest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case residenttest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case residenttest.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case residenttest.FieldChannelID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannelID(v)
+		return nil
+	case residenttest.FieldTestedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTestedOn(v)
+		return nil
+	case residenttest.FieldMethod:
+		v, ok := value.(residenttest.Method)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethod(v)
+		return nil
+	case residenttest.FieldParticipants:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParticipants(v)
+		return nil
+	case residenttest.FieldGroups:
+		v, ok := value.([]catalog.ResidentGroup)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGroups(v)
+		return nil
+	case residenttest.FieldFindings:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFindings(v)
+		return nil
+	case residenttest.FieldFollowUps:
+		v, ok := value.([]catalog.FollowUp)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFollowUps(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ResidentTest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ResidentTestMutation) AddedFields() []string {
+	var fields []string
+	if m.addparticipants != nil {
+		fields = append(fields, residenttest.FieldParticipants)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ResidentTestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case residenttest.FieldParticipants:
+		return m.AddedParticipants()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ResidentTestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case residenttest.FieldParticipants:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddParticipants(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ResidentTest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ResidentTestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(residenttest.FieldChannelID) {
+		fields = append(fields, residenttest.FieldChannelID)
+	}
+	if m.FieldCleared(residenttest.FieldGroups) {
+		fields = append(fields, residenttest.FieldGroups)
+	}
+	if m.FieldCleared(residenttest.FieldFindings) {
+		fields = append(fields, residenttest.FieldFindings)
+	}
+	if m.FieldCleared(residenttest.FieldFollowUps) {
+		fields = append(fields, residenttest.FieldFollowUps)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ResidentTestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ResidentTestMutation) ClearField(name string) error {
+	switch name {
+	case residenttest.FieldChannelID:
+		m.ClearChannelID()
+		return nil
+	case residenttest.FieldGroups:
+		m.ClearGroups()
+		return nil
+	case residenttest.FieldFindings:
+		m.ClearFindings()
+		return nil
+	case residenttest.FieldFollowUps:
+		m.ClearFollowUps()
+		return nil
+	}
+	return fmt.Errorf("unknown ResidentTest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ResidentTestMutation) ResetField(name string) error {
+	switch name {
+	case residenttest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case residenttest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case residenttest.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case residenttest.FieldChannelID:
+		m.ResetChannelID()
+		return nil
+	case residenttest.FieldTestedOn:
+		m.ResetTestedOn()
+		return nil
+	case residenttest.FieldMethod:
+		m.ResetMethod()
+		return nil
+	case residenttest.FieldParticipants:
+		m.ResetParticipants()
+		return nil
+	case residenttest.FieldGroups:
+		m.ResetGroups()
+		return nil
+	case residenttest.FieldFindings:
+		m.ResetFindings()
+		return nil
+	case residenttest.FieldFollowUps:
+		m.ResetFollowUps()
+		return nil
+	}
+	return fmt.Errorf("unknown ResidentTest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ResidentTestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.product != nil {
+		edges = append(edges, residenttest.EdgeProduct)
+	}
+	if m.channel != nil {
+		edges = append(edges, residenttest.EdgeChannel)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ResidentTestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case residenttest.EdgeProduct:
+		if id := m.product; id != nil {
+			return []ent.Value{*id}
+		}
+	case residenttest.EdgeChannel:
+		if id := m.channel; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ResidentTestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ResidentTestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ResidentTestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedproduct {
+		edges = append(edges, residenttest.EdgeProduct)
+	}
+	if m.clearedchannel {
+		edges = append(edges, residenttest.EdgeChannel)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ResidentTestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case residenttest.EdgeProduct:
+		return m.clearedproduct
+	case residenttest.EdgeChannel:
+		return m.clearedchannel
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ResidentTestMutation) ClearEdge(name string) error {
+	switch name {
+	case residenttest.EdgeProduct:
+		m.ClearProduct()
+		return nil
+	case residenttest.EdgeChannel:
+		m.ClearChannel()
+		return nil
+	}
+	return fmt.Errorf("unknown ResidentTest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ResidentTestMutation) ResetEdge(name string) error {
+	switch name {
+	case residenttest.EdgeProduct:
+		m.ResetProduct()
+		return nil
+	case residenttest.EdgeChannel:
+		m.ResetChannel()
+		return nil
+	}
+	return fmt.Errorf("unknown ResidentTest edge %s", name)
 }
 
 // SatisfactionTargetMutation represents an operation that mutates the SatisfactionTarget nodes in the graph.

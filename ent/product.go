@@ -51,6 +51,8 @@ type Product struct {
 	MunicipalityID int `json:"municipality_id,omitempty"`
 	// The product's name on the national UPL list, where it has one.
 	UplEntryID *int `json:"upl_entry_id,omitempty"`
+	// What the readiness checklist missed when the product was last published with force (publishProduct's force: true); empty when it was last published ready. The change log keeps each publication's list.
+	PublishedNotReady []string `json:"published_not_ready,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductQuery when eager-loading is set.
 	Edges        ProductEdges `json:"edges"`
@@ -135,7 +137,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case product.FieldKeywords, product.FieldAudiences:
+		case product.FieldKeywords, product.FieldAudiences, product.FieldPublishedNotReady:
 			values[i] = new([]byte)
 		case product.FieldID, product.FieldVersion, product.FieldOwnerID, product.FieldMunicipalityID, product.FieldUplEntryID:
 			values[i] = new(sql.NullInt64)
@@ -260,6 +262,14 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				_m.UplEntryID = new(int)
 				*_m.UplEntryID = int(value.Int64)
 			}
+		case product.FieldPublishedNotReady:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field published_not_ready", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PublishedNotReady); err != nil {
+					return fmt.Errorf("unmarshal field published_not_ready: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -369,6 +379,9 @@ func (_m *Product) String() string {
 		builder.WriteString("upl_entry_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("published_not_ready=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PublishedNotReady))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -163,6 +163,12 @@ func (_c *ProductCreate) SetNillableUplEntryID(v *int) *ProductCreate {
 	return _c
 }
 
+// SetPublishedNotReady sets the "published_not_ready" field.
+func (_c *ProductCreate) SetPublishedNotReady(v []string) *ProductCreate {
+	_c.mutation.SetPublishedNotReady(v)
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the Organization entity.
 func (_c *ProductCreate) SetOwner(v *Organization) *ProductCreate {
 	return _c.SetOwnerID(v.ID)
@@ -406,6 +412,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(product.FieldVersion, field.TypeInt, value)
 		_node.Version = value
+	}
+	if value, ok := _c.mutation.PublishedNotReady(); ok {
+		_spec.SetField(product.FieldPublishedNotReady, field.TypeJSON, value)
+		_node.PublishedNotReady = value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

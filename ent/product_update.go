@@ -251,6 +251,24 @@ func (_u *ProductUpdate) ClearUplEntryID() *ProductUpdate {
 	return _u
 }
 
+// SetPublishedNotReady sets the "published_not_ready" field.
+func (_u *ProductUpdate) SetPublishedNotReady(v []string) *ProductUpdate {
+	_u.mutation.SetPublishedNotReady(v)
+	return _u
+}
+
+// AppendPublishedNotReady appends value to the "published_not_ready" field.
+func (_u *ProductUpdate) AppendPublishedNotReady(v []string) *ProductUpdate {
+	_u.mutation.AppendPublishedNotReady(v)
+	return _u
+}
+
+// ClearPublishedNotReady clears the value of the "published_not_ready" field.
+func (_u *ProductUpdate) ClearPublishedNotReady() *ProductUpdate {
+	_u.mutation.ClearPublishedNotReady()
+	return _u
+}
+
 // SetOwner sets the "owner" edge to the Organization entity.
 func (_u *ProductUpdate) SetOwner(v *Organization) *ProductUpdate {
 	return _u.SetOwnerID(v.ID)
@@ -487,6 +505,17 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(product.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PublishedNotReady(); ok {
+		_spec.SetField(product.FieldPublishedNotReady, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPublishedNotReady(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, product.FieldPublishedNotReady, value)
+		})
+	}
+	if _u.mutation.PublishedNotReadyCleared() {
+		_spec.ClearField(product.FieldPublishedNotReady, field.TypeJSON)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -902,6 +931,24 @@ func (_u *ProductUpdateOne) ClearUplEntryID() *ProductUpdateOne {
 	return _u
 }
 
+// SetPublishedNotReady sets the "published_not_ready" field.
+func (_u *ProductUpdateOne) SetPublishedNotReady(v []string) *ProductUpdateOne {
+	_u.mutation.SetPublishedNotReady(v)
+	return _u
+}
+
+// AppendPublishedNotReady appends value to the "published_not_ready" field.
+func (_u *ProductUpdateOne) AppendPublishedNotReady(v []string) *ProductUpdateOne {
+	_u.mutation.AppendPublishedNotReady(v)
+	return _u
+}
+
+// ClearPublishedNotReady clears the value of the "published_not_ready" field.
+func (_u *ProductUpdateOne) ClearPublishedNotReady() *ProductUpdateOne {
+	_u.mutation.ClearPublishedNotReady()
+	return _u
+}
+
 // SetOwner sets the "owner" edge to the Organization entity.
 func (_u *ProductUpdateOne) SetOwner(v *Organization) *ProductUpdateOne {
 	return _u.SetOwnerID(v.ID)
@@ -1168,6 +1215,17 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(product.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PublishedNotReady(); ok {
+		_spec.SetField(product.FieldPublishedNotReady, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPublishedNotReady(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, product.FieldPublishedNotReady, value)
+		})
+	}
+	if _u.mutation.PublishedNotReadyCleared() {
+		_spec.ClearField(product.FieldPublishedNotReady, field.TypeJSON)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{

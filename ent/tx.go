@@ -36,6 +36,8 @@ type Tx struct {
 	Organization *OrganizationClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
+	// ResidentTest is the client for interacting with the ResidentTest builders.
+	ResidentTest *ResidentTestClient
 	// SatisfactionTarget is the client for interacting with the SatisfactionTarget builders.
 	SatisfactionTarget *SatisfactionTargetClient
 	// SecurityEvent is the client for interacting with the SecurityEvent builders.
@@ -194,6 +196,7 @@ func (tx *Tx) init() {
 	tx.Location = NewLocationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
+	tx.ResidentTest = NewResidentTestClient(tx.config)
 	tx.SatisfactionTarget = NewSatisfactionTargetClient(tx.config)
 	tx.SecurityEvent = NewSecurityEventClient(tx.config)
 	tx.SurveyResult = NewSurveyResultClient(tx.config)

@@ -11,6 +11,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/internal/editing"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 )
 
 // CreateProduct is the resolver for the createProduct field.
@@ -24,13 +25,16 @@ func (r *mutationResolver) UpdateProduct(ctx context.Context, input editing.Upda
 }
 
 // PublishProduct is the resolver for the publishProduct field.
-func (r *mutationResolver) PublishProduct(ctx context.Context, input editing.ProductRef) (*ent.Product, error) {
-	return r.Editing.SetStatus(ctx, input, product.StatusPUBLISHED)
+func (r *mutationResolver) PublishProduct(ctx context.Context, input editing.StatusChange) (*ent.Product, error) {
+	return r.Editing.Publish(ctx, input, func(ctx context.Context, tx *ent.Client, p *ent.Product) ([]string, error) {
+		res, err := readiness.Of(ctx, tx, p, r.ReadinessSettings)
+		return res.Missing, err
+	})
 }
 
 // RetireProduct is the resolver for the retireProduct field.
-func (r *mutationResolver) RetireProduct(ctx context.Context, input editing.ProductRef) (*ent.Product, error) {
-	return r.Editing.SetStatus(ctx, input, product.StatusRETIRED)
+func (r *mutationResolver) RetireProduct(ctx context.Context, input editing.StatusChange) (*ent.Product, error) {
+	return r.Editing.SetStatus(ctx, input.ProductRef, product.StatusRETIRED)
 }
 
 // SetAvailability is the resolver for the setAvailability field.

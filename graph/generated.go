@@ -23,6 +23,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/webhookdelivery"
 	"github.com/gemeente-rotterdam/catalogus/graph/scalar"
 	"github.com/gemeente-rotterdam/catalogus/internal/audit"
@@ -297,6 +298,13 @@ type ComplexityRoot struct {
 		Requests func(childComplexity int) int
 	}
 
+	ClusterReadiness struct {
+		Organization func(childComplexity int) int
+		Published    func(childComplexity int) int
+		Ready        func(childComplexity int) int
+		Share        func(childComplexity int) int
+	}
+
 	ContactVolume struct {
 		Contacts    func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -379,6 +387,12 @@ type ComplexityRoot struct {
 		OldText  func(childComplexity int, language string) int
 		OldValue func(childComplexity int) int
 		Type     func(childComplexity int) int
+	}
+
+	FollowUp struct {
+		Action func(childComplexity int) int
+		Due    func(childComplexity int) int
+		Owner  func(childComplexity int) int
 	}
 
 	Gap struct {
@@ -479,15 +493,17 @@ type ComplexityRoot struct {
 		CreateLocation            func(childComplexity int, input ent.CreateLocationInput) int
 		CreateOrganization        func(childComplexity int, input ent.CreateOrganizationInput) int
 		CreateProduct             func(childComplexity int, input editing.CreateProduct) int
+		CreateResidentTest        func(childComplexity int, input CreateResidentTestInput) int
 		CreateSynonym             func(childComplexity int, input ent.CreateSynonymInput) int
 		CreateTarget              func(childComplexity int, input ent.CreateTargetInput) int
 		CreateWebhookSubscription func(childComplexity int, input CreateWebhookSubscriptionInput) int
+		DeleteResidentTest        func(childComplexity int, id int) int
 		DeleteWebhookSubscription func(childComplexity int, id int) int
 		ImportMeasurements        func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
 		ImportSpreadsheet         func(childComplexity int, file graphql.Upload, dryRun *bool, municipality *string) int
-		PublishProduct            func(childComplexity int, input editing.ProductRef) int
+		PublishProduct            func(childComplexity int, input editing.StatusChange) int
 		RedeliverWebhook          func(childComplexity int, id int) int
-		RetireProduct             func(childComplexity int, input editing.ProductRef) int
+		RetireProduct             func(childComplexity int, input editing.StatusChange) int
 		SetAvailabilities         func(childComplexity int, input editing.SetAvailabilities) int
 		SetAvailability           func(childComplexity int, input editing.SetAvailability) int
 		SetChannelForProducts     func(childComplexity int, input editing.SetChannelForProducts) int
@@ -499,6 +515,7 @@ type ComplexityRoot struct {
 		UpdateLocation            func(childComplexity int, id int, input ent.UpdateLocationInput) int
 		UpdateOrganization        func(childComplexity int, id int, input ent.UpdateOrganizationInput) int
 		UpdateProduct             func(childComplexity int, input editing.UpdateProduct) int
+		UpdateResidentTest        func(childComplexity int, id int, input UpdateResidentTestInput) int
 		UpdateSynonym             func(childComplexity int, id int, input ent.UpdateSynonymInput) int
 		UpdateTarget              func(childComplexity int, id int, input ent.UpdateTargetInput) int
 		UpdateWebhookSubscription func(childComplexity int, id int, input UpdateWebhookSubscriptionInput) int
@@ -567,30 +584,32 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		Answers        func(childComplexity int) int
-		Audiences      func(childComplexity int) int
-		Availabilities func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Description    func(childComplexity int) int
-		ID             func(childComplexity int) int
-		JSONLd         func(childComplexity int) int
-		Keywords       func(childComplexity int) int
-		Municipality   func(childComplexity int) int
-		MunicipalityID func(childComplexity int) int
-		Name           func(childComplexity int) int
-		NameEn         func(childComplexity int) int
-		Owner          func(childComplexity int) int
-		OwnerID        func(childComplexity int) int
-		PlainLanguage  func(childComplexity int) int
-		Readiness      func(childComplexity int) int
-		Slug           func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Summary        func(childComplexity int) int
-		Theme          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		UplEntry       func(childComplexity int) int
-		UplEntryID     func(childComplexity int) int
-		Version        func(childComplexity int) int
+		Answers           func(childComplexity int) int
+		Audiences         func(childComplexity int) int
+		Availabilities    func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		JSONLd            func(childComplexity int) int
+		Keywords          func(childComplexity int) int
+		Municipality      func(childComplexity int) int
+		MunicipalityID    func(childComplexity int) int
+		Name              func(childComplexity int) int
+		NameEn            func(childComplexity int) int
+		Owner             func(childComplexity int) int
+		OwnerID           func(childComplexity int) int
+		PlainLanguage     func(childComplexity int) int
+		PublishedNotReady func(childComplexity int) int
+		Readiness         func(childComplexity int) int
+		ResidentTests     func(childComplexity int) int
+		Slug              func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Summary           func(childComplexity int) int
+		Theme             func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		UplEntry          func(childComplexity int) int
+		UplEntryID        func(childComplexity int) int
+		Version           func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -606,36 +625,59 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Answers                func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
-		BuiltinSynonyms        func(childComplexity int) int
-		CallbackRequests       func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
-		CatalogueChanges       func(childComplexity int, municipality *string, after *entgql.Cursor[int], first *int) int
-		Changes                func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
-		ChannelShift           func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
-		Channels               func(childComplexity int) int
-		CountryCoverage        func(childComplexity int, at *time.Time) int
-		CountryCoverageHistory func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval) int
-		Coverage               func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
-		CoverageHistory        func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
-		Gaps                   func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
-		Knowledge              func(childComplexity int, municipality *string, organization *string) int
-		Locations              func(childComplexity int, municipality *string) int
-		Node                   func(childComplexity int, id int) int
-		Nodes                  func(childComplexity int, ids []int) int
-		NotApplicableReview    func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
-		Organizations          func(childComplexity int, municipality *string) int
-		PlainLanguage          func(childComplexity int, text string) int
-		Product                func(childComplexity int, slug string, municipality *string) int
-		Products               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
-		Satisfaction           func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
-		Synonyms               func(childComplexity int, municipality *string) int
-		Themes                 func(childComplexity int, municipality *string) int
-		WebhookSubscriptions   func(childComplexity int, municipality *string) int
+		Answers                    func(childComplexity int, municipality *string, search *string, product *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		BuiltinSynonyms            func(childComplexity int) int
+		CallbackRequests           func(childComplexity int, municipality *string, organization *string, status *callbackrequest.Status, first *int, after *entgql.Cursor[int]) int
+		CatalogueChanges           func(childComplexity int, municipality *string, after *entgql.Cursor[int], first *int) int
+		Changes                    func(childComplexity int, product string, municipality *string, since *time.Time, first *int, after *entgql.Cursor[int]) int
+		ChannelShift               func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, product *string, organization *string) int
+		Channels                   func(childComplexity int) int
+		CountryCoverage            func(childComplexity int, at *time.Time) int
+		CountryCoverageHistory     func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval) int
+		Coverage                   func(childComplexity int, at *time.Time, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
+		CoverageHistory            func(childComplexity int, from time.Time, to *time.Time, interval CoverageInterval, municipality *string, organization *string, theme *string, audience *catalog.Audience, channels []string) int
+		Gaps                       func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Knowledge                  func(childComplexity int, municipality *string, organization *string) int
+		Locations                  func(childComplexity int, municipality *string) int
+		Node                       func(childComplexity int, id int) int
+		Nodes                      func(childComplexity int, ids []int) int
+		NotApplicableReview        func(childComplexity int, municipality *string, organization *string, channel *string, first *int, after *entgql.Cursor[int]) int
+		Organizations              func(childComplexity int, municipality *string) int
+		PlainLanguage              func(childComplexity int, text string) int
+		Product                    func(childComplexity int, slug string, municipality *string) int
+		Products                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProductOrder, where *ent.ProductWhereInput, municipality *string, theme *string, audience *catalog.Audience, owner *string, availableOn *string, search *string) int
+		ProductsDueForResidentTest func(childComplexity int, municipality *string, owner *string, months *int, first *int) int
+		ReadinessByCluster         func(childComplexity int, municipality *string) int
+		Satisfaction               func(childComplexity int, from time.Time, to *time.Time, interval satisfaction.Interval, municipality *string, channel *string, organization *string, product *string) int
+		Synonyms                   func(childComplexity int, municipality *string) int
+		Themes                     func(childComplexity int, municipality *string) int
+		WebhookSubscriptions       func(childComplexity int, municipality *string) int
 	}
 
 	Readiness struct {
 		Missing func(childComplexity int) int
 		Ready   func(childComplexity int) int
+	}
+
+	ResidentTest struct {
+		Channel      func(childComplexity int) int
+		ChannelID    func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Findings     func(childComplexity int) int
+		FollowUps    func(childComplexity int) int
+		Groups       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Method       func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Product      func(childComplexity int) int
+		ProductID    func(childComplexity int) int
+		TestedOn     func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	ResidentTestDue struct {
+		LastTested func(childComplexity int) int
+		Product    func(childComplexity int) int
 	}
 
 	SatisfactionPoint struct {
@@ -832,8 +874,8 @@ type ContactVolumeResolver interface {
 type MutationResolver interface {
 	CreateProduct(ctx context.Context, input editing.CreateProduct) (*ent.Product, error)
 	UpdateProduct(ctx context.Context, input editing.UpdateProduct) (*ent.Product, error)
-	PublishProduct(ctx context.Context, input editing.ProductRef) (*ent.Product, error)
-	RetireProduct(ctx context.Context, input editing.ProductRef) (*ent.Product, error)
+	PublishProduct(ctx context.Context, input editing.StatusChange) (*ent.Product, error)
+	RetireProduct(ctx context.Context, input editing.StatusChange) (*ent.Product, error)
 	SetAvailability(ctx context.Context, input editing.SetAvailability) (*ent.Product, error)
 	SetAvailabilities(ctx context.Context, input editing.SetAvailabilities) (*ent.Product, error)
 	ClearAvailability(ctx context.Context, input editing.ClearAvailability) (*ent.Product, error)
@@ -858,6 +900,9 @@ type MutationResolver interface {
 	CloseCallbackRequest(ctx context.Context, id int, answer *int) (*ent.CallbackRequest, error)
 	CreateSynonym(ctx context.Context, input ent.CreateSynonymInput) (*ent.Synonym, error)
 	UpdateSynonym(ctx context.Context, id int, input ent.UpdateSynonymInput) (*ent.Synonym, error)
+	CreateResidentTest(ctx context.Context, input CreateResidentTestInput) (*ent.ResidentTest, error)
+	UpdateResidentTest(ctx context.Context, id int, input UpdateResidentTestInput) (*ent.ResidentTest, error)
+	DeleteResidentTest(ctx context.Context, id int) (*ent.ResidentTest, error)
 	CreateWebhookSubscription(ctx context.Context, input CreateWebhookSubscriptionInput) (*ent.WebhookSubscription, error)
 	UpdateWebhookSubscription(ctx context.Context, id int, input UpdateWebhookSubscriptionInput) (*ent.WebhookSubscription, error)
 	DeleteWebhookSubscription(ctx context.Context, id int) (int, error)
@@ -867,6 +912,7 @@ type ProductResolver interface {
 	JSONLd(ctx context.Context, obj *ent.Product) (*string, error)
 	PlainLanguage(ctx context.Context, obj *ent.Product) (*plainlang.Result, error)
 	Readiness(ctx context.Context, obj *ent.Product) (*readiness.Readiness, error)
+	ResidentTests(ctx context.Context, obj *ent.Product) ([]*ent.ResidentTest, error)
 }
 type ProductConnectionResolver interface {
 	DidYouMean(ctx context.Context, obj *ent.ProductConnection) (*string, error)
@@ -895,6 +941,8 @@ type QueryResolver interface {
 	Synonyms(ctx context.Context, municipality *string) ([]*ent.Synonym, error)
 	BuiltinSynonyms(ctx context.Context) ([]*search.Synonym, error)
 	PlainLanguage(ctx context.Context, text string) (*plainlang.Result, error)
+	ReadinessByCluster(ctx context.Context, municipality *string) ([]*readiness.ClusterShare, error)
+	ProductsDueForResidentTest(ctx context.Context, municipality *string, owner *string, months *int, first *int) ([]*ResidentTestDue, error)
 	CatalogueChanges(ctx context.Context, municipality *string, after *entgql.Cursor[int], first *int) (*CatalogueChangeConnection, error)
 	WebhookSubscriptions(ctx context.Context, municipality *string) ([]*ent.WebhookSubscription, error)
 }
@@ -1901,6 +1949,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChannelVolume.Requests(childComplexity), true
 
+	case "ClusterReadiness.organization":
+		if e.ComplexityRoot.ClusterReadiness.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterReadiness.Organization(childComplexity), true
+	case "ClusterReadiness.published":
+		if e.ComplexityRoot.ClusterReadiness.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterReadiness.Published(childComplexity), true
+	case "ClusterReadiness.ready":
+		if e.ComplexityRoot.ClusterReadiness.Ready == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterReadiness.Ready(childComplexity), true
+	case "ClusterReadiness.share":
+		if e.ComplexityRoot.ClusterReadiness.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterReadiness.Share(childComplexity), true
+
 	case "ContactVolume.contacts":
 		if e.ComplexityRoot.ContactVolume.Contacts == nil {
 			break
@@ -2283,6 +2356,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldChange.Type(childComplexity), true
+
+	case "FollowUp.action":
+		if e.ComplexityRoot.FollowUp.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUp.Action(childComplexity), true
+	case "FollowUp.due":
+		if e.ComplexityRoot.FollowUp.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUp.Due(childComplexity), true
+	case "FollowUp.owner":
+		if e.ComplexityRoot.FollowUp.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUp.Owner(childComplexity), true
 
 	case "Gap.channel":
 		if e.ComplexityRoot.Gap.Channel == nil {
@@ -2758,6 +2850,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(editing.CreateProduct)), true
+	case "Mutation.createResidentTest":
+		if e.ComplexityRoot.Mutation.CreateResidentTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createResidentTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateResidentTest(childComplexity, args["input"].(CreateResidentTestInput)), true
 	case "Mutation.createSynonym":
 		if e.ComplexityRoot.Mutation.CreateSynonym == nil {
 			break
@@ -2791,6 +2894,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWebhookSubscription(childComplexity, args["input"].(CreateWebhookSubscriptionInput)), true
+	case "Mutation.deleteResidentTest":
+		if e.ComplexityRoot.Mutation.DeleteResidentTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteResidentTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteResidentTest(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteWebhookSubscription":
 		if e.ComplexityRoot.Mutation.DeleteWebhookSubscription == nil {
 			break
@@ -2834,7 +2948,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PublishProduct(childComplexity, args["input"].(editing.ProductRef)), true
+		return e.ComplexityRoot.Mutation.PublishProduct(childComplexity, args["input"].(editing.StatusChange)), true
 	case "Mutation.redeliverWebhook":
 		if e.ComplexityRoot.Mutation.RedeliverWebhook == nil {
 			break
@@ -2856,7 +2970,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RetireProduct(childComplexity, args["input"].(editing.ProductRef)), true
+		return e.ComplexityRoot.Mutation.RetireProduct(childComplexity, args["input"].(editing.StatusChange)), true
 	case "Mutation.setAvailabilities":
 		if e.ComplexityRoot.Mutation.SetAvailabilities == nil {
 			break
@@ -2978,6 +3092,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProduct(childComplexity, args["input"].(editing.UpdateProduct)), true
+	case "Mutation.updateResidentTest":
+		if e.ComplexityRoot.Mutation.UpdateResidentTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateResidentTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateResidentTest(childComplexity, args["id"].(int), args["input"].(UpdateResidentTestInput)), true
 	case "Mutation.updateSynonym":
 		if e.ComplexityRoot.Mutation.UpdateSynonym == nil {
 			break
@@ -3372,12 +3497,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.PlainLanguage(childComplexity), true
+	case "Product.publishedNotReady":
+		if e.ComplexityRoot.Product.PublishedNotReady == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.PublishedNotReady(childComplexity), true
 	case "Product.readiness":
 		if e.ComplexityRoot.Product.Readiness == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Product.Readiness(childComplexity), true
+	case "Product.residentTests":
+		if e.ComplexityRoot.Product.ResidentTests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ResidentTests(childComplexity), true
 	case "Product.slug":
 		if e.ComplexityRoot.Product.Slug == nil {
 			break
@@ -3687,6 +3824,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ProductOrder), args["where"].(*ent.ProductWhereInput), args["municipality"].(*string), args["theme"].(*string), args["audience"].(*catalog.Audience), args["owner"].(*string), args["availableOn"].(*string), args["search"].(*string)), true
+	case "Query.productsDueForResidentTest":
+		if e.ComplexityRoot.Query.ProductsDueForResidentTest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_productsDueForResidentTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProductsDueForResidentTest(childComplexity, args["municipality"].(*string), args["owner"].(*string), args["months"].(*int), args["first"].(*int)), true
+	case "Query.readinessByCluster":
+		if e.ComplexityRoot.Query.ReadinessByCluster == nil {
+			break
+		}
+
+		args, err := ec.field_Query_readinessByCluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReadinessByCluster(childComplexity, args["municipality"].(*string)), true
 	case "Query.satisfaction":
 		if e.ComplexityRoot.Query.Satisfaction == nil {
 			break
@@ -3744,6 +3903,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Readiness.Ready(childComplexity), true
+
+	case "ResidentTest.channel":
+		if e.ComplexityRoot.ResidentTest.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.Channel(childComplexity), true
+	case "ResidentTest.channelID":
+		if e.ComplexityRoot.ResidentTest.ChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.ChannelID(childComplexity), true
+	case "ResidentTest.createdAt":
+		if e.ComplexityRoot.ResidentTest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.CreatedAt(childComplexity), true
+	case "ResidentTest.findings":
+		if e.ComplexityRoot.ResidentTest.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.Findings(childComplexity), true
+	case "ResidentTest.followUps":
+		if e.ComplexityRoot.ResidentTest.FollowUps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.FollowUps(childComplexity), true
+	case "ResidentTest.groups":
+		if e.ComplexityRoot.ResidentTest.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.Groups(childComplexity), true
+	case "ResidentTest.id":
+		if e.ComplexityRoot.ResidentTest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.ID(childComplexity), true
+	case "ResidentTest.method":
+		if e.ComplexityRoot.ResidentTest.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.Method(childComplexity), true
+	case "ResidentTest.participants":
+		if e.ComplexityRoot.ResidentTest.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.Participants(childComplexity), true
+	case "ResidentTest.product":
+		if e.ComplexityRoot.ResidentTest.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.Product(childComplexity), true
+	case "ResidentTest.productID":
+		if e.ComplexityRoot.ResidentTest.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.ProductID(childComplexity), true
+	case "ResidentTest.testedOn":
+		if e.ComplexityRoot.ResidentTest.TestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.TestedOn(childComplexity), true
+	case "ResidentTest.updatedAt":
+		if e.ComplexityRoot.ResidentTest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTest.UpdatedAt(childComplexity), true
+
+	case "ResidentTestDue.lastTested":
+		if e.ComplexityRoot.ResidentTestDue.LastTested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTestDue.LastTested(childComplexity), true
+	case "ResidentTestDue.product":
+		if e.ComplexityRoot.ResidentTestDue.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentTestDue.Product(childComplexity), true
 
 	case "SatisfactionPoint.end":
 		if e.ComplexityRoot.SatisfactionPoint.End == nil {
@@ -4573,9 +4824,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateLocationInput,
 		ec.unmarshalInputCreateOrganizationInput,
 		ec.unmarshalInputCreateProductInput,
+		ec.unmarshalInputCreateResidentTestInput,
 		ec.unmarshalInputCreateSynonymInput,
 		ec.unmarshalInputCreateTargetInput,
 		ec.unmarshalInputCreateWebhookSubscriptionInput,
+		ec.unmarshalInputFollowUpInput,
 		ec.unmarshalInputLocationOrder,
 		ec.unmarshalInputLocationWhereInput,
 		ec.unmarshalInputMeasurementKeyInput,
@@ -4600,6 +4853,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateLocationInput,
 		ec.unmarshalInputUpdateOrganizationInput,
 		ec.unmarshalInputUpdateProductInput,
+		ec.unmarshalInputUpdateResidentTestInput,
 		ec.unmarshalInputUpdateSynonymInput,
 		ec.unmarshalInputUpdateTargetInput,
 		ec.unmarshalInputUpdateWebhookSubscriptionInput,
@@ -4694,7 +4948,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql" "readiness.graphql" "feed.graphql" "live.graphql" "webhooks.graphql"
+//go:embed "ent.graphql" "catalogus.graphql" "coverage.graphql" "editing.graphql" "audit.graphql" "exchange.graphql" "satisfaction.graphql" "knowledge.graphql" "search.graphql" "plainlang.graphql" "readiness.graphql" "residents.graphql" "feed.graphql" "live.graphql" "webhooks.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4717,6 +4971,7 @@ var sources = []*ast.Source{
 	{Name: "search.graphql", Input: sourceData("search.graphql"), BuiltIn: false},
 	{Name: "plainlang.graphql", Input: sourceData("plainlang.graphql"), BuiltIn: false},
 	{Name: "readiness.graphql", Input: sourceData("readiness.graphql"), BuiltIn: false},
+	{Name: "residents.graphql", Input: sourceData("residents.graphql"), BuiltIn: false},
 	{Name: "feed.graphql", Input: sourceData("feed.graphql"), BuiltIn: false},
 	{Name: "live.graphql", Input: sourceData("live.graphql"), BuiltIn: false},
 	{Name: "webhooks.graphql", Input: sourceData("webhooks.graphql"), BuiltIn: false},
@@ -5171,6 +5426,20 @@ func (ec *executionContext) childFields_ChannelVolume(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ChannelVolume", field.Name)
 }
 
+func (ec *executionContext) childFields_ClusterReadiness(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_ClusterReadiness_organization(ctx, field)
+	case "published":
+		return ec.fieldContext_ClusterReadiness_published(ctx, field)
+	case "ready":
+		return ec.fieldContext_ClusterReadiness_ready(ctx, field)
+	case "share":
+		return ec.fieldContext_ClusterReadiness_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterReadiness", field.Name)
+}
+
 func (ec *executionContext) childFields_ContactVolume(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5337,6 +5606,18 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 		return ec.fieldContext_FieldChange_new(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_FollowUp_action(ctx, field)
+	case "owner":
+		return ec.fieldContext_FollowUp_owner(ctx, field)
+	case "due":
+		return ec.fieldContext_FollowUp_due(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUp", field.Name)
 }
 
 func (ec *executionContext) childFields_Gap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5673,6 +5954,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_municipalityID(ctx, field)
 	case "uplEntryID":
 		return ec.fieldContext_Product_uplEntryID(ctx, field)
+	case "publishedNotReady":
+		return ec.fieldContext_Product_publishedNotReady(ctx, field)
 	case "owner":
 		return ec.fieldContext_Product_owner(ctx, field)
 	case "municipality":
@@ -5689,6 +5972,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_plainLanguage(ctx, field)
 	case "readiness":
 		return ec.fieldContext_Product_readiness(ctx, field)
+	case "residentTests":
+		return ec.fieldContext_Product_residentTests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -5725,6 +6010,48 @@ func (ec *executionContext) childFields_Readiness(ctx context.Context, field gra
 		return ec.fieldContext_Readiness_missing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Readiness", field.Name)
+}
+
+func (ec *executionContext) childFields_ResidentTest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ResidentTest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ResidentTest_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ResidentTest_updatedAt(ctx, field)
+	case "productID":
+		return ec.fieldContext_ResidentTest_productID(ctx, field)
+	case "channelID":
+		return ec.fieldContext_ResidentTest_channelID(ctx, field)
+	case "testedOn":
+		return ec.fieldContext_ResidentTest_testedOn(ctx, field)
+	case "method":
+		return ec.fieldContext_ResidentTest_method(ctx, field)
+	case "participants":
+		return ec.fieldContext_ResidentTest_participants(ctx, field)
+	case "groups":
+		return ec.fieldContext_ResidentTest_groups(ctx, field)
+	case "findings":
+		return ec.fieldContext_ResidentTest_findings(ctx, field)
+	case "followUps":
+		return ec.fieldContext_ResidentTest_followUps(ctx, field)
+	case "product":
+		return ec.fieldContext_ResidentTest_product(ctx, field)
+	case "channel":
+		return ec.fieldContext_ResidentTest_channel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentTest", field.Name)
+}
+
+func (ec *executionContext) childFields_ResidentTestDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ResidentTestDue_product(ctx, field)
+	case "lastTested":
+		return ec.fieldContext_ResidentTestDue_lastTested(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentTestDue", field.Name)
 }
 
 func (ec *executionContext) childFields_SatisfactionPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6379,6 +6706,20 @@ func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createResidentTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateResidentTestInput, error) {
+			return ec.unmarshalNCreateResidentTestInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCreateResidentTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createSynonym_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6418,6 +6759,20 @@ func (ec *executionContext) field_Mutation_createWebhookSubscription_args(ctx co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteResidentTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6499,8 +6854,8 @@ func (ec *executionContext) field_Mutation_publishProduct_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (editing.ProductRef, error) {
-			return ec.unmarshalNProductStatusInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐProductRef(ctx, v)
+		func(ctx context.Context, v any) (editing.StatusChange, error) {
+			return ec.unmarshalNProductStatusInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐStatusChange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6527,8 +6882,8 @@ func (ec *executionContext) field_Mutation_retireProduct_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (editing.ProductRef, error) {
-			return ec.unmarshalNProductStatusInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐProductRef(ctx, v)
+		func(ctx context.Context, v any) (editing.StatusChange, error) {
+			return ec.unmarshalNProductStatusInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐStatusChange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6712,6 +7067,28 @@ func (ec *executionContext) field_Mutation_updateProduct_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateResidentTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateResidentTestInput, error) {
+			return ec.unmarshalNUpdateResidentTestInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐUpdateResidentTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -7399,6 +7776,44 @@ func (ec *executionContext) field_Query_product_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_productsDueForResidentTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "owner",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["owner"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "months",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["months"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_products_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7498,6 +7913,20 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["search"] = arg11
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_readinessByCluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipality",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipality"] = arg0
 	return args, nil
 }
 
@@ -11724,6 +12153,107 @@ func (ec *executionContext) fieldContext_ChannelVolume_requests(_ context.Contex
 	return graphql.NewScalarFieldContext("ChannelVolume", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _ClusterReadiness_organization(ctx context.Context, field graphql.CollectedField, obj *readiness.ClusterShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterReadiness_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterReadiness_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterReadiness",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterReadiness_published(ctx context.Context, field graphql.CollectedField, obj *readiness.ClusterShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterReadiness_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterReadiness_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterReadiness", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ClusterReadiness_ready(ctx context.Context, field graphql.CollectedField, obj *readiness.ClusterShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterReadiness_ready(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ready, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterReadiness_ready(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterReadiness", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ClusterReadiness_share(ctx context.Context, field graphql.CollectedField, obj *readiness.ClusterShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterReadiness_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterReadiness_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterReadiness", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _ContactVolume_id(ctx context.Context, field graphql.CollectedField, obj *ent.ContactVolume) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13246,6 +13776,75 @@ func (ec *executionContext) _FieldChange_new(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_FieldChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FollowUp_action(ctx context.Context, field graphql.CollectedField, obj *catalog.FollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUp_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUp_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUp", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FollowUp_owner(ctx context.Context, field graphql.CollectedField, obj *catalog.FollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUp_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUp_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUp", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FollowUp_due(ctx context.Context, field graphql.CollectedField, obj *catalog.FollowUp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUp_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUp_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUp", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Gap_product(ctx context.Context, field graphql.CollectedField, obj *coverage.Gap) (ret graphql.Marshaler) {
@@ -14830,7 +15429,7 @@ func (ec *executionContext) _Mutation_publishProduct(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PublishProduct(ctx, fc.Args["input"].(editing.ProductRef))
+			return ec.Resolvers.Mutation().PublishProduct(ctx, fc.Args["input"].(editing.StatusChange))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
@@ -14874,7 +15473,7 @@ func (ec *executionContext) _Mutation_retireProduct(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RetireProduct(ctx, fc.Args["input"].(editing.ProductRef))
+			return ec.Resolvers.Mutation().RetireProduct(ctx, fc.Args["input"].(editing.StatusChange))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
@@ -15958,6 +16557,138 @@ func (ec *executionContext) fieldContext_Mutation_updateSynonym(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateSynonym_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createResidentTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createResidentTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateResidentTest(ctx, fc.Args["input"].(CreateResidentTestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ResidentTest) graphql.Marshaler {
+			return ec.marshalNResidentTest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createResidentTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createResidentTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateResidentTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateResidentTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateResidentTest(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdateResidentTestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ResidentTest) graphql.Marshaler {
+			return ec.marshalNResidentTest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateResidentTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateResidentTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteResidentTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteResidentTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteResidentTest(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ResidentTest) graphql.Marshaler {
+			return ec.marshalNResidentTest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteResidentTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteResidentTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17556,6 +18287,29 @@ func (ec *executionContext) fieldContext_Product_uplEntryID(_ context.Context, f
 	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Product_publishedNotReady(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_publishedNotReady(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedNotReady, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_publishedNotReady(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Product_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17798,6 +18552,38 @@ func (ec *executionContext) fieldContext_Product_readiness(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Readiness(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_residentTests(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_residentTests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().ResidentTests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ResidentTest) graphql.Marshaler {
+			return ec.marshalNResidentTest2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_residentTests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentTest(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18956,6 +19742,94 @@ func (ec *executionContext) fieldContext_Query_plainLanguage(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_readinessByCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_readinessByCluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReadinessByCluster(ctx, fc.Args["municipality"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*readiness.ClusterShare) graphql.Marshaler {
+			return ec.marshalNClusterReadiness2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐClusterShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_readinessByCluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterReadiness(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_readinessByCluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_productsDueForResidentTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_productsDueForResidentTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProductsDueForResidentTest(ctx, fc.Args["municipality"].(*string), fc.Args["owner"].(*string), fc.Args["months"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ResidentTestDue) graphql.Marshaler {
+			return ec.marshalNResidentTestDue2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐResidentTestDueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_productsDueForResidentTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentTestDue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_productsDueForResidentTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_catalogueChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19164,6 +20038,387 @@ func (ec *executionContext) _Readiness_missing(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Readiness_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Readiness", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_id(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_productID(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_channelID(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_channelID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_channelID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_testedOn(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_testedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TestedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_testedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_method(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v residenttest.Method) graphql.Marshaler {
+			return ec.marshalNResidentTestMethod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type ResidentTestMethod does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_participants(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_groups(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.ResidentGroup) graphql.Marshaler {
+			return ec.marshalOResidentGroup2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroupᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type ResidentGroup does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_findings(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTest", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ResidentTest_followUps(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_followUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowUps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.FollowUp) graphql.Marshaler {
+			return ec.marshalOFollowUp2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUpᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_followUps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentTest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResidentTest_product(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentTest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResidentTest_channel(ctx context.Context, field graphql.CollectedField, obj *ent.ResidentTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTest_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Channel) graphql.Marshaler {
+			return ec.marshalOChannel2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTest_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentTest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResidentTestDue_product(ctx context.Context, field graphql.CollectedField, obj *ResidentTestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTestDue_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTestDue_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentTestDue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResidentTestDue_lastTested(ctx context.Context, field graphql.CollectedField, obj *ResidentTestDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentTestDue_lastTested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastTested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentTestDue_lastTested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentTestDue", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _SatisfactionPoint_start(ctx context.Context, field graphql.CollectedField, obj *satisfaction.Point) (ret graphql.Marshaler) {
@@ -26846,6 +28101,92 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateResidentTestInput(ctx context.Context, obj any) (CreateResidentTestInput, error) {
+	var it CreateResidentTestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"product", "municipality", "channel", "testedOn", "method", "participants", "groups", "findings", "followUps"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "municipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Municipality = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "testedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("testedOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TestedOn = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalNResidentTestMethod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "groups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groups"))
+			data, err := ec.unmarshalOResidentGroup2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroupᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Groups = data
+		case "findings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findings"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findings = data
+		case "followUps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUps"))
+			data, err := ec.unmarshalOFollowUpInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUpᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUps = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateSynonymInput(ctx context.Context, obj any) (ent.CreateSynonymInput, error) {
 	var it ent.CreateSynonymInput
 	if obj == nil {
@@ -27008,6 +28349,50 @@ func (ec *executionContext) unmarshalInputCreateWebhookSubscriptionInput(ctx con
 				return it, err
 			}
 			it.Kinds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFollowUpInput(ctx context.Context, obj any) (catalog.FollowUp, error) {
+	var it catalog.FollowUp
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"action", "owner", "due"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Owner = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
 		}
 	}
 	return it, nil
@@ -28535,8 +29920,8 @@ func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj 
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputProductStatusInput(ctx context.Context, obj any) (editing.ProductRef, error) {
-	var it editing.ProductRef
+func (ec *executionContext) unmarshalInputProductStatusInput(ctx context.Context, obj any) (editing.StatusChange, error) {
+	var it editing.StatusChange
 	if obj == nil {
 		return it, nil
 	}
@@ -28546,7 +29931,7 @@ func (ec *executionContext) unmarshalInputProductStatusInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"product", "municipality", "expectedVersion"}
+	fieldsInOrder := [...]string{"product", "municipality", "expectedVersion", "force"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28574,6 +29959,13 @@ func (ec *executionContext) unmarshalInputProductStatusInput(ctx context.Context
 				return it, err
 			}
 			it.ExpectedVersion = data
+		case "force":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("force"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Force = data
 		}
 	}
 	return it, nil
@@ -32075,6 +33467,78 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateResidentTestInput(ctx context.Context, obj any) (UpdateResidentTestInput, error) {
+	var it UpdateResidentTestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channel", "testedOn", "method", "participants", "groups", "findings", "followUps"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "testedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("testedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TestedOn = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOResidentTestMethod2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "groups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groups"))
+			data, err := ec.unmarshalOResidentGroup2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroupᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Groups = data
+		case "findings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findings"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findings = data
+		case "followUps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUps"))
+			data, err := ec.unmarshalOFollowUpInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUpᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUps = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateSynonymInput(ctx context.Context, obj any) (ent.UpdateSynonymInput, error) {
 	var it ent.UpdateSynonymInput
 	if obj == nil {
@@ -32286,6 +33750,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Synonym(ctx, sel, obj)
+	case *ent.ResidentTest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ResidentTest(ctx, sel, obj)
 	case *ent.Product:
 		if obj == nil {
 			return graphql.Null
@@ -34395,6 +35864,60 @@ func (ec *executionContext) _ChannelVolume(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var clusterReadinessImplementors = []string{"ClusterReadiness"}
+
+func (ec *executionContext) _ClusterReadiness(ctx context.Context, sel ast.SelectionSet, obj *readiness.ClusterShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterReadinessImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterReadiness")
+		case "organization":
+			out.Values[i] = ec._ClusterReadiness_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._ClusterReadiness_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ready":
+			out.Values[i] = ec._ClusterReadiness_ready(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._ClusterReadiness_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var contactVolumeImplementors = []string{"ContactVolume"}
 
 func (ec *executionContext) _ContactVolume(ctx context.Context, sel ast.SelectionSet, obj *ent.ContactVolume) graphql.Marshaler {
@@ -34972,6 +36495,55 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 			}
 		case "new":
 			out.Values[i] = ec._FieldChange_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var followUpImplementors = []string{"FollowUp"}
+
+func (ec *executionContext) _FollowUp(ctx context.Context, sel ast.SelectionSet, obj *catalog.FollowUp) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUp")
+		case "action":
+			out.Values[i] = ec._FollowUp_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "owner":
+			out.Values[i] = ec._FollowUp_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec._FollowUp_due(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35855,6 +37427,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createResidentTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createResidentTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateResidentTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateResidentTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteResidentTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteResidentTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createWebhookSubscription":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createWebhookSubscription(ctx, field)
@@ -36483,6 +38076,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "publishedNotReady":
+			out.Values[i] = ec._Product_publishedNotReady(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "owner":
 			field := field
 
@@ -36745,6 +38343,42 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Product_readiness(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "residentTests":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Product_residentTests(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -37448,6 +39082,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "readinessByCluster":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_readinessByCluster(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "productsDueForResidentTest":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_productsDueForResidentTest(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "catalogueChanges":
 			field := field
 
@@ -37548,6 +39226,211 @@ func (ec *executionContext) _Readiness(ctx context.Context, sel ast.SelectionSet
 		case "missing":
 			out.Values[i] = ec._Readiness_missing(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var residentTestImplementors = []string{"ResidentTest", "Node"}
+
+func (ec *executionContext) _ResidentTest(ctx context.Context, sel ast.SelectionSet, obj *ent.ResidentTest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentTestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentTest")
+		case "id":
+			out.Values[i] = ec._ResidentTest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ResidentTest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ResidentTest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "productID":
+			out.Values[i] = ec._ResidentTest_productID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channelID":
+			out.Values[i] = ec._ResidentTest_channelID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "testedOn":
+			out.Values[i] = ec._ResidentTest_testedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "method":
+			out.Values[i] = ec._ResidentTest_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participants":
+			out.Values[i] = ec._ResidentTest_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groups":
+			out.Values[i] = ec._ResidentTest_groups(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "findings":
+			out.Values[i] = ec._ResidentTest_findings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "followUps":
+			out.Values[i] = ec._ResidentTest_followUps(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ResidentTest_product(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "channel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ResidentTest_channel(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferred), math.MaxInt32)))
+
+	for label, dfs := range deferred {
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var residentTestDueImplementors = []string{"ResidentTestDue"}
+
+func (ec *executionContext) _ResidentTestDue(ctx context.Context, sel ast.SelectionSet, obj *ResidentTestDue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentTestDueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentTestDue")
+		case "product":
+			out.Values[i] = ec._ResidentTestDue_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastTested":
+			out.Values[i] = ec._ResidentTestDue_lastTested(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -40010,6 +41893,32 @@ func (ec *executionContext) unmarshalNClearAvailabilityInput2githubᚗcomᚋgeme
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNClusterReadiness2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐClusterShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*readiness.ClusterShare) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClusterReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐClusterShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClusterReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋreadinessᚐClusterShare(ctx context.Context, sel ast.SelectionSet, v *readiness.ClusterShare) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ClusterReadiness(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContactVolume2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐContactVolume(ctx context.Context, sel ast.SelectionSet, v ent.ContactVolume) graphql.Marshaler {
 	return ec._ContactVolume(ctx, sel, &v)
 }
@@ -40139,6 +42048,11 @@ func (ec *executionContext) unmarshalNCreateProductInput2githubᚗcomᚋgemeente
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateResidentTestInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐCreateResidentTestInput(ctx context.Context, v any) (CreateResidentTestInput, error) {
+	res, err := ec.unmarshalInputCreateResidentTestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateSynonymInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐCreateSynonymInput(ctx context.Context, v any) (ent.CreateSynonymInput, error) {
 	res, err := ec.unmarshalInputCreateSynonymInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40236,6 +42150,15 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFollowUp2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUp(ctx context.Context, sel ast.SelectionSet, v catalog.FollowUp) graphql.Marshaler {
+	return ec._FollowUp(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNFollowUpInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUp(ctx context.Context, v any) (*catalog.FollowUp, error) {
+	res, err := ec.unmarshalInputFollowUpInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNGap2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcoverageᚐGap(ctx context.Context, sel ast.SelectionSet, v *coverage.Gap) graphql.Marshaler {
@@ -40731,7 +42654,7 @@ func (ec *executionContext) marshalNProductStatus2githubᚗcomᚋgemeenteᚑrott
 	return v
 }
 
-func (ec *executionContext) unmarshalNProductStatusInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐProductRef(ctx context.Context, v any) (editing.ProductRef, error) {
+func (ec *executionContext) unmarshalNProductStatusInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐStatusChange(ctx context.Context, v any) (editing.StatusChange, error) {
 	res, err := ec.unmarshalInputProductStatusInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -40773,6 +42696,82 @@ func (ec *executionContext) marshalNReadiness2ᚖgithubᚗcomᚋgemeenteᚑrotte
 		return graphql.Null
 	}
 	return ec._Readiness(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResidentGroup2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroup(ctx context.Context, v any) (catalog.ResidentGroup, error) {
+	var res catalog.ResidentGroup
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResidentGroup2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroup(ctx context.Context, sel ast.SelectionSet, v catalog.ResidentGroup) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNResidentTest2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTest(ctx context.Context, sel ast.SelectionSet, v ent.ResidentTest) graphql.Marshaler {
+	return ec._ResidentTest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResidentTest2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTestᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ResidentTest) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResidentTest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResidentTest2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐResidentTest(ctx context.Context, sel ast.SelectionSet, v *ent.ResidentTest) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResidentTest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResidentTestDue2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐResidentTestDueᚄ(ctx context.Context, sel ast.SelectionSet, v []*ResidentTestDue) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResidentTestDue2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐResidentTestDue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResidentTestDue2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐResidentTestDue(ctx context.Context, sel ast.SelectionSet, v *ResidentTestDue) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResidentTestDue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResidentTestMethod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx context.Context, v any) (residenttest.Method, error) {
+	var res residenttest.Method
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResidentTestMethod2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx context.Context, sel ast.SelectionSet, v residenttest.Method) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNSatisfactionIndicator2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋsatisfactionᚐIndicator(ctx context.Context, v any) (satisfaction.Indicator, error) {
@@ -41151,6 +43150,11 @@ func (ec *executionContext) unmarshalNUpdateOrganizationInput2githubᚗcomᚋgem
 
 func (ec *executionContext) unmarshalNUpdateProductInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋeditingᚐUpdateProduct(ctx context.Context, v any) (editing.UpdateProduct, error) {
 	res, err := ec.unmarshalInputUpdateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateResidentTestInput2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋgraphᚐUpdateResidentTestInput(ctx context.Context, v any) (UpdateResidentTestInput, error) {
+	res, err := ec.unmarshalInputUpdateResidentTestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -42102,6 +44106,43 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalOFollowUp2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUpᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.FollowUp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFollowUp2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUp(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFollowUpInput2ᚕᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUpᚄ(ctx context.Context, v any) ([]*catalog.FollowUp, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*catalog.FollowUp, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFollowUpInput2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐFollowUp(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -42641,6 +44682,59 @@ func (ec *executionContext) unmarshalOProductWhereInput2ᚖgithubᚗcomᚋgemeen
 	}
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOResidentGroup2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroupᚄ(ctx context.Context, v any) ([]catalog.ResidentGroup, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]catalog.ResidentGroup, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNResidentGroup2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroup(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOResidentGroup2ᚕgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.ResidentGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResidentGroup2githubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋinternalᚋcatalogᚐResidentGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOResidentTestMethod2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx context.Context, v any) (*residenttest.Method, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(residenttest.Method)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOResidentTestMethod2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚋresidenttestᚐMethod(ctx context.Context, sel ast.SelectionSet, v *residenttest.Method) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOSatisfactionTarget2ᚖgithubᚗcomᚋgemeenteᚑrotterdamᚋcatalogusᚋentᚐSatisfactionTarget(ctx context.Context, sel ast.SelectionSet, v *ent.SatisfactionTarget) graphql.Marshaler {

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/gemeente-rotterdam/catalogus/ent"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/internal/audit"
+	"github.com/gemeente-rotterdam/catalogus/internal/catalog"
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/feed/publicview"
 )
@@ -45,6 +48,26 @@ type ContactVolumeInput struct {
 	Key      *MeasurementKeyInput `json:"key"`
 	Contacts int                  `json:"contacts"`
 	Requests *int                 `json:"requests,omitempty"`
+}
+
+// A test with residents, held; recorded by an owner of the product.
+type CreateResidentTestInput struct {
+	// The product's slug.
+	Product string `json:"product"`
+	// The municipality's code; default: the deployment's.
+	Municipality *string `json:"municipality,omitempty"`
+	// The code of the one channel tested; leave out for a test of the product as a whole.
+	Channel *string `json:"channel,omitempty"`
+	// The day of the test; not after today.
+	TestedOn time.Time           `json:"testedOn"`
+	Method   residenttest.Method `json:"method"`
+	// How many residents took part, at least 1.
+	Participants int                     `json:"participants"`
+	Groups       []catalog.ResidentGroup `json:"groups,omitempty"`
+	// What the test found, at most 5,000 characters.
+	Findings *string `json:"findings,omitempty"`
+	// At most 20.
+	FollowUps []*catalog.FollowUp `json:"followUps,omitempty"`
 }
 
 type CreateWebhookSubscriptionInput struct {
@@ -85,6 +108,13 @@ type MeasurementKeyInput struct {
 	PeriodStart time.Time `json:"periodStart"`
 }
 
+// A product due for a test with residents.
+type ResidentTestDue struct {
+	Product *ent.Product `json:"product"`
+	// The day of its newest test; null when it was never tested.
+	LastTested *time.Time `json:"lastTested,omitempty"`
+}
+
 // The satisfaction target of a municipality (or, without one, of every municipality).
 type SatisfactionTargetInput struct {
 	Municipality *string   `json:"municipality,omitempty"`
@@ -114,6 +144,20 @@ type SurveyResultInput struct {
 	NpsPromoters             *int                 `json:"npsPromoters,omitempty"`
 	NpsPassives              *int                 `json:"npsPassives,omitempty"`
 	NpsDetractors            *int                 `json:"npsDetractors,omitempty"`
+}
+
+// Changes a test's fields; fields left out stay as they are.
+type UpdateResidentTestInput struct {
+	// The code of the channel tested; an empty string makes it a test of the product as a whole.
+	Channel      *string              `json:"channel,omitempty"`
+	TestedOn     *time.Time           `json:"testedOn,omitempty"`
+	Method       *residenttest.Method `json:"method,omitempty"`
+	Participants *int                 `json:"participants,omitempty"`
+	// Replaces the groups; an empty list removes them.
+	Groups   []catalog.ResidentGroup `json:"groups,omitempty"`
+	Findings *string                 `json:"findings,omitempty"`
+	// Replaces the follow-up actions; an empty list removes them.
+	FollowUps []*catalog.FollowUp `json:"followUps,omitempty"`
 }
 
 type UpdateWebhookSubscriptionInput struct {

@@ -14,9 +14,26 @@ import (
 
 // Readiness is the resolver for the readiness field.
 func (r *productResolver) Readiness(ctx context.Context, obj *ent.Product) (*readiness.Readiness, error) {
-	res, err := readiness.Of(ctx, r.Client, obj)
+	res, err := readiness.Of(ctx, r.Client, obj, r.ReadinessSettings)
 	if err != nil {
 		return nil, err
 	}
 	return &res, nil
+}
+
+// ReadinessByCluster is the resolver for the readinessByCluster field.
+func (r *queryResolver) ReadinessByCluster(ctx context.Context, municipality *string) ([]*readiness.ClusterShare, error) {
+	m, err := r.municipality(ctx, municipality)
+	if err != nil {
+		return nil, err
+	}
+	shares, err := readiness.ByCluster(ctx, r.Client, m.ID, r.ReadinessSettings)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*readiness.ClusterShare, len(shares))
+	for i := range shares {
+		out[i] = &shares[i]
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
@@ -16,7 +17,8 @@ import (
 
 // TestReadinessThroughTheAPI: a new product misses every item of the
 // checklist; once its summary is plain, its channels assessed, an answer
-// published and a UPL name chosen, it is ready.
+// published, a UPL name chosen and a test with residents recorded, it is
+// ready.
 func TestReadinessThroughTheAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		k := fixture.New(t, db.Client)
@@ -42,7 +44,7 @@ func TestReadinessThroughTheAPI(t *testing.T) {
 		}
 		ready, missing := read()
 		all := strings.Join(missing, "\n")
-		if ready || len(missing) != 4 || !strings.Contains(all, "B1-niveau") || !strings.Contains(all, "Balie, Website") ||
+		if ready || len(missing) != 5 || !strings.Contains(all, "B1-niveau") || !strings.Contains(all, "nog niet getest") || !strings.Contains(all, "Balie, Website") ||
 			!strings.Contains(all, "vraag-antwoordbank") || !strings.Contains(all, "UPL-naam") {
 			t.Errorf("a new product: ready %v, missing:\n%s", ready, all)
 		}
@@ -65,14 +67,18 @@ func TestReadinessThroughTheAPI(t *testing.T) {
 			return tx.Availability.Create().SetProductID(p.ID).SetChannel(k.Balie).SetStatus(availability.StatusNOT_APPLICABLE).
 				SetReason("Vraag het aan op de website.").Exec(ctx)
 		})
-		if _, missing := read(); len(missing) != 1 || !strings.Contains(missing[0], "vraag-antwoordbank") {
-			t.Errorf("only the answer should be missing: %q", missing)
+		if _, missing := read(); len(missing) != 2 || !strings.Contains(missing[0], "vraag-antwoordbank") || !strings.Contains(missing[1], "met bewoners") {
+			t.Errorf("only the answer and the test should be missing: %q", missing)
 		}
 
 		editor := auth.NewContext(context.Background(), &auth.Viewer{Name: "editor-a", Role: auth.Editor,
 			OrganizationID: &k.ClusterA.ID, Scope: []int{k.ClusterA.ID, k.DepartmentA1.ID}})
 		if errs := runAs(t, editor, r, `mutation { createAnswer(input: {owner: "afdeling-a1", products: ["paspoort"], status: PUBLISHED,
 			visibility: INTERNAL, question: "Hoe vraag ik een paspoort aan?", text: "Maak een afspraak in de stadswinkel."}) { id } }`, nil, nil); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if errs := runAs(t, editor, r, `mutation { createResidentTest(input: {product: "paspoort", testedOn: "`+
+			time.Now().Format(time.DateOnly)+`", method: INTERVIEW, participants: 5}) { id } }`, nil, nil); len(errs) > 0 {
 			t.Fatal(errs)
 		}
 		// The answer is internal: an anonymous caller cannot read it, but the

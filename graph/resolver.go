@@ -14,6 +14,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/knowledge"
 	"github.com/gemeente-rotterdam/catalogus/internal/live"
 	"github.com/gemeente-rotterdam/catalogus/internal/orgtree"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 	"github.com/gemeente-rotterdam/catalogus/internal/search"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
 	"github.com/gemeente-rotterdam/catalogus/internal/webhook"
@@ -44,6 +45,9 @@ type Resolver struct {
 	// Webhooks manages webhook subscriptions; its allow-list is the
 	// server's (none: no callback URL is accepted).
 	Webhooks *webhook.Service
+	// Readiness holds the readiness checklist's intervals (zero: the
+	// defaults, internal/readiness).
+	ReadinessSettings readiness.Settings
 }
 
 // municipality resolves the municipality a query is about: the one named, or

@@ -299,6 +299,7 @@ func (l *loader) steps() []changelog.Step {
 	}
 	l.measurementSteps(add)
 	l.answerSteps(add)
+	l.residentTestSteps(add)
 	slices.SortStableFunc(all, func(a, b step) int {
 		if c := a.At.Compare(b.At); c != 0 {
 			return c

@@ -8,12 +8,14 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
 
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 	"github.com/gemeente-rotterdam/catalogus/internal/retention"
 	"github.com/gemeente-rotterdam/catalogus/internal/server"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -49,6 +51,10 @@ var serveCmd = command{
 			"URL of a PostgreSQL read replica of --database (streaming replication) for anonymous reads; repeat for several (env CATALOGUS_DATABASE_REPLICA_URLS, comma-separated)")
 		maxLag := fs.Duration("replica-max-lag", server.DefaultReplicaMaxLag,
 			"how far behind the primary a read replica may be and still answer reads")
+		testMonths := fs.String("readiness-test-months", envOr("CATALOGUS_READINESS_TEST_MONTHS", strconv.Itoa(readiness.DefaultTestMonths)),
+			"readiness: a product counts as tested with residents when its last test lies at most this many months back (env CATALOGUS_READINESS_TEST_MONTHS)")
+		reviewMonths := fs.String("readiness-review-months", envOr("CATALOGUS_READINESS_REVIEW_MONTHS", strconv.Itoa(readiness.DefaultReviewMonths)),
+			"readiness: a NOT_APPLICABLE or UNAVAILABLE cell must have been reviewed within this many months (env CATALOGUS_READINESS_REVIEW_MONTHS)")
 		var limits server.Limits
 		fs.IntVar(&limits.MaxComplexity, "max-complexity", server.DefaultLimits.MaxComplexity, "highest cost of one query, reckoned before it runs (a list costs its most elements times one element; docs/api.md)")
 		fs.IntVar(&limits.MaxDepth, "max-depth", server.DefaultLimits.MaxDepth, "deepest nesting of a query")
@@ -95,13 +101,20 @@ var serveCmd = command{
 			if err != nil {
 				return err
 			}
+			var ready readiness.Settings
+			if ready.TestMonths, err = monthsFlag("readiness-test-months", *testMonths); err != nil {
+				return err
+			}
+			if ready.ReviewMonths, err = monthsFlag("readiness-review-months", *reviewMonths); err != nil {
+				return err
+			}
 			allow, err := webhook.ParseAllowList(*hookHosts, *addr)
 			if err != nil {
 				return fmt.Errorf("--webhook-allow-hosts: %w", err)
 			}
 			cfg := server.Config{DB: db, Municipality: code, Log: e.log, Limits: limits,
 				CORSOrigins: list(*corsOrigins), TrustedProxies: list(*trusted), SiteURL: site, WarmUp: true,
-				Replicas: readers, ReplicaMaxLag: *maxLag, WebhookAllow: allow}
+				Replicas: readers, ReplicaMaxLag: *maxLag, WebhookAllow: allow, Readiness: ready}
 			if cfg.SignIn, err = signIn(ctx, e, db); err != nil {
 				return err
 			}
@@ -263,4 +276,13 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(192 << 20)
 	}
+}
+
+// monthsFlag reads a number of months, 1 to 120, from a flag.
+func monthsFlag(name, v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > 120 {
+		return 0, fmt.Errorf("--%s: %q is not a number of months from 1 to 120", name, v)
+	}
+	return n, nil
 }

@@ -104,6 +104,7 @@ const (
 	EntityANSWER              Entity = "ANSWER"
 	EntityCALLBACK_REQUEST    Entity = "CALLBACK_REQUEST"
 	EntitySYNONYM             Entity = "SYNONYM"
+	EntityRESIDENT_TEST       Entity = "RESIDENT_TEST"
 )
 
 func (e Entity) String() string {
@@ -113,7 +114,7 @@ func (e Entity) String() string {
 // EntityValidator is a validator for the "entity" field enum values. It is called by the builders before save.
 func EntityValidator(e Entity) error {
 	switch e {
-	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntitySURVEY_RESULT, EntityCONTACT_VOLUME, EntitySATISFACTION_TARGET, EntityANSWER, EntityCALLBACK_REQUEST, EntitySYNONYM:
+	case EntityPRODUCT, EntityAVAILABILITY, EntityCHANNEL, EntityORGANIZATION, EntityLOCATION, EntityTARGET, EntitySURVEY_RESULT, EntityCONTACT_VOLUME, EntitySATISFACTION_TARGET, EntityANSWER, EntityCALLBACK_REQUEST, EntitySYNONYM, EntityRESIDENT_TEST:
 		return nil
 	default:
 		return fmt.Errorf("changeevent: invalid enum value for entity field: %q", e)

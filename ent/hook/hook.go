@@ -141,6 +141,18 @@ func (f ProductFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProductMutation", m)
 }
 
+// The ResidentTestFunc type is an adapter to allow the use of ordinary
+// function as ResidentTest mutator.
+type ResidentTestFunc func(context.Context, *ent.ResidentTestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ResidentTestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ResidentTestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ResidentTestMutation", m)
+}
+
 // The SatisfactionTargetFunc type is an adapter to allow the use of ordinary
 // function as SatisfactionTarget mutator.
 type SatisfactionTargetFunc func(context.Context, *ent.SatisfactionTargetMutation) (ent.Value, error)

@@ -20,6 +20,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/predicate"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
 	"github.com/gemeente-rotterdam/catalogus/ent/surveyresult"
@@ -383,6 +384,33 @@ func (f TraverseProduct) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProductQuery", q)
 }
 
+// The ResidentTestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ResidentTestFunc func(context.Context, *ent.ResidentTestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ResidentTestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ResidentTestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ResidentTestQuery", q)
+}
+
+// The TraverseResidentTest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseResidentTest func(context.Context, *ent.ResidentTestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseResidentTest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseResidentTest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ResidentTestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ResidentTestQuery", q)
+}
+
 // The SatisfactionTargetFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SatisfactionTargetFunc func(context.Context, *ent.SatisfactionTargetQuery) (ent.Value, error)
 
@@ -624,6 +652,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.ProductQuery:
 		return &query[*ent.ProductQuery, predicate.Product, product.OrderOption]{typ: ent.TypeProduct, tq: q}, nil
+	case *ent.ResidentTestQuery:
+		return &query[*ent.ResidentTestQuery, predicate.ResidentTest, residenttest.OrderOption]{typ: ent.TypeResidentTest, tq: q}, nil
 	case *ent.SatisfactionTargetQuery:
 		return &query[*ent.SatisfactionTargetQuery, predicate.SatisfactionTarget, satisfactiontarget.OrderOption]{typ: ent.TypeSatisfactionTarget, tq: q}, nil
 	case *ent.SecurityEventQuery:

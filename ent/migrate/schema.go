@@ -213,7 +213,7 @@ var (
 	// ChangeEventsColumns holds the columns for the "change_events" table.
 	ChangeEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST", "SYNONYM"}},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET", "SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST", "SYNONYM", "RESIDENT_TEST"}},
 		{Name: "entity_id", Type: field.TypeInt},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "product_id", Type: field.TypeInt, Nullable: true},
@@ -460,6 +460,7 @@ var (
 		{Name: "theme", Type: field.TypeString, Size: 100},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED", "RETIRED"}, Default: "DRAFT"},
 		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "published_not_ready", Type: field.TypeJSON, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt},
 		{Name: "municipality_id", Type: field.TypeInt},
 		{Name: "upl_entry_id", Type: field.TypeInt, Nullable: true},
@@ -472,19 +473,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_organizations_products",
-				Columns:    []*schema.Column{ProductsColumns[13]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-			{
-				Symbol:     "products_organizations_municipality",
 				Columns:    []*schema.Column{ProductsColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
-				Symbol:     "products_upl_entries_products",
+				Symbol:     "products_organizations_municipality",
 				Columns:    []*schema.Column{ProductsColumns[15]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "products_upl_entries_products",
+				Columns:    []*schema.Column{ProductsColumns[16]},
 				RefColumns: []*schema.Column{UplEntriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -493,22 +494,63 @@ var (
 			{
 				Name:    "product_municipality_id_slug",
 				Unique:  true,
-				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[3]},
+				Columns: []*schema.Column{ProductsColumns[15], ProductsColumns[3]},
 			},
 			{
 				Name:    "product_municipality_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[11]},
+				Columns: []*schema.Column{ProductsColumns[15], ProductsColumns[11]},
 			},
 			{
 				Name:    "product_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[13]},
+				Columns: []*schema.Column{ProductsColumns[14]},
 			},
 			{
 				Name:    "product_upl_entry_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[15]},
+				Columns: []*schema.Column{ProductsColumns[16]},
+			},
+		},
+	}
+	// ResidentTestsColumns holds the columns for the "resident_tests" table.
+	ResidentTestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "tested_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "method", Type: field.TypeEnum, Enums: []string{"INTERVIEW", "USABILITY_TEST", "SURVEY"}},
+		{Name: "participants", Type: field.TypeInt},
+		{Name: "groups", Type: field.TypeJSON, Nullable: true},
+		{Name: "findings", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "follow_ups", Type: field.TypeJSON, Nullable: true},
+		{Name: "product_id", Type: field.TypeInt},
+		{Name: "channel_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ResidentTestsTable holds the schema information for the "resident_tests" table.
+	ResidentTestsTable = &schema.Table{
+		Name:       "resident_tests",
+		Columns:    ResidentTestsColumns,
+		PrimaryKey: []*schema.Column{ResidentTestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "resident_tests_products_product",
+				Columns:    []*schema.Column{ResidentTestsColumns[9]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "resident_tests_channels_channel",
+				Columns:    []*schema.Column{ResidentTestsColumns[10]},
+				RefColumns: []*schema.Column{ChannelsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "residenttest_product_id_tested_on",
+				Unique:  false,
+				Columns: []*schema.Column{ResidentTestsColumns[9], ResidentTestsColumns[3]},
 			},
 		},
 	}
@@ -854,6 +896,7 @@ var (
 		LocationsTable,
 		OrganizationsTable,
 		ProductsTable,
+		ResidentTestsTable,
 		SatisfactionTargetsTable,
 		SecurityEventsTable,
 		SurveyResultsTable,
@@ -920,6 +963,11 @@ func init() {
 	ProductsTable.ForeignKeys[2].RefTable = UplEntriesTable
 	ProductsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	ResidentTestsTable.ForeignKeys[0].RefTable = ProductsTable
+	ResidentTestsTable.ForeignKeys[1].RefTable = ChannelsTable
+	ResidentTestsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	SatisfactionTargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SatisfactionTargetsTable.Annotation = &entsql.Annotation{

@@ -39,6 +39,9 @@ type Organization func(*sql.Selector)
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 
+// ResidentTest is the predicate function for residenttest builders.
+type ResidentTest func(*sql.Selector)
+
 // SatisfactionTarget is the predicate function for satisfactiontarget builders.
 type SatisfactionTarget func(*sql.Selector)
 

@@ -374,6 +374,30 @@ func (f ProductMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProductMutation", m)
 }
 
+// The ResidentTestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ResidentTestQueryRuleFunc func(context.Context, *ent.ResidentTestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ResidentTestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ResidentTestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ResidentTestQuery", q)
+}
+
+// The ResidentTestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ResidentTestMutationRuleFunc func(context.Context, *ent.ResidentTestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ResidentTestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ResidentTestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ResidentTestMutation", m)
+}
+
 // The SatisfactionTargetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SatisfactionTargetQueryRuleFunc func(context.Context, *ent.SatisfactionTargetQuery) error

@@ -47,6 +47,8 @@ const (
 	FieldMunicipalityID = "municipality_id"
 	// FieldUplEntryID holds the string denoting the upl_entry_id field in the database.
 	FieldUplEntryID = "upl_entry_id"
+	// FieldPublishedNotReady holds the string denoting the published_not_ready field in the database.
+	FieldPublishedNotReady = "published_not_ready"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeMunicipality holds the string denoting the municipality edge name in mutations.
@@ -112,6 +114,7 @@ var Columns = []string{
 	FieldOwnerID,
 	FieldMunicipalityID,
 	FieldUplEntryID,
+	FieldPublishedNotReady,
 }
 
 var (

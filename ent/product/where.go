@@ -735,6 +735,16 @@ func UplEntryIDNotNil() predicate.Product {
 	return predicate.Product(sql.FieldNotNull(FieldUplEntryID))
 }
 
+// PublishedNotReadyIsNil applies the IsNil predicate on the "published_not_ready" field.
+func PublishedNotReadyIsNil() predicate.Product {
+	return predicate.Product(sql.FieldIsNull(FieldPublishedNotReady))
+}
+
+// PublishedNotReadyNotNil applies the NotNil predicate on the "published_not_ready" field.
+func PublishedNotReadyNotNil() predicate.Product {
+	return predicate.Product(sql.FieldNotNull(FieldPublishedNotReady))
+}
+
 // HasOwner applies the HasEdge predicate on the "owner" edge.
 func HasOwner() predicate.Product {
 	return predicate.Product(func(s *sql.Selector) {

@@ -16,6 +16,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/location"
 	"github.com/gemeente-rotterdam/catalogus/ent/organization"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/ent/satisfactiontarget"
 	"github.com/gemeente-rotterdam/catalogus/ent/schema"
 	"github.com/gemeente-rotterdam/catalogus/ent/securityevent"
@@ -632,6 +633,26 @@ func init() {
 	productDescVersion := productFields[9].Descriptor()
 	// product.DefaultVersion holds the default value on creation for the version field.
 	product.DefaultVersion = productDescVersion.Default.(int)
+	residenttest.Policy = privacy.NewPolicies(schema.ResidentTest{})
+	residenttest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := residenttest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	residenttestHooks := schema.ResidentTest{}.Hooks()
+
+	residenttest.Hooks[1] = residenttestHooks[0]
+
+	residenttest.Hooks[2] = residenttestHooks[1]
+	residenttestFields := schema.ResidentTest{}.Fields()
+	_ = residenttestFields
+	// residenttestDescParticipants is the schema descriptor for participants field.
+	residenttestDescParticipants := residenttestFields[4].Descriptor()
+	// residenttest.ParticipantsValidator is a validator for the "participants" field. It is called by the builders before save.
+	residenttest.ParticipantsValidator = residenttestDescParticipants.Validators[0].(func(int) error)
 	satisfactiontarget.Policy = privacy.NewPolicies(schema.SatisfactionTarget{})
 	satisfactiontarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

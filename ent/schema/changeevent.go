@@ -29,7 +29,7 @@ func (ChangeEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("entity").
 			Values("PRODUCT", "AVAILABILITY", "CHANNEL", "ORGANIZATION", "LOCATION", "TARGET",
-				"SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST", "SYNONYM").
+				"SURVEY_RESULT", "CONTACT_VOLUME", "SATISFACTION_TARGET", "ANSWER", "CALLBACK_REQUEST", "SYNONYM", "RESIDENT_TEST").
 			Immutable().
 			Comment("The kind of record that changed."),
 		field.Int("entity_id").

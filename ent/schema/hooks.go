@@ -17,4 +17,5 @@ var (
 	measurementRules        = rules.Measurement
 	satisfactionTargetRules = rules.SatisfactionTarget
 	synonymRules            = rules.Synonym
+	residentTestRules       = rules.ResidentTest
 )

@@ -79,6 +79,10 @@ func (Product) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("The product's name on the national UPL list, where it has one."),
+		field.Strings("published_not_ready").
+			Optional().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)).
+			Comment("What the readiness checklist missed when the product was last published with force (publishProduct's force: true); empty when it was last published ready. The change log keeps each publication's list."),
 	}
 }
 

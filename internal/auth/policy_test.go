@@ -15,6 +15,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/ent/privacy"
 	"github.com/gemeente-rotterdam/catalogus/ent/product"
 	"github.com/gemeente-rotterdam/catalogus/ent/webhookdelivery"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/changelog"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -45,6 +46,7 @@ type world struct {
 	callbackB                  *ent.CallbackRequest
 	subscription               *ent.WebhookSubscription
 	delivery                   *ent.WebhookDelivery
+	testB                      *ent.ResidentTest
 }
 
 func build(t *testing.T, c *ent.Client) *world {
@@ -73,6 +75,10 @@ func build(t *testing.T, c *ent.Client) *world {
 		}
 		w.delivery, err = tx.WebhookDelivery.Create().SetSubscriptionID(w.subscription.ID).SetEventID(1).SetIdempotencyKey("k").
 			SetPayload(map[string]any{}).SetNextAttemptAt(now).SetCreatedAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		w.testB, err = residentTest(tx, w.productB).Save(ctx)
 		return err
 	})
 	return w
@@ -162,6 +168,21 @@ func operations() []operation {
 		{"callback request", "update in cluster B's queue", func(ctx context.Context, tx *ent.Client, w *world) error {
 			return tx.CallbackRequest.UpdateOne(w.callbackB).SetAssignee("iemand").Exec(ctx)
 		}},
+		{"test with residents", "create in afdeling A1", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return residentTest(tx, w.productA).Exec(ctx)
+		}},
+		{"test with residents", "create in cluster B", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return residentTest(tx, w.productB).Exec(ctx)
+		}},
+		{"test with residents", "update in cluster B", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return tx.ResidentTest.UpdateOne(w.testB).SetParticipants(9).Exec(ctx)
+		}},
+		{"test with residents", "delete in cluster B", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return tx.ResidentTest.DeleteOne(w.testB).Exec(ctx)
+		}},
+		{"test with residents", "of a draft of cluster B", func(ctx context.Context, tx *ent.Client, w *world) error {
+			return residentTest(tx, w.draftB).Exec(ctx)
+		}},
 		{"UPL name", "create", func(ctx context.Context, tx *ent.Client, w *world) error {
 			return tx.UPLEntry.Create().SetURI("http://standaarden.overheid.nl/owms/terms/Nieuw").SetName("Nieuw").Exec(ctx)
 		}},
@@ -211,6 +232,11 @@ var expected = map[string]map[string]string{
 	"answer update in cluster B":                   {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
 	"callback request file one":                    {"anonymous": unauth, "editor of cluster A": allowed, "editor of afdeling A1": allowed, "admin of cluster A": allowed, "admin of municipality": allowed, "admin of everything": allowed},
 	"callback request update in cluster B's queue": {"anonymous": unauth, "editor of cluster A": hidden, "editor of afdeling A1": hidden, "admin of cluster A": hidden, "admin of municipality": allowed, "admin of everything": allowed},
+	"test with residents create in afdeling A1":    {"anonymous": unauth, "editor of cluster A": allowed, "editor of afdeling A1": allowed, "admin of cluster A": allowed, "admin of municipality": allowed, "admin of everything": allowed},
+	"test with residents create in cluster B":      {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
+	"test with residents update in cluster B":      {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
+	"test with residents delete in cluster B":      {"anonymous": unauth, "admin of municipality": allowed, "admin of everything": allowed},
+	"test with residents of a draft of cluster B":  {"anonymous": unauth, "editor of cluster A": hidden, "editor of afdeling A1": hidden, "admin of cluster A": hidden, "admin of municipality": allowed, "admin of everything": allowed},
 	"UPL name create":                              {"anonymous": unauth, "admin of everything": allowed},
 	// Webhooks: admins of the municipality only; editors and an admin of a
 	// cluster do not see them (a read is refused, not emptied: the API
@@ -319,3 +345,9 @@ func TestVisibility(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { storetest.Main(m) }
+
+// residentTest is a test with residents of the product, held a week ago.
+func residentTest(tx *ent.Client, p *ent.Product) *ent.ResidentTestCreate {
+	return tx.ResidentTest.Create().SetProductID(p.ID).SetTestedOn(time.Now().AddDate(0, 0, -7)).
+		SetMethod(residenttest.MethodINTERVIEW).SetParticipants(6)
+}

@@ -37,14 +37,15 @@ import (
 // Format names the file format.
 const Format = "catalogus-backup"
 
-// Version is the format's version. 6: the file ends in its digest (SHA-256,
+// Version is the format's version. 7: tests with residents (and their
+// events), which older binaries cannot replay. 6: the file ends in its digest (SHA-256,
 // and an HMAC with a configured key; digest.go). 5: the key of the retention job's
 // pseudonyms. 4: the answer base (answers, call-back
 // requests). 3: survey results, contact volumes and the satisfaction target.
 // 2: UPL names carry all the list's flags, their legal bases and whether they
 // are still on the list. Older files are read too; every name in a version 1
 // file was on the list.
-const Version = 6
+const Version = 7
 
 // File is a backup.
 type File struct {
@@ -69,6 +70,8 @@ type File struct {
 	// the change log does not: the restore takes them from here.
 	Answers          []*ent.Answer          `json:"answers,omitempty"`
 	CallbackRequests []*ent.CallbackRequest `json:"callbackRequests,omitempty"`
+	// Tests with residents (since the readiness checklist; older files have none).
+	ResidentTests []*ent.ResidentTest `json:"residentTests,omitempty"`
 	// Events is the change log, oldest first: the restore replays it.
 	Events []Event `json:"events"`
 	// PseudonymKey is the retention job's key, in hex, once it has run
@@ -142,6 +145,10 @@ func ExportWith(ctx context.Context, c *ent.Client, w io.Writer, opts ExportOpti
 		},
 		func() (err error) {
 			f.CallbackRequests, err = c.CallbackRequest.Query().Order(ent.Asc("id")).All(ctx)
+			return
+		},
+		func() (err error) {
+			f.ResidentTests, err = c.ResidentTest.Query().Order(ent.Asc("id")).All(ctx)
 			return
 		},
 	} {
@@ -374,6 +381,7 @@ var models = map[string]reflect.Type{
 	"SATISFACTION_TARGET": reflect.TypeFor[ent.SatisfactionTarget](),
 	"ANSWER":              reflect.TypeFor[ent.Answer](),
 	"CALLBACK_REQUEST":    reflect.TypeFor[ent.CallbackRequest](),
+	"RESIDENT_TEST":       reflect.TypeFor[ent.ResidentTest](),
 }
 
 // references are the fields that hold another record's id.
@@ -405,6 +413,8 @@ func (rs *restore) apply(ctx context.Context, c *ent.Client, e Event) error {
 			return c.ContactVolume.DeleteOneID(id).Exec(ctx)
 		case "SATISFACTION_TARGET":
 			return c.SatisfactionTarget.DeleteOneID(id).Exec(ctx)
+		case "RESIDENT_TEST":
+			return c.ResidentTest.DeleteOneID(id).Exec(ctx)
 		}
 		return fmt.Errorf("%s records are not deleted", strings.ToLower(e.Entity))
 	}
@@ -635,6 +645,9 @@ func creator(c *ent.Client, entity string) (ent.Mutation, saver) {
 	case "CALLBACK_REQUEST":
 		b := c.CallbackRequest.Create()
 		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
+	case "RESIDENT_TEST":
+		b := c.ResidentTest.Create()
+		return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
 	}
 	b := c.Target.Create()
 	return b.Mutation(), func(ctx context.Context) (int, error) { v, err := b.Save(ctx); return idOf(v, err) }
@@ -673,6 +686,9 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 	case "CALLBACK_REQUEST":
 		b := c.CallbackRequest.UpdateOneID(id)
 		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
+	case "RESIDENT_TEST":
+		b := c.ResidentTest.UpdateOneID(id)
+		return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
 	}
 	b := c.Target.UpdateOneID(id)
 	return b.Mutation(), func(ctx context.Context) (int, error) { return done(b.Exec(ctx)) }
@@ -682,7 +698,7 @@ func updater(c *ent.Client, entity string, id int) (ent.Mutation, saver) {
 type identified interface {
 	*ent.Product | *ent.Availability | *ent.Channel | *ent.Organization | *ent.Location | *ent.Target |
 		*ent.SurveyResult | *ent.ContactVolume | *ent.SatisfactionTarget |
-		*ent.Answer | *ent.CallbackRequest
+		*ent.Answer | *ent.CallbackRequest | *ent.ResidentTest
 }
 
 func idOf[T identified](v T, err error) (int, error) {
@@ -712,6 +728,7 @@ func (rs *restore) verify(ctx context.Context, c *ent.Client, f File) error {
 		{"satisfaction target", f.SatisfactionTargets, func() (any, error) { return c.SatisfactionTarget.Query().All(ctx) }},
 		{"answer", f.Answers, func() (any, error) { return c.Answer.Query().WithProducts().All(ctx) }},
 		{"call-back request", f.CallbackRequests, func() (any, error) { return c.CallbackRequest.Query().All(ctx) }},
+		{"test with residents", f.ResidentTests, func() (any, error) { return c.ResidentTest.Query().All(ctx) }},
 	}
 	for _, k := range kinds {
 		got, err := k.got()

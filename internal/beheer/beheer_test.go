@@ -337,7 +337,9 @@ func TestEditorInABrowser(t *testing.T) {
 		poll("the saved summary", `document.querySelector('#history-table tbody tr').textContent.includes('Een nieuwe samenvatting')`)
 		run("retiring", chromedp.Click(`#product-retire`))
 		poll("the retired product", `document.getElementById('product-status').dataset.status === 'RETIRED'`)
-		run("publishing again", chromedp.Click(`#product-publish`))
+		// The product is not ready (no test with residents, among others):
+		// the page asks first.
+		run("publishing again", chromedp.Click(`#product-publish`), chromedp.WaitVisible(`#publish-confirm`), chromedp.Click(`#publish-force`))
 		poll("the published product", `document.getElementById('product-status').dataset.status === 'PUBLISHED'`)
 		if p, err := db.Client.Product.Get(auth.Allow(context.Background()), k.mine.ID); err != nil || p.Summary != "Een nieuwe samenvatting in gewone taal." || p.Status != product.StatusPUBLISHED {
 			t.Errorf("after editing, retiring and publishing: %+v (%v)", p, err)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/answer"
 	"github.com/gemeente-rotterdam/catalogus/ent/availability"
+	"github.com/gemeente-rotterdam/catalogus/ent/residenttest"
 	"github.com/gemeente-rotterdam/catalogus/internal/auth"
 	"github.com/gemeente-rotterdam/catalogus/internal/browsertest"
 	"github.com/gemeente-rotterdam/catalogus/internal/fixture"
@@ -47,6 +49,10 @@ func TestSummaryB1CheckInABrowser(t *testing.T) {
 			}
 			if err := tx.Availability.Create().SetProductID(p.ID).SetChannel(k.Balie).SetStatus(availability.StatusNOT_APPLICABLE).
 				SetReason("Vraag het aan op de website.").Exec(ctx); err != nil {
+				return err
+			}
+			if err := tx.ResidentTest.Create().SetProductID(p.ID).SetTestedOn(time.Now()).SetMethod(residenttest.MethodINTERVIEW).
+				SetParticipants(5).Exec(ctx); err != nil {
 				return err
 			}
 			return tx.Answer.Create().SetOwner(k.DepartmentA1).SetMunicipality(k.Municipality).AddProductIDs(p.ID).

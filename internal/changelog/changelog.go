@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"github.com/99designs/gqlgen/graphql"
 
 	gen "github.com/gemeente-rotterdam/catalogus/ent"
 	"github.com/gemeente-rotterdam/catalogus/ent/changeevent"
@@ -265,7 +266,10 @@ func (w *write) delete(next ent.Mutator) (ent.Value, error) {
 	if err := w.lockedNow(id, 0); err != nil {
 		return nil, err
 	}
-	old, err := w.client.Noder(w.ctx, id)
+	// The whole record, whatever the API's caller selected: inside a GraphQL
+	// field, Noder loads only the columns the field's selection names, and a
+	// deleted record's log must hold all of them.
+	old, err := w.client.Noder(noFieldSelection{w.ctx}, id)
 	if err != nil {
 		return nil, err
 	}
@@ -367,4 +371,16 @@ func opName(op ent.Op) string {
 		return "a delete"
 	}
 	return op.String()
+}
+
+// noFieldSelection hides a GraphQL field context from what it reads the
+// record with: no selection narrows the columns loaded.
+type noFieldSelection struct{ context.Context }
+
+func (c noFieldSelection) Value(key any) any {
+	v := c.Context.Value(key)
+	if _, ok := v.(*graphql.FieldContext); ok {
+		return nil
+	}
+	return v
 }

@@ -9,6 +9,7 @@ package editing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gemeente-rotterdam/catalogus/ent"
@@ -272,6 +273,77 @@ func (s *Service) SetStatus(ctx context.Context, ref ProductRef, status product.
 		}
 		id = p.ID
 		if err := tx.Product.UpdateOne(p).SetStatus(status).Exec(ctx); err != nil {
+			return err
+		}
+		return keepsAChannel(ctx, tx, p.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.reload(ctx, id)
+}
+
+// StatusChange names a product to publish or retire; Force publishes it
+// although the readiness checklist has open items.
+type StatusChange struct {
+	ProductRef
+	Force *bool
+}
+
+// Gate says what a product misses before it may go live (the readiness
+// checklist, internal/readiness), read in the publishing transaction.
+type Gate func(ctx context.Context, tx *ent.Client, p *ent.Product) ([]string, error)
+
+// NotReadyError refuses to publish a product that is not ready, unless the
+// caller forces it; it names what is missing.
+type NotReadyError struct {
+	Product string
+	Missing []string
+}
+
+func (e *NotReadyError) Error() string { return e.APIMessage() }
+
+func (e *NotReadyError) APICode() string { return catalog.CodeBadUserInput }
+
+func (e *NotReadyError) APIMessage() string {
+	return fmt.Sprintf("product %s is not ready to go live; missing: %s Finish these first, or publish with force: true (the change log records what was missing)",
+		e.Product, strings.Join(e.Missing, " "))
+}
+
+func (e *NotReadyError) APIExtensions() map[string]any {
+	return map[string]any{"field": "force", "reason": "not_ready", "missing": e.Missing}
+}
+
+// Publish makes a product public. When gate names open items, it refuses
+// unless in.Force is true; forced, the product records what was missing
+// (published_not_ready), so that the change log shows the publication was
+// forced and why. Publishing a ready product clears that record. A product
+// already published is left as it is.
+func (s *Service) Publish(ctx context.Context, in StatusChange, gate Gate) (*ent.Product, error) {
+	var id int
+	err := s.InTx(ctx, func(ctx context.Context, tx *ent.Client) error {
+		p, err := s.product(ctx, tx, in.ProductRef)
+		if err != nil {
+			return err
+		}
+		id = p.ID
+		if p.Status == product.StatusPUBLISHED {
+			return nil
+		}
+		missing, err := gate(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		q := tx.Product.UpdateOne(p).SetStatus(product.StatusPUBLISHED)
+		switch {
+		case len(missing) > 0 && (in.Force == nil || !*in.Force):
+			return &NotReadyError{Product: p.Slug, Missing: missing}
+		case len(missing) > 0:
+			q.SetPublishedNotReady(missing)
+		default:
+			q.ClearPublishedNotReady()
+		}
+		if err := q.Exec(ctx); err != nil {
 			return err
 		}
 		return keepsAChannel(ctx, tx, p.ID)

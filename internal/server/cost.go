@@ -80,6 +80,14 @@ const (
 	// ReadinessCost: a product's readiness checklist reads its channels,
 	// cells, answers and UPL name (four queries) and checks its summary.
 	ReadinessCost = 3_000
+	// ReadinessByClusterCost: the checklist of every published product of a
+	// municipality, read in six queries and checked in Go, B1 check of each
+	// summary included: 58–64 CPU-ms on the seed (BenchmarkCostWeights), about
+	// a coverage report.
+	ReadinessByClusterCost = 100_000
+	// DueForTestCost: a municipality's products and its tests with
+	// residents, two queries: 5.5–8.5 CPU-ms on the seed.
+	DueForTestCost = 15_000
 )
 
 // Bounds are the most elements each plain list (one without first:) can
@@ -108,6 +116,9 @@ type Bounds struct {
 	ProductsPerAnswer int
 	// Synonyms: the most synonym entries one municipality has added.
 	Synonyms int
+	// TestsPerProduct: the most tests with residents one product has
+	// (Product.residentTests); the model sets no maximum.
+	TestsPerProduct int
 }
 
 // MinBounds are the least bounds the cost model assumes, whatever the
@@ -115,7 +126,7 @@ type Bounds struct {
 // does not price lists as if they stayed that small: the plan's nine
 // channels, and a few of everything else.
 var MinBounds = Bounds{Channels: 9, Locations: 8, Organizations: 16, Municipalities: 1, Themes: 16,
-	AnswersPerProduct: 8, ProductsPerAnswer: 8, Synonyms: 64}
+	AnswersPerProduct: 8, ProductsPerAnswer: 8, Synonyms: 64, TestsPerProduct: 8}
 
 // Lists whose bound is fixed by the data model or the API.
 const (
@@ -155,6 +166,7 @@ func ReadBounds(ctx context.Context, db *sql.DB) (Bounds, error) {
 		{&b.AnswersPerProduct, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM answer_products GROUP BY product_id) AS t`},
 		{&b.ProductsPerAnswer, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM answer_products GROUP BY answer_id) AS t`},
 		{&b.Synonyms, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM synonyms GROUP BY municipality_id) AS t`},
+		{&b.TestsPerProduct, `SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM resident_tests GROUP BY product_id) AS t`},
 	} {
 		if err := one(c.dst, c.q); err != nil {
 			return MinBounds, err
@@ -357,6 +369,19 @@ func costModel(b Bounds) graph.ComplexityRoot {
 	}
 	c.PlainLanguage.Jargon = listOf(plainlang.MaxItems)
 	c.Product.Readiness = func(child int) int { return plus(ReadinessCost, child) }
+	c.Query.ReadinessByCluster = func(child int, _ *string) int {
+		return plus(ReadinessByClusterCost, listOf(b.Organizations)(child))
+	}
+	c.Product.ResidentTests = listOf(b.TestsPerProduct)
+	c.ResidentTest.Groups = listOf(len(catalog.ResidentGroups))
+	c.ResidentTest.FollowUps = listOf(catalog.MaxFollowUps)
+	c.Query.ProductsDueForResidentTest = func(child int, _, _ *string, _ *int, first *int) int {
+		n := graph.DefaultPageSize
+		if first != nil {
+			n = min(max(*first, 0), graph.MaxPageSize)
+		}
+		return plus(DueForTestCost, listOf(n)(child))
+	}
 	return c
 }
 

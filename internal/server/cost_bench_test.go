@@ -96,6 +96,9 @@ func BenchmarkCostWeights(b *testing.B) {
 		}},
 		{"changes", func(int) string { return `{ changes(product: "paspoort-aanvragen", first: 1) { totalCount } }` }},
 		{"jsonLd", func(int) string { return `{ product(slug: "paspoort-aanvragen") { jsonLd } }` }},
+		{"readiness", func(int) string { return `{ product(slug: "paspoort-aanvragen") { readiness { ready } } }` }},
+		{"readinessByCluster", func(int) string { return `{ readinessByCluster { ready } }` }},
+		{"productsDueForResidentTest", func(int) string { return `{ productsDueForResidentTest(first: 1) { lastTested } }` }},
 	} {
 		b.Run(c.name, func(b *testing.B) { benchCost(b, h, bounds, c.query) })
 	}

@@ -247,7 +247,7 @@ func TestEditingLifecycle(t *testing.T) {
 		ok(w.editorA, `mutation { setAvailabilities(input: {product: "nieuw", expectedVersion: 2, cells: [
 			{channel: "website", status: AVAILABLE, url: "https://www.example.nl/nieuw", identification: DIGID, languages: ["nl", "en"]},
 			{channel: "balie", status: UNAVAILABLE, reason: "Alleen online."}]}) { version } }`, nil)
-		r := ok(w.editorA, `mutation { publishProduct(input: {product: "nieuw", expectedVersion: 3}) { status version } }`, nil)
+		r := ok(w.editorA, `mutation { publishProduct(input: {product: "nieuw", expectedVersion: 3, force: true}) { status version } }`, nil)
 		if !strings.Contains(string(r.Data["publishProduct"]), `"PUBLISHED"`) || !visible("", "nieuw") {
 			t.Errorf("after publishing: %s", r.Data["publishProduct"])
 		}

@@ -80,7 +80,7 @@ func TestMutationsAnswerTheirSelectionAfterCommit(t *testing.T) {
 		run("setAvailabilities", w.editorA, `mutation($in: SetAvailabilitiesInput!) { setAvailabilities(input: $in) { `+product+` } }`,
 			map[string]any{"in": map[string]any{"product": "rijbewijs", "expectedVersion": 3, "cells": []map[string]any{{"channel": "website", "status": "AVAILABLE", "url": "https://www.rotterdam.nl/rijbewijs"}}}},
 			`"website"`)
-		run("publishProduct", w.editorA, `mutation { publishProduct(input: {product: "rijbewijs", expectedVersion: 4}) { `+product+` } }`, nil, `"rijbewijs"`)
+		run("publishProduct", w.editorA, `mutation { publishProduct(input: {product: "rijbewijs", expectedVersion: 4, force: true}) { `+product+` } }`, nil, `"rijbewijs"`)
 		run("clearAvailability", w.editorA, `mutation { clearAvailability(input: {product: "rijbewijs", expectedVersion: 5, channel: "balie"}) { `+product+` } }`, nil, `"website"`)
 		run("setChannelForProducts", w.editorA, `mutation($in: SetChannelForProductsInput!) { setChannelForProducts(input: $in) { `+product+` } }`,
 			map[string]any{"in": map[string]any{"products": []map[string]any{{"product": "rijbewijs", "expectedVersion": 6}, {"product": "paspoort", "expectedVersion": 1}},

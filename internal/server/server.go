@@ -30,6 +30,7 @@ import (
 	"github.com/gemeente-rotterdam/catalogus/internal/coverage"
 	"github.com/gemeente-rotterdam/catalogus/internal/dashboard"
 	"github.com/gemeente-rotterdam/catalogus/internal/publish"
+	"github.com/gemeente-rotterdam/catalogus/internal/readiness"
 	"github.com/gemeente-rotterdam/catalogus/internal/server/graphiql"
 	"github.com/gemeente-rotterdam/catalogus/internal/signin"
 	"github.com/gemeente-rotterdam/catalogus/internal/store"
@@ -60,6 +61,9 @@ type Config struct {
 	// (schema.org, Samenwerkende Catalogi) link to; empty means
 	// publish.DefaultSiteURL.
 	SiteURL string
+	// Readiness holds the readiness checklist's intervals (zero: the
+	// defaults of internal/readiness).
+	Readiness readiness.Settings
 	// Now tells the time; nil means the system clock.
 	Now func() time.Time
 	// SignIn signs staff in to the editor pages (/beheer) and authenticates
@@ -143,6 +147,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	resolver := graph.NewResolver(cfg.DB, cfg.Municipality)
 	resolver.SiteURL = cfg.SiteURL
 	resolver.Webhooks.Allow = cfg.WebhookAllow
+	resolver.ReadinessSettings = cfg.Readiness
 	bounds := readBounds(cfg.DB, log)
 	// The parsed documents and the persisted queries are kept for both, in
 	// budgets of bytes.

@@ -14,14 +14,14 @@
 
 import { $, say, state } from './state.js';
 import { M } from './queries.js';
-import { PRODUCT, checkPlain, openProduct, productInput, renderProduct } from './product.js';
+import { PRODUCT, askPublish, checkPlain, openProduct, productInput, publish, renderProduct, saveTest } from './product.js';
 import { cellInput, closeCell, openCell, showStatusFields } from './availability.js';
 import { clearErrors, closeConflict, save, showErrors } from './saving.js';
 import { fail, loadSession, renderTexts, renderWho, restoreDraft, showSignedOut, watchSessionEnd } from './session.js';
 import { loadCallbacks, openCallbackForm, openCallbacks, renderCallbackFilters, renderCallbacks } from './callbacks.js';
 import { loadRefs, openAnswerForm, openAnswers, renderAnswerFilters, renderAnswers, searchAnswers } from './answers.js';
 import { openAdmin, renderAdmin } from './admin.js';
-import { openList, renderFilters, renderList } from './list.js';
+import { openList, renderDue, renderFilters, renderList } from './list.js';
 import { t } from './text.js';
 
 // route shows what the address names. A quick second navigation can
@@ -69,7 +69,7 @@ function wire() {
     renderTexts();
     if (state.session) {
       renderWho();
-      if (!$('list').hidden) { renderFilters(); renderList(); }
+      if (!$('list').hidden) { renderFilters(); renderList(); renderDue(); }
       if (!$('product').hidden) renderProduct();
       if (!$('admin').hidden) renderAdmin();
       if (!$('answers').hidden) { renderAnswerFilters(); renderAnswers(); }
@@ -105,7 +105,10 @@ function wire() {
     }
     await save($('product-form'), { mutation: M.updateProduct, input, refill: true }, PRODUCT);
   });
-  $('product-publish').addEventListener('click', () => save($('product-form'), { mutation: M.publishProduct, input: { product: state.product.slug } }, PRODUCT));
+  $('product-publish').addEventListener('click', askPublish);
+  $('publish-force').addEventListener('click', () => publish(true));
+  $('publish-cancel').addEventListener('click', () => { $('publish-confirm').hidden = true; $('product-publish').focus(); });
+  $('test-form').addEventListener('submit', saveTest);
   $('product-retire').addEventListener('click', () => save($('product-form'), { mutation: M.retireProduct, input: { product: state.product.slug } }, PRODUCT));
   $('conflict-redo').addEventListener('click', redo);
   $('conflict-drop').addEventListener('click', drop);

@@ -2,7 +2,7 @@
 // "Mijn producten": the products of the signed-in person's organization
 // with the channels each still lacks, filtered and sorted.
 
-import { $, channelName, fold, say, state, today, $field } from './state.js';
+import { $, channelName, date, fold, say, state, today, $field } from './state.js';
 import { Q } from './queries.js';
 import { el } from '/shared/dom.js';
 import { fill } from './form.js';
@@ -40,9 +40,20 @@ export async function openList() {
   }
   state.products = products;
   state.channels = channels;
+  state.due = (await read(Q.due, { owner })).productsDueForResidentTest;
   say('');
   renderFilters();
   renderList();
+  renderDue();
+}
+
+// renderDue lists the owner's products due for a test with residents.
+export function renderDue() {
+  const due = state.due || [];
+  $('due').replaceChildren(due.length ? el('ul', { id: 'due-list' }, due.map((d) => el('li', { 'data-slug': d.product.slug },
+    el('a', { class: 'utrecht-link', href: '#product/' + encodeURIComponent(d.product.slug) }, d.product.name), ' — ',
+    d.lastTested ? t('lastTested', date(d.lastTested)) : t('neverTested'))))
+    : el('p', { class: 'utrecht-paragraph' }, t('noneDue')));
 }
 
 export function renderFilters() {

@@ -3,10 +3,11 @@
 // check beside its texts, and the product as a subject of save.
 
 import { $, channelName, date, say, state, today, $field } from './state.js';
-import { Q } from './queries.js';
+import { M, Q } from './queries.js';
 import { SignedOut, gql, read } from './api.js';
 import { changeTable } from './changes.js';
-import { clearErrors, closeConflict } from './saving.js';
+import { clearErrors, closeConflict, save, send } from './saving.js';
+import { fill } from './form.js';
 import { el } from '/shared/dom.js';
 import { fail, showOnly } from './session.js';
 import { AUDIENCES, letter, t } from './text.js';
@@ -21,6 +22,7 @@ export async function openProduct(slug) {
   state.fullHistory = false;
   state.cell = null;
   $('cell-form').hidden = true;
+  $('publish-confirm').hidden = true;
   say(t('loading'));
   await loadProduct(slug);
   if (!stillShowing(slug)) return;
@@ -96,7 +98,90 @@ export function renderProduct() {
           onclick: () => openCell(c.code) }, t('edit'), el('span', { class: 'visually-hidden' }, `: ${channelName(c)}`))));
     }))));
   renderProductAnswers();
+  renderTests();
   renderHistory();
+}
+
+// ---- Ready to go live: publishing, tests with residents ----
+
+// askPublish publishes a ready product at once; for one that is not ready it
+// first shows what is missing and asks whether to publish anyway (force:
+// the change log records what was missing).
+export function askPublish() {
+  const p = state.product;
+  if (p.readiness.ready) {
+    publish(false);
+    return;
+  }
+  $('publish-missing').replaceChildren(...p.readiness.missing.map((m) => el('li', {}, m)));
+  $('publish-confirm').hidden = false;
+  $('publish-force').focus();
+}
+
+/** @param {boolean} force */
+export async function publish(force) {
+  $('publish-confirm').hidden = true;
+  /** @type {{product: string, force?: boolean}} */
+  const input = { product: state.product.slug };
+  if (force) input.force = true;
+  await save($('product-form'), { mutation: M.publishProduct, input }, PRODUCT);
+}
+
+const METHODS = ['INTERVIEW', 'USABILITY_TEST', 'SURVEY'];
+const GROUPS = ['YOUNG_PEOPLE', 'LIMITED_DIGITAL_SKILLS', 'LANGUAGE_DIFFICULTY'];
+
+// renderTests lists the product's tests with residents and keeps the form's
+// choices in the page's language, leaving what the owner typed as it is.
+function renderTests() {
+  const tests = state.product.residentTests || [];
+  $('tests-list').replaceChildren(tests.length ? el('table', { id: 'tests-table' },
+    el('thead', {}, el('tr', {}, [t('testedOn'), t('method'), t('participants'), t('groups'), t('testChannel'), t('findings'), t('followUp'), '']
+      .map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, tests.map((x) => el('tr', { 'data-test': x.id },
+      el('td', {}, date(x.testedOn)), el('td', {}, t('methods')[x.method]), el('td', { class: 'num' }, String(x.participants)),
+      el('td', {}, (x.groups || []).map((g) => t('groupNames')[g]).join(', ')),
+      el('td', {}, x.channel ? channelName(x.channel) : t('wholeProduct')),
+      el('td', {}, x.findings || ''),
+      el('td', {}, (x.followUps || []).map((f) => `${f.action} (${f.owner}, ${date(f.due)})`).join('; ')),
+      el('td', {}, el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', id: 'delete-test-' + x.id,
+        onclick: () => deleteTest(x.id) }, t('deleteTest'), el('span', { class: 'visually-hidden' }, `: ${date(x.testedOn)}`)))))))
+    : el('p', { class: 'utrecht-paragraph', id: 'no-tests' }, t('noTests')));
+  fill('t-method', METHODS.map((m) => [m, t('methods')[m]]));
+  fill('t-channel', [['', t('wholeProduct')], ...state.channels.map((c) => [c.code, channelName(c)])]);
+  const checked = new Set([...document.querySelectorAll('#t-groups input:checked')].map((i) => /** @type {HTMLInputElement} */ (i).value));
+  $('t-groups').replaceChildren(...GROUPS.map((g) => el('label', {},
+    el('input', { type: 'checkbox', class: 'utrecht-checkbox utrecht-checkbox--html-input', name: 'groups', value: g, checked: checked.has(g) }),
+    t('groupNames')[g])));
+}
+
+/** @param {Event} ev */
+export async function saveTest(ev) {
+  ev.preventDefault();
+  const form = /** @type {HTMLFormElement} */ ($('test-form'));
+  clearErrors(form);
+  say('');
+  const v = (id) => $field(id).value.trim();
+  /** @type {Record<string, any>} */
+  const input = {
+    product: state.product.slug, testedOn: v('t-testedOn'), method: v('t-method'), participants: Number(v('t-participants')) || 0,
+    groups: [...document.querySelectorAll('#t-groups input:checked')].map((i) => /** @type {HTMLInputElement} */ (i).value),
+  };
+  if (v('t-findings')) input.findings = v('t-findings');
+  if (v('t-channel')) input.channel = v('t-channel');
+  if (v('t-action') || v('t-owner') || v('t-due')) input.followUps = [{ action: v('t-action'), owner: v('t-owner'), due: v('t-due') }];
+  const d = await send(form, M.createResidentTest, { input });
+  if (!d) return;
+  form.reset();
+  await loadProduct(state.product.slug);
+  say(t('testSaved'), 'saved');
+}
+
+/** @param {string} id */
+async function deleteTest(id) {
+  const d = await send($('test-form'), M.deleteResidentTest, { id });
+  if (!d) return;
+  await loadProduct(state.product.slug);
+  say(t('testDeleted'), 'saved');
 }
 
 const UPL_PLACEHOLDER = 'http://standaarden.overheid.nl/owms/terms/UPL-naam_nog_niet_beschikbaar';

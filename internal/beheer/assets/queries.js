@@ -10,12 +10,14 @@ export const Q = {
     channels { code name nameEn }
   }`,
   product: `query Product($slug: String!) {
-    product(slug: $slug) { ...P answers { ...A } }
+    product(slug: $slug) { ...P answers { ...A }
+      residentTests { id testedOn method participants groups findings followUps { action owner due } channel { code name nameEn } } }
     channels { code name nameEn }
     locations { code name }
     themes
     changes(product: $slug, first: 100) { totalCount edges { node { ...C } } }
   }`,
+  due: `query Due($owner: String) { productsDueForResidentTest(owner: $owner, first: 50) { product { slug name } lastTested } }`,
   plain: `query Plain($text: String!) { plainLanguage(text: $text) { b1 reasons } }`,
 };
 // A document may carry only the fragments it uses (GraphQL refuses unused ones).
@@ -45,6 +47,8 @@ export const M = {
   updateProduct: `mutation Update($input: UpdateProductInput!) { updateProduct(input: $input) { ...P } }`,
   publishProduct: `mutation Publish($input: ProductStatusInput!) { publishProduct(input: $input) { ...P } }`,
   retireProduct: `mutation Retire($input: ProductStatusInput!) { retireProduct(input: $input) { ...P } }`,
+  createResidentTest: 'mutation Test($input: CreateResidentTestInput!) { createResidentTest(input: $input) { id } }',
+  deleteResidentTest: 'mutation Untest($id: ID!) { deleteResidentTest(id: $id) { id } }',
   updateAnswer: 'mutation Change($input: UpdateAnswerInput!) { updateAnswer(input: $input) { ...A } }',
   createAnswer: 'mutation Write($input: CreateAnswerInput!) { createAnswer(input: $input) { ...A } }',
 };
