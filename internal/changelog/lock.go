@@ -136,6 +136,8 @@ func freshOld(c *gen.Client, typ string, id int) (oldFields, error) {
 		return c.CallbackRequest.UpdateOneID(id).Mutation(), nil
 	case gen.TypeSynonym:
 		return c.Synonym.UpdateOneID(id).Mutation(), nil
+	case gen.TypeResidentTest:
+		return c.ResidentTest.UpdateOneID(id).Mutation(), nil
 	}
 	return nil, fmt.Errorf("changelog: %s is not a logged type", typ)
 }

@@ -19,6 +19,7 @@ import (
 // reach them.
 // They are deleted when recorded by mistake; the log keeps what they were.
 func init() {
+	tables[gen.TypeResidentTest] = residenttest.Table
 	entities[gen.TypeResidentTest] = entitySpec{
 		entity:  changeevent.EntityRESIDENT_TEST,
 		columns: residenttest.Columns,
